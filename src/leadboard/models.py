@@ -1,0 +1,113 @@
+"""The nouns that flow through the pipeline (see DESIGN.md).
+
+``SourcePosting`` is what a connector yields: the payload exactly as received plus the fields the
+connector read out of it, still un-normalised. ``Job`` is what ``normalize.normalize_posting`` makes
+of it. Neither knows about storage.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+RemotePolicy = Literal["remote", "hybrid", "onsite", "unknown"]
+SalaryPeriod = Literal["hour", "day", "week", "month", "year"]
+DescriptionFormat = Literal["html", "text"]
+
+
+class SalaryHint(BaseModel):
+    """Pay as a source's structured fields state it, before validation.
+
+    Connectors copy what they find (``pay_input_ranges``, Lever ``salaryRange``, JSON-LD
+    ``baseSalary``…) without interpreting units; ``normalize.salary`` decides what it means.
+    Amounts are in whole currency units unless ``cents`` is set (Greenhouse gives cents).
+    """
+
+    min: float | None = None
+    max: float | None = None
+    currency: str | None = None
+    period: str | None = None  # as the source spells it: "year", "YEAR", "per-year-salary", "HOUR"…
+    cents: bool = False
+
+
+class SourcePosting(BaseModel):
+    """One posting as a source gave it."""
+
+    source: str  # connector kind: greenhouse | lever | ashby | jsonld | file
+    board: str  # greenhouse token, lever site, ashby org, page host, or dump name
+    external_id: str
+    url: str | None = None
+    fetched_at: datetime
+    payload: dict[str, Any] = Field(default_factory=dict)  # the record exactly as received
+
+    title: str | None = None
+    company: str | None = None
+    locations: list[str] = Field(default_factory=list)  # raw location strings
+    description: str | None = None
+    description_format: DescriptionFormat | None = None
+    posted_at: str | None = None  # raw date strings; normalize/dates.py parses them
+    updated_at: str | None = None
+    closes_at: str | None = None
+    salary: SalaryHint | None = None
+    salary_text: str | None = None
+    workplace_type: str | None = None  # the source's remote hint: "Remote", "hybrid", "TELECOMMUTE"…
+    remote_regions: list[str] = Field(default_factory=list)  # e.g. applicantLocationRequirements
+    employment_type: str | None = None
+    requisition_id: str | None = None
+    extra: dict[str, Any] = Field(default_factory=dict)  # source-specific facts worth keeping
+
+    @property
+    def key(self) -> str:
+        """The stable job id: ``{source}:{board}:{external_id}``."""
+        return f"{self.source}:{self.board}:{self.external_id}"
+
+
+class Salary(BaseModel):
+    """A pay range in one currency and one period; never converted."""
+
+    min: float | None = None
+    max: float | None = None
+    currency: str  # ISO 4217
+    period: SalaryPeriod
+
+
+class Place(BaseModel):
+    city: str | None = None
+    region: str | None = None  # state / province name or code as best known
+    country: str | None = None  # ISO 3166-1 alpha-2
+    raw: str = ""
+
+
+class Location(BaseModel):
+    places: list[Place] = Field(default_factory=list)
+    remote: RemotePolicy = "unknown"
+    remote_regions: list[str] = Field(default_factory=list)  # "EMEA", "US", "Europe", "Anywhere"…
+
+
+class Job(BaseModel):
+    """A normalised posting."""
+
+    id: str
+    source: str
+    board: str
+    external_id: str
+    url: str | None = None
+    title: str
+    title_raw: str
+    company: str | None = None
+    description_text: str = ""
+    description_html: str = ""  # sanitised, safe to render
+    locations: list[Place] = Field(default_factory=list)
+    location_raw: str | None = None
+    remote: RemotePolicy = "unknown"
+    remote_regions: list[str] = Field(default_factory=list)
+    salary: Salary | None = None
+    employment_type: str | None = None
+    posted_at: datetime | None = None  # UTC
+    source_updated_at: datetime | None = None  # UTC
+    closes_at: datetime | None = None  # UTC
+    requisition_id: str | None = None
+    content_hash: str
+    warnings: list[str] = Field(default_factory=list)  # field-level problems, e.g. unknown currency
