@@ -52,7 +52,7 @@ class SourcePosting(BaseModel):
     closes_at: str | None = None
     salary: SalaryHint | None = None
     salary_text: str | None = None
-    workplace_type: str | None = None  # the source's remote hint: "Remote", "hybrid", "TELECOMMUTE"…
+    workplace_type: str | None = None  # the source's remote hint: "Remote", "TELECOMMUTE"…
     remote_regions: list[str] = Field(default_factory=list)  # e.g. applicantLocationRequirements
     employment_type: str | None = None
     requisition_id: str | None = None

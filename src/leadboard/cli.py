@@ -1,0 +1,278 @@
+"""The `leadboard` command. Thin: parses arguments, calls the pipeline and the store, prints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from leadboard.pipeline import IngestSummary, import_paths, ingest_fetches
+from leadboard.store.database import database_url
+from leadboard.store.repository import JobFilters, Store
+from leadboard.store.schema import Job as JobRow
+
+app = typer.Typer(
+    help="Leadboard: find and understand machine-learning leadership jobs.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+OFFLINE_HINT = (
+    "No job board could be reached: this machine seems to have no internet access.\n"
+    "Load postings from a dump instead, e.g.:  leadboard import ../shared/data/postings"
+)
+
+
+def _open_store() -> Store:
+    return Store.open()
+
+
+def _finish(summary: IngestSummary, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps({"status": summary.status, **summary.as_dict()}, indent=2))
+    else:
+        _print_summary(summary)
+    raise typer.Exit(summary.exit_code)
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    typer.echo(
+        f"read {summary.read}: {summary.inserted} new, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged, {summary.reopened} reopened, {summary.closed} closed, "
+        f"{summary.rejected} rejected"
+    )
+    if summary.boards:
+        typer.echo(f"boards: {summary.boards} fetched, {len(summary.failed)} failed")
+    if summary.duplicates:
+        rules = ", ".join(f"{n} by {rule}" for rule, n in summary.duplicates.most_common())
+        typer.echo(f"duplicates found: {sum(summary.duplicates.values())} ({rules})")
+    for reason, n in summary.rejects_by_reason.most_common(10):
+        typer.echo(f"  rejected {n}: {reason}")
+    for what, why in summary.failed:
+        typer.echo(f"  FAILED {what}: {why}", err=True)
+
+
+@app.command("import")
+def import_command(
+    paths: Annotated[list[Path], typer.Argument(help="Dump files or folders of them.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Load postings from dumps: our JSONL/CSV schema, native CSVs, raw ATS records, HN posts.
+
+    Exit code 0: all imported; 3: done, but some records were rejected (see the summary and
+    `leadboard stats`); 1: failed.
+    """
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        typer.echo(f"No such file or folder: {', '.join(missing)}", err=True)
+        raise typer.Exit(1)
+    store = _open_store()
+    _finish(import_paths(store, paths), as_json)
+
+
+@app.command()
+def crawl(
+    boards: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Boards as kind:token (greenhouse:anthropic lever:palantir …); "
+            "default: the curated list."
+        ),
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, max=16, help="Boards fetched at once.")] = 4,
+    as_json: JsonOption = False,
+) -> None:
+    """Fetch job boards (Greenhouse, Lever, Ashby) and store their postings."""
+    from leadboard.sources.boards import load_boards, parse_board_specs
+    from leadboard.sources.crawl import crawl as crawl_boards
+
+    try:
+        refs = parse_board_specs(boards) if boards else load_boards()
+    except ValueError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from error
+    store = _open_store()
+    fetches = crawl_boards(refs, concurrency=concurrency)
+    summary = ingest_fetches(store, fetches, "crawl", boards or ["<curated>"])
+    if summary.boards and len(summary.failed) == summary.boards and _all_offline(summary):
+        typer.echo(OFFLINE_HINT, err=True)
+    _finish(summary, as_json)
+
+
+@app.command("crawl-page")
+def crawl_page(
+    url: Annotated[str, typer.Argument(help="A career page with schema.org JobPosting JSON-LD.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Fetch one career page and store the JobPostings its JSON-LD describes."""
+    from leadboard.sources.crawl import fetch_career_page
+
+    store = _open_store()
+    summary = ingest_fetches(store, [fetch_career_page(url)], "crawl-page", [url])
+    if summary.failed and _all_offline(summary):
+        typer.echo(OFFLINE_HINT, err=True)
+    _finish(summary, as_json)
+
+
+def _all_offline(summary: IngestSummary) -> bool:
+    words = ("connect", "resolve", "name or service", "network", "unreachable", "timed out")
+    return all(any(w in why.lower() for w in words) for _, why in summary.failed)
+
+
+@app.command()
+def jobs(
+    company: Annotated[str | None, typer.Option(help="Exact company name.")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="greenhouse, lever, ashby, jsonld, file…")
+    ] = None,
+    remote: Annotated[str | None, typer.Option(help="remote, hybrid, onsite or unknown.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO country code, e.g. US, GB.")] = None,
+    title: Annotated[str | None, typer.Option(help="Words the title contains.")] = None,
+    with_salary: Annotated[bool, typer.Option("--with-salary", help="Only with pay.")] = False,
+    closed: Annotated[bool, typer.Option("--closed", help="Include closed postings.")] = False,
+    all_duplicates: Annotated[
+        bool, typer.Option("--all-duplicates", help="Show every member of a cluster.")
+    ] = False,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """List stored jobs, newest first, each duplicate cluster once."""
+    if remote and remote not in {"remote", "hybrid", "onsite", "unknown"}:
+        typer.echo("--remote must be one of: remote, hybrid, onsite, unknown", err=True)
+        raise typer.Exit(2)
+    filters = JobFilters(
+        company=company, source=source, remote=remote, country=country, title=title,
+        with_salary=with_salary, include_closed=closed, one_per_cluster=not all_duplicates,
+    )  # fmt: skip
+    rows = _open_store().list_jobs(filters, limit=limit, offset=offset)
+    if as_json:
+        typer.echo(json.dumps([job_summary(row) for row in rows], indent=2, default=str))
+        return
+    if not rows:
+        typer.echo("No jobs match. (Import some with `leadboard import PATH`.)")
+    for row in rows:
+        facts = [row.company or "?", _location_line(row), _salary_line(row)]
+        typer.echo(f"{row.id}\n  {row.title} — {' · '.join(f for f in facts if f)}")
+
+
+@app.command()
+def show(
+    job_id: Annotated[str, typer.Argument(help="A job id as `leadboard jobs` prints it.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show one job in full."""
+    store = _open_store()
+    row = store.get_job(job_id)
+    if row is None:
+        typer.echo(f"No job with id {job_id!r}.", err=True)
+        raise typer.Exit(1)
+    members = store.cluster_members(row.cluster_id)
+    if as_json:
+        detail = job_summary(row) | {
+            "description": row.description_text,
+            "duplicates": [m for m in members if m != row.id],
+            "warnings": row.warnings,
+            "raw_postings": len(store.raw_postings(job_id)),
+        }
+        typer.echo(json.dumps(detail, indent=2, default=str))
+        return
+    typer.echo(f"{row.title}\n{row.company or ''}")
+    if row.title_raw != row.title:
+        typer.echo(f"(as posted: {row.title_raw})")
+    for label, value in [
+        ("id", row.id), ("url", row.url), ("location", _location_line(row)),
+        ("salary", _salary_line(row)), ("type", row.employment_type),
+        ("posted", row.posted_at), ("first seen", row.first_seen_at),
+        ("updated", row.updated_at), ("closed", row.closed_at),
+        ("duplicates", ", ".join(m for m in members if m != row.id)),
+        ("warnings", "; ".join(row.warnings)),
+    ]:  # fmt: skip
+        if value:
+            typer.echo(f"{label:>11}: {value}")
+    typer.echo("")
+    typer.echo(row.description_text)
+
+
+@app.command()
+def stats(as_json: JsonOption = False) -> None:
+    """Counts by source, company, remote policy; salary coverage; errors."""
+    numbers = _open_store().stats()
+    if as_json:
+        typer.echo(json.dumps(numbers, indent=2))
+        return
+    total = numbers["jobs"] or 1
+    typer.echo(f"store: {database_url()}")
+    typer.echo(
+        f"jobs: {numbers['jobs']} ({numbers['open']} open, {numbers['closed']} closed), "
+        f"raw postings kept: {numbers['raw_postings']}"
+    )
+    typer.echo(
+        f"duplicate clusters: {numbers['clusters']} "
+        f"({numbers['jobs_in_duplicate_clusters']} jobs are duplicates of another)"
+    )
+    typer.echo(
+        f"with salary: {numbers['with_salary']} ({numbers['with_salary'] / total:.1%}); "
+        f"with a located country: {numbers['with_location']} "
+        f"({numbers['with_location'] / total:.1%})"
+    )
+    for title, key in [
+        ("by source", "by_source"), ("by remote policy", "by_remote"),
+        ("salary currency", "salary_currency"), ("top boards", "by_board"),
+        ("top companies", "by_company"), ("errors by reason", "errors_by_reason"),
+    ]:  # fmt: skip
+        typer.echo(f"{title}:")
+        for name, n in numbers[key].items():
+            typer.echo(f"  {n:>7}  {name}")
+    typer.echo(f"errors logged: {numbers['errors']}")
+
+
+def job_summary(row: JobRow) -> dict[str, Any]:
+    """The fields a listing shows, as JSON-ready values."""
+    salary = None
+    if row.salary_currency:
+        salary = {
+            "min": row.salary_min, "max": row.salary_max,
+            "currency": row.salary_currency, "period": row.salary_period,
+        }  # fmt: skip
+    return {
+        "id": row.id,
+        "title": row.title,
+        "company": row.company,
+        "url": row.url,
+        "locations": row.locations,
+        "remote": row.remote,
+        "remote_regions": row.remote_regions,
+        "salary": salary,
+        "posted_at": row.posted_at,
+        "first_seen_at": row.first_seen_at,
+        "closed_at": row.closed_at,
+        "cluster_id": row.cluster_id,
+    }
+
+
+def _location_line(row: JobRow) -> str:
+    places = [
+        ", ".join(p for p in (place.get("city"), place.get("country")) if p)
+        for place in row.locations
+    ]
+    text = "; ".join(p for p in places if p) or (row.location_raw or "")
+    if row.remote != "unknown":
+        regions = f" ({', '.join(row.remote_regions)})" if row.remote_regions else ""
+        text = f"{text} [{row.remote}{regions}]".strip()
+    return text
+
+
+def _salary_line(row: JobRow) -> str:
+    if not row.salary_currency:
+        return ""
+    low, high = row.salary_min, row.salary_max
+    amounts = "–".join(f"{v:,.0f}" for v in (low, high) if v is not None)
+    return f"{row.salary_currency} {amounts} / {row.salary_period}"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,201 @@
+"""Ingest: sources → normalize → store, in batches, one transaction each.
+
+The CLI and the library call these; they only orchestrate. A bad record becomes a reject with a
+reason and the batch goes on; a failing board is named in the summary and the crawl goes on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from leadboard.models import Job, SourcePosting
+from leadboard.normalize import InvalidPosting, normalize_posting
+from leadboard.sources.base import BoardFetch, Reject
+from leadboard.store.dedup import DuplicateIndex
+from leadboard.store.repository import BatchCounts, Store
+
+BATCH_SIZE = 500
+
+# `leadboard crawl` / `import` exit codes: 0 all good, 3 done but something was skipped, 1 failed.
+EXIT_OK, EXIT_FAILED, EXIT_WITH_REJECTS = 0, 1, 3
+
+
+@dataclass
+class IngestSummary:
+    """What one crawl or import did; printed by the CLI and kept with the run."""
+
+    run_id: int | None = None
+    read: int = 0  # records read, rejects included
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    reopened: int = 0
+    closed: int = 0
+    rejected: int = 0
+    duplicates: Counter[str] = field(default_factory=Counter)
+    rejects_by_reason: Counter[str] = field(default_factory=Counter)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (board or file, why)
+    boards: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        if self.failed and self.read == 0:
+            return EXIT_FAILED
+        return EXIT_WITH_REJECTS if self.rejected or self.failed else EXIT_OK
+
+    @property
+    def status(self) -> str:
+        return {EXIT_OK: "ok", EXIT_FAILED: "failed", EXIT_WITH_REJECTS: "rejects"}[self.exit_code]
+
+    def add(self, counts: BatchCounts) -> None:
+        self.inserted += counts.inserted
+        self.updated += counts.updated
+        self.unchanged += counts.unchanged
+        self.reopened += counts.reopened
+        self.duplicates.update(counts.duplicates)
+
+    def reject(self, reject: Reject) -> None:
+        self.rejected += 1
+        self.rejects_by_reason[_reason_kind(reject.reason)] += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.read,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "reopened": self.reopened,
+            "closed": self.closed,
+            "rejected": self.rejected,
+            "duplicates": dict(self.duplicates),
+            "rejects_by_reason": dict(self.rejects_by_reason),
+            "failed": [{"what": what, "why": why} for what, why in self.failed],
+            "boards": self.boards,
+        }
+
+
+def _reason_kind(reason: str) -> str:
+    """Group reasons like "malformed JSON: Expecting ',' …" under their first clause."""
+    return reason.split(":", 1)[0].strip()[:80]
+
+
+def normalize_all(
+    items: Iterable[SourcePosting | Reject],
+) -> Iterator[tuple[SourcePosting, Job] | Reject]:
+    """Normalise each posting; one that cannot be normalised becomes a reject."""
+    for item in items:
+        if isinstance(item, Reject):
+            yield item
+            continue
+        try:
+            yield item, normalize_posting(item)
+        except InvalidPosting as error:
+            yield Reject(item.key, item.url or item.external_id, f"invalid posting: {error}")
+        except Exception as error:  # noqa: BLE001 - one bad record must not stop a batch
+            reason = f"normalisation failed: {type(error).__name__}: {error}"
+            yield Reject(item.key, item.url or item.external_id, reason)
+
+
+def ingest(
+    store: Store,
+    items: Iterable[SourcePosting | Reject],
+    summary: IngestSummary,
+    *,
+    index: DuplicateIndex,
+    origin: str | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> set[str]:
+    """Normalise and store ``items`` in batches; returns the ids of the jobs seen."""
+    seen: set[str] = set()
+    pairs: list[tuple[SourcePosting, Job]] = []
+    rejects: list[Reject] = []
+
+    def flush() -> None:
+        if pairs or rejects:
+            now = datetime.now(UTC)
+            counts = store.save_batch(
+                pairs, rejects, index=index, seen_at=now, run_id=summary.run_id, origin=origin
+            )
+            summary.add(counts)
+            pairs.clear()
+            rejects.clear()
+
+    def remember(items: Iterable[SourcePosting | Reject]) -> Iterator[SourcePosting | Reject]:
+        # A posting that fails to normalise was still listed: it must not be closed for that.
+        for item in items:
+            if isinstance(item, SourcePosting):
+                seen.add(item.key)
+            yield item
+
+    for item in normalize_all(remember(items)):
+        summary.read += 1
+        if isinstance(item, Reject):
+            summary.reject(item)
+            rejects.append(item)
+        else:
+            pairs.append(item)
+        if len(pairs) + len(rejects) >= batch_size:
+            flush()
+    flush()
+    return seen
+
+
+def import_paths(store: Store, paths: Sequence[Path]) -> IngestSummary:
+    """``leadboard import``: load dumps (files or folders of them)."""
+    from leadboard.sources.files import iter_dump_files, read_dump
+
+    summary = _start(store, "import", [str(p) for p in paths])
+    index = store.duplicate_index()
+    for path in paths:
+        try:
+            files = iter_dump_files(path)
+        except (OSError, ValueError) as error:
+            summary.failed.append((str(path), str(error)))
+            continue
+        for file in files:
+            try:
+                ingest(store, read_dump(file), summary, index=index, origin=str(file))
+            except (OSError, ValueError) as error:  # unreadable file: name it, go on
+                summary.failed.append((str(file), str(error)))
+    return _finish(store, summary)
+
+
+def ingest_fetches(
+    store: Store, fetches: Iterable[BoardFetch], kind: str, args: Sequence[str]
+) -> IngestSummary:
+    """``leadboard crawl`` / ``crawl-page``: store what each board gave; close what vanished."""
+    summary = _start(store, kind, args)
+    index = store.duplicate_index()
+    for fetch in fetches:
+        summary.boards += 1
+        name = f"{fetch.source}:{fetch.board}"
+        if fetch.error:
+            summary.failed.append((name, fetch.error))
+            store.record_errors(
+                [Reject(name, name, f"board failed: {fetch.error}")], summary.run_id, _now()
+            )
+        items: list[SourcePosting | Reject] = [*fetch.postings, *fetch.rejects]
+        seen = ingest(store, items, summary, index=index, origin=name)
+        if fetch.complete and not fetch.error:
+            # Only a whole listing proves a posting is gone.
+            summary.closed += store.close_missing(fetch.source, fetch.board, seen, _now())
+    return _finish(store, summary)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _start(store: Store, kind: str, args: Sequence[str]) -> IngestSummary:
+    return IngestSummary(run_id=store.start_run(kind, args, _now()))
+
+
+def _finish(store: Store, summary: IngestSummary) -> IngestSummary:
+    assert summary.run_id is not None
+    store.finish_run(summary.run_id, summary.status, summary.as_dict(), _now())
+    return summary

@@ -1,0 +1,342 @@
+"""The repository: the only place that reads and writes the database.
+
+>>> store = Store.open("sqlite://")  # in memory
+>>> store.stats()["jobs"]
+0
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from leadboard import models
+from leadboard.sources.base import Reject
+from leadboard.store.database import make_engine, migrate
+from leadboard.store.dedup import DuplicateIndex, canonical_url
+from leadboard.store.schema import IngestError, IngestRun, RawPosting
+from leadboard.store.schema import Job as JobRow
+
+SAMPLE_CHARS = 500
+
+
+@dataclass
+class BatchCounts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    reopened: int = 0
+    duplicates: dict[str, int] = field(default_factory=dict)  # by rule: requisition | url | text
+
+
+@dataclass
+class JobFilters:
+    """What ``leadboard jobs`` can narrow a listing by."""
+
+    company: str | None = None
+    source: str | None = None
+    remote: str | None = None
+    country: str | None = None  # ISO alpha-2
+    title: str | None = None  # case-insensitive substring
+    with_salary: bool = False
+    include_closed: bool = False
+    one_per_cluster: bool = True
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class Store:
+    """SQLite or PostgreSQL behind one interface."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        """Connect (default: the configured database) and bring the schema up to date."""
+        engine = make_engine(url)
+        migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- ingest runs and errors -------------------------------------------------------------
+
+    def start_run(self, kind: str, args: Sequence[str], started_at: datetime) -> int:
+        with Session(self.engine) as session, session.begin():
+            run = IngestRun(kind=kind, args=list(args), started_at=started_at, counts={})
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, status: str, counts: dict[str, Any], at: datetime) -> None:
+        with Session(self.engine) as session, session.begin():
+            run = session.get(IngestRun, run_id)
+            if run is not None:
+                run.status, run.counts, run.finished_at = status, counts, at
+
+    def record_errors(self, rejects: Iterable[Reject], run_id: int | None, at: datetime) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.add_all(_error_row(reject, run_id, at) for reject in rejects)
+
+    # -- writing jobs -----------------------------------------------------------------------
+
+    def duplicate_index(self) -> DuplicateIndex:
+        """An index of every stored job, to assign clusters to incoming ones."""
+        index = DuplicateIndex()
+        columns = (
+            JobRow.id, JobRow.cluster_id, JobRow.company, JobRow.requisition_id, JobRow.url,
+            JobRow.title, JobRow.minhash,
+        )  # fmt: skip
+        with Session(self.engine) as session:
+            for row in session.execute(select(*columns).order_by(JobRow.first_seen_at, JobRow.id)):
+                index.add(*row)
+        return index
+
+    def save_batch(
+        self,
+        pairs: Sequence[tuple[models.SourcePosting, models.Job]],
+        rejects: Sequence[Reject],
+        *,
+        index: DuplicateIndex,
+        seen_at: datetime,
+        run_id: int | None = None,
+        origin: str | None = None,
+    ) -> BatchCounts:
+        """Upsert a batch of postings and log its rejects, all in one transaction."""
+        counts = BatchCounts()
+        with Session(self.engine) as session, session.begin():
+            ids = list({job.id for _, job in pairs})
+            existing = {
+                row.id: row for row in session.scalars(select(JobRow).where(JobRow.id.in_(ids)))
+            }
+            known_payloads = {
+                (job_id, digest)
+                for job_id, digest in session.execute(
+                    select(RawPosting.job_id, RawPosting.payload_hash).where(
+                        RawPosting.job_id.in_(ids)
+                    )
+                )
+            }
+            for posting, job in pairs:
+                digest = payload_hash(posting.payload)
+                if (job.id, digest) not in known_payloads:
+                    known_payloads.add((job.id, digest))
+                    session.add(_raw_row(posting, digest, run_id, origin))
+                row = existing.get(job.id)
+                if row is None:
+                    row = JobRow(id=job.id, first_seen_at=seen_at)
+                    self._write_job(row, job, index, counts)
+                    row.last_seen_at = seen_at
+                    session.add(row)
+                    existing[job.id] = row
+                    counts.inserted += 1
+                    continue
+                if row.closed_at is not None:
+                    row.closed_at = None
+                    counts.reopened += 1
+                row.last_seen_at = seen_at
+                if row.content_hash == job.content_hash:
+                    counts.unchanged += 1
+                else:
+                    self._write_job(row, job, index, counts)
+                    row.updated_at = seen_at
+                    counts.updated += 1
+            session.add_all(_error_row(reject, run_id, seen_at) for reject in rejects)
+        return counts
+
+    @staticmethod
+    def _write_job(
+        row: JobRow, job: models.Job, index: DuplicateIndex, counts: BatchCounts
+    ) -> None:
+        assignment = index.assign(
+            job.id, job.company, job.requisition_id, job.url, job.title, job.description_text
+        )
+        if assignment.reason != "new":
+            counts.duplicates[assignment.reason] = counts.duplicates.get(assignment.reason, 0) + 1
+        salary = job.salary
+        countries = sorted({p.country for p in job.locations if p.country})
+        row.source, row.board, row.external_id = job.source, job.board, job.external_id
+        row.url, row.canonical_url = job.url, canonical_url(job.url)
+        row.title, row.title_raw, row.company = job.title, job.title_raw, job.company
+        row.description_text, row.description_html = job.description_text, job.description_html
+        row.locations = [place.model_dump() for place in job.locations]
+        row.location_raw = job.location_raw
+        row.countries = f" {' '.join(countries)} " if countries else None
+        row.remote, row.remote_regions = job.remote, list(job.remote_regions)
+        row.salary_min = salary.min if salary else None
+        row.salary_max = salary.max if salary else None
+        row.salary_currency = salary.currency if salary else None
+        row.salary_period = salary.period if salary else None
+        row.employment_type, row.requisition_id = job.employment_type, job.requisition_id
+        row.posted_at, row.source_updated_at = job.posted_at, job.source_updated_at
+        row.closes_at = job.closes_at
+        row.content_hash, row.warnings = job.content_hash, list(job.warnings)
+        row.cluster_id, row.minhash = assignment.cluster_id, assignment.signature
+
+    def close_missing(self, source: str, board: str, seen_ids: set[str], at: datetime) -> int:
+        """Close the open jobs of a board that a *complete* listing no longer shows."""
+        with Session(self.engine) as session, session.begin():
+            open_ids = session.scalars(
+                select(JobRow.id).where(
+                    JobRow.source == source, JobRow.board == board, JobRow.closed_at.is_(None)
+                )
+            ).all()
+            gone = [job_id for job_id in open_ids if job_id not in seen_ids]
+            for start in range(0, len(gone), 500):
+                session.execute(
+                    update(JobRow)
+                    .where(JobRow.id.in_(gone[start : start + 500]))
+                    .values(closed_at=at)
+                )
+            return len(gone)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def get_job(self, job_id: str) -> JobRow | None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(JobRow, job_id)
+
+    def raw_postings(self, job_id: str) -> list[RawPosting]:
+        with Session(self.engine) as session:
+            query = select(RawPosting).where(RawPosting.job_id == job_id).order_by(RawPosting.id)
+            return list(session.scalars(query))
+
+    def cluster_members(self, cluster_id: str) -> list[str]:
+        with Session(self.engine) as session:
+            query = select(JobRow.id).where(JobRow.cluster_id == cluster_id).order_by(JobRow.id)
+            return list(session.scalars(query))
+
+    def list_jobs(
+        self, filters: JobFilters | None = None, *, limit: int = 50, offset: int = 0
+    ) -> list[JobRow]:
+        """Jobs, newest first; a duplicate cluster shows once (its first open member)."""
+        filters = filters or JobFilters()
+        conditions = _filter_conditions(filters)
+        newest = (func.coalesce(JobRow.posted_at, JobRow.first_seen_at).desc(), JobRow.id)
+        query = select(JobRow).where(*conditions)
+        if filters.one_per_cluster:
+            rank = (
+                func.row_number()
+                .over(
+                    partition_by=JobRow.cluster_id,
+                    order_by=(
+                        JobRow.closed_at.is_not(None),
+                        JobRow.id != JobRow.cluster_id,  # the cluster's first job, if open
+                        JobRow.first_seen_at,
+                        JobRow.id,
+                    ),
+                )
+                .label("rank")
+            )
+            ranked = select(JobRow.id, rank).where(*conditions).subquery()
+            query = select(JobRow).join(ranked, and_(ranked.c.id == JobRow.id, ranked.c.rank == 1))
+        query = query.order_by(*newest).limit(limit).offset(offset)
+        with Session(self.engine, expire_on_commit=False) as session:
+            return list(session.scalars(query))
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for ``leadboard stats``."""
+        with Session(self.engine) as session:
+            scalar = session.scalar
+            jobs = scalar(select(func.count(JobRow.id))) or 0
+            open_jobs = scalar(select(func.count(JobRow.id)).where(JobRow.closed_at.is_(None))) or 0
+            clusters = scalar(select(func.count(func.distinct(JobRow.cluster_id)))) or 0
+
+            def grouped(column: Any, limit: int | None = None) -> dict[str, int]:
+                count = func.count(JobRow.id)
+                query = select(column, count).group_by(column).order_by(count.desc(), column)
+                rows = session.execute(query.limit(limit) if limit else query)
+                return {str(key): n for key, n in rows}
+
+            errors = func.count(IngestError.id)
+            error_rows = session.execute(
+                select(IngestError.reason, errors)
+                .group_by(IngestError.reason)
+                .order_by(errors.desc())
+                .limit(15)
+            )
+            return {
+                "jobs": jobs,
+                "open": open_jobs,
+                "closed": jobs - open_jobs,
+                "raw_postings": scalar(select(func.count(RawPosting.id))) or 0,
+                "clusters": clusters,
+                "jobs_in_duplicate_clusters": jobs - clusters,
+                "by_source": grouped(JobRow.source),
+                "by_board": grouped(JobRow.source + ":" + JobRow.board, 15),
+                "by_company": grouped(JobRow.company, 15),
+                "by_remote": grouped(JobRow.remote),
+                "with_salary": scalar(
+                    select(func.count(JobRow.id)).where(JobRow.salary_currency.is_not(None))
+                )
+                or 0,
+                "salary_currency": grouped(JobRow.salary_currency),
+                "with_location": scalar(
+                    select(func.count(JobRow.id)).where(JobRow.countries.is_not(None))
+                )
+                or 0,
+                "errors": scalar(select(func.count(IngestError.id))) or 0,
+                "errors_by_reason": {reason: n for reason, n in error_rows},
+            }
+
+
+def _filter_conditions(filters: JobFilters) -> list[Any]:
+    conditions: list[Any] = []
+    if not filters.include_closed:
+        conditions.append(JobRow.closed_at.is_(None))
+    if filters.company:
+        conditions.append(func.lower(JobRow.company) == filters.company.lower())
+    if filters.source:
+        conditions.append(JobRow.source == filters.source)
+    if filters.remote:
+        conditions.append(JobRow.remote == filters.remote)
+    if filters.country:
+        conditions.append(
+            JobRow.countries.contains(f" {filters.country.upper()} ", autoescape=True)
+        )
+    if filters.title:
+        pattern = filters.title.lower()
+        conditions.append(func.lower(JobRow.title).contains(pattern, autoescape=True))
+    if filters.with_salary:
+        conditions.append(or_(JobRow.salary_min.is_not(None), JobRow.salary_max.is_not(None)))
+    return conditions
+
+
+def _raw_row(
+    posting: models.SourcePosting, digest: str, run_id: int | None, origin: str | None
+) -> RawPosting:
+    return RawPosting(
+        job_id=posting.key,
+        source=posting.source,
+        board=posting.board,
+        external_id=posting.external_id,
+        url=posting.url,
+        origin=origin,
+        fetched_at=posting.fetched_at,
+        payload_hash=digest,
+        payload=posting.payload,
+        run_id=run_id,
+    )
+
+
+def _error_row(reject: Reject, run_id: int | None, at: datetime) -> IngestError:
+    sample = reject.sample[:SAMPLE_CHARS] if reject.sample else None
+    return IngestError(
+        run_id=run_id,
+        source=reject.source,
+        location=reject.where,
+        reason=reject.reason,
+        sample=sample,
+        created_at=at,
+    )

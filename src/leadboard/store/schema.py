@@ -1,0 +1,136 @@
+"""SQLAlchemy table definitions: the store's schema (migrations live in ``migrations/``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC and read back tz-aware, on SQLite (which drops zones) too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime}
+
+
+class IngestRun(Base):
+    """One `crawl` or `import`: what was asked, when, and what came of it."""
+
+    __tablename__ = "ingest_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))  # crawl | import | crawl-page
+    args: Mapped[list[Any]] = mapped_column(default=list)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20), default="running")  # ok | rejects | failed
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class RawPosting(Base):
+    """A payload exactly as a source gave it; a new row only when the payload changes."""
+
+    __tablename__ = "raw_postings"
+    __table_args__ = (UniqueConstraint("job_id", "payload_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(String(400), index=True)
+    source: Mapped[str] = mapped_column(String(40))
+    board: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str | None] = mapped_column(Text)  # API URL or dump file it came from
+    fetched_at: Mapped[datetime]
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"))
+
+
+class Job(Base):
+    """A normalised posting, one row per ``{source}:{board}:{external_id}``."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_source_board", "source", "board"),
+        Index("ix_jobs_cluster", "cluster_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(400), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    board: Mapped[str] = mapped_column(String(200))
+    external_id: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(Text)
+    canonical_url: Mapped[str | None] = mapped_column(Text, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    title_raw: Mapped[str] = mapped_column(Text)
+    company: Mapped[str | None] = mapped_column(String(300), index=True)
+    description_text: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    locations: Mapped[list[Any]] = mapped_column(default=list)
+    location_raw: Mapped[str | None] = mapped_column(Text)
+    countries: Mapped[str | None] = mapped_column(String(200))  # " US GB " for cheap filtering
+    remote: Mapped[str] = mapped_column(String(10), default="unknown", index=True)
+    remote_regions: Mapped[list[Any]] = mapped_column(default=list)
+    salary_min: Mapped[float | None] = mapped_column(Float)
+    salary_max: Mapped[float | None] = mapped_column(Float)
+    salary_currency: Mapped[str | None] = mapped_column(String(3))
+    salary_period: Mapped[str | None] = mapped_column(String(5))
+    employment_type: Mapped[str | None] = mapped_column(String(100))
+    requisition_id: Mapped[str | None] = mapped_column(String(200))
+    posted_at: Mapped[datetime | None]
+    source_updated_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]  # when the content last changed after the first sighting
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    cluster_id: Mapped[str] = mapped_column(String(400))
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)  # near-duplicate signature
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class IngestError(Base):
+    """A record that was skipped, or a board that failed, and why."""
+
+    __tablename__ = "ingest_errors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"), index=True)
+    source: Mapped[str] = mapped_column(Text)
+    location: Mapped[str] = mapped_column(Text)  # record id, line number or URL
+    reason: Mapped[str] = mapped_column(Text)
+    sample: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
