@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.postgres import fresh_database, running_postgres
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -24,11 +26,74 @@ def shared_data_dir() -> Path:
     return path
 
 
+# --- Database backends ---------------------------------------------------------------------------
+# Tests that use `database_url` (or `store`) run once per selected backend: test_x[sqlite] and
+# test_x[postgresql]. Select with `pytest --backend sqlite|postgresql|both` or
+# $LEADBOARD_TEST_BACKEND (default: both). PostgreSQL is a throwaway server started once per session
+# (tests/support/postgres.py), or the server at $LEADBOARD_TEST_DATABASE_URL.
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        default=os.environ.get("LEADBOARD_TEST_BACKEND", "both"),
+        help="database backend(s) for the store tests: sqlite, postgresql or both "
+        "(default: $LEADBOARD_TEST_BACKEND or both)",
+    )
+
+
+def _selected_backends(config: pytest.Config) -> list[str]:
+    choice = config.getoption("backend")
+    if choice == "both":
+        return list(BACKENDS)
+    if choice not in BACKENDS:
+        raise pytest.UsageError(f"--backend must be sqlite, postgresql or both, not {choice!r}")
+    return [choice]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _selected_backends(config)  # a wrong --backend stops the run at once, with its message
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_backend" in metafunc.fixturenames:
+        backends = _selected_backends(metafunc.config)
+        metafunc.parametrize("database_backend", backends, indirect=True)
+
+
 @pytest.fixture
-def store(tmp_path):
-    """An empty store on a fresh SQLite file."""
+def database_backend(request: pytest.FixtureRequest) -> str:
+    """sqlite or postgresql: parametrized by pytest_generate_tests."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def postgres_url(pytestconfig: pytest.Config) -> Iterator[str]:
+    """URL of the session's PostgreSQL server; skips when --backend leaves PostgreSQL out."""
+    if "postgresql" not in _selected_backends(pytestconfig):
+        pytest.skip("PostgreSQL not selected (--backend / LEADBOARD_TEST_BACKEND)")
+    with running_postgres() as url:
+        yield url
+
+
+@pytest.fixture
+def database_url(
+    database_backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """An empty database for one test, on each selected backend."""
+    if database_backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'leadboard.db'}"
+    else:
+        with fresh_database(request.getfixturevalue("postgres_url")) as url:
+            yield url
+
+
+@pytest.fixture
+def store(database_url: str):
+    """An empty store on each selected backend."""
     from leadboard.store.repository import Store
 
-    opened = Store.open(f"sqlite:///{tmp_path / 'leadboard.db'}")
+    opened = Store.open(database_url)
     yield opened
     opened.close()

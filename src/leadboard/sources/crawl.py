@@ -1,0 +1,129 @@
+"""Fetch many boards at once, politely, without one bad board stopping the rest.
+
+>>> from leadboard.sources.boards import load_boards
+>>> for fetch in crawl(load_boards()[:3], concurrency=2):   # doctest: +SKIP
+...     print(fetch.board, len(fetch.postings), fetch.error)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from leadboard.sources.ashby import AshbyConnector
+from leadboard.sources.base import BoardFetch
+from leadboard.sources.boards import BoardRef
+from leadboard.sources.greenhouse import GreenhouseConnector
+from leadboard.sources.http import FetchError, HttpClient
+from leadboard.sources.jsonld import SOURCE as JSONLD
+from leadboard.sources.jsonld import parse_jsonld_page
+from leadboard.sources.lever import LeverConnector
+
+
+class Connector(Protocol):
+    kind: str
+
+    def fetch(self, board: str, *, company: str | None = None) -> BoardFetch: ...
+
+
+def make_connectors(
+    client: HttpClient, base_urls: Mapping[str, str] | None = None
+) -> dict[str, Connector]:
+    """One connector per ATS kind, sharing ``client``.
+
+    ``base_urls`` overrides API roots by key: ``greenhouse``, ``lever``, ``lever_eu``, ``ashby``
+    (otherwise the ``LEADBOARD_*_API`` environment variables, otherwise the public APIs).
+    """
+    urls = dict(base_urls or {})
+    return {
+        "greenhouse": GreenhouseConnector(client, base_url=urls.get("greenhouse")),
+        "lever": LeverConnector(
+            client, base_url=urls.get("lever"), eu_base_url=urls.get("lever_eu")
+        ),
+        "ashby": AshbyConnector(client, base_url=urls.get("ashby")),
+    }
+
+
+def crawl(
+    boards: Iterable[BoardRef],
+    *,
+    client: HttpClient | None = None,
+    concurrency: int = 4,
+    base_urls: Mapping[str, str] | None = None,
+) -> Iterator[BoardFetch]:
+    """Fetch ``boards`` with at most ``concurrency`` in flight; yield each result as it finishes.
+
+    A board that fails comes back as a ``BoardFetch`` with ``error`` set; it never stops the
+    others. Without ``client``, one is made (default politeness) and closed at the end.
+    """
+    own_client = client is None
+    http = client or HttpClient()
+    connectors = make_connectors(http, base_urls)
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="crawl")
+    try:
+        futures = {pool.submit(_fetch_one, connectors, board): board for board in boards}
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # a consumer that stops early
+        if own_client:
+            http.close()
+
+
+def fetch_board(
+    board: BoardRef, *, client: HttpClient | None = None, base_urls: Mapping[str, str] | None = None
+) -> BoardFetch:
+    """Fetch one board; never raises. See ``crawl`` for many."""
+    with _client_for(client) as http:
+        return _fetch_one(make_connectors(http, base_urls), board)
+
+
+def fetch_career_page(
+    url: str, *, client: HttpClient | None = None, fetched_at: datetime | None = None
+) -> BoardFetch:
+    """Fetch one career page and read its schema.org JobPosting JSON-LD; never raises.
+
+    >>> fetch_career_page("https://jobs.example.com/42").postings   # doctest: +SKIP
+    """
+    with _client_for(client) as http:
+        try:
+            page = http.get_text(url)
+        except FetchError as err:
+            return BoardFetch(source=JSONLD, board=_host(url), error=f"career page: {err}")
+        return parse_jsonld_page(page, url, fetched_at or datetime.now(UTC))
+
+
+def _fetch_one(connectors: Mapping[str, Connector], board: BoardRef) -> BoardFetch:
+    connector = connectors.get(board.kind)
+    if connector is None:
+        return BoardFetch(
+            source=board.kind,
+            board=board.token,
+            error=f"no connector for board kind {board.kind!r}",
+        )
+    try:
+        return connector.fetch(board.token, company=board.company)
+    except Exception as err:  # a bug in one connector must not end the whole crawl
+        return BoardFetch(
+            source=board.kind,
+            board=board.token,
+            error=f"{board.spec}: unexpected {err.__class__.__name__}: {err}",
+        )
+
+
+@contextmanager
+def _client_for(client: HttpClient | None) -> Iterator[HttpClient]:
+    """Use the caller's client as is, or make one and close it afterwards."""
+    if client is not None:
+        yield client
+        return
+    with HttpClient() as own:
+        yield own
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
