@@ -368,11 +368,23 @@ def test_post_with_one_role_keeps_the_bare_id():
     assert posting.title == "Staff ML Engineer"
 
 
-def test_post_without_a_role_is_one_untitled_posting():
+def test_post_without_a_role_gets_a_placeholder_title_from_its_company():
     [posting] = postings_from_record(
         record("Acme | Berlin | ONSITE<p>We hire generalists."), fetched_at=WHEN
     )
-    assert (posting.external_id, posting.title, posting.company) == ("46000001", None, "Acme")
+    assert (posting.external_id, posting.title, posting.company) == (
+        "46000001",
+        "Open roles at Acme",
+        "Acme",
+    )
+    assert posting.extra["title_is_placeholder"] is True
+
+
+def test_post_without_a_role_or_a_company_stays_untitled():
+    [posting] = postings_from_record(
+        record("I am exploring a new venture and need help.<p>Mail me."), fetched_at=WHEN
+    )
+    assert posting.title is None
 
 
 def test_body_list_replaces_a_vaguer_first_line():

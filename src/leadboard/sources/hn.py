@@ -611,6 +611,11 @@ def postings_from_record(record: dict[str, Any], *, fetched_at: datetime) -> lis
     }
     if len(mentions) <= 1:
         title = mentions[0].title if mentions else None
+        if title is None and parsed.company:
+            # A quarter of posts name no role ("Acme | Remote | Full-time"); they are still
+            # real openings, so they stay findable under an honest placeholder title.
+            title = f"Open roles at {parsed.company}"
+            extra["title_is_placeholder"] = True
         salary = (mentions[0].salary_text if mentions else None) or parsed.salary_text
         return [
             SourcePosting(**common, external_id=hn_id, title=title, salary_text=salary, extra=extra)
