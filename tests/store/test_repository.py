@@ -163,3 +163,15 @@ def test_timestamps_come_back_in_utc(store):
     job = store.get_job("greenhouse:acme:1")
     assert job.first_seen_at.tzinfo is not None and job.first_seen_at.utcoffset() == timedelta(0)
     assert job.posted_at == T0 - timedelta(days=1)
+
+
+def test_nul_characters_and_huge_payloads_are_stored_safely(store):
+    posting, job = pair("1", title="ML Lead")
+    posting.payload["content"] = "a\x00b" + "x" * 5_000_000
+    job.title_raw = "ML\x00 Lead"
+    job.company = "Acme\x00"
+    store.save_batch([(posting, job)], [], index=store.duplicate_index(), seen_at=T0)
+    stored = store.get_job("greenhouse:acme:1")
+    assert stored.title_raw == "ML Lead" and stored.company == "Acme"
+    [raw] = store.raw_postings("greenhouse:acme:1")
+    assert raw.payload["content"].startswith("ab") and len(raw.payload["content"]) == 5_000_002

@@ -41,8 +41,40 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL characters; they carry nothing, so both drop them."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
+class CleanText(TypeDecorator[str]):
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return _without_nul(value)
+
+
+class CleanString(CleanText):
+    impl = String
+    cache_ok = True
+
+
+class CleanJSON(TypeDecorator[Any]):
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        return _without_nul(value)
+
+
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, datetime: UTCDateTime}
+    type_annotation_map = {dict[str, Any]: CleanJSON, list[Any]: CleanJSON, datetime: UTCDateTime}
 
 
 class IngestRun(Base):
@@ -51,11 +83,11 @@ class IngestRun(Base):
     __tablename__ = "ingest_runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(20))  # crawl | import | crawl-page
+    kind: Mapped[str] = mapped_column(CleanString(20))  # crawl | import | crawl-page
     args: Mapped[list[Any]] = mapped_column(default=list)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(20), default="running")  # ok | rejects | failed
+    status: Mapped[str] = mapped_column(CleanString(20), default="running")  # ok | rejects | failed
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
@@ -66,14 +98,14 @@ class RawPosting(Base):
     __table_args__ = (UniqueConstraint("job_id", "payload_hash"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    job_id: Mapped[str] = mapped_column(String(400), index=True)
-    source: Mapped[str] = mapped_column(String(40))
-    board: Mapped[str] = mapped_column(String(200))
-    external_id: Mapped[str] = mapped_column(String(200))
-    url: Mapped[str | None] = mapped_column(Text)
-    origin: Mapped[str | None] = mapped_column(Text)  # API URL or dump file it came from
+    job_id: Mapped[str] = mapped_column(CleanString(400), index=True)
+    source: Mapped[str] = mapped_column(CleanString(40))
+    board: Mapped[str] = mapped_column(CleanString(200))
+    external_id: Mapped[str] = mapped_column(CleanString(200))
+    url: Mapped[str | None] = mapped_column(CleanText)
+    origin: Mapped[str | None] = mapped_column(CleanText)  # API URL or dump file it came from
     fetched_at: Mapped[datetime]
-    payload_hash: Mapped[str] = mapped_column(String(64))
+    payload_hash: Mapped[str] = mapped_column(CleanString(64))
     payload: Mapped[dict[str, Any]]
     run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"))
 
@@ -87,28 +119,28 @@ class Job(Base):
         Index("ix_jobs_cluster", "cluster_id"),
     )
 
-    id: Mapped[str] = mapped_column(String(400), primary_key=True)
-    source: Mapped[str] = mapped_column(String(40))
-    board: Mapped[str] = mapped_column(String(200))
-    external_id: Mapped[str] = mapped_column(String(200))
-    url: Mapped[str | None] = mapped_column(Text)
-    canonical_url: Mapped[str | None] = mapped_column(Text, index=True)
-    title: Mapped[str] = mapped_column(Text)
-    title_raw: Mapped[str] = mapped_column(Text)
-    company: Mapped[str | None] = mapped_column(String(300), index=True)
-    description_text: Mapped[str] = mapped_column(Text, default="")
-    description_html: Mapped[str] = mapped_column(Text, default="")
+    id: Mapped[str] = mapped_column(CleanString(400), primary_key=True)
+    source: Mapped[str] = mapped_column(CleanString(40))
+    board: Mapped[str] = mapped_column(CleanString(200))
+    external_id: Mapped[str] = mapped_column(CleanString(200))
+    url: Mapped[str | None] = mapped_column(CleanText)
+    canonical_url: Mapped[str | None] = mapped_column(CleanText, index=True)
+    title: Mapped[str] = mapped_column(CleanText)
+    title_raw: Mapped[str] = mapped_column(CleanText)
+    company: Mapped[str | None] = mapped_column(CleanString(300), index=True)
+    description_text: Mapped[str] = mapped_column(CleanText, default="")
+    description_html: Mapped[str] = mapped_column(CleanText, default="")
     locations: Mapped[list[Any]] = mapped_column(default=list)
-    location_raw: Mapped[str | None] = mapped_column(Text)
-    countries: Mapped[str | None] = mapped_column(String(200))  # " US GB " for cheap filtering
-    remote: Mapped[str] = mapped_column(String(10), default="unknown", index=True)
+    location_raw: Mapped[str | None] = mapped_column(CleanText)
+    countries: Mapped[str | None] = mapped_column(CleanString(200))  # " US GB " for cheap filtering
+    remote: Mapped[str] = mapped_column(CleanString(10), default="unknown", index=True)
     remote_regions: Mapped[list[Any]] = mapped_column(default=list)
     salary_min: Mapped[float | None] = mapped_column(Float)
     salary_max: Mapped[float | None] = mapped_column(Float)
-    salary_currency: Mapped[str | None] = mapped_column(String(3))
-    salary_period: Mapped[str | None] = mapped_column(String(5))
-    employment_type: Mapped[str | None] = mapped_column(String(100))
-    requisition_id: Mapped[str | None] = mapped_column(String(200))
+    salary_currency: Mapped[str | None] = mapped_column(CleanString(3))
+    salary_period: Mapped[str | None] = mapped_column(CleanString(5))
+    employment_type: Mapped[str | None] = mapped_column(CleanString(100))
+    requisition_id: Mapped[str | None] = mapped_column(CleanString(200))
     posted_at: Mapped[datetime | None]
     source_updated_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
@@ -116,8 +148,8 @@ class Job(Base):
     last_seen_at: Mapped[datetime]
     updated_at: Mapped[datetime | None]  # when the content last changed after the first sighting
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    cluster_id: Mapped[str] = mapped_column(String(400))
+    content_hash: Mapped[str] = mapped_column(CleanString(64))
+    cluster_id: Mapped[str] = mapped_column(CleanString(400))
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)  # near-duplicate signature
     warnings: Mapped[list[Any]] = mapped_column(default=list)
 
@@ -129,8 +161,8 @@ class IngestError(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"), index=True)
-    source: Mapped[str] = mapped_column(Text)
-    location: Mapped[str] = mapped_column(Text)  # record id, line number or URL
-    reason: Mapped[str] = mapped_column(Text)
-    sample: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(CleanText)
+    location: Mapped[str] = mapped_column(CleanText)  # record id, line number or URL
+    reason: Mapped[str] = mapped_column(CleanText)
+    sample: Mapped[str | None] = mapped_column(CleanText)
     created_at: Mapped[datetime]
