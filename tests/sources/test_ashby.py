@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,28 +22,13 @@ def board_fixture() -> dict[str, Any]:
     return json.loads((FIXTURES / "ashby_board.json").read_text())
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    srv = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    srv.start()
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture
-def httpserver(server: HTTPServer) -> Iterator[HTTPServer]:
-    server.clear()
-    yield server
-    server.check_assertions()
-
-
-@pytest.fixture
-def connector(httpserver: HTTPServer) -> Iterator[AshbyConnector]:
-    with HttpClient(timeout=2, retries=1, backoff=0.001, min_interval=0) as http:
-        yield AshbyConnector(http, base_url=httpserver.url_for(""))
+def connector(httpserver: HTTPServer, http: HttpClient) -> AshbyConnector:
+    return AshbyConnector(http, base_url=httpserver.url_for(""))
 
 
 # --- parse_job ----------------------------------------------------------------------------------
+
 
 def test_parse_job_reads_every_field() -> None:
     record = board_fixture()["jobs"][0]
@@ -68,17 +52,24 @@ def test_parse_job_reads_every_field() -> None:
     salary = posting.salary
     assert salary is not None
     assert (salary.min, salary.max, salary.currency, salary.period, salary.cents) == (
-        260000, 340000, "USD", "1 YEAR", False)
+        260000,
+        340000,
+        "USD",
+        "1 YEAR",
+        False,
+    )
 
 
 def test_is_remote_plain_text_and_hourly_pay() -> None:
     posting = parse_job(board_fixture()["jobs"][2], "acme", FETCHED)
     assert posting.workplace_type == "Remote"  # from isRemote: workplaceType is null
     assert (posting.description, posting.description_format) == (
-        "Build evaluation suites for frontier models.", "text")
-    assert posting.salary is not None
-    assert (posting.salary.min, posting.salary.max, posting.salary.currency,
-            posting.salary.period) == (90, 120, "EUR", "1 HOUR")
+        "Build evaluation suites for frontier models.",
+        "text",
+    )
+    salary = posting.salary
+    assert salary is not None
+    assert (salary.min, salary.max, salary.currency, salary.period) == (90, 120, "EUR", "1 HOUR")
     assert posting.employment_type == "Contract"
 
 
@@ -112,11 +103,18 @@ def test_compensation_without_salary_is_no_hint(compensation: Any) -> None:
 
 def test_older_job_board_shape_from_dumps() -> None:
     record = {
-        "id": "52263a22-1621-4dbb-9a11-ae4490f2acc8", "title": "Head of Applied AI",
-        "updatedAt": "2026-01-22T05:36:07.443Z", "departmentName": "Applied AI",
-        "teamName": "Solutions", "locationName": "Seoul, South Korea", "workplaceType": "Hybrid",
-        "employmentType": "FullTime", "isListed": True, "jobRequisitionId": "REQ-77",
-        "publishedDate": "2026-01-22", "applicationDeadline": "2026-04-30T07:00:00.000Z",
+        "id": "52263a22-1621-4dbb-9a11-ae4490f2acc8",
+        "title": "Head of Applied AI",
+        "updatedAt": "2026-01-22T05:36:07.443Z",
+        "departmentName": "Applied AI",
+        "teamName": "Solutions",
+        "locationName": "Seoul, South Korea",
+        "workplaceType": "Hybrid",
+        "employmentType": "FullTime",
+        "isListed": True,
+        "jobRequisitionId": "REQ-77",
+        "publishedDate": "2026-01-22",
+        "applicationDeadline": "2026-04-30T07:00:00.000Z",
         "secondaryLocations": [{"locationId": "l2", "locationName": "Tokyo, Japan"}],
         "compensationTierSummary": "$232K – $350K • Offers Equity",
     }
@@ -163,9 +161,11 @@ def test_every_real_record_in_the_ai_labs_dump_parses(shared_data_dir: Path) -> 
 
 # --- the board fetcher --------------------------------------------------------------------------
 
+
 def test_board_end_to_end(httpserver: HTTPServer, connector: AshbyConnector) -> None:
-    httpserver.expect_request(PATH, query_string={"includeCompensation": "true"}) \
-        .respond_with_json(board_fixture())
+    httpserver.expect_request(PATH, query_string={"includeCompensation": "true"}).respond_with_json(
+        board_fixture()
+    )
     fetch = connector.fetch("acme", company="Acme")
 
     assert fetch.error is None and fetch.complete is True
@@ -184,17 +184,18 @@ def test_board_end_to_end(httpserver: HTTPServer, connector: AshbyConnector) -> 
         (200, '{"apiVersion": "1"}', "no 'jobs' list"),
     ],
 )
-def test_bad_board_is_an_error(httpserver: HTTPServer, connector: AshbyConnector, status: int,
-                               body: str, message: str) -> None:
-    httpserver.expect_request(PATH).respond_with_data(body, status=status,
-                                                      content_type="application/json")
+def test_bad_board_is_an_error(
+    httpserver: HTTPServer, connector: AshbyConnector, status: int, body: str, message: str
+) -> None:
+    httpserver.expect_request(PATH).respond_with_data(
+        body, status=status, content_type="application/json"
+    )
     fetch = connector.fetch("acme")
     assert fetch.complete is False and fetch.postings == []
     assert (fetch.error or "").startswith("ashby board 'acme'") and message in (fetch.error or "")
 
 
-def test_base_url_from_environment(httpserver: HTTPServer,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_base_url_from_environment(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEADBOARD_ASHBY_API", httpserver.url_for("/"))
     httpserver.expect_request(PATH).respond_with_json({"jobs": []})
     with HttpClient(min_interval=0, retries=0) as http:

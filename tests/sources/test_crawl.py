@@ -7,7 +7,6 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,33 +28,13 @@ from leadboard.sources.http import HttpClient
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    srv = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def httpserver(server: HTTPServer) -> Iterator[HTTPServer]:
-    server.clear()
-    yield server
-    server.check_assertions()
-
-
-@pytest.fixture
-def http() -> Iterator[HttpClient]:
-    with HttpClient(timeout=0.2, retries=1, backoff=0.001, min_interval=0) as client:
-        yield client
-
-
 def local_apis(httpserver: HTTPServer) -> dict[str, str]:
     root = httpserver.url_for("")
     return {"greenhouse": root, "lever": root, "lever_eu": root + "/eu", "ashby": root}
 
 
 # --- the curated board list ---------------------------------------------------------------------
+
 
 def test_curated_list_is_large_valid_and_unique() -> None:
     boards = load_boards()
@@ -80,10 +59,15 @@ def test_curated_tokens_seen_in_shared_data_are_spelled_as_there(shared_data_dir
 
 def test_load_boards_from_a_csv(tmp_path: Path) -> None:
     path = tmp_path / "boards.csv"
-    path.write_text("company,ats,token,region\nAcme,Greenhouse, acme ,\n\n"
-                    "Euro,lever,eurosite,eu\nOrg,ashby,org-1,\n")
+    path.write_text(
+        "company,ats,token,region\nAcme,Greenhouse, acme ,\n\n"
+        "Euro,lever,eurosite,eu\nOrg,ashby,org-1,\n"
+    )
     assert [(b.spec, b.company) for b in load_boards(path)] == [
-        ("greenhouse:acme", "Acme"), ("lever:eu:eurosite", "Euro"), ("ashby:org-1", "Org")]
+        ("greenhouse:acme", "Acme"),
+        ("lever:eu:eurosite", "Euro"),
+        ("ashby:org-1", "Org"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -136,15 +120,20 @@ def test_bad_board_specs(spec: str, message: str) -> None:
 
 def test_parse_several_specs() -> None:
     boards = parse_board_specs("greenhouse:anthropic lever:palantir,ashby:openai\nlever:eu:x")
-    assert [b.spec for b in boards] == ["greenhouse:anthropic", "lever:palantir", "ashby:openai",
-                                        "lever:eu:x"]
+    assert [b.spec for b in boards] == [
+        "greenhouse:anthropic",
+        "lever:palantir",
+        "ashby:openai",
+        "lever:eu:x",
+    ]
     assert parse_board_specs(["ashby:a", "ashby:b greenhouse:c"])[2].spec == "greenhouse:c"
     assert parse_board_specs("") == []
 
 
 # --- crawling -----------------------------------------------------------------------------------
 
-def test_crawl_keeps_going_past_failing_boards(httpserver: HTTPServer, http: HttpClient) -> None:
+
+def test_crawl_keeps_going_past_failing_boards(httpserver: HTTPServer) -> None:
     greenhouse = json.loads((FIXTURES / "greenhouse_jobs.json").read_text())
     lever = json.loads((FIXTURES / "lever_page1.json").read_text())
     ashby = json.loads((FIXTURES / "ashby_board.json").read_text())
@@ -159,12 +148,16 @@ def test_crawl_keeps_going_past_failing_boards(httpserver: HTTPServer, http: Htt
     httpserver.expect_request("/eu/v0/postings/acmelab").respond_with_json(lever)
     httpserver.expect_request("/posting-api/job-board/acme").respond_with_json(ashby)
     httpserver.expect_request("/posting-api/job-board/gone").respond_with_data("", status=404)
-    boards = parse_board_specs("greenhouse:acmeai greenhouse:broken greenhouse:slow "
-                               "lever:eu:acmelab ashby:acme ashby:gone")
+    boards = parse_board_specs(
+        "greenhouse:acmeai greenhouse:broken greenhouse:slow lever:eu:acmelab ashby:acme ashby:gone"
+    )
 
-    results = {f"{r.source}:{r.board}": r
-               for r in crawl(boards, client=http, concurrency=3,
-                              base_urls=local_apis(httpserver))}
+    # A timeout shorter than the slow board's 0.4 s, so that board fails fast.
+    with HttpClient(timeout=0.2, retries=1, backoff=0.001, min_interval=0) as http:
+        results = {
+            f"{r.source}:{r.board}": r
+            for r in crawl(boards, client=http, concurrency=3, base_urls=local_apis(httpserver))
+        }
 
     assert set(results) == {b.spec for b in boards}
     good = {"greenhouse:acmeai": 3, "lever:eu:acmelab": 2, "ashby:acme": 2}
@@ -174,8 +167,9 @@ def test_crawl_keeps_going_past_failing_boards(httpserver: HTTPServer, http: Htt
     assert "is not JSON" in (results["greenhouse:broken"].error or "")
     assert "timed out" in (results["greenhouse:slow"].error or "")
     assert "HTTP 404" in (results["ashby:gone"].error or "")
-    assert not any(results[s].complete for s in ("greenhouse:broken", "greenhouse:slow",
-                                                 "ashby:gone"))
+    assert not any(
+        results[s].complete for s in ("greenhouse:broken", "greenhouse:slow", "ashby:gone")
+    )
 
 
 def test_crawl_bounds_concurrency(httpserver: HTTPServer, http: HttpClient) -> None:
@@ -201,8 +195,9 @@ def test_crawl_bounds_concurrency(httpserver: HTTPServer, http: HttpClient) -> N
     assert peak[0] == 2
 
 
-def test_a_connector_bug_does_not_stop_the_crawl(httpserver: HTTPServer, http: HttpClient,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_connector_bug_does_not_stop_the_crawl(
+    httpserver: HTTPServer, http: HttpClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def explode(self: object, board: str, *, company: str | None = None) -> None:
         raise RuntimeError("boom")
 
@@ -214,16 +209,18 @@ def test_a_connector_bug_does_not_stop_the_crawl(httpserver: HTTPServer, http: H
     assert results["acme"].complete is True
 
 
-def test_crawl_uses_environment_hosts(httpserver: HTTPServer,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crawl_uses_environment_hosts(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for var in ("GREENHOUSE", "LEVER", "ASHBY"):
         monkeypatch.setenv(f"LEADBOARD_{var}_API", httpserver.url_for(f"/{var.lower()}"))
     httpserver.expect_request("/greenhouse/v1/boards/g/jobs").respond_with_json({"jobs": []})
     httpserver.expect_request("/lever/v0/postings/l").respond_with_json([])
     httpserver.expect_request("/ashby/posting-api/job-board/a").respond_with_json({"jobs": []})
     boards = parse_board_specs("greenhouse:g lever:l ashby:a")
-    monkeypatch.setattr(crawl_module, "HttpClient",
-                        lambda: HttpClient(min_interval=0, retries=0, timeout=2))
+    monkeypatch.setattr(
+        crawl_module, "HttpClient", lambda: HttpClient(min_interval=0, retries=0, timeout=2)
+    )
     results = list(crawl(boards))  # the crawl makes (and closes) its own client
     assert sorted(r.board for r in results if r.complete) == ["a", "g", "l"]
 
@@ -236,13 +233,16 @@ def test_fetch_board_one_at_a_time(httpserver: HTTPServer, http: HttpClient) -> 
 
 # --- career pages -------------------------------------------------------------------------------
 
+
 def test_fetch_career_page(httpserver: HTTPServer, http: HttpClient) -> None:
     html = (FIXTURES / "jsonld_messy.html").read_text()
     httpserver.expect_request("/jobs/ml-head").respond_with_data(html, content_type="text/html")
     fetch = fetch_career_page(httpserver.url_for("/jobs/ml-head"), client=http)
     assert (fetch.source, fetch.board) == ("jsonld", "127.0.0.1")
-    assert [p.title for p in fetch.postings] == ["Head of Machine Learning",
-                                                 "Staff ML Engineer, Perception"]
+    assert [p.title for p in fetch.postings] == [
+        "Head of Machine Learning",
+        "Staff ML Engineer, Perception",
+    ]
     assert fetch.postings[1].url == "https://careers.acme.example/jobs/ml-staff"
     assert fetch.complete is True
 

@@ -25,22 +25,6 @@ from leadboard.sources.http import (
 )
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    """A local HTTP server on 127.0.0.1, threaded so a slow handler blocks no other request."""
-    srv = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def httpserver(server: HTTPServer) -> Iterator[HTTPServer]:
-    server.clear()
-    yield server
-    server.check_assertions()
-
-
 @pytest.fixture
 def sleeps() -> list[float]:
     return []
@@ -49,8 +33,9 @@ def sleeps() -> list[float]:
 @pytest.fixture
 def client(sleeps: list[float]) -> Iterator[HttpClient]:
     """Fast client: no rate limit, sleeps recorded, jitter pinned to its middle."""
-    with HttpClient(timeout=2, retries=2, backoff=0.5, min_interval=0, sleep=sleeps.append,
-                    rand=lambda: 0.5) as http:
+    with HttpClient(
+        timeout=2, retries=2, backoff=0.5, min_interval=0, sleep=sleeps.append, rand=lambda: 0.5
+    ) as http:
         yield http
 
 
@@ -60,10 +45,12 @@ def test_sends_a_clear_user_agent(httpserver: HTTPServer, client: HttpClient) ->
     assert USER_AGENT.startswith("Leadboard/") and "+https://" in USER_AGENT
 
 
-def test_429_with_retry_after_seconds_then_success(httpserver: HTTPServer, client: HttpClient,
-                                                   sleeps: list[float]) -> None:
+def test_429_with_retry_after_seconds_then_success(
+    httpserver: HTTPServer, client: HttpClient, sleeps: list[float]
+) -> None:
     httpserver.expect_oneshot_request("/jobs").respond_with_data(
-        "slow down", status=429, headers={"Retry-After": "7"})
+        "slow down", status=429, headers={"Retry-After": "7"}
+    )
     httpserver.expect_request("/jobs").respond_with_json({"jobs": []})
 
     assert client.get_json(httpserver.url_for("/jobs")) == {"jobs": []}
@@ -73,15 +60,17 @@ def test_429_with_retry_after_seconds_then_success(httpserver: HTTPServer, clien
 
 def test_retry_after_is_capped(httpserver: HTTPServer, sleeps: list[float]) -> None:
     httpserver.expect_oneshot_request("/jobs").respond_with_data(
-        "", status=429, headers={"Retry-After": "86400"})
+        "", status=429, headers={"Retry-After": "86400"}
+    )
     httpserver.expect_request("/jobs").respond_with_json([])
     with HttpClient(retries=1, min_interval=0, max_retry_after=30, sleep=sleeps.append) as http:
         assert http.get_json(httpserver.url_for("/jobs")) == []
     assert sleeps == [30.0]
 
 
-def test_503_then_success_backs_off(httpserver: HTTPServer, client: HttpClient,
-                                    sleeps: list[float]) -> None:
+def test_503_then_success_backs_off(
+    httpserver: HTTPServer, client: HttpClient, sleeps: list[float]
+) -> None:
     httpserver.expect_oneshot_request("/jobs").respond_with_data("busy", status=503)
     httpserver.expect_oneshot_request("/jobs").respond_with_data("busy", status=502)
     httpserver.expect_request("/jobs").respond_with_json({"ok": True})
@@ -100,10 +89,12 @@ def test_5xx_that_never_ends_is_a_fetch_error(httpserver: HTTPServer, client: Ht
     assert len(httpserver.log) == 3  # the first try and two retries
 
 
-def test_404_is_not_retried(httpserver: HTTPServer, client: HttpClient,
-                            sleeps: list[float]) -> None:
+def test_404_is_not_retried(
+    httpserver: HTTPServer, client: HttpClient, sleeps: list[float]
+) -> None:
     httpserver.expect_request("/v1/boards/nosuch/jobs").respond_with_json(
-        {"status": 404, "error": "Job not found"}, status=404)
+        {"status": 404, "error": "Job not found"}, status=404
+    )
     with pytest.raises(FetchError, match=r"HTTP 404 .*no such board") as caught:
         client.get_json(httpserver.url_for("/v1/boards/nosuch/jobs"))
     assert caught.value.status == 404
@@ -116,8 +107,12 @@ def test_timeout_is_retried_then_reported(httpserver: HTTPServer, sleeps: list[f
         return Response("{}", content_type="application/json")
 
     httpserver.expect_request("/slow").respond_with_handler(slow)
-    with HttpClient(timeout=0.05, retries=1, backoff=0.01, min_interval=0,
-                    sleep=sleeps.append) as http, pytest.raises(FetchError) as caught:
+    with (
+        HttpClient(
+            timeout=0.05, retries=1, backoff=0.01, min_interval=0, sleep=sleeps.append
+        ) as http,
+        pytest.raises(FetchError) as caught,
+    ):
         http.get(httpserver.url_for("/slow"))
     assert "timed out after 0.05s" in str(caught.value) and "2 tries" in str(caught.value)
     assert len(sleeps) == 1  # one backoff between the two tries
@@ -131,7 +126,7 @@ def test_connection_refused_is_retried_once_only(sleeps: list[float]) -> None:
     assert len(sleeps) == 1  # an offline crawl fails fast instead of spending every retry
 
 
-@pytest.mark.parametrize("body", ["<html>Oops</html>", "{\"jobs\": [", ""])
+@pytest.mark.parametrize("body", ["<html>Oops</html>", '{"jobs": [', ""])
 def test_body_that_is_not_json(httpserver: HTTPServer, client: HttpClient, body: str) -> None:
     httpserver.expect_request("/jobs").respond_with_data(body, content_type="application/json")
     with pytest.raises(FetchError, match="is not JSON"):
@@ -222,11 +217,20 @@ def test_backoff_grows_and_is_capped() -> None:
 
 @pytest.mark.parametrize(
     ("env", "expected"),
-    [(None, 1.0), ("0", 0.0), ("0.25", 0.25), (" 2 ", 2.0), ("fast", 1.0), ("-1", 1.0),
-     ("nan", 1.0), ("inf", 1.0)],
+    [
+        (None, 1.0),
+        ("0", 0.0),
+        ("0.25", 0.25),
+        (" 2 ", 2.0),
+        ("fast", 1.0),
+        ("-1", 1.0),
+        ("nan", 1.0),
+        ("inf", 1.0),
+    ],
 )
-def test_min_interval_from_environment(monkeypatch: pytest.MonkeyPatch, env: str | None,
-                                       expected: float) -> None:
+def test_min_interval_from_environment(
+    monkeypatch: pytest.MonkeyPatch, env: str | None, expected: float
+) -> None:
     if env is None:
         monkeypatch.delenv("LEADBOARD_HTTP_MIN_INTERVAL", raising=False)
     else:

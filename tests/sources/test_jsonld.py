@@ -24,11 +24,11 @@ def page_with(*blocks: str) -> str:
 
 
 def posting_from(node: dict[str, Any]) -> Any:
-    return parse_job_posting({"@type": "JobPosting", "title": "ML Lead", **node}, PAGE_URL,
-                             FETCHED)
+    return parse_job_posting({"@type": "JobPosting", "title": "ML Lead", **node}, PAGE_URL, FETCHED)
 
 
 # --- a messy page -------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def messy() -> Any:
@@ -39,8 +39,10 @@ def messy() -> Any:
 def test_messy_page_yields_both_postings(messy: Any) -> None:
     assert messy.error is None and messy.rejects == [] and messy.complete is True
     assert (messy.source, messy.board) == ("jsonld", "careers.acme.example")
-    assert [p.title for p in messy.postings] == ["Head of Machine Learning",
-                                                 "Staff ML Engineer, Perception"]
+    assert [p.title for p in messy.postings] == [
+        "Head of Machine Learning",
+        "Staff ML Engineer, Perception",
+    ]
 
 
 def test_messy_page_graph_posting_fields(messy: Any) -> None:
@@ -55,9 +57,14 @@ def test_messy_page_graph_posting_fields(messy: Any) -> None:
     assert (posting.posted_at, posting.closes_at) == ("2026-04-20", "2026-07-20T23:59:59Z")
     assert posting.description_format == "html" and "perception team" in posting.description
     assert posting.extra == {"months_of_experience": 120}
-    assert posting.salary is not None
-    assert (posting.salary.min, posting.salary.max, posting.salary.currency,
-            posting.salary.period) == (140000, 180000, "EUR", "YEAR")
+    salary = posting.salary
+    assert salary is not None
+    assert (salary.min, salary.max, salary.currency, salary.period) == (
+        140000,
+        180000,
+        "EUR",
+        "YEAR",
+    )
     assert posting.payload["identifier"]["value"] == "REQ-1042"
 
 
@@ -72,6 +79,7 @@ def test_messy_page_nested_posting_fields(messy: Any) -> None:
 
 
 # --- real saved pages ---------------------------------------------------------------------------
+
 
 @pytest.mark.shared_data
 def test_real_meta_page(shared_data_dir: Path) -> None:
@@ -117,6 +125,7 @@ def test_real_page_without_json_ld(shared_data_dir: Path) -> None:
 
 # --- leniency and failure -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "block",
     [
@@ -149,14 +158,16 @@ def test_broken_block_is_rejected_and_others_go_on() -> None:
 
 
 def test_posting_without_title_is_rejected() -> None:
-    fetch = parse_jsonld_page(page_with('{"@type": "JobPosting", "description": "x"}'),
-                              PAGE_URL, FETCHED)
+    fetch = parse_jsonld_page(
+        page_with('{"@type": "JobPosting", "description": "x"}'), PAGE_URL, FETCHED
+    )
     assert fetch.postings == [] and fetch.rejects[0].reason == "JobPosting has no title"
 
 
 def test_page_with_json_ld_but_no_posting() -> None:
-    fetch = parse_jsonld_page(page_with('{"@type": "Organization", "name": "Acme"}'),
-                              PAGE_URL, FETCHED)
+    fetch = parse_jsonld_page(
+        page_with('{"@type": "Organization", "name": "Acme"}'), PAGE_URL, FETCHED
+    )
     assert fetch.postings == [] and fetch.complete is False
     assert fetch.error == f"page {PAGE_URL} has no schema.org JobPosting in its JSON-LD"
 
@@ -169,20 +180,32 @@ def test_junk_pages_do_not_crash(html: str) -> None:
 
 # --- field variants -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("base_salary", "expected"),
     [
-        ({"currency": "USD", "value": {"minValue": 150000, "maxValue": 200000,
-                                       "unitText": "YEAR"}}, (150000, 200000, "USD", "YEAR")),
+        (
+            {
+                "currency": "USD",
+                "value": {"minValue": 150000, "maxValue": 200000, "unitText": "YEAR"},
+            },
+            (150000, 200000, "USD", "YEAR"),
+        ),
         ({"currency": "USD", "unitText": "HOUR", "value": {"value": 85}}, (85, 85, "USD", "HOUR")),
         ({"currency": "GBP", "value": 95000}, (95000, 95000, "GBP", None)),
-        ({"currency": "EUR", "value": {"minValue": "90000", "maxValue": "110000.50"}},
-         (90000, 110000.5, "EUR", None)),
-        ({"value": {"currency": "CAD", "minValue": 1, "maxValue": 2, "unitText": "DAY"}},
-         (1, 2, "CAD", "DAY")),
+        (
+            {"currency": "EUR", "value": {"minValue": "90000", "maxValue": "110000.50"}},
+            (90000, 110000.5, "EUR", None),
+        ),
+        (
+            {"value": {"currency": "CAD", "minValue": 1, "maxValue": 2, "unitText": "DAY"}},
+            (1, 2, "CAD", "DAY"),
+        ),
         ({"currency": "USD", "value": {"minValue": 120000}}, (120000, None, "USD", None)),
-        ([{"currency": "USD", "value": {"value": "n/a"}}, {"currency": "USD", "value": 5}],
-         (5, 5, "USD", None)),
+        (
+            [{"currency": "USD", "value": {"value": "n/a"}}, {"currency": "USD", "value": 5}],
+            (5, 5, "USD", None),
+        ),
     ],
 )
 def test_base_salary(base_salary: Any, expected: tuple[Any, ...]) -> None:
@@ -191,8 +214,17 @@ def test_base_salary(base_salary: Any, expected: tuple[Any, ...]) -> None:
     assert (salary.min, salary.max, salary.currency, salary.period) == expected
 
 
-@pytest.mark.parametrize("base_salary", [None, "100k", {}, {"currency": "USD"},
-                                         {"value": {"unitText": "YEAR"}}, {"value": "competitive"}])
+@pytest.mark.parametrize(
+    "base_salary",
+    [
+        None,
+        "100k",
+        {},
+        {"currency": "USD"},
+        {"value": {"unitText": "YEAR"}},
+        {"value": "competitive"},
+    ],
+)
 def test_unusable_base_salary(base_salary: Any) -> None:
     assert posting_from({"baseSalary": base_salary}).salary is None
 
@@ -224,15 +256,28 @@ def test_missing_identifier_hashes_the_url() -> None:
 @pytest.mark.parametrize(
     ("job_location", "expected"),
     [
-        ({"@type": "Place", "address": {"addressLocality": "Austin", "addressRegion": "TX",
-                                        "addressCountry": "US"}}, ["Austin, TX, US"]),
-        ({"address": {"addressLocality": "Paris", "addressCountry": {"name": "France"}}},
-         ["Paris, France"]),
+        (
+            {
+                "@type": "Place",
+                "address": {
+                    "addressLocality": "Austin",
+                    "addressRegion": "TX",
+                    "addressCountry": "US",
+                },
+            },
+            ["Austin, TX, US"],
+        ),
+        (
+            {"address": {"addressLocality": "Paris", "addressCountry": {"name": "France"}}},
+            ["Paris, France"],
+        ),
         ({"address": {"addressCountry": {"@type": "Country", "name": ["USA", "USA"]}}}, ["USA"]),
         ({"name": "HQ Campus"}, ["HQ Campus"]),
         ([{"address": "London"}, {"address": "London"}], ["London"]),
-        ({"address": {"addressLocality": "Singapore", "addressCountry": "Singapore"}},
-         ["Singapore"]),
+        (
+            {"address": {"addressLocality": "Singapore", "addressCountry": "Singapore"}},
+            ["Singapore"],
+        ),
         (None, []),
         ("Remote", ["Remote"]),
     ],
@@ -245,21 +290,29 @@ def test_job_location(job_location: Any, expected: list[str]) -> None:
     ("requirements", "expected"),
     [
         ({"@type": "Country", "name": "USA"}, ["USA"]),
-        ([{"@type": "Country", "name": "United Kingdom"}, {"@type": "State", "name": "CA"}],
-         ["United Kingdom", "CA"]),
+        (
+            [{"@type": "Country", "name": "United Kingdom"}, {"@type": "State", "name": "CA"}],
+            ["United Kingdom", "CA"],
+        ),
         ("Europe", ["Europe"]),
         (None, []),
     ],
 )
 def test_applicant_location_requirements(requirements: Any, expected: list[str]) -> None:
     assert posting_from({"applicantLocationRequirements": requirements}).remote_regions == (
-        expected)
+        expected
+    )
 
 
 @pytest.mark.parametrize(
     ("employment_type", "expected"),
-    [("FULL_TIME", "FULL_TIME"), (["FULL_TIME", "PART_TIME"], "FULL_TIME, PART_TIME"),
-     (["FULL_TIME", "FULL_TIME"], "FULL_TIME"), ([], None), (None, None)],
+    [
+        ("FULL_TIME", "FULL_TIME"),
+        (["FULL_TIME", "PART_TIME"], "FULL_TIME, PART_TIME"),
+        (["FULL_TIME", "FULL_TIME"], "FULL_TIME"),
+        ([], None),
+        (None, None),
+    ],
 )
 def test_employment_type(employment_type: Any, expected: str | None) -> None:
     assert posting_from({"employmentType": employment_type}).employment_type == expected

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,32 +22,12 @@ def page(number: int) -> list[dict[str, Any]]:
     return json.loads((FIXTURES / f"lever_page{number}.json").read_text())
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    srv = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def httpserver(server: HTTPServer) -> Iterator[HTTPServer]:
-    server.clear()
-    yield server
-    server.check_assertions()
-
-
-@pytest.fixture
-def http() -> Iterator[HttpClient]:
-    with HttpClient(timeout=2, retries=1, backoff=0.001, min_interval=0) as client:
-        yield client
-
-
 def query(skip: int, limit: int) -> dict[str, str]:
     return {"mode": "json", "skip": str(skip), "limit": str(limit)}
 
 
 # --- parse_job ----------------------------------------------------------------------------------
+
 
 def test_parse_job_reads_every_field() -> None:
     record = page(1)[0]
@@ -64,22 +43,35 @@ def test_parse_job_reads_every_field() -> None:
     assert posting.employment_type == "Full-time"
     assert posting.salary_text == "Plus equity."
     assert posting.payload == record
-    assert posting.extra == {"team": "Applied AI", "department": "Engineering", "country": "FR",
-                             "apply_url": record["applyUrl"]}
+    assert posting.extra == {
+        "team": "Applied AI",
+        "department": "Engineering",
+        "country": "FR",
+        "apply_url": record["applyUrl"],
+    }
     salary = posting.salary
     assert salary is not None
     assert (salary.min, salary.max, salary.currency, salary.period, salary.cents) == (
-        120000, 160000, "EUR", "per-year-salary", False)
+        120000,
+        160000,
+        "EUR",
+        "per-year-salary",
+        False,
+    )
 
 
 def test_description_joins_body_lists_and_additional() -> None:
     posting = parse_job(page(1)[0], "acmelab", FETCHED)
     assert posting.description_format == "html"
     text = posting.description or ""
-    pieces = ["<div>Mistral-like lab looking for an <b>applied AI lead</b>.</div>",
-              "<h3>What you will do</h3>", "<ul><li>Lead 6 engineers</li>",
-              "<h3>About you</h3>", "<li>8+ years in ML</li>",
-              "<div>We offer equity and a learning budget.</div>"]
+    pieces = [
+        "<div>Mistral-like lab looking for an <b>applied AI lead</b>.</div>",
+        "<h3>What you will do</h3>",
+        "<ul><li>Lead 6 engineers</li>",
+        "<h3>About you</h3>",
+        "<li>8+ years in ML</li>",
+        "<div>We offer equity and a learning budget.</div>",
+    ]
     positions = [text.index(piece) for piece in pieces]
     assert positions == sorted(positions)  # in Lever's own order
 
@@ -93,8 +85,13 @@ def test_plain_text_when_there_is_no_html() -> None:
 
 
 def test_split_description_opening_and_body() -> None:
-    record = {"id": "x", "text": "ML Manager", "opening": "<p>Hello</p>",
-              "descriptionBody": "<p>Body</p>", "lists": [{"text": "<Needs>", "content": ""}]}
+    record = {
+        "id": "x",
+        "text": "ML Manager",
+        "opening": "<p>Hello</p>",
+        "descriptionBody": "<p>Body</p>",
+        "lists": [{"text": "<Needs>", "content": ""}],
+    }
     posting = parse_job(record, "b", FETCHED)
     assert posting.description == "<p>Hello</p>\n<p>Body</p>\n<h3>&lt;Needs&gt;</h3>"
 
@@ -125,8 +122,10 @@ def test_created_at_epoch_ms(created: Any, expected: str | None) -> None:
     [None, "100k", {}, {"min": None, "max": None, "currency": "USD"}, {"min": "a", "max": []}],
 )
 def test_unusable_salary_range_is_no_hint(salary_range: Any) -> None:
-    assert parse_job({"id": "x", "text": "T", "salaryRange": salary_range}, "b",
-                     FETCHED).salary is None
+    assert (
+        parse_job({"id": "x", "text": "T", "salaryRange": salary_range}, "b", FETCHED).salary
+        is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -153,6 +152,7 @@ def test_split_board(board: str, expected: tuple[str, bool]) -> None:
 
 # --- the paginated fetcher ----------------------------------------------------------------------
 
+
 def test_pages_until_a_short_page(httpserver: HTTPServer, http: HttpClient) -> None:
     httpserver.expect_request(PATH, query_string=query(0, 2)).respond_with_json(page(1))
     httpserver.expect_request(PATH, query_string=query(2, 2)).respond_with_json(page(2))
@@ -163,7 +163,10 @@ def test_pages_until_a_short_page(httpserver: HTTPServer, http: HttpClient) -> N
 
     assert fetch.error is None and fetch.complete is True
     assert [p.title for p in fetch.postings] == [
-        "Applied AI Engineering Lead", "ML Research Contractor", "Head of Inference Platform"]
+        "Applied AI Engineering Lead",
+        "ML Research Contractor",
+        "Head of Inference Platform",
+    ]
     assert {p.company for p in fetch.postings} == {"Acme Lab"}  # filled from the board list
     [reject] = fetch.rejects
     assert reject.source == "lever:acmelab" and reject.where == "postings[3]"
@@ -177,11 +180,13 @@ def test_single_short_page_is_complete(httpserver: HTTPServer, http: HttpClient)
     assert fetch.complete is True and len(fetch.postings) == 2 and len(httpserver.log) == 1
 
 
-def test_a_failing_later_page_makes_the_listing_incomplete(httpserver: HTTPServer,
-                                                           http: HttpClient) -> None:
+def test_a_failing_later_page_makes_the_listing_incomplete(
+    httpserver: HTTPServer, http: HttpClient
+) -> None:
     httpserver.expect_request(PATH, query_string=query(0, 2)).respond_with_json(page(1))
     httpserver.expect_request(PATH, query_string=query(2, 2)).respond_with_data(
-        "upstream", status=502)
+        "upstream", status=502
+    )
     fetch = LeverConnector(http, base_url=httpserver.url_for(""), page_size=2).fetch("acmelab")
     assert fetch.complete is False and len(fetch.postings) == 2  # what came back is kept
     assert "lever site 'acmelab'" in (fetch.error or "") and "HTTP 502" in (fetch.error or "")
@@ -189,15 +194,17 @@ def test_a_failing_later_page_makes_the_listing_incomplete(httpserver: HTTPServe
 
 def test_eu_site_goes_to_the_eu_host(httpserver: HTTPServer, http: HttpClient) -> None:
     httpserver.expect_request(PATH).respond_with_json(page(2)[:1])
-    connector = LeverConnector(http, base_url="http://127.0.0.1:9/not-used",
-                               eu_base_url=httpserver.url_for(""))
+    connector = LeverConnector(
+        http, base_url="http://127.0.0.1:9/not-used", eu_base_url=httpserver.url_for("")
+    )
     fetch = connector.fetch("eu:acmelab")
     assert fetch.complete is True and fetch.board == "eu:acmelab"
     assert fetch.postings[0].key == "lever:eu:acmelab:5b1f2c3d-0000-4000-8000-000000000003"
 
 
-def test_hosts_from_environment(httpserver: HTTPServer, http: HttpClient,
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hosts_from_environment(
+    httpserver: HTTPServer, http: HttpClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LEADBOARD_LEVER_API", httpserver.url_for("/global"))
     monkeypatch.setenv("LEADBOARD_LEVER_EU_API", httpserver.url_for("/eu"))
     httpserver.expect_request("/global" + PATH).respond_with_json([])
@@ -212,13 +219,15 @@ def test_hosts_from_environment(httpserver: HTTPServer, http: HttpClient,
     [
         (404, '{"ok": false, "error": "Document not found"}', "HTTP 404"),
         (200, '{"ok": false, "error": "Document not found"}', "is not a list of postings"),
-        (200, "[{\"id\": ", "is not JSON"),
+        (200, '[{"id": ', "is not JSON"),
     ],
 )
-def test_bad_site_is_an_error(httpserver: HTTPServer, http: HttpClient, status: int,
-                              body: str, message: str) -> None:
-    httpserver.expect_request(PATH).respond_with_data(body, status=status,
-                                                      content_type="application/json")
+def test_bad_site_is_an_error(
+    httpserver: HTTPServer, http: HttpClient, status: int, body: str, message: str
+) -> None:
+    httpserver.expect_request(PATH).respond_with_data(
+        body, status=status, content_type="application/json"
+    )
     fetch = LeverConnector(http, base_url=httpserver.url_for("")).fetch("acmelab")
     assert fetch.complete is False and fetch.postings == []
     assert message in (fetch.error or "")

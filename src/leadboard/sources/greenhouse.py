@@ -8,12 +8,19 @@ of the same shape from a dump) into a ``SourcePosting``; ``GreenhouseConnector``
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from leadboard.models import SalaryHint, SourcePosting
-from leadboard.sources.base import BoardFetch, Reject
-from leadboard.sources.http import FetchError, HttpClient, api_base, record_sample
+from leadboard.sources.base import (
+    AtsConnector,
+    Listing,
+    clean_text,
+    id_and_title,
+    jobs_in,
+    non_empty,
+    to_number,
+)
 
 SOURCE = "greenhouse"
 DEFAULT_API = "https://boards-api.greenhouse.io"
@@ -38,128 +45,84 @@ def parse_job(record: dict[str, Any], board: str, fetched_at: datetime) -> Sourc
     ``content`` (entity-escaped HTML) is passed on as received: ``normalize`` unescapes it.
     Raises ``ValueError`` when the record is not a job at all (not an object, no id, no title).
 
+    >>> from datetime import UTC
     >>> p = parse_job({"id": 7, "title": "ML Lead", "location": {"name": "London; Remote"}},
     ...               "acme", datetime(2026, 5, 1, tzinfo=UTC))
     >>> p.key, p.locations
     ('greenhouse:acme:7', ['London', 'Remote'])
     """
-    if not isinstance(record, dict):
-        raise ValueError(f"job record is a {type(record).__name__}, not an object")
-    job_id = _text(record.get("id"))
-    if job_id is None:
-        raise ValueError("job record has no id")
-    title = _text(record.get("title"))
-    if title is None:
-        raise ValueError(f"job {job_id} has no title")
+    job_id, title = id_and_title(record)
 
     metadata = _metadata(record.get("metadata"))
     content = record.get("content")
     content = content if isinstance(content, str) and content.strip() else None
-    extra = {
-        key: value
-        for key, value in {
-            "internal_job_id": record.get("internal_job_id"),
-            "language": record.get("language"),
-            "departments": _names(record.get("departments")),
-            "offices": _names(record.get("offices")),
-            "metadata": metadata,
-            "pay_ranges": record.get("pay_input_ranges") or None,
-        }.items()
-        if value not in (None, [], {})
-    }
+    extra = non_empty(
+        internal_job_id=record.get("internal_job_id"),
+        language=record.get("language"),
+        departments=_names(record.get("departments")),
+        offices=_names(record.get("offices")),
+        metadata=metadata,
+        pay_ranges=record.get("pay_input_ranges") or None,
+    )
     return SourcePosting(
         source=SOURCE,
         board=board,
         external_id=job_id,
-        url=_text(record.get("absolute_url")),
+        url=clean_text(record.get("absolute_url")),
         fetched_at=fetched_at,
         payload=record,
         title=title,
-        company=_text(record.get("company_name")),
+        company=clean_text(record.get("company_name")),
         locations=_locations(record.get("location")),
         description=content,
         description_format="html" if content else None,
-        posted_at=_text(record.get("first_published")),
-        updated_at=_text(record.get("updated_at")),
+        posted_at=clean_text(record.get("first_published")),
+        updated_at=clean_text(record.get("updated_at")),
         salary=_salary(record.get("pay_input_ranges")),
         workplace_type=_first_field(metadata, _WORKPLACE_FIELDS),
         employment_type=_first_field(metadata, _EMPLOYMENT_FIELDS),
-        requisition_id=_text(record.get("requisition_id")),
+        requisition_id=clean_text(record.get("requisition_id")),
         extra=extra,
     )
 
 
-class GreenhouseConnector:
-    """Fetches Greenhouse boards through one HTTP client.
+class GreenhouseConnector(AtsConnector):
+    """Fetches Greenhouse boards through one HTTP client (``fetch`` comes from ``AtsConnector``).
 
     The API root comes from ``base_url``, else ``$LEADBOARD_GREENHOUSE_API``, else the public API.
 
+    >>> from leadboard.sources.http import HttpClient
     >>> conn = GreenhouseConnector(HttpClient(), base_url="http://127.0.0.1:8000")
     >>> conn.jobs_url("anthropic")
     'http://127.0.0.1:8000/v1/boards/anthropic/jobs'
     """
 
     kind = SOURCE
-
-    def __init__(self, client: HttpClient, *, base_url: str | None = None) -> None:
-        self.client = client
-        self.base_url = api_base(base_url, API_ENV_VAR, DEFAULT_API)
+    default_api = DEFAULT_API
+    api_env_var = API_ENV_VAR
 
     def jobs_url(self, token: str) -> str:
         return f"{self.base_url}/v1/boards/{token}/jobs"
 
-    def fetch(self, token: str, *, company: str | None = None) -> BoardFetch:
-        """Fetch every open job of board ``token``; never raises for a bad board or record."""
-        result = BoardFetch(source=SOURCE, board=token)
+    def read_listing(self, token: str) -> Listing:
+        """Every job of board ``token``, in one response."""
         url = self.jobs_url(token)
-        try:
-            body = self.client.get_json(url, params={"content": "true"})
-        except FetchError as err:
-            result.error = f"greenhouse board '{token}': {err}"
-            return result
-        jobs = body.get("jobs") if isinstance(body, dict) else None
-        if not isinstance(jobs, list):
-            result.error = f"greenhouse board '{token}': response from {url} has no 'jobs' list"
-            return result
-
-        fetched_at = datetime.now(UTC)
-        for index, record in enumerate(jobs):
-            try:
-                posting = parse_job(record, token, fetched_at)
-            except ValueError as err:
-                where = _where(record, index)
-                result.rejects.append(
-                    Reject(f"{SOURCE}:{token}", where, str(err), record_sample(record))
-                )
-                continue
-            if company and not posting.company:
-                posting.company = company
-            result.postings.append(posting)
-
-        total = body.get("meta", {}).get("total") if isinstance(body.get("meta"), dict) else None
+        body = self.client.get_json(url, params={"content": "true"})
+        jobs = jobs_in(body, url)
+        meta = body.get("meta")
+        total = meta.get("total") if isinstance(meta, dict) else None
         # A listing shorter than the total it announces is partial: don't let it close jobs.
-        result.complete = not isinstance(total, int) or total <= len(jobs)
-        if not result.complete:
-            result.error = f"greenhouse board '{token}': got {len(jobs)} of {total} jobs"
-        return result
+        if isinstance(total, int) and total > len(jobs):
+            return Listing(jobs, error=f"got {len(jobs)} of {total} jobs")
+        return Listing(jobs)
 
-
-def _text(value: Any) -> str | None:
-    """A non-empty stripped string, or None (numbers become their decimal text)."""
-    if value is None or isinstance(value, (dict, list, bool)):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _where(record: Any, index: int) -> str:
-    job_id = record.get("id") if isinstance(record, dict) else None
-    return f"job {job_id}" if job_id is not None else f"jobs[{index}]"
+    def parse(self, record: Any, board: str, fetched_at: datetime) -> SourcePosting:
+        return parse_job(record, board, fetched_at)
 
 
 def _locations(location: Any) -> list[str]:
     """``{"name": "Mountain View, California, US; New York City, New York, US"}`` → two places."""
-    name = _text(location.get("name")) if isinstance(location, dict) else _text(location)
+    name = clean_text(location.get("name")) if isinstance(location, dict) else clean_text(location)
     if name is None:
         return []
     return [part.strip() for part in name.split(";") if part.strip()]
@@ -168,7 +131,7 @@ def _locations(location: Any) -> list[str]:
 def _names(items: Any) -> list[str]:
     if not isinstance(items, list):
         return []
-    return [n for item in items if isinstance(item, dict) and (n := _text(item.get("name")))]
+    return [n for item in items if isinstance(item, dict) and (n := clean_text(item.get("name")))]
 
 
 def _metadata(items: Any) -> dict[str, Any]:
@@ -177,7 +140,7 @@ def _metadata(items: Any) -> dict[str, Any]:
     if not isinstance(items, list):
         return fields
     for item in items:
-        if not isinstance(item, dict) or not _text(item.get("name")):
+        if not isinstance(item, dict) or not clean_text(item.get("name")):
             continue
         value = item.get("value")
         if value not in (None, "", []):
@@ -188,7 +151,7 @@ def _metadata(items: Any) -> dict[str, Any]:
 def _first_field(metadata: dict[str, Any], wanted: tuple[str, ...]) -> str | None:
     for name, value in metadata.items():
         if name.lower() in wanted:
-            return ", ".join(map(str, value)) if isinstance(value, list) else _text(value)
+            return ", ".join(map(str, value)) if isinstance(value, list) else clean_text(value)
     return None
 
 
@@ -204,14 +167,14 @@ def _salary(ranges: Any) -> SalaryHint | None:
         r
         for r in ranges
         if isinstance(r, dict)
-        and (_number(r.get("min_cents")) is not None or _number(r.get("max_cents")) is not None)
+        and (to_number(r.get("min_cents")) is not None or to_number(r.get("max_cents")) is not None)
     ]
     if not usable:
         return None
-    currency = _text(usable[0].get("currency_type"))
-    same = [r for r in usable if _text(r.get("currency_type")) == currency]
-    mins = [n for r in same if (n := _number(r.get("min_cents"))) is not None]
-    maxes = [n for r in same if (n := _number(r.get("max_cents"))) is not None]
+    currency = clean_text(usable[0].get("currency_type"))
+    same = [r for r in usable if clean_text(r.get("currency_type")) == currency]
+    mins = [n for r in same if (n := to_number(r.get("min_cents"))) is not None]
+    maxes = [n for r in same if (n := to_number(r.get("max_cents"))) is not None]
     return SalaryHint(
         min=min(mins) if mins else None,
         max=max(maxes) if maxes else None,
@@ -229,12 +192,3 @@ def _period(title: Any) -> str | None:
             if word.startswith(stem):
                 return period
     return None
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
