@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from leadboard.pipeline import IngestSummary, import_paths, ingest_fetches
+from leadboard.sources.base import BoardFetch
 from leadboard.store.database import database_url
 from leadboard.store.repository import JobFilters, Store
 from leadboard.store.schema import Job as JobRow
@@ -95,11 +97,24 @@ def crawl(
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from error
     store = _open_store()
-    fetches = crawl_boards(refs, concurrency=concurrency)
+    fetches = _stop_when_offline(crawl_boards(refs, concurrency=concurrency), after=concurrency)
     summary = ingest_fetches(store, fetches, "crawl", boards or ["<curated>"])
-    if summary.boards and len(summary.failed) == summary.boards and _all_offline(summary):
+    if summary.failed and len(summary.failed) == summary.boards and _all_offline(summary):
         typer.echo(OFFLINE_HINT, err=True)
     _finish(summary, as_json)
+
+
+def _stop_when_offline(fetches: Iterable[BoardFetch], after: int) -> Iterator[BoardFetch]:
+    """Stop a crawl whose first boards all failed to connect: the machine is offline."""
+    failures, online = 0, False
+    for fetch in fetches:
+        yield fetch
+        if not fetch.error or not _is_offline_error(fetch.error):
+            online = True  # a board answered: keep going whatever fails later
+        else:
+            failures += 1
+            if not online and failures >= after:
+                return
 
 
 @app.command("crawl-page")
@@ -117,9 +132,13 @@ def crawl_page(
     _finish(summary, as_json)
 
 
-def _all_offline(summary: IngestSummary) -> bool:
+def _is_offline_error(error: str) -> bool:
     words = ("connect", "resolve", "name or service", "network", "unreachable", "timed out")
-    return all(any(w in why.lower() for w in words) for _, why in summary.failed)
+    return any(word in error.lower() for word in words)
+
+
+def _all_offline(summary: IngestSummary) -> bool:
+    return all(_is_offline_error(why) for _, why in summary.failed)
 
 
 @app.command()

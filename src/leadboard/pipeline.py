@@ -95,7 +95,7 @@ def normalize_all(
         try:
             yield item, normalize_posting(item)
         except InvalidPosting as error:
-            yield Reject(item.key, item.url or item.external_id, f"invalid posting: {error}")
+            yield Reject(item.key, item.url or item.external_id, error.reason)
         except Exception as error:  # noqa: BLE001 - one bad record must not stop a batch
             reason = f"normalisation failed: {type(error).__name__}: {error}"
             yield Reject(item.key, item.url or item.external_id, reason)
