@@ -53,9 +53,10 @@ GOOD_ROWS = [
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
+def home(tmp_path, monkeypatch, database_url):
+    """A fresh LEADBOARD_HOME, with the store on each selected backend."""
     monkeypatch.setenv("LEADBOARD_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("LEADBOARD_DATABASE_URL", raising=False)
+    monkeypatch.setenv("LEADBOARD_DATABASE_URL", database_url)
     return tmp_path
 
 
@@ -186,3 +187,18 @@ def test_a_failing_board_is_named_and_the_others_are_stored(home, httpserver, mo
 def test_crawl_rejects_unknown_board_kinds(home):
     result = run("crawl", "monster:acme")
     assert result.exit_code == 2 and "monster" in result.output
+
+
+def test_offline_crawl_stops_early_and_says_how_to_import(home, monkeypatch):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on: every connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("LEADBOARD_GREENHOUSE_API", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("LEADBOARD_HTTP_MIN_INTERVAL", "0")
+    boards = [f"greenhouse:board{i}" for i in range(8)]
+    result = run("crawl", *boards, "--concurrency", "2")
+    assert result.exit_code == 1
+    assert "no internet access" in result.output and "leadboard import" in result.output
+    assert "boards: 2 fetched, 2 failed" in result.output  # gave up after the first two

@@ -37,6 +37,8 @@ def _finish(summary: IngestSummary, as_json: bool) -> None:
         typer.echo(json.dumps({"status": summary.status, **summary.as_dict()}, indent=2))
     else:
         _print_summary(summary)
+    if summary.failed and len(summary.failed) == summary.boards and _all_offline(summary):
+        typer.echo(OFFLINE_HINT, err=True)
     raise typer.Exit(summary.exit_code)
 
 
@@ -98,10 +100,7 @@ def crawl(
         raise typer.Exit(2) from error
     store = _open_store()
     fetches = _stop_when_offline(crawl_boards(refs, concurrency=concurrency), after=concurrency)
-    summary = ingest_fetches(store, fetches, "crawl", boards or ["<curated>"])
-    if summary.failed and len(summary.failed) == summary.boards and _all_offline(summary):
-        typer.echo(OFFLINE_HINT, err=True)
-    _finish(summary, as_json)
+    _finish(ingest_fetches(store, fetches, "crawl", boards or ["<curated>"]), as_json)
 
 
 def _stop_when_offline(fetches: Iterable[BoardFetch], after: int) -> Iterator[BoardFetch]:
@@ -126,10 +125,7 @@ def crawl_page(
     from leadboard.sources.crawl import fetch_career_page
 
     store = _open_store()
-    summary = ingest_fetches(store, [fetch_career_page(url)], "crawl-page", [url])
-    if summary.failed and _all_offline(summary):
-        typer.echo(OFFLINE_HINT, err=True)
-    _finish(summary, as_json)
+    _finish(ingest_fetches(store, [fetch_career_page(url)], "crawl-page", [url]), as_json)
 
 
 def _is_offline_error(error: str) -> bool:
