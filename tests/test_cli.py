@@ -202,3 +202,26 @@ def test_offline_crawl_stops_early_and_says_how_to_import(home, monkeypatch):
     assert result.exit_code == 1
     assert "no internet access" in result.output and "leadboard import" in result.output
     assert "boards: 2 fetched, 2 failed" in result.output  # gave up after the first two
+
+
+@pytest.mark.shared_data
+def test_real_dumps_import_twice_without_changes(home, shared_data_dir):
+    """A real folder (HTML from Greenhouse/Ashby) and the raw ATS record samples beside another."""
+    folders = [
+        shared_data_dir / "postings/ai-labs-2025-08",
+        shared_data_dir / "postings/ai-labs-2026-04/ats-format-samples",
+    ]
+    first = json.loads(run("import", *folders, "--json").output)
+    assert first["inserted"] > 300 and first["failed"] == []
+    # The four placeholder rows in the samples have no title: rejected, with the reason.
+    assert first["rejects_by_reason"] == {"missing title": first["rejected"]}
+    again = json.loads(run("import", *folders, "--json").output)
+    assert (again["inserted"], again["updated"]) == (0, 0)
+    assert again["unchanged"] == first["inserted"] + first["unchanged"]
+    numbers = json.loads(run("stats", "--json").output)
+    assert numbers["jobs"] == first["inserted"]
+    assert numbers["raw_postings"] >= numbers["jobs"]
+    # Raw Greenhouse records are keyed like a live crawl of their board.
+    assert numbers["by_source"].get("greenhouse", 0) > 0
+    jobs = json.loads(run("jobs", "--source", "greenhouse", "--limit", "5", "--json").output)
+    assert all(job["id"].startswith("greenhouse:") for job in jobs) and jobs

@@ -18,6 +18,7 @@ one requisition can carry several different roles):
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -27,6 +28,7 @@ from datasketch import MinHash, MinHashLSH
 NUM_PERM = 128
 SHINGLE_WORDS = 5
 MIN_WORDS = 40  # shorter texts say too little to call two postings the same
+MAX_WORDS = 3000  # the start of a long text is enough to tell duplicates apart
 # Query parameters that identify a posting; every other parameter is tracking noise.
 ID_PARAMS = {"id", "jobid", "job_id", "gh_jid", "joblistingid", "jk", "jobkey", "lever-source"}
 _COMPANY_SUFFIX = re.compile(r"\b(inc|llc|ltd|limited|corp|corporation|co|gmbh|plc|sa|ag)\b\.?")
@@ -72,16 +74,27 @@ def canonical_url(url: str | None) -> str | None:
 
 def signature(text: str) -> MinHash | None:
     """A MinHash of the text's word shingles, or None when the text is too short to judge."""
-    words = _NON_WORD.sub(" ", text.lower()).split()
+    words = _NON_WORD.sub(" ", text.lower()).split()[:MAX_WORDS]
     if len(words) < MIN_WORDS:
         return None
-    shingles = {
-        " ".join(words[i : i + SHINGLE_WORDS]).encode()
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
-    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_TEMPLATE.permutations)
-    minhash.update_batch(shingles)
+    minhash = MinHash(
+        num_perm=NUM_PERM, scheme=SCHEME, hashfunc=int, permutations=_TEMPLATE.permutations
+    )
+    minhash.update_batch(_shingle_hashes(words).tolist())
     return minhash
+
+
+def _shingle_hashes(words: list[str]) -> np.ndarray:
+    """32-bit hashes of every run of ``SHINGLE_WORDS`` words, computed with numpy.
+
+    Hashing each shingle string in Python (datasketch's default) took half of an import's time.
+    """
+    codes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    count = len(words) - SHINGLE_WORDS + 1
+    mixed = np.zeros(count, dtype=np.uint64)
+    for offset in range(SHINGLE_WORDS):  # a polynomial hash; uint64 arithmetic wraps
+        mixed = mixed * np.uint64(1_000_003) + codes[offset : offset + count]
+    return np.unique((mixed ^ (mixed >> np.uint64(32))) & np.uint64(0xFFFFFFFF))
 
 
 def signature_to_bytes(minhash: MinHash) -> bytes:
