@@ -15,6 +15,15 @@ from pydantic import BaseModel, Field
 RemotePolicy = Literal["remote", "hybrid", "onsite", "unknown"]
 SalaryPeriod = Literal["hour", "day", "week", "month", "year"]
 DescriptionFormat = Literal["html", "text"]
+RoleFamily = Literal["ml_leadership", "ml_ic", "data", "software", "other"]
+Seniority = Literal[
+    "intern", "junior", "mid", "senior", "staff", "principal", "manager", "director", "executive",
+    "unknown",
+]  # fmt: skip
+Duty = Literal[
+    "architecture", "hands_on_coding", "best_practices", "mentoring", "project_management",
+    "stakeholders", "people_management", "research", "deployment_mlops",
+]  # fmt: skip
 
 
 class SalaryHint(BaseModel):
@@ -111,3 +120,38 @@ class Job(BaseModel):
     requisition_id: str | None = None
     content_hash: str
     warnings: list[str] = Field(default_factory=list)  # field-level problems, e.g. unknown currency
+
+
+class Evidence(BaseModel):
+    """Where in the posting's text a fact comes from (character offsets into that text)."""
+
+    text: str
+    start: int | None = None
+    end: int | None = None
+
+
+class SkillMention(BaseModel):
+    name: str  # canonical name, spelled as in the labelling guidelines' vocabulary
+    taxonomy_id: str | None = None  # e.g. an ESCO URI or O*NET code, where one exists
+    required: bool | None = None  # False for nice-to-haves, None when the posting doesn't say
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Enrichment(BaseModel):
+    """What the ML understands of one posting (the evaluation contract in DESIGN.md)."""
+
+    id: str
+    model_version: str
+    role_family: RoleFamily | None = None
+    ml_leadership: float | None = None  # calibrated probability
+    is_ml_leadership: bool | None = None
+    seniority: Seniority = "unknown"
+    years_min: int | None = None
+    years_max: int | None = None
+    years_evidence: Evidence | None = None
+    remote: RemotePolicy = "unknown"
+    salary: Salary | None = None
+    skills: list[SkillMention] = Field(default_factory=list)
+    duties: list[Duty] = Field(default_factory=list)
+    duty_evidence: dict[str, list[Evidence]] = Field(default_factory=dict)
+    reasons: list[str] = Field(default_factory=list)  # why a field is unknown or null

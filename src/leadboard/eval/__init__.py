@@ -1,0 +1,1 @@
+"""Evaluation harness: labelled postings, fixed splits, metrics printed as tables."""
