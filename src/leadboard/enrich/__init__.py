@@ -1,0 +1,1 @@
+"""Enrichment: what the ML understands of each posting (role, seniority, years, skills, …)."""
