@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from leadboard.pipeline import IngestSummary, import_paths, ingest_fetches
+from leadboard.pipeline import EXIT_WITH_REJECTS, IngestSummary, import_paths, ingest_fetches
 from leadboard.sources.base import BoardFetch
 from leadboard.store.database import database_url
 from leadboard.store.repository import JobFilters, Store
@@ -291,3 +291,113 @@ def _salary_line(row: JobRow) -> str:
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+# -- enrichment -------------------------------------------------------------------------------
+
+
+def _role_model() -> Any:
+    """The trained role model from $LEADBOARD_HOME/models, or None (rules-only fields then)."""
+    try:
+        from leadboard.enrich.role import load_default_model
+    except ImportError:
+        return None
+    return load_default_model()
+
+
+@app.command()
+def enrich(
+    input_path: Annotated[Path, typer.Option("--input", help="Postings, one JSON object a line.")],
+    output_path: Annotated[Path, typer.Option("--output", help="Where to write the results.")],
+    embeddings: Annotated[
+        bool, typer.Option("--embeddings", help="Also compute embeddings (adds `embedding`).")
+    ] = False,
+) -> None:
+    """Enrich postings (the evaluation contract in DESIGN.md); needs no store.
+
+    Each input line: {"id", "title", "company", "location", "description"} and optionally
+    "salary_text", "posted_at". A bad line is written as {"id", "error"} and the run goes on.
+    """
+    from leadboard.enrich.enricher import Enricher, contract_line
+
+    if not input_path.is_file():
+        typer.echo(f"No such file: {input_path}", err=True)
+        raise typer.Exit(1)
+    enricher = Enricher(role_model=_role_model())
+    written = errors = 0
+    with (
+        input_path.open(encoding="utf-8", errors="replace") as lines,
+        output_path.open("w", encoding="utf-8") as out,
+    ):
+        batch: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            nonlocal written
+            results, vectors = enricher.enrich_with_embeddings(batch, embed=embeddings)
+            for index, result in enumerate(results):
+                line = contract_line(result)
+                if vectors is not None:
+                    line["embedding"] = [round(float(v), 6) for v in vectors[index]]
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                written += 1
+            batch.clear()
+
+        for number, raw in enumerate(lines, 1):
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(raw)
+                if not isinstance(row, dict):
+                    raise ValueError("a line must be a JSON object")
+            except ValueError as error:
+                if batch:
+                    flush()  # keep the output in input order
+                out.write(json.dumps({"id": None, "line": number, "error": str(error)}) + "\n")
+                errors += 1
+                continue
+            batch.append(row)
+            if len(batch) >= 32:
+                flush()
+        if batch:
+            flush()
+    typer.echo(f"enriched {written} postings into {output_path} ({errors} bad lines)")
+    raise typer.Exit(EXIT_WITH_REJECTS if errors else 0)
+
+
+@app.command("eval")
+def evaluate_command(
+    split: Annotated[
+        str, typer.Option(help="tune (develop on it) or holdout (report figures from it).")
+    ] = "tune",
+    detail: Annotated[
+        bool, typer.Option("--detail", help="Confusion and per-label tables.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Measure the enrichment against the labelled postings in ../shared/data/labels."""
+    import time
+
+    from leadboard.enrich.enricher import Enricher, contract_line
+    from leadboard.eval.labels import load_labelled
+    from leadboard.eval.metrics import evaluate
+    from leadboard.eval.report import format_table, to_json
+
+    if split not in {"tune", "holdout", "all"}:
+        typer.echo("--split must be tune, holdout or all", err=True)
+        raise typer.Exit(2)
+    labelled = load_labelled(split)  # type: ignore[arg-type]
+    if not labelled:
+        typer.echo("No labelled postings found (is ../shared/data there?)", err=True)
+        raise typer.Exit(1)
+    enricher = Enricher(role_model=_role_model())
+    rows = [item.posting for item in labelled]
+    start = time.perf_counter()
+    results, _ = enricher.enrich_with_embeddings(rows, embed=True)
+    elapsed = time.perf_counter() - start
+    report = evaluate([contract_line(r) for r in results], [i.label for i in labelled],
+                      elapsed_s=elapsed)  # fmt: skip
+    if as_json:
+        typer.echo(to_json(report))
+        return
+    title = f"{len(labelled)} labelled postings ({split}), model {enricher.version}"
+    typer.echo(format_table(report, confusion=detail, per_label=detail, title=title))

@@ -1,0 +1,1044 @@
+"""Leadership duties: what a role *does*, from the fixed vocabulary of ``models.Duty``.
+
+The labelling guidelines count responsibilities, not requirements: "you will mentor engineers" is
+``mentoring``; "experience mentoring engineers" under *Qualifications* counts for less (the tune
+labels count such mentions for some duties about half the time, for others rarely). So:
+
+1. cut the text into sentences and bullets (most dumps flatten a posting to one line);
+2. tell which part of the posting each sentence sits in (intro, responsibilities, requirements,
+   company blurb and benefits) from the headings before it and from how the sentence reads;
+3. count each duty's cues in the role sentences and, apart, in the requirements; read the title;
+4. decide: a small weighted score per duty (``extract_duties``, no training needed), or a
+   logistic regression over the same signals plus the words (``DutyModel``, trained with ``fit``).
+
+>>> result = extract_duties("What you'll do: - Mentor engineers. Requirements: - 5+ years of Go")
+>>> result.duties
+['mentoring']
+>>> result.evidence["mentoring"][0].text
+'Mentor engineers.'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, get_args
+
+from leadboard.models import Duty, Evidence
+
+if TYPE_CHECKING:
+    from scipy.sparse import spmatrix
+
+DUTIES: tuple[Duty, ...] = get_args(Duty)
+Section = Literal["intro", "role", "requirements", "about"]
+MAX_EVIDENCE = 3  # per duty: enough to show why, short enough to display
+
+
+# --- Fast matching of many alternatives ----------------------------------------------------------
+
+
+Label = TypeVar("Label", bound=Hashable)
+
+
+class CueIndex(Generic[Label]):
+    """Labelled regex alternatives, matched fast against lower-cased text.
+
+    Trying a few hundred cue patterns on every sentence ran at ~40 postings/s. Each alternative
+    has a keyword, its leading literal (``\\bmentor\\w*`` → ``mentor``) or one given explicitly as a
+    ``(keyword, regex)`` pair; one scan with a trie-shaped regex finds which keywords a sentence
+    holds, and only their patterns run.
+
+    >>> cues = CueIndex({"mentoring": [r"\\bmentor"],
+    ...                  "deployment": [("production", r"\\bmodels? (?:\\w+ ){0,3}in production")]})
+    >>> sorted(cues.labels_in("mentor juniors, ship models to customers in production"))
+    ['deployment', 'mentoring']
+    """
+
+    def __init__(self, cues: Mapping[Label, Iterable[str | tuple[str, str]]]) -> None:
+        self._by_keyword: dict[str, list[tuple[Label, re.Pattern[str]]]] = {}
+        for label, alternatives in cues.items():
+            for alternative in alternatives:
+                keyword, regex = (
+                    alternative
+                    if isinstance(alternative, tuple)
+                    else (leading_literal(alternative), alternative)
+                )
+                self._by_keyword.setdefault(keyword, []).append((label, re.compile(regex)))
+        self._always = self._by_keyword.pop("", [])  # alternatives without a keyword
+        keywords = list(self._by_keyword)
+        self._finder = re.compile(_trie_regex(keywords))
+        # A keyword found also shows the keywords inside it ("code review" holds "review").
+        self._within = {k: [other for other in keywords if other in k] for k in keywords}
+
+    def labels_in(self, lowered: str) -> set[Label]:
+        """The labels with a matching alternative in ``lowered`` (lower-cased text)."""
+        found: set[Label] = set()
+        for keyword in self._keywords_in(lowered):
+            for label, pattern in self._by_keyword[keyword]:
+                if label not in found and pattern.search(lowered):
+                    found.add(label)
+        for label, pattern in self._always:
+            if label not in found and pattern.search(lowered):
+                found.add(label)
+        return found
+
+    def any_in(self, lowered: str) -> bool:
+        """Whether any alternative matches."""
+        return bool(self.labels_in(lowered))
+
+    def _keywords_in(self, lowered: str) -> set[str]:
+        present: set[str] = set()
+        match = self._finder.search(lowered) if self._by_keyword else None
+        while match:  # restart one character on, so that overlapping keywords are found too
+            present.update(self._within[match.group()])
+            match = self._finder.search(lowered, match.start() + 1)
+        return present
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """A regex matching any of ``words`` (longest first), shaped as a trie so that the engine
+    checks one branch per leading character instead of every word.
+
+    >>> _trie_regex(["team", "test", "tests"])
+    'te(?:am|st(?:s)?)'
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [
+            re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
+
+
+_REGEX_SPECIAL = set("\\()[]{}?*+|.^$")
+
+
+def leading_literal(regex: str) -> str:
+    """The literal text every match of ``regex`` starts with ("" when there is none).
+
+    >>> leading_literal(r"\\bcode reviews?"), leading_literal(r"(?:a|b)c"), leading_literal("ops?")
+    ('code review', '', 'op')
+    """
+    if _has_top_level_bar(regex):
+        return ""  # "a|b" need not contain "a"
+    if regex.startswith(r"\b"):
+        regex = regex[2:]
+    literal: list[str] = []
+    for char in regex:
+        if char in _REGEX_SPECIAL:
+            if char in "?*{" and literal:
+                literal.pop()  # that character is optional
+            break
+        literal.append(char)
+    return "".join(literal)
+
+
+def _has_top_level_bar(regex: str) -> bool:
+    depth, escaped, in_class = 0, False, False
+    for char in regex:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
+def _each(words: Iterable[str], tail: str) -> list[str]:
+    """One alternative per word, so that each gets its own keyword: ``\\bword`` + tail."""
+    return [rf"\b{word}{tail}" for word in words]
+
+
+# --- 1. Sentences ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence or bullet with its character offsets in the text."""
+
+    text: str
+    start: int
+    end: int
+
+
+# Verbs that open a responsibility bullet. Dumps that lost their bullet marks run the bullets on
+# ("...improve our offering Confidently interact with executives..."); a capitalised verb from this
+# list after a lower-case word is taken as the start of a new bullet.
+_BULLET_VERBS = (
+    "Act|Advise|Analy[sz]e|Architect|Assist|Build|Champion|Coach|Collaborate|Communicate|Conduct|"
+    "Confidently|Contribute|Coordinate|Create|Define|Deliver|Deploy|Design|Develop|Drive|Educate|"
+    "Engage|Ensure|Establish|Evaluate|Execute|Explore|Facilitate|Guide|Help|Identify|Implement|"
+    "Improve|Influence|Lead|Leverage|Maintain|Manage|Mentor|Monitor|Optimi[sz]e|Oversee|Own|"
+    "Participate|Partner|Perform|Present|Prototype|Provide|Recruit|Research|Review|Set|Shape|Stay|"
+    "Support|Train|Translate|Work|Write"
+)
+# Words that begin a heading or sentence glued to the word before it ("QualificationsRequired").
+_GLUED_STARTERS = (
+    "About|Ability|Bachelor|Benefits|Desired|Education|Excellent|Experience|Job|Knowledge|Master|"
+    "Minimum|Preferred|Proficiency|Proven|Qualifications|Required|Requirements|Responsibilities|"
+    "Skills|Strong|What|Who|You|" + _BULLET_VERBS
+)
+# Glued text: "QualificationsRequired", and bullets run on without marks: "offering Engage".
+_GLUED = rf"(?=:?[A-Z])(?<=[a-z)])(?=:?(?:{_GLUED_STARTERS})(?![a-z]))"
+_UNMARKED_BULLET = rf"(?<=[a-z]{{3}}|[a-z]{{2}},) (?=[A-Z])(?=(?:{_BULLET_VERBS}) )"
+# Each alternative starts with its cheapest test, so most positions fail at once.
+_BOUNDARY = re.compile(
+    r"\n+"  # line breaks
+    r"|(?<=[.!?;])\s+(?=[\"“(\[*•·\-]?\s*[A-Z0-9])"  # sentence ends
+    r"|(?<=:)\s+(?=[-•·*]?\s*[A-Z0-9])"  # "Responsibilities: Build ..." (heading, then its text)
+    r"|\s+(?=[-•·▪◦●*]\s)"  # bullets inside a flattened line
+    r"|\s*\*\*\s*"  # markdown bold marks a heading: "**About the Role**"
+    r"|(?=[A-Z][a-z])(?<=[a-z)][.!?])"  # glued after a full stop: "customers.Job Description"
+    rf"|{_GLUED}|{_UNMARKED_BULLET}"
+    r"|(?<=[a-z.])'\s*,\s*'"  # Python list reprs in some CSV dumps: "...', '..."
+)
+_EDGE = "-•·▪◦●*'\"[] \t,;_#"
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences and bullets of a posting, with offsets; works on flattened one-line text too.
+
+    >>> [s.text for s in split_sentences("You will: - Build models - Mentor juniors. Benefits")]
+    ['You will:', 'Build models', 'Mentor juniors.', 'Benefits']
+    """
+    sentences: list[Sentence] = []
+    position = 0
+    for boundary in [*_BOUNDARY.finditer(text), None]:
+        end = boundary.start() if boundary else len(text)
+        sentence = _trimmed(text, position, end)
+        if sentence:
+            sentences.append(sentence)
+        if boundary:
+            position = max(boundary.end(), end)
+    return sentences
+
+
+def _trimmed(text: str, start: int, end: int) -> Sentence | None:
+    while start < end and (text[start] in _EDGE or text[start] == ":"):
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return Sentence(text[start:end], start, end) if end > start else None
+
+
+# --- 2. Sections -------------------------------------------------------------------------------
+# Patterns below run on lower-cased text.
+
+_APOS = "['’]"
+_YOU_WILL = rf"you(?:{_APOS}ll| will| would)"
+# Headings, tried in this order (requirements first: "Who we're looking for" is not about us).
+_HEADINGS: list[tuple[Section, re.Pattern[str]]] = [
+    (
+        "requirements",
+        re.compile(
+            r"(?:basic |minimum |required |preferred |key |desired |additional |other |job "
+            r"|technical |your )?(?:qualifications?|requirements|skills|experience|education"
+            r"|competencies|background)"
+            rf"|what (?:{_YOU_WILL}|we{_APOS}re|we are|the candidate will) (?:need|bring|look)"
+            rf"|(?:what|who) (?:we{_APOS}re|we are) looking for|what you (?:bring|have|need)"
+            r"|skills you|who you are|about you|you (?:have|bring|are)\b|ideally,? you|you might"
+            r"|you may be|must[- ]haves?|nice[- ]to[- ]haves?|good to have|preferred|desir"
+            r"|bonus(?: points)?|ideal candidate|we(?:'re| are) looking for|to be successful"
+            r"|you should have|what we look for|strong candidates|knowledge,? skills"
+            r"|in addition, the following|required|must have|we(?:'d| would) love"
+        ),
+    ),
+    (
+        "role",
+        re.compile(
+            r"(?:key |main |primary |core |job |position |your |the |daily (?:and monthly )?"
+            r"|specific |essential )?(?:responsibilities|duties|accountabilities|functions)"
+            rf"|what (?:{_YOU_WILL}|you{_APOS}re going to|the candidate will|will you) "
+            r"(?:do|work on|be doing|own|achieve|make)"
+            r"|(?:in|about|why) (?:this|the) (?:role|position|job)|(?:the|your) (?:role|job|work)"
+            r"|role (?:overview|summary|description)|position (?:overview|description)"
+            r"|job (?:description|summary|overview)|position summary|summary|overview"
+            r"|the (?:opportunity|position|impact)|a (?:day in the life|typical day)"
+            rf"|(?:as an? .{{3,80}}, |in this role,? |specifically, |here, )?{_YOU_WILL}\b"
+            r"|day[- ]to[- ]day|your (?:impact|mission|day)|how you will|the successful .{0,30}will"
+            r"|what the (?:job|role) (?:involves|entails)|responsibilit|what you(?:'|’)ll get to"
+        ),
+    ),
+    (
+        "about",
+        re.compile(
+            r"about |who (?:are )?we(?: are)?\b|a bit about|benefits|perks"
+            r"|what we (?:offer|do)|we offer|compensation|salary|pay (?:range|transparency)"
+            r"|equal (?:opportunity|employment)|eeo|accommodations?|why join|why \w+\?"
+            r"|our (?:mission|culture|values|team|company|story)|life at|total rewards"
+            r"|additional information|how to apply|privacy|company (?:overview|description)"
+            r"|working at|more about|disclaimer|physical demands|employment type|seniority level"
+            r"|job function|industries|location|schedule|join us|get to know"
+        ),
+    ),
+]
+_HEADING_MAX_WORDS = 10
+_TITLE_CASE = re.compile(r"(?:(?:[A-Z0-9][^\s]*|a|an|and|at|for|in|of|on|or|the|to|with|&)\s*)+")
+_HEADING_EDGE = '*#_ :()“”"?!'
+
+# How a sentence reads, whatever heading it stands under.
+_READS_AS_REQUIREMENT = re.compile(
+    r"(?:\d+\+?\s*(?:-|to|–)?\s*\d*\+?\s*(?:years|yrs)|(?:proven |demonstrated |hands-on |prior "
+    r"|previous |professional |industry |significant |extensive )?(?:experience|expertise"
+    r"|proficiency|familiarity|knowledge|understanding|background) (?:in|with|of|building)"
+    r"|(?:a |an )?(?:ba|bs|ms|phd|ph\.d|bachelor|master|degree)\b|strong |excellent |solid "
+    r"|deep |exceptional |outstanding |proven |demonstrated |track record|ability to|able to"
+    r"|comfortable|familiar|proficient|passion|you (?:have|are|bring|possess)|must "
+    r"|willingness|fluent|self-|a strong|an? \w+ (?:with|who)|preferred|nice to have|bonus)"
+)
+_READS_AS_ABOUT = CueIndex(
+    {"about": [
+        r"401\(?k", r"\binsurance", r"\bpaid time off", r"\bpto\b", r"\bparental leave",
+        r"\bequal opportunity", r"\bsexual orientation", r"\bnational origin", r"\bdisabilit",
+        r"\bveteran", r"\breasonable accommodation", r"\be-verify", r"\beverify", r"\bbenefits",
+        r"\bdental\b", r"\bvisa sponsorship", r"\bbackground check", r"\bbase (?:pay|salary)",
+        r"\bsalary range", r"\bpay range", r"\bequity\b", r"\bapplicants?\b",
+        # the hiring process, not the job
+        r"\brecruiter", r"\brecruiting process", r"\brecruitment process", r"\binterview",
+        r"\bhiring (?:manager|process)", r"\bto apply\b", r"\bapply (?:now|today|for this)",
+        r"\bresume\b", r"\bapplication process", r"\byour application",
+        r"\bwe're hiring", r"\bwe are hiring", r"\bwe hire",
+    ]}
+)  # fmt: skip
+_READS_AS_ROLE = CueIndex(
+    {"role": [
+        # one alternative per spelling, each with its own keyword
+        (" will", rf"(?:^|\b){_YOU_WILL}\b"),
+        ("'ll", rf"(?:^|\b){_YOU_WILL}\b"),
+        ("’ll", rf"(?:^|\b){_YOU_WILL}\b"),
+        r"\bin this (?:role|position)",
+        r"\bthis (?:role|position) (?:will|is)",
+        (
+            " will",
+            r"\bthe (?:role|position|candidate|successful \w+|\w+ engineer|\w+ scientist) will",
+        ),
+        r"\bresponsible for",
+        ("", rf"^(?:{_BULLET_VERBS.lower()})(?:s|ing)?\b"),
+    ]}
+)  # fmt: skip
+# "You will design…" states a duty even under a requirements heading (Google puts the role summary
+# after the qualifications); "you will have / need / bring" does not.
+_STATES_A_DUTY = re.compile(
+    rf"\b(?:{_YOU_WILL}|in this role,? you|responsible for)\b(?! (?:have|need|bring|possess|be "
+    r"(?:a|an|required|expected to have)))"
+)
+# Checked on the original case: "Acme is…" is the company speaking, "acme" is not a name.
+_READS_AS_COMPANY = re.compile(
+    r"^(?:(?i:we\b|we['’]|our\b|at \w+,|founded|join\b|this team\b|the team\b|about \w+\b)"
+    r"|[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,3}(?:['’]s \w+)? (?:is|was|has|helps|enables|provides"
+    r"|builds|offers|powers|serves|makes)\b)"
+)
+_YOU = re.compile(r"\byou\b")
+
+
+@dataclass(frozen=True)
+class PlacedSentence(Sentence):
+    """A sentence, the part of the posting it sits in, and its lower-cased text for matching."""
+
+    section: Section = "intro"
+    lowered: str = ""
+
+
+def heading_section(sentence: str) -> Section | None:
+    """The section a heading opens, or None when the sentence is not a heading.
+
+    A short sentence is a heading when it starts with a heading phrase and is nothing much more:
+    it ends with a colon, is mostly that phrase ("Experience mentoring" is a requirement,
+    "Experience:" a heading), or is in Title Case ("About Acme Robotics"; but "Experience with
+    Python and SQL" is a requirement).
+
+    >>> heading_section("What You’ll Work On"), heading_section("Basic Qualifications:")
+    ('role', 'requirements')
+    >>> heading_section("Experience mentoring") is None
+    True
+    """
+    if sentence.endswith(".") or sentence.count(" ") >= _HEADING_MAX_WORDS:
+        return None
+    words = sentence.strip(_HEADING_EDGE)
+    lowered = words.lower()
+    for section, pattern in _HEADINGS:
+        match = pattern.match(lowered)
+        if match and (
+            sentence.endswith((":", "?"))
+            or 2 * match.end() > len(words)
+            or (section != "requirements" and _TITLE_CASE.fullmatch(words))
+        ):
+            return section
+    return None
+
+
+def place_sentences(sentences: Sequence[Sentence]) -> list[PlacedSentence]:
+    """Each sentence (headings left out) with its section: the last heading's, unless it reads
+    otherwise ("5+ years of…" is a requirement wherever it stands).
+
+    >>> text = "Responsibilities: - Build models - 5+ years of Python. Benefits: Dental cover"
+    >>> [(s.text, s.section) for s in place_sentences(split_sentences(text))]
+    [('Build models', 'role'), ('5+ years of Python.', 'requirements'), ('Dental cover', 'about')]
+    """
+    placed: list[PlacedSentence] = []
+    current: Section = "intro"
+    for sentence in sentences:
+        heading = heading_section(sentence.text)
+        if heading:
+            current = heading
+            continue
+        lowered = sentence.text.lower()
+        section = _section(sentence.text, lowered, current)
+        placed.append(PlacedSentence(sentence.text, sentence.start, sentence.end, section, lowered))
+    return placed
+
+
+def _section(text: str, lowered: str, current: Section) -> Section:
+    if _READS_AS_ABOUT.any_in(lowered):
+        return "about"
+    if _READS_AS_REQUIREMENT.match(lowered):
+        return "requirements"
+    if current in ("intro", "about") and _READS_AS_ROLE.any_in(lowered):
+        return "role"
+    if current == "requirements" and _STATES_A_DUTY.search(lowered):
+        return "role"
+    if _READS_AS_COMPANY.match(text) and not _YOU.search(lowered):
+        return "about"
+    return current
+
+
+# --- 3. Duty cues ------------------------------------------------------------------------------
+# Each duty's cues, matched in lower-cased sentences. Verbs must meet a fitting object within a few
+# words: "build models" is coding, "build relationships" is not.
+
+_W = r"(?:[\w'’/&.+-]+\s+){0,4}?"  # up to four words in between
+_ALSO = r"(?:,? (?:and |or )?(?:test|deploy|maintain|improve|scale|ship|train|optimi[sz]e|own)\w*)*"
+_TECH_THINGS = (
+    r"(?:models?|software|code|codebase|tools?|tooling|features?|(?<!sales )pipelines?|services?"
+    r"|systems?|applications?|apps?|algorithms?|solutions?|apis?|scripts?|prototypes?|agents?"
+    r"|infrastructure|platforms?|libraries|frameworks?|components?|backends?|frontends?|kernels?"
+    r"|integrations?|dashboards?|sdks?|microservices|workflows?|products?|classifiers?|evals?"
+    r"|evaluations?|architectures?|networks?|llms?|simulations?|datasets?)\b"
+)
+_ML_THINGS = (
+    r"(?:models?|ml|machine learning|ai|llms?|algorithms?|classifiers?|neural|deep learning"
+    r"|inference|recommend\w*|rank\w*|gen ?ai|agents?|predictive)\b"
+)
+_SYSTEM_THINGS = (
+    r"(?:systems?|(?<!model )(?<!neural )architectures?|infrastructure|platforms?|pipelines?"
+    r"|services?|frameworks?"
+    r"|data models?|apis?|schemas?|microservices|components?|backends?)\b"
+)
+
+_CUES: dict[Duty, list[str | tuple[str, str]]] = {
+    "architecture": [
+        (
+            "architect",  # but not a model's: "transformer architectures" is research
+            r"(?<!model )(?<!neural )(?<!network )(?<!transformer )(?<!llm )(?<!generative )"
+            r"(?<!solutions )(?<!solution )(?<!gpu )(?<!campaign )"
+            r"\barchitect(?:ure|ures|ural|ing|ed)?\b(?! team| of (?:\w+ )?(?:models|llms|neural))",
+        ),
+        r"\bsystems? design", r"\bdesign reviews?", r"\bdesign docs?", r"\btechnical design",
+        rf"\bdesign(?:s|ing|ed)?\b{_ALSO}(?:,? (?:and |or )?(?:build|develop|implement|deliver)"
+        rf"\w*)*\s+{_W}{_SYSTEM_THINGS}",
+        r"\btechnical (?:direction|vision|strategy|roadmap|decisions?)",
+        r"\bset(?:s|ting)? (?:the )?(?:technical|technology|engineering|architectural) "
+        r"(?:direction|vision|strategy)",
+        *_each(("design", "architectural", "technical"), r" (?:decisions|trade-?offs|choices)"),
+        r"\bscalable (?:\w+ )?(?:systems|architecture|infrastructure|platforms?|services)",
+        r"\bend-to-end (?:design|architecture)", r"\bown(?:s|ing)? the (?:\w+ )?design",
+    ],
+    "hands_on_coding": [
+        *_each(("writ", "ship", "contribut"), rf"\w* {_W}code\b"),
+        r"\bhands-on", r"\bhands on\b", r"\bcoding", r"\bprogramming\b(?! languages?)",
+        r"\bimplement", r"\bprototyp", r"\bdebug", r"\brefactor", r"\bsoftware development",
+        r"\bfull[- ]stack", r"\bproduction[- ](?:quality |ready |grade )?code",
+        *_each(
+            (
+                "build(?:s|ing)?", "develop(?:s|ing|ed)?", "creat(?:e|es|ing)", "engineer(?:ed)?",
+                "train(?:s|ing)?", "fine-tun(?:e|es|ing)", "optimi[sz](?:e|es|ing)",
+            ),
+            rf"\b{_ALSO}\s+{_W}{_TECH_THINGS}",
+        ),
+    ],
+    "best_practices": [
+        r"\bcode reviews?", r"\breview(?:s|ing)? (?:\w+ ){0,2}(?:code|pull requests|prs|designs?)",
+        r"\bbest practices",
+        *_each(
+            ("coding", "engineering", "quality", "code", "development", "technical", "software"),
+            r" standards",
+        ),
+        *_each(("unit", "integration", "automated", "end-to-end", "regression"), r" test"),
+        # testing as engineering practice, not "test hypotheses" or "audience testing"
+        *_each(
+            ("writ", "build", "automat", "improv", "own", "design", "develop", "maintain"),
+            r"\w* (?:\w+ ){0,2}(?:unit |integration |automated )?tests\b",
+        ),
+        r"\btest (?:coverage|suites?|frameworks?|plans?|automation|infrastructure|harness)",
+        r"\btesting (?:frameworks?|strategy|strategies|infrastructure|practices|standards)",
+        *_each(("code", "software", "model", "unit", "integration", "system"), r"s? testing\b"),
+        r"\btesting,", r"\btested\b", r"\btestable",
+        r"\breliability\b", r"\bmaintainab", r"\bobservability", r"\btechnical documentation",
+        r"\bdocument(?:ing|ation of)? (?:\w+ )?(?:code|apis?|designs?|systems?|architecture)",
+        r"\bengineering excellence", r"\boperational excellence", r"\btechnical excellence",
+        r"\braising the bar\b", r"\braise the bar\b", r"\bhigh bar\b", r"\bci/cd",
+        *_each(("code", "software", "data", "model"), r" quality"),
+        r"\bquality (?:assurance|standards|control|bar)", r"\bhigh[- ]quality (?:code|software)",
+        r"\bsecurity (?:reviews?|best)", r"\bincident", r"\bpostmortem", r"\bslos?\b",
+        r"\bon-call", r"\bclean code", r"\bstandards\b", r"\btest-driven",
+        r"\bdesign (?:proposals|documents)", r"\bquality gates?",
+    ],
+    "mentoring": [
+        r"\bmentor", r"\bcoach",
+        r"\bgrow(?:s|ing|th of)? (?:\w+ ){0,2}(?:engineers|scientists|team members|talent|people"
+        r"|others|careers?|junior)",
+        r"\bdevelop(?:s|ing)? (?:\w+ )?(?:talent|engineers|people|others|team members)",
+        r"\bguid(?:e|es|ing|ance) (?:\w+ ){0,3}(?:engineers|junior|team|scientists|others)",
+        r"\blevel up", r"\bcareer (?:growth|development)", r"\btechnical guidance", r"\bupskill",
+        r"\btrain(?:s|ing)? (?:\w+ )?(?:engineers|staff|team members|others|colleagues|junior)",
+        r"\bknowledge[- ]sharing", r"\bteach",
+    ],
+    "project_management": [
+        r"\broadmaps?", r"\bprioriti[sz](?:e|es|ing|ation)", r"\btimelines?", r"\bmilestones?",
+        r"\bdeliverables?", r"\bproject management", r"\bprogram management", r"\bproject plans?",
+        *_each(
+            ("set", "setting", "define", "defining", "own", "owning", "drive"),
+            r" (?:\w+ ){0,2}priorities",
+        ),
+        *_each(
+            ("project", "sprint", "roadmap", "release", "capacity", "resource", "quarterly",
+             "strategic", "program", "delivery"),
+            r" planning",
+        ),
+        r"\bplanning (?:and|&) (?:execution|delivery|prioriti)", r"\bplan (?:and|the|out)\b",
+        r"\bscop(?:e|es|ing) (?:\w+ )?(?:projects?|work|requirements)",
+        r"\bmanag(?:e|es|ing) (?:\w+ ){0,2}(?:projects?|programs?|initiatives?|workstreams?"
+        r"|delivery)",
+        r"\bon[- ]time", r"\bdeadlines?",
+        *_each(
+            ("drive", "driving", "own", "owning", "lead", "leading", "ensure"),
+            r"\w* (?:\w+ ){0,2}(?:projects?|execution|initiatives|programs?|delivery)",
+        ),
+        r"\bresource allocation", r"\bagile (?:ceremonies|process)", r"\bscrum master",
+        r"\bstatus (?:updates|reports)", r"\bproject (?:scope|delivery|execution)",
+    ],
+    "stakeholders": [
+        r"\bcross[- ]?functional", r"\bstakeholders?", r"\bpartner(?:s|ing)?\b", r"\bcollaborat",
+        r"\bwork(?:s|ing)? (?:closely |directly )?with", r"\bcommunicat", r"\bliaison",
+        r"\bpresent(?:s|ing)? ", r"\bcustomers?\b", r"\bclients?\b",
+        r"\bbusiness (?:partners|leaders|needs|units|teams|stakeholders|requirements|objectives"
+        r"|goals|problems|questions)",
+        r"\bproduct (?:managers?|teams?|management)", r"\bexecutives?", r"\bleadership\b",
+        r"\bnon-technical", r"\binfluenc", r"\balign",
+    ],
+    "people_management": [
+        r"\bdirect reports", r"\bpeople (?:manage|lead)", r"\bline manage", r"\bmanaging managers",
+        r"\bmanager of managers",
+        *_each(
+            (
+                "hir(?:e|es|ing)(?! managers?| process| team)", "recruit(?:s|ing)?(?! process)",
+                "attract(?:s|ing)?", "retain(?:s|ing)?",
+            ),
+            r"\b(?:,? (?:and )?\w+)*,? (?:[\w-]+ ){0,3}(?:engineers|scientists|talent|team|people"
+            r"|researchers|members|staff|candidates|analysts|leaders|managers)\b",
+        ),
+        r"\bhiring (?:decisions|plans?|strategy|needs)",
+        r"\bperformance (?:reviews?|management|evaluations?|feedback|of (?:the|your) team)",
+        r"\bmanag(?:e|es|ing) (?:a |the |your )?(?:\w+ ){0,3}(?:team|engineers|scientists|people"
+        r"|staff|group|analysts|managers)\b(?! (?:projects?|members'? (?:projects|work)))",
+        r"\blead(?:s|ing)? (?:a |the )?(?:\w+ ){0,2}(?:team|group) of",
+        r"\bbuild(?:s|ing)?(?:,? \w+,?)? (?:and \w+ )?(?:out )?(?:a |the )?(?:[\w-]+ ){0,3}team\b",
+        r"\bteam growth", r"\bheadcount", r"\bsupervis(?:e|es|ing)\b(?! learning)",
+        *_each(
+            ("grow", "scale", "develop"),
+            r"(?:s|ing)? (?:a |the )?(?:\w+ ){0,2}(?:team|organi[sz]ation)\b",
+        ),
+    ],
+    "research": [
+        r"\bpublish", r"\bpublications?", r"\bpapers?\b", r"\bliterature\b", r"\bsota\b",
+        r"\bnovel (?:\w+ )?(?:methods|techniques|approaches|algorithms|architectures|research|ideas"
+        r"|models|solutions)",
+        r"\bresearch(?:ing)? (?:and|&) (?:experiment|prototyp|implement|evaluat)",
+        *_each(
+            ("conduct", "lead", "drive", "perform", "pursue", "do"), r"\w* (?:\w+ ){0,4}research"
+        ),
+        *_each(
+            ("applied", "fundamental", "ml", "ai", "machine learning", "deep learning", "original"),
+            r" research\b",
+        ),
+        r"\bresearch (?:agenda|directions?|projects?|ideas?|initiatives|roadmap|programs?"
+        r"|breakthroughs)",
+        *_each(("new", "novel"), r" (?:methods|techniques|approaches|algorithms|architectures)"),
+        r"\bcutting[- ]edge research",
+        r"\bscientific (?:research|publications?|community|discover|understanding)",
+        r"\bresearch(?:ing)? (?:new|novel|the latest)", r"\bexplor(?:e|es|ing) (?:new|novel)",
+        r"\bpush(?:ing)? the (?:frontiers?|state)",
+        r"\badvanc\w* the (?:state|frontier)",
+        r"\bexperiment(?:s|ing)? with (?:new|novel)", r"\bresearch (?:scientists?|engineers?) ",
+    ],
+    "deployment_mlops": [
+        *_each(
+            ("deploy", "productioni", "operationali", "ship", "monitor", "launch"),
+            rf"\w*\b\s+{_W}{_ML_THINGS}",
+        ),
+        rf"\bserv(?:e|es|ing)\b(?! as)\s+{_W}{_ML_THINGS}",
+        ("production", rf"{_ML_THINGS} (?:\w+ ){{0,4}}(?:in|into|to|for) production"),
+        r"\bproduction (?:ml|machine learning|ai|models?|inference|llms?)\b",
+        r"\bmlops", r"\bllmops", r"\bml ops",
+        *_each(
+            ("ml", "machine learning", "model", "training", "inference"),
+            r" (?:infrastructure|platforms?|pipelines?|systems|deployment|serving|monitoring"
+            r"|lifecycle|ops)\b",
+        ),
+        r"\bmodel (?:registry|drift|monitoring|serving|deployment)",
+        ("inference", r"(?<!causal )(?<!statistical )\binference\b"),
+        r"\bfeature stores?", r"\bgpu clusters?",
+    ],
+}  # fmt: skip
+_DUTY_CUES: CueIndex[Duty] = CueIndex(_CUES)
+# Sentences that name a duty the role does not do: an intern *receives* mentoring.
+_NOT_THE_ROLES: CueIndex[Duty] = CueIndex(
+    {
+        "mentoring": [
+            r"\b(?:be|being|get|gets|getting|receive|receiving) (?:\w+ ){0,2}(?:mentor|coach)",
+            r"\b(?:with|through) (?:a |dedicated )?(?:mentorship|mentoring|coaching|mentors?)\b",
+            r"\bmentorship (?:from|program)",
+            r"\bmentored by",
+            r"\bcoached by",
+            r"\b(?:dedicated|assigned|your own|a) mentor\b",
+            r"\byour mentor",
+            r"\bmentors? (?:who|to) (?:will )?(?:guide|support|help) you",
+            r"\blearn from",
+            r"\bmentoring (?:and|&) (?:development|learning) (?:opportunit|program)",
+        ],
+    }
+)
+
+
+def _duties_done(lowered: str) -> set[Duty]:
+    """The duties a lower-cased sentence shows the role doing."""
+    duties = _DUTY_CUES.labels_in(lowered)
+    return duties - _NOT_THE_ROLES.labels_in(lowered) if duties else duties
+
+
+def duty_hits(sentence: str) -> list[Duty]:
+    """The duties whose cues a sentence matches (any case).
+
+    >>> duty_hits("Mentor junior engineers and review their code")
+    ['best_practices', 'mentoring']
+    """
+    done = _duties_done(sentence.lower())
+    return [duty for duty in DUTIES if duty in done]
+
+
+# --- 4. Title cues -----------------------------------------------------------------------------
+# The title says much of what a role does: an "Engineering Manager" manages people even where the
+# text only asks for "experience managing teams"; a "Product Manager" does not write code.
+
+_NON_PEOPLE_MANAGER = re.compile(
+    r"\b(?:product|program|project|account|partner|success|engagement|marketing|community"
+    r"|relationship|sales|case|territory|category|portfolio|solutions?|operations|deal|alliances?"
+    r"|content|campaign|brand|events?|channel|release)\s+manager",
+    re.I,
+)
+_TITLE_CUES: list[tuple[re.Pattern[str], dict[Duty, float]]] = [
+    # People managers: manager / director / head / VP / chief, save the non-people managers below.
+    (
+        re.compile(r"\b(?:manager|director|head|vp|vice president|chief|supervisor)\b", re.I),
+        {"people_management": 1.0},
+    ),
+    (_NON_PEOPLE_MANAGER, {"project_management": 1.0, "people_management": -1.0}),
+    # Roles that do not build: their "build the pipeline" is a sales pipeline.
+    (
+        re.compile(
+            r"product manag|program manag|project manag|\bsales\b|account|marketing|recruit"
+            r"|sourcer|counsel|legal|designer|\bdesign\b|partner|strategist|finance|people\b"
+            r"|talent|operations|\bops\b|writer|policy|success|business development|\bgtm\b",
+            re.I,
+        ),
+        dict.fromkeys(("hands_on_coding", "architecture", "deployment_mlops", "research"), -2.0),
+    ),
+    (
+        re.compile(
+            r"researcher|research (?:scientist|engineer|lead|fellow|intern)"
+            r"|(?:applied|ml|ai|machine learning|deep learning) research",
+            re.I,
+        ),
+        {"research": 1.0},
+    ),
+    (
+        re.compile(
+            r"engineer|developer|scientist|programmer|\bswe\b|\bmts\b|technical staff", re.I
+        ),
+        {"hands_on_coding": 1.0},
+    ),
+    (re.compile(r"architect", re.I), {"architecture": 1.0}),
+    # Interns and students are mentored; they do not mentor or manage.
+    (
+        re.compile(r"\bintern(?:ship)?\b|co-op|\bstudent|apprentice|graduate program", re.I),
+        {"mentoring": -1.0, "people_management": -1.0},
+    ),
+    (
+        re.compile(r"mlops|ml ops|ml (?:infra|platform)|inference|serving|model deployment", re.I),
+        {"deployment_mlops": 1.0},
+    ),
+]
+
+
+def title_cues(title: str | None) -> dict[Duty, float]:
+    """How a title tilts each duty: +1 for "Engineering Manager" → people management, etc.
+
+    >>> title_cues("Senior Product Manager")["hands_on_coding"]
+    -2.0
+    >>> title_cues("Engineering Manager, ML")["people_management"]
+    1.0
+    """
+    tilt: dict[Duty, float] = dict.fromkeys(DUTIES, 0.0)
+    for pattern, effects in _TITLE_CUES if title else ():
+        if pattern.search(title):
+            for duty, effect in effects.items():
+                tilt[duty] += effect
+    return tilt
+
+
+# --- 5. Signals and the rules decision ---------------------------------------------------------
+
+
+@dataclass
+class DutySignals:
+    """What a posting's text and title say about each duty, before any decision."""
+
+    role_hits: dict[Duty, int]  # cue matches in sentences describing the role
+    requirement_hits: dict[Duty, int]  # cue matches in requirements ("experience mentoring…")
+    title: dict[Duty, float]  # the title's tilt, from ``title_cues``
+    evidence: dict[Duty, list[Evidence]]  # role sentences first, then requirement sentences
+    role_text: str = ""  # the role sentences, for a model that reads words
+
+
+def read_signals(text: str, title: str | None = None) -> DutySignals:
+    """Count each duty's cues by section and keep the sentences that show them.
+
+    >>> signals = read_signals("You will: - Mentor engineers. Requirements: - Experience mentoring")
+    >>> signals.role_hits["mentoring"], signals.requirement_hits["mentoring"]
+    (1, 1)
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    role_hits: dict[Duty, int] = dict.fromkeys(DUTIES, 0)
+    requirement_hits: dict[Duty, int] = dict.fromkeys(DUTIES, 0)
+    role_spans: dict[Duty, list[Evidence]] = {d: [] for d in DUTIES}
+    requirement_spans: dict[Duty, list[Evidence]] = {d: [] for d in DUTIES}
+    role_sentences: list[str] = []
+    for sentence in place_sentences(split_sentences(text)):
+        if sentence.section == "about":
+            continue
+        in_role = sentence.section != "requirements"
+        if in_role:
+            role_sentences.append(sentence.text)
+        hits = role_hits if in_role else requirement_hits
+        spans = role_spans if in_role else requirement_spans
+        for duty in _duties_done(sentence.lowered):
+            hits[duty] += 1
+            spans[duty].append(Evidence(text=sentence.text, start=sentence.start, end=sentence.end))
+    evidence = {
+        d: (role_spans[d] + requirement_spans[d])[:MAX_EVIDENCE]
+        for d in DUTIES
+        if role_spans[d] or requirement_spans[d]
+    }
+    tilt = title_cues(title)
+    for duty in DUTIES:  # a duty the title alone shows gets the title as its evidence
+        if tilt[duty] > 0 and duty not in evidence and title:
+            evidence[duty] = [Evidence(text=title)]
+    return DutySignals(role_hits, requirement_hits, tilt, evidence, "\n".join(role_sentences))
+
+
+@dataclass
+class DutiesResult:
+    """The duties a posting names, each with the sentences that show it."""
+
+    duties: list[Duty] = field(default_factory=list)
+    evidence: dict[Duty, list[Evidence]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleWeights:
+    """How the rules path weighs one duty's signals."""
+
+    requirement: float  # what one requirement mention counts, against 1 for a role mention
+    threshold: float  # the score a duty needs
+    cap: int = 3  # mentions past this many add nothing
+
+
+# Chosen per duty by a grid search on the tune split (requirement 0…1, threshold 0.5…3, cap 2…4);
+# re-chosen on 4/5 of tune and scored on the other 5th, 5 times over, they keep micro-F1 0.82.
+# A threshold of 0.5 means one role mention is enough; a requirement weight of 0.5 means a mention
+# under the qualifications is enough too ("experience mentoring engineers" is labelled mentoring
+# about half the time), 0.25 that it takes two of them or one beside the title's tilt.
+RULE_WEIGHTS: dict[Duty, RuleWeights] = {
+    "architecture": RuleWeights(0.5, 0.5, 3),
+    "hands_on_coding": RuleWeights(0.25, 1.5, 3),
+    "best_practices": RuleWeights(0.25, 0.5, 2),
+    "mentoring": RuleWeights(0.5, 0.5, 2),
+    "project_management": RuleWeights(0.25, 0.5, 2),
+    "stakeholders": RuleWeights(0.25, 0.5, 2),
+    "people_management": RuleWeights(0.5, 1.5, 2),
+    "research": RuleWeights(0.5, 0.5, 2),
+    "deployment_mlops": RuleWeights(0.25, 0.5, 2),
+}
+
+
+def rule_score(signals: DutySignals, duty: Duty, weights: RuleWeights) -> float:
+    """A duty's score: role mentions, discounted requirement mentions, the title's tilt."""
+    return (
+        min(signals.role_hits[duty], weights.cap)
+        + weights.requirement * min(signals.requirement_hits[duty], weights.cap)
+        + signals.title[duty]
+    )
+
+
+def decide(signals: DutySignals, weights: dict[Duty, RuleWeights] = RULE_WEIGHTS) -> DutiesResult:
+    """The duties whose rule score reaches their threshold, with their evidence."""
+    duties = [d for d in DUTIES if rule_score(signals, d, weights[d]) >= weights[d].threshold]
+    return DutiesResult(duties=duties, evidence={d: signals.evidence.get(d, []) for d in duties})
+
+
+def extract_duties(text: str, title: str | None = None) -> DutiesResult:
+    """The duties of a posting from its clean text and title, by rules, with evidence sentences.
+
+    Evidence offsets index into ``text``; evidence from the title has no offsets. Needs no model.
+
+    >>> text = "- Design the serving architecture. - Hire and grow a team of engineers"
+    >>> extract_duties(text, title="Engineering Manager, Search").duties
+    ['architecture', 'people_management']
+    """
+    return decide(read_signals(text, title))
+
+
+# --- 6. A trained model (optional) -------------------------------------------------------------
+# Logistic regression per duty over the rule signals, the title's words and the role sentences'
+# words: it learns how much the labels make of a passing mention. Needs scikit-learn (imported only
+# here, so the rules path runs without it). It trains in a few seconds on the ~700 tune postings,
+# so it is rebuilt from the labels (``fit_on_labelled``) rather than shipped as a pickle.
+
+
+@dataclass(frozen=True)
+class DutyExample:
+    """One labelled posting, as the model reads it."""
+
+    text: str  # clean description text
+    title: str | None
+    duties: frozenset[Duty]
+
+
+def examples_from_labelled(labelled: Iterable[Any]) -> list[DutyExample]:
+    """``DutyExample``s from ``eval.labels.LabelledPosting``s (their raw description cleaned)."""
+    from leadboard.normalize.html import clean_description
+
+    return [
+        DutyExample(
+            text=clean_description(
+                item.posting.get("description"), item.posting.get("description_format")
+            ).text,
+            title=item.posting.get("title"),
+            duties=frozenset(item.label.get("duties") or ()),
+        )
+        for item in labelled
+    ]
+
+
+def fit_on_labelled(labelled: Iterable[Any], **options: Any) -> DutyModel:
+    """A ``DutyModel`` trained on ``eval.labels.LabelledPosting``s (the tune split, say)."""
+    return DutyModel.fit(examples_from_labelled(labelled), **options)
+
+
+class DutyModel:
+    """Per-duty logistic regression over ``DutySignals``; ``fit`` it, then ``predict``.
+
+    >>> model = DutyModel.fit([DutyExample("- Mentor engineers", "Lead", frozenset({"mentoring"})),
+    ...                        DutyExample("- Write code", "Engineer", frozenset())] * 5)
+    >>> model.predict("- Mentor engineers", "Lead").duties
+    ['mentoring']
+    """
+
+    def __init__(self, c: float = 4.0, threshold: float = 0.4, max_words: int = 5_000) -> None:
+        self.c = c  # inverse regularisation strength
+        self.threshold = threshold  # probability a duty needs; 0.4 was best in cross-validation
+        self.max_words = max_words  # most frequent words and word pairs of role sentences kept
+        self._words: Any = None
+        self._title_words: Any = None
+        self._classifiers: dict[Duty, Any] = {}
+        self._always: dict[Duty, bool] = {}  # duties the training labels never (or always) had
+
+    @classmethod
+    def fit(cls, examples: Sequence[DutyExample], **options: Any) -> DutyModel:
+        """Train on labelled examples (see ``examples_from_labelled``)."""
+        model = cls(**options)
+        signals = [read_signals(example.text, example.title) for example in examples]
+        model.fit_signals(signals, [e.title for e in examples], [e.duties for e in examples])
+        return model
+
+    def fit_signals(
+        self,
+        signals: Sequence[DutySignals],
+        titles: Sequence[str | None],
+        duty_sets: Sequence[Iterable[Duty]],
+    ) -> DutyModel:
+        """Train on signals already read (cross-validation reads each posting once)."""
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        # float32: liblinear trains several times faster on it than on float64
+        self._words = TfidfVectorizer(
+            ngram_range=(1, 2),
+            min_df=2,
+            max_features=self.max_words,
+            sublinear_tf=True,
+            dtype=np.float32,
+        ).fit([s.role_text for s in signals])
+        self._title_words = TfidfVectorizer(ngram_range=(1, 2), dtype=np.float32)
+        self._title_words.fit([title or "" for title in titles])
+        features = self._features(signals, titles)
+        label_sets = [set(duties) for duties in duty_sets]
+        for duty in DUTIES:
+            targets = [duty in labels for labels in label_sets]
+            if len(set(targets)) < 2:  # nothing to learn: keep the one answer the labels give
+                self._always[duty] = bool(targets and targets[0])
+                continue
+            classifier = LogisticRegression(C=self.c, solver="liblinear")
+            self._classifiers[duty] = classifier.fit(features, targets)
+        return self
+
+    def predict(self, text: str, title: str | None = None) -> DutiesResult:
+        """The duties whose probability reaches the threshold, with the rules' evidence."""
+        return self.predict_signals([read_signals(text, title)], [title])[0]
+
+    def predict_many(
+        self, texts: Sequence[str], titles: Sequence[str | None]
+    ) -> list[DutiesResult]:
+        """``predict`` for many postings at once (several times faster than one by one)."""
+        signals = [read_signals(text, title) for text, title in zip(texts, titles, strict=True)]
+        return self.predict_signals(signals, titles)
+
+    def probabilities(self, text: str, title: str | None = None) -> dict[Duty, float]:
+        """Each duty's probability for one posting."""
+        return self._probabilities([read_signals(text, title)], [title])[0]
+
+    def predict_signals(
+        self, signals: Sequence[DutySignals], titles: Sequence[str | None]
+    ) -> list[DutiesResult]:
+        """``predict`` for postings whose signals are already read."""
+        results = []
+        for one, probabilities in zip(signals, self._probabilities(signals, titles), strict=True):
+            duties = [d for d in DUTIES if probabilities[d] >= self.threshold]
+            results.append(DutiesResult(duties, {d: one.evidence.get(d, []) for d in duties}))
+        return results
+
+    def _probabilities(
+        self, signals: Sequence[DutySignals], titles: Sequence[str | None]
+    ) -> list[dict[Duty, float]]:
+        if self._words is None:
+            raise RuntimeError("DutyModel is not trained: use DutyModel.fit(examples)")
+        features = self._features(signals, titles)
+        columns = {
+            duty: (
+                self._classifiers[duty].predict_proba(features)[:, 1]
+                if duty in self._classifiers
+                else [float(self._always[duty])] * len(signals)
+            )
+            for duty in DUTIES
+        }
+        return [{duty: float(columns[duty][row]) for duty in DUTIES} for row in range(len(signals))]
+
+    def _features(self, signals: Sequence[DutySignals], titles: Sequence[str | None]) -> spmatrix:
+        import numpy as np
+        from scipy.sparse import csr_matrix, hstack
+
+        counts = np.array(
+            [
+                [np.log1p(s.role_hits[d]) for d in DUTIES]
+                + [np.log1p(s.requirement_hits[d]) for d in DUTIES]
+                + [s.title[d] for d in DUTIES]
+                for s in signals
+            ],
+            dtype=np.float32,
+        )
+        return hstack(
+            [
+                csr_matrix(counts),
+                self._words.transform([s.role_text for s in signals]),
+                self._title_words.transform([title or "" for title in titles]),
+            ],
+            format="csr",
+            dtype=np.float32,
+        )
+
+
+# --- 7. Measuring ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DutyScores:
+    """Precision, recall and F1 per duty and micro-averaged over all duties."""
+
+    per_duty: dict[Duty, tuple[float, float, float]]
+    micro: tuple[float, float, float]
+
+
+def score_duties(predicted: Sequence[Iterable[Duty]], gold: Sequence[Iterable[Duty]]) -> DutyScores:
+    """Compare predicted duty sets with gold ones, posting by posting.
+
+    >>> score_duties([["mentoring"], []], [["mentoring"], ["research"]]).micro
+    (1.0, 0.5, 0.6666666666666666)
+    """
+    counts = {d: [0, 0, 0] for d in DUTIES}  # true positives, false positives, false negatives
+    for guess, truth in zip(predicted, gold, strict=True):
+        guessed, true = set(guess), set(truth)
+        for duty in DUTIES:
+            if duty in guessed or duty in true:
+                counts[duty][(duty not in true) + 2 * (duty not in guessed)] += 1
+    totals = [sum(c[i] for c in counts.values()) for i in range(3)]
+    return DutyScores({d: _prf(*c) for d, c in counts.items()}, _prf(*totals))
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def cross_validate(
+    examples: Sequence[DutyExample], folds: int = 5, seed: int = 0, **options: Any
+) -> DutyScores:
+    """``DutyModel``'s scores on held-out folds of the examples (each posting predicted once)."""
+    from sklearn.model_selection import KFold
+
+    signals = [read_signals(example.text, example.title) for example in examples]
+    titles = [example.title for example in examples]
+    gold = [example.duties for example in examples]
+    predicted: list[list[Duty]] = [[] for _ in examples]
+    for train, test in KFold(folds, shuffle=True, random_state=seed).split(examples):
+        model = DutyModel(**options).fit_signals(
+            [signals[i] for i in train], [titles[i] for i in train], [gold[i] for i in train]
+        )
+        results = model.predict_signals([signals[i] for i in test], [titles[i] for i in test])
+        for i, result in zip(test, results, strict=True):
+            predicted[i] = result.duties
+    return score_duties(predicted, gold)

@@ -1,0 +1,183 @@
+"""One posting in, one ``Enrichment`` out: the pieces of ``enrich/`` put together.
+
+The input is the evaluation contract's posting (DESIGN.md): ``{"id", "title", "company",
+"location", "description"}`` with optional ``salary_text``, ``posted_at`` and
+``description_format``. Remote policy and salary come from the normaliser (the same code as the
+store); years, skills, duties and seniority from their extractors; role family and the
+ML-leadership probability from the trained role model.
+
+A field that cannot be worked out is ``unknown``/null with a reason; one bad posting never stops a
+batch.
+
+>>> enricher = Enricher(role_model=None)
+>>> result = enricher.enrich({"id": "x", "title": "Staff ML Engineer", "location": "Remote - US",
+...     "description": "You will mentor engineers. 8+ years of Python and PyTorch."})
+>>> result.seniority, result.years_min, result.remote, [s.name for s in result.skills]
+('staff', 8, 'remote', ['Python', 'PyTorch'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import numpy as np
+
+from leadboard.enrich.duties import extract_duties
+from leadboard.enrich.seniority import seniority_of
+from leadboard.enrich.skills import extract_skills
+from leadboard.enrich.years import extract_years
+from leadboard.models import Enrichment, SourcePosting
+from leadboard.normalize import InvalidPosting, normalize_posting
+
+RULES_VERSION = "rules-2026.11.1"
+
+
+class RoleModel(Protocol):
+    """What the enricher needs of the role classifier (``leadboard.enrich.role``)."""
+
+    version: str
+
+    def predict_rows(self, rows: list[dict[str, Any]]) -> list[tuple[str, float]]:
+        """(role family, ML-leadership probability) for each posting row."""
+        ...
+
+
+class Enricher:
+    """Enrich posting rows; the role model and the embedder are optional and load once."""
+
+    def __init__(self, role_model: RoleModel | None = None, embedder: Any | None = None) -> None:
+        self.role_model = role_model
+        self.embedder = embedder
+
+    @property
+    def version(self) -> str:
+        role = self.role_model.version if self.role_model else "no-role-model"
+        return f"{RULES_VERSION}+{role}"
+
+    def enrich(self, row: dict[str, Any]) -> Enrichment:
+        return self.enrich_batch([row])[0]
+
+    def enrich_batch(self, rows: list[dict[str, Any]]) -> list[Enrichment]:
+        return self.enrich_with_embeddings(rows, embed=False)[0]
+
+    def enrich_with_embeddings(
+        self, rows: list[dict[str, Any]], *, embed: bool = True
+    ) -> tuple[list[Enrichment], np.ndarray | None]:
+        """Enrichments, and (with ``embed``) their sentence embeddings, one row each."""
+        extracted = [self._extract(row) for row in rows]
+        results = [result for result, _ in extracted]
+        if self.role_model is not None and rows:
+            try:
+                predictions = self.role_model.predict_rows(rows)
+            except Exception as error:  # noqa: BLE001 - the other fields still stand
+                for result in results:
+                    result.reasons.append(f"role model failed: {type(error).__name__}: {error}")
+            else:
+                for result, (family, probability) in zip(results, predictions, strict=True):
+                    result.role_family = family  # type: ignore[assignment]
+                    result.ml_leadership = round(float(probability), 4)
+                    result.is_ml_leadership = family == "ml_leadership"
+        else:
+            for result in results:
+                result.reasons.append("role family: no role model (run `leadboard train`)")
+        if not embed:
+            return results, None
+        if self.embedder is None:
+            from leadboard.enrich.embeddings import Embedder
+
+            self.embedder = Embedder()
+        from leadboard.enrich.embeddings import posting_text
+
+        texts = [
+            posting_text(row.get("title"), text)
+            for row, (_, text) in zip(rows, extracted, strict=True)
+        ]
+        return results, self.embedder.encode(texts)
+
+    def _extract(self, row: dict[str, Any]) -> tuple[Enrichment, str]:
+        """The rule-based fields, and the clean text they were read from."""
+        result = Enrichment(id=str(row.get("id", "")), model_version=self.version)
+        try:
+            job = normalize_posting(_as_posting(row))
+        except InvalidPosting as error:
+            result.reasons.append(f"not a usable posting: {error.reason}")
+            row_text = ""
+        else:
+            result.remote, result.salary = job.remote, job.salary
+            row_text = job.description_text
+        if not row_text:
+            result.reasons.append("no description text")
+        steps = (
+            ("years", lambda: self._years(result, row_text)),
+            ("skills", lambda: setattr(result, "skills", extract_skills(row_text))),
+            ("duties", lambda: self._duties(result, row_text, row.get("title"))),
+            ("seniority", lambda: self._seniority(result, row_text, row.get("title"))),
+        )
+        for name, step in steps:
+            try:
+                step()
+            except Exception as error:  # noqa: BLE001 - one extractor's bug must not stop a batch
+                result.reasons.append(f"{name} failed: {type(error).__name__}: {error}")
+        return result, row_text
+
+    @staticmethod
+    def _years(result: Enrichment, text: str) -> None:
+        years = extract_years(text)
+        result.years_min, result.years_max = years.years_min, years.years_max
+        result.years_evidence = years.evidence
+        if years.years_min is None and years.reason:
+            result.reasons.append(f"years: {years.reason}")
+
+    @staticmethod
+    def _duties(result: Enrichment, text: str, title: str | None) -> None:
+        duties = extract_duties(text, title)
+        result.duties = list(duties.duties)
+        result.duty_evidence = {duty: list(spans) for duty, spans in duties.evidence.items()}
+
+    @staticmethod
+    def _seniority(result: Enrichment, text: str, title: str | None) -> None:
+        result.seniority = seniority_of(title, text, result.years_min).level
+
+
+def contract_line(result: Enrichment) -> dict[str, Any]:
+    """The evaluation contract's output line: names where the contract wants names."""
+    line = result.model_dump(mode="json", exclude={"skills"})
+    line["skills"] = [skill.name for skill in result.skills]
+    line["skill_details"] = [skill.model_dump(mode="json") for skill in result.skills]
+    return line
+
+
+def enrich_rows(
+    enricher: Enricher, rows: Iterable[dict[str, Any]], batch_size: int = 32
+) -> Iterator[dict[str, Any]]:
+    """Contract lines for posting rows, in order, in batches."""
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= batch_size:
+            yield from (contract_line(r) for r in enricher.enrich_batch(batch))
+            batch = []
+    if batch:
+        yield from (contract_line(r) for r in enricher.enrich_batch(batch))
+
+
+def _as_posting(row: dict[str, Any]) -> SourcePosting:
+    location = row.get("location")
+    locations = location if isinstance(location, list) else [location] if location else []
+    extra = row.get("extra") if isinstance(row.get("extra"), dict) else {}
+    return SourcePosting(
+        source="enrich",
+        board="input",
+        external_id=str(row.get("id", "")),
+        fetched_at=datetime.now(UTC),
+        title=row.get("title"),
+        company=row.get("company"),
+        locations=[str(loc) for loc in locations],
+        description=row.get("description"),
+        description_format=row.get("description_format"),
+        posted_at=row.get("posted_at"),
+        salary_text=row.get("salary_text"),
+        workplace_type=extra.get("workplace_type"),
+    )
