@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from leadboard.enrich import skills
+from leadboard.enrich.regex_tools import has_top_level_bar
 from leadboard.enrich.skills import extract_skills, skill_names, split_sections, vocabulary
 
 # The vocabulary of data/labels/GUIDELINES.md ("skills"), the evaluation contract's spelling.
@@ -55,7 +56,7 @@ def test_every_variant_compiles_and_is_a_single_alternative() -> None:
     for skill in vocabulary():
         for variant in skill.variants:
             re.compile(variant)
-            assert not skills._has_top_level_bar(variant), (skill.name, variant)
+            assert not has_top_level_bar(variant), (skill.name, variant)
 
 
 # One plain sentence a requirement list could hold, for every skill of the vocabulary.

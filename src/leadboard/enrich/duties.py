@@ -25,6 +25,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, get_args
 
+from leadboard.enrich.regex_tools import has_top_level_bar
 from leadboard.models import Duty, Evidence
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ def leading_literal(regex: str) -> str:
     >>> leading_literal(r"\\bcode reviews?"), leading_literal(r"(?:a|b)c"), leading_literal("ops?")
     ('code review', '', 'op')
     """
-    if _has_top_level_bar(regex):
+    if has_top_level_bar(regex):
         return ""  # "a|b" need not contain "a"
     if regex.startswith(r"\b"):
         regex = regex[2:]
@@ -143,26 +144,6 @@ def leading_literal(regex: str) -> str:
             break
         literal.append(char)
     return "".join(literal)
-
-
-def _has_top_level_bar(regex: str) -> bool:
-    depth, escaped, in_class = 0, False, False
-    for char in regex:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return True
-    return False
 
 
 def _each(words: Iterable[str], tail: str) -> list[str]:

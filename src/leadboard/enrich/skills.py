@@ -37,6 +37,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
+from leadboard.enrich.regex_tools import has_top_level_bar
 from leadboard.models import Evidence, SkillMention
 
 VOCABULARY_FILE = "skills.csv"
@@ -115,31 +116,12 @@ def _by_first_letter(variants: list[str]) -> str:
     for variant in variants:
         head, rest = variant[:1], variant[1:]
         # Only a plain first letter followed by more pattern can be split off safely.
-        if head.isalpha() and rest and rest[0] not in "?*+{" and not _has_top_level_bar(variant):
+        if head.isalpha() and rest and rest[0] not in "?*+{" and not has_top_level_bar(variant):
             by_letter.setdefault(head.lower(), []).append(rest)
         else:
             others.append(variant)
     grouped = [f"{letter}(?:{'|'.join(rests)})" for letter, rests in by_letter.items()]
     return "|".join([*grouped, *others])
-
-
-def _has_top_level_bar(pattern: str) -> bool:
-    """Whether ``pattern`` is itself an alternation ("a|b"), outside any group or class."""
-    depth, in_class, escaped = 0, False, False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "|" and depth == 0:
-            return True
-    return False
 
 
 def _surface_forms(text: str) -> Iterator[tuple[Skill, int, int]]:
