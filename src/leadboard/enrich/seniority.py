@@ -34,7 +34,8 @@ _INTERN = re.compile(
     re.IGNORECASE,
 )
 _EXECUTIVE = re.compile(
-    r"\b(?:vp|s?vp|evp|avp|vice[- ]president|chief|c[teoifm]o|ciso|cpo|president)\b",
+    r"\b(?:vp|s?vp|evp|avp|vice[- ]president|chief(?!\s+of\s+staff)|c[teoifm]o|ciso|cpo|"
+    r"president)\b",
     re.IGNORECASE,
 )
 _DIRECTOR = re.compile(r"\b(?:director|head\s+of|head\s*[,:\-–]|global\s+head)\b|^head\b", re.I)
@@ -67,13 +68,14 @@ _PEOPLE_MANAGER = re.compile(
 _SENIOR = re.compile(
     r"\b(?:senior|sr|snr|lead|tech\s+lead|iii|iv|level\s+(?:3|iii|iv))\b", re.IGNORECASE
 )
-_MID = re.compile(r"\b(?:ii|level\s+(?:2|ii))\b|\b2$", re.IGNORECASE)
+# A bare "2" or "1" after a word counts as a level ("Account Manager 2"), not one in "2026".
+_MID = re.compile(r"\b(?:ii|level\s+(?:2|ii))\b|(?<=[a-z] )2(?=\s*(?:$|[(,\-–|]))", re.I)
 _JUNIOR = re.compile(
     r"\b(?:junior|jr|entry[- ]level|new\s+grad(?:uate)?s?|graduate|early[- ]career|associate)\b",
     re.IGNORECASE,
 )
 # Roman "I" only in its own word and upper-case, so "I / DD" or a pronoun is not read as a level.
-_LEVEL_ONE = re.compile(r"(?<![\w/])I\b(?!\s*/)|\b1$")
+_LEVEL_ONE = re.compile(r"(?<![\w/])I\b(?!\s*/)|(?<=[A-Za-z] )1(?=\s*(?:$|[(,\-–|]))")
 # "Associate" that is not junior: "Associate General Counsel", "Associate Director/Principal".
 _ASSOCIATE_NOT_JUNIOR = re.compile(r"\bassociate\s+(?:general\s+counsel|partner)\b", re.I)
 # Two levels offered in one title ("Senior/Staff", "Staff to Principal", "Senior or Staff").
@@ -91,7 +93,7 @@ _WORD_LEVEL: dict[str, Seniority] = {
 _SUPERVISES_PEOPLE = re.compile(
     r"\b(?:(?<!experience )(?:manage|managing|lead|leading|supervise|supervising|hire|hiring|"
     r"grow|growing|build|building|recruit)(?:\s*(?:,|and|&)\s*(?:inspire|lead|manage|develop|grow|mentor|"
-    r"retain))*\s+(?:a|the|your|our)\s+(?:\w+\s+){0,3}team\s+of\s+(?:\d+|\w+\s+)?"
+    r"retain))*\s+(?:a|the|your|our)\s+(?:\w+\s+){0,3}team\s+of\s+(?:\d+\+?\s+|\w+\s+)?"
     r"(?:[\w-]+\s+){0,3}(?:engineers|scientists|analysts|managers|researchers|people|members)"
     r"|directly\s+manag(?:e|ing)|direct\s+reports\b(?!\s*:?\s*(?:none|n/a|no\b))"
     r"|supervis(?:e|ing)\s+(?:the|a)\s+[\w\s]{0,40}?team"
