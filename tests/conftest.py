@@ -97,3 +97,29 @@ def store(database_url: str):
     opened = Store.open(database_url)
     yield opened
     opened.close()
+
+
+# --- Models ------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def small_role_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """A role model trained once a session on 150 labelled postings (no weak labels): enough
+    for the plumbing; None when the shared data is absent."""
+    data = _shared_data_path()
+    if not (data / "labels" / "dev.jsonl").is_file():
+        return None
+    from leadboard.enrich.training import train_role_model
+
+    folder = tmp_path_factory.mktemp("models") / "role"
+    train_role_model(data, output=folder, weak=False, limit=150)
+    return folder.parent
+
+
+@pytest.fixture
+def models_dir(
+    small_role_model_dir: Path | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """$LEADBOARD_MODELS_DIR for one test: the session's small role model when there is one, so
+    commands that enrich never train a full model on their own."""
+    folder = small_role_model_dir or tmp_path / "no-models"
+    monkeypatch.setenv("LEADBOARD_MODELS_DIR", str(folder))
+    return folder

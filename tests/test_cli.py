@@ -53,8 +53,9 @@ GOOD_ROWS = [
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch, database_url):
-    """A fresh LEADBOARD_HOME, with the store on each selected backend."""
+def home(tmp_path, monkeypatch, database_url, models_dir):
+    """A fresh LEADBOARD_HOME, with the store on each selected backend (and the session's small
+    role model)."""
     monkeypatch.setenv("LEADBOARD_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("LEADBOARD_DATABASE_URL", database_url)
     return tmp_path
@@ -225,3 +226,79 @@ def test_real_dumps_import_twice_without_changes(home, shared_data_dir):
     assert numbers["by_source"].get("greenhouse", 0) > 0
     jobs = json.loads(run("jobs", "--source", "greenhouse", "--limit", "5", "--json").output)
     assert all(job["id"].startswith("greenhouse:") for job in jobs) and jobs
+
+
+# --- Enrichment in the store -------------------------------------------------------------------
+
+
+def test_import_enriches_what_it_stores_and_show_gives_the_evidence(home, models_dir):
+    dump = write_dump(home / "dump.jsonl", GOOD_ROWS)
+    summary = json.loads(run("import", dump, "--json").output)
+    enrichment = summary["enrichment"]
+    assert enrichment["enriched"] == 3 and enrichment["embedded"] == 0
+    numbers = json.loads(run("stats", "--json").output)
+    assert numbers["enriched"] == 3 and sum(numbers["by_seniority"].values()) == 3
+    assert numbers["by_seniority"]["staff"] == 1 and numbers["by_seniority"]["manager"] == 1
+
+    detail = json.loads(run("show", "file:test-dump:t-1", "--json").output)["enrichment"]
+    assert detail["seniority"] == "staff" and detail["model_version"] == enrichment["version"]
+    shown = run("show", "file:test-dump:t-1").output
+    assert "seniority: staff" in shown and "enriched by" in shown
+
+    again = json.loads(run("import", dump, "--json").output)
+    assert again["enrichment"]["enriched"] == 0  # nothing changed, nothing redone
+    if (models_dir / "role").is_dir():  # the shared data was there to train on
+        assert enrichment["problems"] == [] and "role-1" in enrichment["version"]
+        assert sum(numbers["by_role_family"].values()) == 3
+
+
+def test_import_without_enrichment_then_enrich_the_store(home):
+    dump = write_dump(home / "dump.jsonl", GOOD_ROWS)
+    summary = json.loads(run("import", dump, "--no-enrich", "--json").output)
+    assert "enrichment" not in summary
+    assert json.loads(run("stats", "--json").output)["enriched"] == 0
+
+    result = run("enrich", "--no-embeddings")
+    assert result.exit_code == 0, result.output
+    assert "enriched 3 jobs" in result.output
+    assert json.loads(run("enrich", "--no-embeddings", "--json").output)["enriched"] == 0
+
+
+def test_enrich_embeds_the_open_jobs(home):
+    from leadboard.enrich.embeddings import EmbeddingsUnavailable, model_dir
+
+    try:
+        model_dir()
+    except EmbeddingsUnavailable as error:
+        pytest.skip(str(error))
+    write_dump(home / "dump.jsonl", GOOD_ROWS)
+    run("import", home / "dump.jsonl", "--no-enrich")
+    summary = json.loads(run("enrich", "--json").output)
+    assert (summary["enriched"], summary["embedded"]) == (3, 3)
+    assert summary["embedding_model"] == "all-MiniLM-L6-v2:int8:256"
+    assert json.loads(run("stats", "--json").output)["embedded"] == 3
+
+
+def test_without_a_role_model_or_labels_enrichment_says_so(home, monkeypatch, tmp_path):
+    monkeypatch.setenv("LEADBOARD_MODELS_DIR", str(tmp_path / "empty-models"))
+    monkeypatch.setenv("LEADBOARD_DATA_DIR", str(tmp_path / "no-data"))
+    dump = write_dump(home / "dump.jsonl", GOOD_ROWS)
+    result = run("import", dump)
+    assert result.exit_code == 0, result.output
+    assert "no role families: no role model" in result.output and "leadboard train" in result.output
+    numbers = json.loads(run("stats", "--json").output)
+    assert numbers["enriched"] == 3 and numbers["by_role_family"] == {"None": 3}
+
+
+def test_train_writes_a_model_the_next_enrichment_uses(home, monkeypatch, tmp_path,
+                                                       shared_data_dir):  # fmt: skip
+    monkeypatch.setenv("LEADBOARD_MODELS_DIR", str(tmp_path / "models"))
+    result = run("train", "--limit", "60", "--no-weak", "--no-extra", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["labelled"] == {"dev_tune": 60} and report["weak"] == 0
+    assert (tmp_path / "models" / "role" / "role_model.joblib").is_file()
+    dump = write_dump(home / "dump.jsonl", GOOD_ROWS)
+    summary = json.loads(run("import", dump, "--json").output)
+    assert summary["enrichment"]["problems"] == []
+    assert "role-1." in summary["enrichment"]["version"]

@@ -9,7 +9,14 @@ from typing import Annotated, Any
 
 import typer
 
-from leadboard.pipeline import EXIT_WITH_REJECTS, IngestSummary, import_paths, ingest_fetches
+from leadboard.pipeline import (
+    EXIT_WITH_REJECTS,
+    EnrichSummary,
+    IngestSummary,
+    enrich_store,
+    import_paths,
+    ingest_fetches,
+)
 from leadboard.sources.base import BoardFetch
 from leadboard.store.database import database_url
 from leadboard.store.repository import JobFilters, Store
@@ -22,6 +29,17 @@ app = typer.Typer(
 )
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+EnrichOption = Annotated[
+    bool,
+    typer.Option(
+        "--enrich/--no-enrich",
+        help="Enrich new and changed jobs (role family, seniority, years, skills, duties).",
+    ),
+]
+EmbedOption = Annotated[
+    bool,
+    typer.Option("--embeddings/--no-embeddings", help="Also embed them (for semantic search)."),
+]
 OFFLINE_HINT = (
     "No job board could be reached: this machine seems to have no internet access.\n"
     "Load postings from a dump instead, e.g.:  leadboard import ../shared/data/postings"
@@ -32,11 +50,25 @@ def _open_store() -> Store:
     return Store.open()
 
 
-def _finish(summary: IngestSummary, as_json: bool) -> None:
+def _finish(
+    summary: IngestSummary,
+    as_json: bool,
+    store: Store | None = None,
+    *,
+    enrich: bool = False,
+    embeddings: bool = False,
+) -> None:
+    """Print what an ingest did, enrich what it stored (when asked), and exit with its code."""
+    enriched = _enrich(store, embeddings, quiet=as_json) if store and enrich else None
     if as_json:
-        typer.echo(json.dumps({"status": summary.status, **summary.as_dict()}, indent=2))
+        document = {"status": summary.status, **summary.as_dict()}
+        if enriched:
+            document["enrichment"] = enriched.as_dict()
+        typer.echo(json.dumps(document, indent=2))
     else:
         _print_summary(summary)
+        if enriched:
+            _print_enrichment(enriched)
     if summary.failed and len(summary.failed) == summary.boards and _all_offline(summary):
         typer.echo(OFFLINE_HINT, err=True)
     raise typer.Exit(summary.exit_code)
@@ -62,6 +94,8 @@ def _print_summary(summary: IngestSummary) -> None:
 @app.command("import")
 def import_command(
     paths: Annotated[list[Path], typer.Argument(help="Dump files or folders of them.")],
+    enrich: EnrichOption = True,
+    embeddings: EmbedOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Load postings from dumps: our JSONL/CSV schema, native CSVs, raw ATS records, HN posts.
@@ -74,7 +108,7 @@ def import_command(
         typer.echo(f"No such file or folder: {', '.join(missing)}", err=True)
         raise typer.Exit(1)
     store = _open_store()
-    _finish(import_paths(store, paths), as_json)
+    _finish(import_paths(store, paths), as_json, store, enrich=enrich, embeddings=embeddings)
 
 
 @app.command()
@@ -87,6 +121,8 @@ def crawl(
         ),
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, max=16, help="Boards fetched at once.")] = 4,
+    enrich: EnrichOption = True,
+    embeddings: EmbedOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Fetch job boards (Greenhouse, Lever, Ashby) and store their postings."""
@@ -100,7 +136,8 @@ def crawl(
         raise typer.Exit(2) from error
     store = _open_store()
     fetches = _stop_when_offline(crawl_boards(refs, concurrency=concurrency), after=concurrency)
-    _finish(ingest_fetches(store, fetches, "crawl", boards or ["<curated>"]), as_json)
+    summary = ingest_fetches(store, fetches, "crawl", boards or ["<curated>"])
+    _finish(summary, as_json, store, enrich=enrich, embeddings=embeddings)
 
 
 def _stop_when_offline(fetches: Iterable[BoardFetch], after: int) -> Iterator[BoardFetch]:
@@ -119,13 +156,16 @@ def _stop_when_offline(fetches: Iterable[BoardFetch], after: int) -> Iterator[Bo
 @app.command("crawl-page")
 def crawl_page(
     url: Annotated[str, typer.Argument(help="A career page with schema.org JobPosting JSON-LD.")],
+    enrich: EnrichOption = True,
+    embeddings: EmbedOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Fetch one career page and store the JobPostings its JSON-LD describes."""
     from leadboard.sources.crawl import fetch_career_page
 
     store = _open_store()
-    _finish(ingest_fetches(store, [fetch_career_page(url)], "crawl-page", [url]), as_json)
+    summary = ingest_fetches(store, [fetch_career_page(url)], "crawl-page", [url])
+    _finish(summary, as_json, store, enrich=enrich, embeddings=embeddings)
 
 
 def _is_offline_error(error: str) -> bool:
@@ -186,12 +226,14 @@ def show(
         typer.echo(f"No job with id {job_id!r}.", err=True)
         raise typer.Exit(1)
     members = store.cluster_members(row.cluster_id)
+    enrichment = store.get_enrichment(job_id)
     if as_json:
         detail = job_summary(row) | {
             "description": row.description_text,
             "duplicates": [m for m in members if m != row.id],
             "warnings": row.warnings,
             "raw_postings": len(store.raw_postings(job_id)),
+            "enrichment": enrichment.detail if enrichment else None,
         }
         typer.echo(json.dumps(detail, indent=2, default=str))
         return
@@ -208,8 +250,35 @@ def show(
     ]:  # fmt: skip
         if value:
             typer.echo(f"{label:>11}: {value}")
+    if enrichment:
+        _print_enrichment_of_job(enrichment.detail)
     typer.echo("")
     typer.echo(row.description_text)
+
+
+def _print_enrichment_of_job(detail: dict[str, Any]) -> None:
+    """The ML fields of one job, each with its evidence where there is some."""
+    family = detail.get("role_family") or "unknown"
+    if detail.get("ml_leadership") is not None:
+        family += f" (ML leadership {detail['ml_leadership']:.0%})"
+    low, high = detail.get("years_min"), detail.get("years_max")
+    years = None if low is None else f"{low}+" if high is None else f"{low}-{high}"
+    evidence = (detail.get("years_evidence") or {}).get("text")
+    if years and evidence:
+        years += f" years  «{evidence}»"
+    skills = [
+        skill["name"] + ("" if skill.get("required", True) else " (nice to have)")
+        for skill in detail.get("skills", [])
+    ]
+    for label, value in [
+        ("role", family), ("seniority", detail.get("seniority")),
+        ("years", years),
+        ("skills", ", ".join(skills)), ("duties", ", ".join(detail.get("duties", []))),
+        ("enriched by", detail.get("model_version")),
+        ("unknown", "; ".join(detail.get("reasons", []))),
+    ]:  # fmt: skip
+        if value:
+            typer.echo(f"{label:>11}: {value}")
 
 
 @app.command()
@@ -296,28 +365,143 @@ if __name__ == "__main__":  # pragma: no cover
 # -- enrichment -------------------------------------------------------------------------------
 
 
-def _role_model() -> Any:
-    """The trained role model from $LEADBOARD_HOME/models, or None (rules-only fields then)."""
+def _role_model(*, train_if_missing: bool = False, quiet: bool = False) -> Any:
+    """The trained role model, or None (rules-only fields then, with the reason on each job).
+
+    With ``train_if_missing``, a missing model is trained once from the shared data when it is
+    there (about a minute), as `leadboard train` would.
+    """
+    from leadboard.enrich.training import load_role_model, train_role_model
+    from leadboard.eval.labels import shared_data_dir
+
+    model = load_role_model()
+    labels = shared_data_dir() / "labels" / "dev.jsonl"
+    if model is not None or not train_if_missing or not labels.is_file():
+        return model
+    if not quiet:
+        typer.echo(
+            f"No role model yet: training one from {shared_data_dir()} (about a minute, once; "
+            "`leadboard train` does this on its own).",
+            err=True,
+        )
     try:
-        from leadboard.enrich.role import load_default_model
-    except ImportError:
+        train_role_model()
+    except Exception as error:  # noqa: BLE001 - enrichment goes on without role families
+        typer.echo(f"Training the role model failed: {error}", err=True)
         return None
-    return load_default_model()
+    return load_role_model()
+
+
+def _enrich(store: Store, embeddings: bool, *, quiet: bool = False) -> EnrichSummary:
+    """Enrich (and embed) the stored jobs that need it; say what could not be done."""
+    from leadboard.enrich.embeddings import EmbeddingsUnavailable
+    from leadboard.enrich.enricher import Enricher
+    from leadboard.enrich.training import role_model_problem
+
+    enricher = Enricher(role_model=_role_model(train_if_missing=True, quiet=quiet))
+
+    def progress(done: int) -> None:
+        if not quiet and done % 2048 == 0:
+            typer.echo(f"  enriched {done} jobs…", err=True)
+
+    try:
+        summary = enrich_store(store, enricher, embed=embeddings, progress=progress)
+    except EmbeddingsUnavailable as error:
+        summary = enrich_store(store, enricher, embed=False, progress=progress)
+        summary.problems.append(f"no embeddings: {error}")
+    if enricher.role_model is None:
+        summary.problems.append(f"no role families: {role_model_problem()}")
+    return summary
+
+
+def _print_enrichment(summary: EnrichSummary) -> None:
+    line = f"enriched {summary.enriched} jobs ({summary.version})"
+    if summary.embedding_model:
+        line += f", embedded {summary.embedded} ({summary.embedding_model})"
+    typer.echo(line)
+    for problem in summary.problems:
+        typer.echo(f"  note: {problem}", err=True)
+
+
+@app.command()
+def train(
+    no_extra: Annotated[
+        bool, typer.Option("--no-extra", help="Leave out our own labels (eval/labels/extra).")
+    ] = False,
+    no_weak: Annotated[
+        bool, typer.Option("--no-weak", help="Leave out the weak labels from titles.")
+    ] = False,
+    limit: Annotated[
+        int | None, typer.Option(min=20, help="Train on the first N labelled postings only.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Train the role model from ../shared/data (never on the holdout split) and save it under
+    $LEADBOARD_HOME/models; `enrich`, `import` and `crawl` use it from then on."""
+    from leadboard.enrich.training import train_role_model
+
+    def progress(message: str) -> None:
+        if not as_json:
+            typer.echo(message)
+
+    try:
+        report = train_role_model(
+            extra=not no_extra, weak=not no_weak, limit=limit, progress=progress
+        )
+    except (FileNotFoundError, ValueError) as error:
+        typer.echo(f"Cannot train: {error}", err=True)
+        raise typer.Exit(1) from error
+    if as_json:
+        typer.echo(json.dumps(report.__dict__, indent=2))
+        return
+    typer.echo(
+        f"role model {report.version} saved to {report.path} in {report.seconds:.0f} s "
+        f"(ML-leadership threshold {report.threshold:.3f}); re-enrich stored jobs with "
+        "`leadboard enrich`"
+    )
 
 
 @app.command()
 def enrich(
-    input_path: Annotated[Path, typer.Option("--input", help="Postings, one JSON object a line.")],
-    output_path: Annotated[Path, typer.Option("--output", help="Where to write the results.")],
+    input_path: Annotated[
+        Path | None,
+        typer.Option("--input", help="Postings, one JSON object a line (default: the store)."),
+    ] = None,
+    output_path: Annotated[
+        Path | None, typer.Option("--output", help="Where to write the results (with --input).")
+    ] = None,
     embeddings: Annotated[
-        bool, typer.Option("--embeddings", help="Also compute embeddings (adds `embedding`).")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--embeddings/--no-embeddings",
+            help="Also compute embeddings (default: yes for the store, no for --input).",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Enrich postings (the evaluation contract in DESIGN.md); needs no store.
+    """Enrich postings: the stored jobs that need it, or a file (the evaluation contract in
+    DESIGN.md, no store needed).
 
     Each input line: {"id", "title", "company", "location", "description"} and optionally
     "salary_text", "posted_at". A bad line is written as {"id", "error"} and the run goes on.
     """
+    if input_path is None:
+        if output_path is not None:
+            typer.echo("--output goes with --input", err=True)
+            raise typer.Exit(2)
+        summary = _enrich(_open_store(), embeddings is not False, quiet=as_json)
+        if as_json:
+            typer.echo(json.dumps(summary.as_dict(), indent=2))
+        else:
+            _print_enrichment(summary)
+        return
+    if output_path is None:
+        typer.echo("--input needs --output", err=True)
+        raise typer.Exit(2)
+    _enrich_file(input_path, output_path, bool(embeddings))
+
+
+def _enrich_file(input_path: Path, output_path: Path, embeddings: bool) -> None:
     from leadboard.enrich.enricher import Enricher, contract_line
 
     if not input_path.is_file():
@@ -389,7 +573,7 @@ def evaluate_command(
     if not labelled:
         typer.echo("No labelled postings found (is ../shared/data there?)", err=True)
         raise typer.Exit(1)
-    enricher = Enricher(role_model=_role_model())
+    enricher = Enricher(role_model=_role_model(train_if_missing=True, quiet=as_json))
     rows = [item.posting for item in labelled]
     start = time.perf_counter()
     results, _ = enricher.enrich_with_embeddings(rows, embed=True)

@@ -1,4 +1,4 @@
-"""Ingest: sources → normalize → store, in batches, one transaction each.
+"""Ingest: sources → normalize → store, in batches, one transaction each; then enrich → store.
 
 The CLI and the library call these; they only orchestrate. A bad record becomes a reject with a
 reason and the batch goes on; a failing board is named in the summary and the crawl goes on.
@@ -7,17 +7,21 @@ reason and the batch goes on; a failing board is named in the summary and the cr
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadboard.models import Job, SourcePosting
 from leadboard.normalize import InvalidPosting, normalize_posting
 from leadboard.sources.base import BoardFetch, Reject
 from leadboard.store.dedup import DuplicateIndex
 from leadboard.store.repository import BatchCounts, Store
+
+if TYPE_CHECKING:  # enrichment loads models: imported only where it runs
+    from leadboard.enrich.embeddings import Embedder
+    from leadboard.enrich.enricher import Enricher
 
 BATCH_SIZE = 500
 
@@ -199,3 +203,76 @@ def _finish(store: Store, summary: IngestSummary) -> IngestSummary:
     assert summary.run_id is not None
     store.finish_run(summary.run_id, summary.status, summary.as_dict(), _now())
     return summary
+
+
+# -- enrichment of stored jobs ------------------------------------------------------------------
+
+
+@dataclass
+class EnrichSummary:
+    """What one pass of enrichment over the store did."""
+
+    enriched: int = 0
+    embedded: int = 0
+    version: str = ""
+    embedding_model: str | None = None
+    problems: list[str] = field(default_factory=list)  # e.g. no role model, no embedding model
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "enriched": self.enriched,
+            "embedded": self.embedded,
+            "version": self.version,
+            "embedding_model": self.embedding_model,
+            "problems": list(self.problems),
+        }
+
+
+def enrich_store(
+    store: Store,
+    enricher: Enricher,
+    *,
+    embed: bool = False,
+    batch_size: int = 64,
+    progress: Callable[[int], None] = lambda done: None,
+) -> EnrichSummary:
+    """Enrich every job that needs it (new, changed, or from another enricher version), and with
+    ``embed`` embed every open job that lacks an embedding of its current content.
+
+    Incremental: a second pass finds nothing to do. Each batch is stored in its own transaction,
+    so an interrupted pass keeps what it finished.
+    """
+    summary = EnrichSummary(version=enricher.version)
+    after = ""
+    while batch := store.jobs_to_enrich(enricher.version, after=after, limit=batch_size):
+        results = enricher.enrich_batch([row for _, _, row in batch])
+        pairs = zip(batch, results, strict=True)
+        store.save_enrichments([(i, digest, res) for (i, digest, _), res in pairs], _now())
+        summary.enriched += len(batch)
+        after = batch[-1][0]
+        progress(summary.enriched)
+    if embed:
+        embed_store(store, enricher.embedding_model(), summary, batch_size=batch_size)
+    return summary
+
+
+def embed_store(
+    store: Store, embedder: Embedder, summary: EnrichSummary, *, batch_size: int = 64
+) -> None:
+    """Embed the open jobs that lack an embedding of their current content by this model."""
+    from leadboard.enrich.embeddings import posting_text
+
+    summary.embedding_model = embedder.version
+    after = ""
+    while batch := store.jobs_to_embed(embedder.version, after=after, limit=batch_size):
+        texts = [posting_text(row["title"], row["text"]) for _, _, row in batch]
+        vectors = embedder.encode(texts)
+        store.save_embeddings(
+            [
+                (job_id, digest, vector.astype("<f4").tobytes())
+                for (job_id, digest, _), vector in zip(batch, vectors, strict=True)
+            ],
+            embedder.version,
+        )
+        summary.embedded += len(batch)
+        after = batch[-1][0]

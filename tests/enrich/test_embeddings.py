@@ -44,7 +44,12 @@ needs_model = pytest.mark.skipif(MODEL_MISSING is not None, reason=f"{MODEL_MISS
 
 @pytest.fixture(scope="module")
 def embedder() -> Embedder:
-    return Embedder(threads=2)
+    return Embedder(threads=2, precision="fp32")
+
+
+@pytest.fixture(scope="module")
+def int8_embedder() -> Embedder:
+    return Embedder(threads=2)  # the default
 
 
 # --- Against the original model ----------------------------------------------------------------
@@ -82,6 +87,22 @@ def test_matches_sentence_transformers(embedder: Embedder) -> None:
     vectors = embedder.encode(REFERENCE_TEXTS)
     np.testing.assert_allclose(vectors @ vectors.T, REFERENCE_COSINES, atol=1e-4)
     np.testing.assert_allclose(vectors[:, :4], REFERENCE_HEADS, atol=1e-5)
+
+
+@needs_model
+def test_int8_default_stays_close_to_the_exact_vectors(
+    embedder: Embedder, int8_embedder: Embedder
+) -> None:
+    exact, quantised = embedder.encode(REFERENCE_TEXTS), int8_embedder.encode(REFERENCE_TEXTS)
+    assert int8_embedder.precision == "int8" and int8_embedder.version.endswith(":int8:256")
+    assert ((exact * quantised).sum(axis=1) > 0.97).all()
+    np.testing.assert_allclose(quantised @ quantised.T, REFERENCE_COSINES, atol=0.05)
+    assert not np.allclose(exact, quantised, atol=1e-5)  # it really is another model
+
+
+def test_unknown_precision_is_refused() -> None:
+    with pytest.raises(ValueError, match="precision"):
+        Embedder(precision="fp16")  # type: ignore[arg-type]
 
 
 # --- Shape and normalisation ---------------------------------------------------------------------
@@ -147,9 +168,9 @@ NEIGHBOURS = [
 @needs_model
 @pytest.mark.parametrize(("text", "closer", "farther"), NEIGHBOURS)
 def test_similar_meanings_are_closer(
-    embedder: Embedder, text: str, closer: str, farther: str
+    int8_embedder: Embedder, text: str, closer: str, farther: str
 ) -> None:
-    anchor, near, far = embedder.encode([text, closer, farther])
+    anchor, near, far = int8_embedder.encode([text, closer, farther])
     assert anchor @ near > anchor @ far
 
 

@@ -22,7 +22,7 @@ POSTING = {
 
 
 class FixedRoleModel:
-    version = "fixed-1"
+    name = "fixed-1"
 
     def predict_rows(self, rows):
         return [("ml_leadership", 0.93) for _ in rows]

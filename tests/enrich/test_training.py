@@ -1,0 +1,88 @@
+"""Training the role model from the shared data: what it learns from, what it never sees, where
+it goes, and how enrichment finds it."""
+
+import json
+
+import pytest
+
+from leadboard.enrich.role import FAMILIES, RoleClassifier
+from leadboard.enrich.training import (
+    extra_labels,
+    load_role_model,
+    role_model_problem,
+    train_role_model,
+    training_set,
+)
+from leadboard.eval.labels import load_labelled
+
+
+def test_our_extra_labels_are_valid_and_never_relabel_the_dev_set(shared_data_dir) -> None:
+    rows = extra_labels()
+    assert len(rows) >= 600
+    ids = [row["id"] for row in rows]
+    assert len(ids) == len(set(ids)), "a posting labelled twice"
+    seniorities = {"intern", "junior", "mid", "senior", "staff", "principal", "manager",
+                   "director", "executive", "unknown"}  # fmt: skip
+    assert all(row["role_family"] in FAMILIES and row["seniority"] in seniorities for row in rows)
+    dev = {json.loads(line)["id"] for line in (shared_data_dir / "labels" / "dev.jsonl").open()}
+    assert not dev & set(ids)
+
+
+def test_training_set_has_tune_and_extra_labels_and_no_holdout_posting(shared_data_dir) -> None:
+    data = training_set(shared_data_dir, weak=False)
+    holdout = {item.id for item in load_labelled("holdout", data_dir=shared_data_dir)}
+    tune = {item.id for item in load_labelled("tune", data_dir=shared_data_dir)}
+    ids = {posting["id"] for posting in data.postings}
+    assert not ids & holdout
+    assert tune <= ids
+    assert data.sources["dev_tune"] == len(tune) and data.sources["extra"] >= 600
+    assert set(data.labels) == set(FAMILIES)
+
+
+def test_weak_labels_skip_every_hand_labelled_posting(shared_data_dir) -> None:
+    data = training_set(shared_data_dir, limit=40)
+    assert len(data.postings) == 40 and len(data.weak) == 200
+    labelled = {row["id"] for row in extra_labels()}
+    labelled |= {item.id for item in load_labelled("all", data_dir=shared_data_dir)}
+    assert not {posting["id"] for posting, _ in data.weak} & labelled
+
+
+def test_train_saves_a_model_that_enrichment_finds(shared_data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADBOARD_MODELS_DIR", str(tmp_path / "models"))
+    assert load_role_model() is None
+    assert "run `leadboard train`" in role_model_problem()
+
+    report = train_role_model(shared_data_dir, weak=False, limit=120)
+
+    model = load_role_model()
+    assert isinstance(model, RoleClassifier) and role_model_problem() is None
+    assert report.path == str(tmp_path / "models" / "role")
+    assert report.labelled == {"dev_tune": 120} and 0.3 <= report.threshold <= 0.7
+    saved = json.loads((tmp_path / "models" / "role" / "training.json").read_text())
+    assert saved["labelled"] == {"dev_tune": 120}
+    prediction = model.classify([{"title": "Head of Machine Learning", "description": ""}])[0]
+    assert prediction.role_family in FAMILIES
+
+
+def test_a_model_of_another_version_is_not_used_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADBOARD_MODELS_DIR", str(tmp_path))
+    folder = tmp_path / "role"
+    folder.mkdir()
+    (folder / "role_model.joblib").write_bytes(b"not a model")
+    assert load_role_model() is None
+    assert "cannot be used" in role_model_problem()
+
+
+def test_the_same_training_gives_the_same_model_name(shared_data_dir, tmp_path) -> None:
+    first = train_role_model(shared_data_dir, output=tmp_path / "a", weak=False, limit=60)
+    second = train_role_model(shared_data_dir, output=tmp_path / "b", weak=False, limit=60)
+    other = train_role_model(shared_data_dir, output=tmp_path / "c", weak=False, limit=80)
+    names = [RoleClassifier.load(r.path).name for r in (first, second, other)]
+    assert names[0] == names[1] != names[2]
+
+
+def test_nothing_to_train_on_is_a_clear_error(tmp_path) -> None:
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "dev.jsonl").write_text("")
+    with pytest.raises(FileNotFoundError, match="no labelled postings"):
+        train_role_model(tmp_path, output=tmp_path / "out", extra=False, weak=False)
