@@ -2,6 +2,8 @@
 
 import json
 
+import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from leadboard.cli import app
@@ -72,3 +74,41 @@ def test_enrich_command_writes_one_line_per_posting(tmp_path, monkeypatch):
     assert [line.get("id") for line in lines] == ["p-1", None, "p-2"]
     assert "error" in lines[1] and lines[0]["years_min"] == 8
     assert not (tmp_path / "empty-home" / "leadboard.db").exists()  # no store needed
+
+
+HOSTILE_ROWS = [
+    {"id": "de", "title": "Leiter Maschinelles Lernen (m/w/d)",
+     "description": "Sie führen ein Team von ML-Ingenieuren. Mindestens 8 Jahre Erfahrung."},
+    {"id": "zh", "title": "机器学习负责人", "description": "领导机器学习团队，五年以上经验。"},
+    {"id": "soup", "title": "<b>Staff</b> ML Engineer",
+     "description": "<div><script>alert(1)</script><p>Lead <i>the <b>ranking</p></div></td>"
+                    "<style>p{}</style>&nbsp;&#0;&bogus; 5+ years of experience", "description_format": "html"},
+    {"id": "blank", "title": "   ", "description": "   \n\t "},
+    {"id": "types", "title": 42, "description": ["not", "text"], "location": {"city": 1}},
+    {"id": "huge", "title": "ML Lead", "description": "Python and PyTorch. " * 200_000},
+]  # fmt: skip
+
+
+def test_hostile_input_never_stops_a_batch_with_the_trained_model_and_embeddings(
+    small_role_model_dir,
+):
+    from leadboard.enrich.embeddings import Embedder, EmbeddingsUnavailable, model_dir
+    from leadboard.enrich.role import RoleClassifier
+
+    if small_role_model_dir is None:
+        pytest.skip("no shared data to train the role model on")
+    try:
+        model_dir()
+    except EmbeddingsUnavailable as error:
+        pytest.skip(str(error))
+    enricher = Enricher(RoleClassifier.load(small_role_model_dir / "role"), Embedder(threads=2))
+    results, vectors = enricher.enrich_with_embeddings(HOSTILE_ROWS, embed=True)
+    assert [r.id for r in results] == [row["id"] for row in HOSTILE_ROWS]
+    assert vectors.shape == (len(HOSTILE_ROWS), 384) and np.isfinite(vectors).all()
+    by_id = {r.id: r for r in results}
+    assert "script" not in " ".join(e.text for ev in by_id["soup"].duty_evidence.values()
+                                    for e in ev)  # fmt: skip
+    assert by_id["soup"].years_min == 5
+    assert {"Python", "PyTorch"} <= {s.name for s in by_id["huge"].skills}
+    for broken in ("blank", "types"):
+        assert by_id[broken].reasons and by_id[broken].role_family is None

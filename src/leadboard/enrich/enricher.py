@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from leadboard.enrich.embeddings import Embedder
 
 RULES_VERSION = "rules-2026.11.1"
+NOT_A_POSTING = "not a usable posting"
 
 
 class RoleModel(Protocol):
@@ -91,8 +92,7 @@ class Enricher:
 
         embedder = self.embedding_model()
         texts = [
-            posting_text(row.get("title"), text)
-            for row, (_, text) in zip(rows, prepared, strict=True)
+            posting_text(_title(row), text) for row, (_, text) in zip(rows, prepared, strict=True)
         ]
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
             vectors = pool.submit(embedder.encode, texts)
@@ -104,23 +104,26 @@ class Enricher:
     ) -> list[Enrichment]:
         """The extractors' fields, then the role model's, on prepared rows."""
         for row, (result, text) in zip(rows, prepared, strict=True):
-            self._extract(result, text, row.get("title"))
+            self._extract(result, text, _title(row))
         results = [result for result, _ in prepared]
+        # A row that is not a posting (no title, wrong types) gets no role family: a guess from
+        # nothing would read as a finding.
+        usable = [i for i, (result, _) in enumerate(prepared) if not _unusable(result)]
         if self.role_model is None:
             for result in results:
                 result.reasons.append("role family: no role model (run `leadboard train`)")
             return results
-        if not rows:
+        if not usable:
             return results
         try:
-            role_rows = [{"title": row.get("title"), "text": text} for row, (_, text) in
-                         zip(rows, prepared, strict=True)]  # fmt: skip
+            role_rows = [{"title": _title(rows[i]), "text": prepared[i][1]} for i in usable]
             predictions = self.role_model.predict_rows(role_rows)
         except Exception as error:  # noqa: BLE001 - the other fields still stand
             for result in results:
                 result.reasons.append(f"role model failed: {type(error).__name__}: {error}")
         else:
-            for result, (family, probability) in zip(results, predictions, strict=True):
+            for i, (family, probability) in zip(usable, predictions, strict=True):
+                result = results[i]
                 result.role_family = family  # type: ignore[assignment]
                 result.ml_leadership = round(float(probability), 4)
                 result.is_ml_leadership = family == "ml_leadership"
@@ -137,10 +140,10 @@ class Enricher:
             try:
                 job = normalize_posting(_as_posting(row))
             except InvalidPosting as error:
-                result.reasons.append(f"not a usable posting: {error.reason}")
+                result.reasons.append(f"{NOT_A_POSTING}: {error.reason}")
                 text = ""
             except Exception as error:  # noqa: BLE001 - one bad row must not stop a batch
-                result.reasons.append(f"normalisation failed: {type(error).__name__}: {error}")
+                result.reasons.append(f"{NOT_A_POSTING}: {type(error).__name__}: {error}")
                 text = ""
             else:
                 result.remote, result.salary = job.remote, job.salary
@@ -202,6 +205,15 @@ def enrich_rows(
             batch = []
     if batch:
         yield from (contract_line(r) for r in enricher.enrich_batch(batch))
+
+
+def _title(row: dict[str, Any]) -> str | None:
+    title = row.get("title")
+    return title if isinstance(title, str) else None
+
+
+def _unusable(result: Enrichment) -> bool:
+    return any(reason.startswith(NOT_A_POSTING) for reason in result.reasons)
 
 
 def job_row(job: Job) -> dict[str, Any]:
