@@ -82,7 +82,8 @@ HOSTILE_ROWS = [
     {"id": "zh", "title": "机器学习负责人", "description": "领导机器学习团队，五年以上经验。"},
     {"id": "soup", "title": "<b>Staff</b> ML Engineer",
      "description": "<div><script>alert(1)</script><p>Lead <i>the <b>ranking</p></div></td>"
-                    "<style>p{}</style>&nbsp;&#0;&bogus; 5+ years of experience", "description_format": "html"},
+                    "<style>p{}</style>&nbsp;&#0;&bogus; 5+ years of experience",
+     "description_format": "html"},
     {"id": "blank", "title": "   ", "description": "   \n\t "},
     {"id": "types", "title": 42, "description": ["not", "text"], "location": {"city": 1}},
     {"id": "huge", "title": "ML Lead", "description": "Python and PyTorch. " * 200_000},
