@@ -248,7 +248,7 @@ def test_import_enriches_what_it_stores_and_show_gives_the_evidence(home, models
     again = json.loads(run("import", dump, "--json").output)
     assert again["enrichment"]["enriched"] == 0  # nothing changed, nothing redone
     if (models_dir / "role").is_dir():  # the shared data was there to train on
-        assert enrichment["problems"] == [] and "role-1" in enrichment["version"]
+        assert enrichment["problems"] == [] and "+role-" in enrichment["version"]
         assert sum(numbers["by_role_family"].values()) == 3
 
 
@@ -301,4 +301,24 @@ def test_train_writes_a_model_the_next_enrichment_uses(home, monkeypatch, tmp_pa
     dump = write_dump(home / "dump.jsonl", GOOD_ROWS)
     summary = json.loads(run("import", dump, "--json").output)
     assert summary["enrichment"]["problems"] == []
-    assert "role-1." in summary["enrichment"]["version"]
+    assert "+role-" in summary["enrichment"]["version"]
+
+
+def test_search_answers_the_api_contract_as_json(home):
+    dump = write_dump(home / "dump.jsonl", GOOD_ROWS)
+    run("import", dump)
+    result = run("search", "ranking team remote", "--family", "any", "--words-only", "--json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert set(answer) >= {"total", "query", "results", "facets"}
+    assert answer["total"] == 1
+    assert answer["query"]["chips"][0]["kind"] == "remote"
+    top = answer["results"][0]
+    assert top["job"]["title"] == "Staff Machine Learning Engineer" and top["score"] > 0
+    assert set(top["job"]) >= {"id", "title", "company", "location", "remote", "salary",
+                               "seniority", "skills"}  # fmt: skip
+    assert "<mark>ranking</mark>" in top["highlights"][0]
+    text = run("search", "head of ai", "--family", "any", "--words-only")
+    assert text.exit_code == 0 and "Head of AI" in text.output
+    assert run("search", "x", "--sort", "cheapest").exit_code == 2
+    assert run("search", "x", "--min-salary", "lots").exit_code == 2

@@ -411,6 +411,9 @@ def _enrich(store: Store, embeddings: bool, *, quiet: bool = False) -> EnrichSum
         summary.problems.append(f"no embeddings: {error}")
     if enricher.role_model is None:
         summary.problems.append(f"no role families: {role_model_problem()}")
+    from leadboard.search.index import sync_search_index
+
+    sync_search_index(store)  # cheap when nothing changed; search never waits for it then
     return summary
 
 
@@ -421,6 +424,93 @@ def _print_enrichment(summary: EnrichSummary) -> None:
     typer.echo(line)
     for problem in summary.problems:
         typer.echo(f"  note: {problem}", err=True)
+
+
+@app.command()
+def search(
+    query: Annotated[
+        str, typer.Argument(help='What to look for: "llm platform tech lead remote".')
+    ] = "",
+    family: Annotated[
+        list[str] | None,
+        typer.Option(help="Role families (default ml_leadership; `any` for all)."),
+    ] = None,
+    seniority: Annotated[list[str] | None, typer.Option(help="staff, principal, manager…")] = None,
+    remote: Annotated[list[str] | None, typer.Option(help="remote, hybrid, onsite.")] = None,
+    country: Annotated[list[str] | None, typer.Option(help="ISO country codes: US, GB…")] = None,
+    skill: Annotated[list[str] | None, typer.Option(help="Skills every job must ask.")] = None,
+    company: Annotated[list[str] | None, typer.Option(help="Companies.")] = None,
+    min_salary: Annotated[
+        str | None, typer.Option(help="Yearly minimum, e.g. 200k (in --currency; not converted).")
+    ] = None,
+    currency: Annotated[str, typer.Option(help="Currency of --min-salary.")] = "USD",
+    posted_within: Annotated[
+        int | None, typer.Option(min=1, help="Posted in the last N days.")
+    ] = None,
+    sort: Annotated[str, typer.Option(help="relevance, newest or salary.")] = "relevance",
+    page: Annotated[int, typer.Option(min=1)] = 1,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Results a page.")] = 10,
+    include_closed: Annotated[bool, typer.Option("--include-closed")] = False,
+    semantic: Annotated[
+        bool, typer.Option("--semantic/--words-only", help="Use the embeddings too.")
+    ] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Search the stored jobs: words and meaning, with filters typed inline ("remote", "london",
+    "$200k+", "staff", "pytorch") or as options."""
+    from leadboard.search.engine import SORTS, SearchFilters, SearchRequest, open_engine
+
+    if sort not in SORTS:
+        typer.echo(f"--sort must be one of {', '.join(SORTS)}", err=True)
+        raise typer.Exit(2)
+    try:
+        floor = _amount(min_salary) if min_salary else None
+    except ValueError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from error
+    filters = SearchFilters(
+        role_family=family or None, seniority=seniority or [], remote=remote or [],
+        country=[c.upper() for c in country or []], skills=skill or [], company=company or [],
+        salary_min=floor, salary_currency=currency.upper(), posted_within_days=posted_within,
+        include_closed=include_closed,
+    )  # fmt: skip
+    engine = open_engine(_open_store(), semantic=semantic)
+    response = engine.search(
+        SearchRequest(q=query, filters=filters, sort=sort, page=page, per_page=limit)  # type: ignore[arg-type]
+    )
+    if as_json:
+        typer.echo(json.dumps(response.as_dict(), indent=2, default=str))
+        return
+    chips = ", ".join(f"{chip.kind}: {chip.label}" for chip in response.query.chips)
+    typer.echo(f"{response.total} jobs" + (f"  [{chips}]" if chips else ""))
+    for typed, understood in response.query.corrections.items():
+        typer.echo(f"  (read {typed!r} as {understood!r})")
+    for note in response.notes:
+        typer.echo(f"  note: {note}", err=True)
+    for hit in response.results:
+        job = hit.job
+        lead = f" · ML lead {job['ml_leadership']:.0%}" if job["ml_leadership"] is not None else ""
+        typer.echo(f"{job['id']}\n  {job['title']} — {job['company'] or '?'} · {job['location']} "
+                   f"[{job['remote']}] · {job['seniority'] or '?'}{lead}")  # fmt: skip
+        if hit.highlights:
+            typer.echo("  " + _plain(hit.highlights[0]))
+
+
+def _amount(text: str) -> float:
+    """ "200k", "200,000", "180000" → a number."""
+    cleaned = text.strip().lower().replace(",", "").replace("_", "")
+    factor = 1000.0 if cleaned.endswith("k") else 1.0
+    try:
+        return float(cleaned.rstrip("k")) * factor
+    except ValueError as error:
+        raise ValueError(f"not an amount: {text!r} (try 200k or 200000)") from error
+
+
+def _plain(highlight: str) -> str:
+    """A highlight's safe HTML as terminal text."""
+    import html
+
+    return html.unescape(highlight.replace("<mark>", "").replace("</mark>", ""))[:200]
 
 
 @app.command()
@@ -585,3 +675,8 @@ def evaluate_command(
         return
     title = f"{len(labelled)} labelled postings ({split}), model {enricher.version}"
     typer.echo(format_table(report, confusion=detail, per_label=detail, title=title))
+    if split != "holdout" and enricher.role_model is not None:
+        typer.echo(
+            "note: the role model was trained on the tune split, so its figures here are "
+            "in-sample; report them from --split holdout"
+        )

@@ -53,7 +53,7 @@ from leadboard.models import RoleFamily
 from leadboard.normalize.html import clean_description
 from leadboard.normalize.title import clean_title
 
-ROLE_MODEL_VERSION = "role-1"  # bump when features, training or the saved layout change
+ROLE_MODEL_VERSION = "role-2"  # bump when features, training or the saved layout change
 FAMILIES: tuple[RoleFamily, ...] = ("ml_leadership", "ml_ic", "data", "software", "other")
 _ML_LEAD, _ML_IC = 0, 1
 _REST = (2, 3, 4)  # data, software, other
@@ -138,6 +138,13 @@ _T_LEADER_LEVEL = _rx(
     r"director|vp|vice president|chief)\b"
 )
 _T_RESEARCH = _rx(r"\bresearch\w*\b")
+# "Senior/Staff", "Staff + Sr.": two levels; GUIDELINES.md takes the lower one, the labels go both
+# ways, so the model learns what it means ("Senior Staff", without a separator, is one level).
+_T_TWO_LEVELS = _rx(
+    r"\b(?:(?P<low>senior|sr\.?)\s*(?:/|\bor\b|\bto\b|\+|-)\s*(?:staff|principal)|"
+    r"(?:staff|principal)\s*(?:/|\bor\b|\+|-)\s*(?P<low2>senior|sr\.?))(?!\w)"
+)
+
 
 # Vocabulary of ML work against analytics work: their balance is what separates an ML data
 # scientist (ml_ic / ml_leadership) from an analytics one (data) in GUIDELINES.md.
@@ -186,7 +193,7 @@ _D_SOFTWARE = _rx(
 RULE_FEATURE_NAMES: tuple[str, ...] = (
     "title_leader", "title_level_high", "title_senior", "title_ml", "title_data_science",
     "title_analyst", "title_data_engineering", "title_software", "title_other",
-    "title_member_of_staff", "title_research", "title_intern",
+    "title_member_of_staff", "title_research", "title_intern", "title_two_levels",
     "leader_and_ml", "leader_and_data_science", "leader_and_other", "level_high_and_ml",
     "text_ml", "text_analytics", "text_leadership", "text_go_to_market", "text_software",
     "text_ml_minus_analytics", "leader_times_text_ml", "data_science_times_ml_minus_analytics",
@@ -224,7 +231,7 @@ def rule_features(title: str, text: str) -> np.ndarray:
         leader, level_high, level == "senior", ml, data_science,
         bool(_T_ANALYST.search(title)), bool(_T_DATA_ENGINEERING.search(title)),
         bool(_T_SOFTWARE.search(title)), other, bool(_T_MEMBER_OF_STAFF.search(title)),
-        bool(_T_RESEARCH.search(title)), level == "intern",
+        bool(_T_RESEARCH.search(title)), level == "intern", bool(_T_TWO_LEVELS.search(title)),
         leader and ml, leader and data_science, leader and other, level_high and ml,
         text_ml, text_analytics, _density(_D_LEAD, text, words),
         _density(_D_GO_TO_MARKET, text, words), _density(_D_SOFTWARE, text, words),

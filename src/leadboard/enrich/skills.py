@@ -687,6 +687,16 @@ def _required(
 # --- Extraction ----------------------------------------------------------------------------------
 
 
+def skills_named_in(text: str) -> list[tuple[Skill, int, int]]:
+    """Every vocabulary skill a short text names, with its span, without the posting rules
+    (sections, context guards): for search queries and skill lists, where a name is meant.
+
+    >>> [(skill.name, start) for skill, start, _ in skills_named_in("pytorch k8s tech lead")]
+    [('PyTorch', 0), ('Kubernetes', 8)]
+    """
+    return list(_surface_forms(text))
+
+
 def extract_skills(text: str) -> list[SkillMention]:
     """The vocabulary skills a posting asks of the candidate, in order of first mention.
 

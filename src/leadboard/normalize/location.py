@@ -784,3 +784,28 @@ class _Gazetteer:
 @cache
 def _gazetteer() -> _Gazetteer:
     return _Gazetteer()
+
+
+def place_named(text: str, *, min_population: int = 250_000) -> Place | None:
+    """The country or well-known city that ``text`` names exactly, as a search box gets it
+    ("london", "uk", "new york", "berlin"); None for anything else. Cities need
+    ``min_population`` (market-weighted), so towns named like common words are not places here.
+
+    >>> place_named("london").city, place_named("UK").country, place_named("staff")
+    ('London', 'GB', None)
+    """
+    key = _key(text)
+    if not key:
+        return None
+    if key in _CITY_ALIASES:
+        city, region, country = _CITY_ALIASES[key]
+        return Place(city=city, region=region, country=country, raw=text)
+    gazetteer = _gazetteer()
+    country = gazetteer.countries.get(key) or _COUNTRY_ALIASES.get(key)
+    if country:
+        return Place(country=country, raw=text)
+    for table in (gazetteer.cities, gazetteer.alternate_cities):
+        for city in table.get(key, ()):
+            if city.weight >= min_population:
+                return Place(city=city.name, region=city.region, country=city.country, raw=text)
+    return None

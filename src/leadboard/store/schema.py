@@ -202,3 +202,70 @@ class JobEmbedding(Base):
     model: Mapped[str] = mapped_column(CleanString(100))
     content_hash: Mapped[str] = mapped_column(CleanString(64))
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SearchDocument(Base):
+    """A job as search sees it: its text and the facts it is filtered and faceted by, from the
+    job and its enrichment, flattened into one row (``search/index.py`` keeps it in step).
+
+    The full-text index is backend-specific and lives beside it: an FTS5 table over these rows on
+    SQLite (``search_fts``), a generated ``tsvector`` column with a GIN index on PostgreSQL; both
+    made by migration 0003 and outside the models (see ``BACKEND_OBJECTS``).
+    """
+
+    __tablename__ = "search_documents"
+    __table_args__ = (
+        Index("ix_search_documents_listing", "is_head", "is_open", "role_family"),
+        Index("ix_search_documents_posted", "posted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), unique=True)
+    doc_key: Mapped[str] = mapped_column(CleanString(64))  # what it was built from; see index.py
+    cluster_id: Mapped[str] = mapped_column(CleanString(400), index=True)
+    is_open: Mapped[bool]
+    is_head: Mapped[bool] = mapped_column(default=False)  # the one member a listing shows
+    title: Mapped[str] = mapped_column(CleanText)
+    company: Mapped[str] = mapped_column(CleanText, default="")
+    skills: Mapped[str] = mapped_column(CleanText, default="")  # canonical names, for matching
+    body: Mapped[str] = mapped_column(CleanText, default="")
+    role_family: Mapped[str | None] = mapped_column(CleanString(20))
+    ml_leadership: Mapped[float | None] = mapped_column(Float)
+    seniority: Mapped[str] = mapped_column(CleanString(20), default="unknown")
+    years_min: Mapped[int | None]
+    remote: Mapped[str] = mapped_column(CleanString(10), default="unknown")
+    salary_currency: Mapped[str | None] = mapped_column(CleanString(3))
+    salary_year_min: Mapped[float | None] = mapped_column(Float)  # in its own currency, a year
+    salary_year_max: Mapped[float | None] = mapped_column(Float)
+    posted_at: Mapped[datetime]  # posted, or first seen when the source gave no date
+
+
+class SearchTag(Base):
+    """Many-valued facts of a search document — its skills, countries and cities — one a row,
+    for filters (``EXISTS``) and facet counts (``GROUP BY value``)."""
+
+    __tablename__ = "search_tags"
+    __table_args__ = (Index("ix_search_tags_kind_value", "kind", "value", "document_id"),)
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("search_documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(CleanString(10), primary_key=True)  # skill|country|city
+    value: Mapped[str] = mapped_column(CleanString(200), primary_key=True)
+
+
+# Objects the migrations make for one backend only, which the models do not describe.
+BACKEND_OBJECTS = {
+    "search_fts",
+    "search_vector",
+    "ix_search_documents_search_vector",
+    "job_vectors",
+}
+
+
+def managed_by_models(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic's ``include_object``: leave the backend-specific search objects (and FTS5's own
+    shadow tables) out of model comparisons."""
+    return not (name and (name in BACKEND_OBJECTS or name.startswith("search_fts_")))

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from leadboard.store.schema import Base
+from leadboard.store.schema import Base, managed_by_models
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only for `alembic` run by hand
@@ -11,6 +11,7 @@ if connection is None:  # pragma: no cover - only for `alembic` run by hand
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,
+    include_object=managed_by_models,
     render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying
 )
 with context.begin_transaction():

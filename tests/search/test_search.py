@@ -1,0 +1,215 @@
+"""Search end to end on each backend: the store's jobs and enrichments, the search index, the
+full-text engine of the database, the vector index, the fused and filtered results."""
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from leadboard import models
+from leadboard.enrich.embeddings import Embedder, EmbeddingsUnavailable, model_dir
+from leadboard.pipeline import EnrichSummary, embed_store
+from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest
+from leadboard.search.index import sync_search_index
+from leadboard.search.vectors import VectorIndexUnavailable, open_vector_index
+
+NOW = datetime.now(UTC)
+ANY = SearchFilters(role_family=["any"])
+
+# (id, title, text, family, seniority, remote, skills, salary a year in USD or None, days old)
+JOBS = [
+    ("1", "Staff Machine Learning Engineer, Ranking", "Lead the ranking team. Python, PyTorch.",
+     "ml_leadership", "staff", "remote", ["Python", "PyTorch"], 250_000, 3),
+    ("2", "Engineering Manager, ML Platform", "Manage the ML platform team; Kubernetes & Ray.",
+     "ml_leadership", "manager", "hybrid", ["Kubernetes", "Ray"], 230_000, 10),
+    ("3", "Data Analyst", "Dashboards and SQL reports for the sales team.",
+     "data", "mid", "onsite", ["SQL"], None, 1),
+    ("4", "Head of Applied AI", "Build and run the applied artificial intelligence group.",
+     "ml_leadership", "director", "onsite", ["Python"], 300_000, 40),
+    ("5", "Pastry Chef", "Croissants <b>and</b> bread for a busy bakery.",
+     "other", "mid", "onsite", [], None, 2),
+]  # fmt: skip
+
+
+def _job(external_id, title, text, remote, salary, days, *, board="acme", url=None):
+    posting = models.SourcePosting(
+        source="greenhouse", board=board, external_id=external_id, fetched_at=NOW,
+        payload={"id": external_id, "title": title, "board": board},
+    )  # fmt: skip
+    pay = models.Salary(min=salary, max=salary, currency="USD", period="year") if salary else None
+    job = models.Job(
+        id=posting.key, source="greenhouse", board=board, external_id=external_id,
+        url=url or f"https://jobs.example.com/{board}/{external_id}", title=title,
+        title_raw=title, company="Acme Inc", description_text=text,
+        remote=remote, salary=pay, posted_at=NOW - timedelta(days=days),
+        locations=[models.Place(city="London", country="GB", raw="London")],
+        content_hash=hashlib.sha256(f"{title}|{text}".encode()).hexdigest(),
+    )  # fmt: skip
+    return posting, job
+
+
+def _enrichment(job_id, family, seniority, skills):
+    return models.Enrichment(
+        id=job_id, model_version="test-labels", role_family=family, seniority=seniority,
+        ml_leadership=0.9 if family == "ml_leadership" else 0.05,
+        is_ml_leadership=family == "ml_leadership",
+        skills=[models.SkillMention(name=name) for name in skills],
+    )  # fmt: skip
+
+
+def fill(store, jobs=JOBS):
+    """Store the jobs and their (known) enrichments, then index them."""
+    pairs = [_job(i, title, text, remote, salary, days)
+             for i, title, text, _, _, remote, _, salary, days in jobs]  # fmt: skip
+    store.save_batch(pairs, [], index=store.duplicate_index(), seen_at=NOW)
+    labels = [(family, seniority, skills) for _, _, _, family, seniority, _, skills, _, _ in jobs]
+    store.save_enrichments(
+        [(job.id, job.content_hash, _enrichment(job.id, *label))
+         for (_, job), label in zip(pairs, labels, strict=True)],
+        NOW,
+    )  # fmt: skip
+    return sync_search_index(store)
+
+
+def titles(response):
+    return [hit.job["title"] for hit in response.results]
+
+
+def test_words_find_jobs_ranked_with_highlights(store):
+    fill(store)
+    response = SearchEngine(store).search(SearchRequest(q="ranking team", filters=ANY))
+    assert titles(response)[0] == "Staff Machine Learning Engineer, Ranking"
+    assert response.total >= 1 and not response.semantic
+    assert "<mark>ranking</mark>" in response.results[0].highlights[0].lower()
+
+
+def test_the_default_view_is_ml_leadership_and_facets_can_widen_it(store):
+    fill(store)
+    response = SearchEngine(store).search(SearchRequest(q="team"))
+    assert set(titles(response)) == {"Staff Machine Learning Engineer, Ranking",
+                                     "Engineering Manager, ML Platform"}  # fmt: skip
+    families = dict(response.facets["role_family"])
+    assert families == {"ml_leadership": 2, "data": 1}  # its own filter left out of its counts
+
+
+def test_inline_constraints_become_chips_and_filters(store):
+    fill(store)
+    response = SearchEngine(store).search(SearchRequest(q="remote pytroch $200k+", filters=ANY))
+    assert [(c.kind, c.value) for c in response.query.chips] == [
+        ("remote", "remote"), ("skill", "PyTorch"), ("salary_min", "USD 200000")]  # fmt: skip
+    assert titles(response) == ["Staff Machine Learning Engineer, Ranking"]
+    assert response.query.corrections == {"pytroch": "PyTorch"}
+
+
+def test_filters_without_words_list_ml_leadership_first_or_by_salary(store):
+    fill(store)
+    engine = SearchEngine(store)
+    by_relevance = engine.search(SearchRequest(filters=SearchFilters(role_family=["any"],
+                                                                     country=["GB"])))  # fmt: skip
+    assert by_relevance.total == 5
+    assert set(titles(by_relevance)[:3]) == {"Staff Machine Learning Engineer, Ranking",
+                                             "Engineering Manager, ML Platform",
+                                             "Head of Applied AI"}  # fmt: skip
+    by_salary = engine.search(SearchRequest(filters=ANY, sort="salary"))
+    assert titles(by_salary)[:3] == ["Head of Applied AI", "Staff Machine Learning Engineer, "
+                                     "Ranking", "Engineering Manager, ML Platform"]  # fmt: skip
+    newest = engine.search(SearchRequest(filters=ANY, sort="newest"))
+    assert titles(newest)[0] == "Data Analyst"
+    skills = dict(by_relevance.facets["skills"])
+    assert skills["Python"] == 2 and skills["SQL"] == 1
+    within = engine.search(SearchRequest(filters=SearchFilters(role_family=["any"],
+                                                               posted_within_days=7)))  # fmt: skip
+    assert within.total == 3
+
+
+def test_duplicates_show_once_and_closed_jobs_are_hidden(store):
+    fill(store)
+    _, title, text, _, _, remote, _, salary, days = JOBS[0]
+    copy = _job(
+        "9",
+        title,
+        text,
+        remote,
+        salary,
+        days,
+        board="mirror",
+        url="https://jobs.example.com/acme/1",
+    )  # the same posting, seen elsewhere
+    store.save_batch([copy], [], index=store.duplicate_index(), seen_at=NOW)
+    still_listed = {f"greenhouse:acme:{i}" for i in ("1", "2", "3", "5")}
+    store.close_missing("greenhouse", "acme", still_listed, NOW)
+    summary = sync_search_index(store)
+    assert summary.indexed == 2  # the copy, and the job that closed
+    engine = SearchEngine(store)
+    assert titles(engine.search(SearchRequest(q="ranking", filters=ANY))) == [
+        "Staff Machine Learning Engineer, Ranking"]  # fmt: skip
+    assert "Head of Applied AI" not in titles(engine.search(SearchRequest(q="applied")))
+    closed = SearchFilters(role_family=["any"], include_closed=True)
+    assert "Head of Applied AI" in titles(engine.search(SearchRequest(q="applied", filters=closed)))
+
+
+def test_the_index_follows_changes_only(store):
+    assert fill(store).indexed == 5
+    assert sync_search_index(store).indexed == 0
+    changed = _job("3", "Senior Data Analyst", "Dashboards in Looker.", "onsite", None, 1)
+    store.save_batch([changed], [], index=store.duplicate_index(), seen_at=NOW)
+    assert sync_search_index(store).indexed == 1
+    engine = SearchEngine(store)
+    assert titles(engine.search(SearchRequest(q="looker", filters=ANY))) == ["Senior Data Analyst"]
+    assert engine.search(SearchRequest(q="sales reports", filters=ANY)).total == 0
+
+
+HOSTILE = ['"', "*", "NEAR(", "'; DROP TABLE jobs; --", "<script>alert(1)</script>",
+           "x" * 10_000, "AND OR NOT", "title:ranking", "^", "(((", "🚀", ""]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_answer_without_errors_or_raw_html(store, query):
+    fill(store)
+    response = SearchEngine(store).search(SearchRequest(q=query, filters=ANY, page=10**6))
+    assert response.results == []  # that page is far past the end
+    first = SearchEngine(store).search(SearchRequest(q=query, filters=ANY))
+    for hit in first.results:
+        assert "<script>" not in hit.highlights[0] and "<b>" not in hit.highlights[0]
+    assert store.stats()["jobs"] == 5
+
+
+def test_html_in_postings_is_escaped_in_highlights(store):
+    fill(store)
+    response = SearchEngine(store).search(SearchRequest(q="croissants", filters=ANY))
+    highlight = response.results[0].highlights[0]
+    assert "<b>" not in highlight and "<mark>Croissants</mark>" in highlight
+    # SQLite shows the tags as text; PostgreSQL's ts_headline drops them.
+    assert "&lt;b&gt;and&lt;/b&gt;" in highlight or " and " in highlight
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    try:
+        model_dir()
+    except EmbeddingsUnavailable as error:
+        pytest.skip(str(error))
+    return Embedder(threads=2)
+
+
+def test_meaning_finds_what_words_miss_and_similar_jobs(store, embedder):
+    fill(store)
+    embed_store(store, embedder, EnrichSummary())
+    try:
+        vectors = open_vector_index(store)
+    except VectorIndexUnavailable as error:
+        pytest.skip(str(error))
+    assert vectors.sync(store, embedder.version) == 5
+    assert vectors.sync(store, embedder.version) == 0
+    engine = SearchEngine(store, embedder=embedder, vectors=vectors)
+    response = engine.search(SearchRequest(q="bakery croissant baker", filters=ANY))
+    assert response.semantic and titles(response)[0] == "Pastry Chef"
+    words_only = SearchEngine(store).search(SearchRequest(q="patisserie", filters=ANY))
+    meaning = engine.search(SearchRequest(q="patisserie", filters=ANY))
+    assert words_only.total == 0 and "Pastry Chef" in titles(meaning)
+    similar = engine.similar("greenhouse:acme:1")
+    assert similar and similar[0].job["title"] != "Staff Machine Learning Engineer, Ranking"
+    assert "Pastry Chef" not in [hit.job["title"] for hit in similar[:2]]
+    vector = np.frombuffer(store.get_embedding("greenhouse:acme:5").vector, dtype="<f4")
+    assert vectors.nearest(vector, 1)[0][1] == pytest.approx(1.0, abs=1e-4)
