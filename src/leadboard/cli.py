@@ -459,12 +459,13 @@ def search(
     """Search the stored jobs: words and meaning, with filters typed inline ("remote", "london",
     "$200k+", "staff", "pytorch") or as options."""
     from leadboard.search.engine import SORTS, SearchFilters, SearchRequest, open_engine
+    from leadboard.search.query import parse_amount
 
     if sort not in SORTS:
         typer.echo(f"--sort must be one of {', '.join(SORTS)}", err=True)
         raise typer.Exit(2)
     try:
-        floor = _amount(min_salary) if min_salary else None
+        floor = parse_amount(min_salary) if min_salary else None
     except ValueError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from error
@@ -496,21 +497,33 @@ def search(
             typer.echo("  " + _plain(hit.highlights[0]))
 
 
-def _amount(text: str) -> float:
-    """ "200k", "200,000", "180000" → a number."""
-    cleaned = text.strip().lower().replace(",", "").replace("_", "")
-    factor = 1000.0 if cleaned.endswith("k") else 1.0
-    try:
-        return float(cleaned.rstrip("k")) * factor
-    except ValueError as error:
-        raise ValueError(f"not an amount: {text!r} (try 200k or 200000)") from error
-
-
 def _plain(highlight: str) -> str:
     """A highlight's safe HTML as terminal text."""
     import html
 
     return html.unescape(highlight.replace("<mark>", "").replace("</mark>", ""))[:200]
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    semantic: Annotated[
+        bool, typer.Option("--semantic/--words-only", help="Use the embeddings too.")
+    ] = True,
+) -> None:
+    """Serve the web app and the JSON API (OpenAPI at /docs)."""
+    import uvicorn
+
+    from leadboard.search.engine import open_engine
+    from leadboard.web.app import create_app
+
+    store = _open_store()
+    engine = open_engine(store, semantic=semantic)
+    for note in engine.notes:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(f"Leadboard on http://{host}:{port}/  (API docs: /docs)")
+    uvicorn.run(create_app(store, engine), host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -1,75 +1,17 @@
 """Search end to end on each backend: the store's jobs and enrichments, the search index, the
 full-text engine of the database, the vector index, the fused and filtered results."""
 
-import hashlib
-from datetime import UTC, datetime, timedelta
-
 import numpy as np
 import pytest
+from support.search_jobs import JOBS, NOW, fill, make_job
 
-from leadboard import models
 from leadboard.enrich.embeddings import Embedder, EmbeddingsUnavailable, model_dir
 from leadboard.pipeline import EnrichSummary, embed_store
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest
 from leadboard.search.index import sync_search_index
 from leadboard.search.vectors import VectorIndexUnavailable, open_vector_index
 
-NOW = datetime.now(UTC)
 ANY = SearchFilters(role_family=["any"])
-
-# (id, title, text, family, seniority, remote, skills, salary a year in USD or None, days old)
-JOBS = [
-    ("1", "Staff Machine Learning Engineer, Ranking", "Lead the ranking team. Python, PyTorch.",
-     "ml_leadership", "staff", "remote", ["Python", "PyTorch"], 250_000, 3),
-    ("2", "Engineering Manager, ML Platform", "Manage the ML platform team; Kubernetes & Ray.",
-     "ml_leadership", "manager", "hybrid", ["Kubernetes", "Ray"], 230_000, 10),
-    ("3", "Data Analyst", "Dashboards and SQL reports for the sales team.",
-     "data", "mid", "onsite", ["SQL"], None, 1),
-    ("4", "Head of Applied AI", "Build and run the applied artificial intelligence group.",
-     "ml_leadership", "director", "onsite", ["Python"], 300_000, 40),
-    ("5", "Pastry Chef", "Croissants <b>and</b> bread for a busy bakery.",
-     "other", "mid", "onsite", [], None, 2),
-]  # fmt: skip
-
-
-def _job(external_id, title, text, remote, salary, days, *, board="acme", url=None):
-    posting = models.SourcePosting(
-        source="greenhouse", board=board, external_id=external_id, fetched_at=NOW,
-        payload={"id": external_id, "title": title, "board": board},
-    )  # fmt: skip
-    pay = models.Salary(min=salary, max=salary, currency="USD", period="year") if salary else None
-    job = models.Job(
-        id=posting.key, source="greenhouse", board=board, external_id=external_id,
-        url=url or f"https://jobs.example.com/{board}/{external_id}", title=title,
-        title_raw=title, company="Acme Inc", description_text=text,
-        remote=remote, salary=pay, posted_at=NOW - timedelta(days=days),
-        locations=[models.Place(city="London", country="GB", raw="London")],
-        content_hash=hashlib.sha256(f"{title}|{text}".encode()).hexdigest(),
-    )  # fmt: skip
-    return posting, job
-
-
-def _enrichment(job_id, family, seniority, skills):
-    return models.Enrichment(
-        id=job_id, model_version="test-labels", role_family=family, seniority=seniority,
-        ml_leadership=0.9 if family == "ml_leadership" else 0.05,
-        is_ml_leadership=family == "ml_leadership",
-        skills=[models.SkillMention(name=name) for name in skills],
-    )  # fmt: skip
-
-
-def fill(store, jobs=JOBS):
-    """Store the jobs and their (known) enrichments, then index them."""
-    pairs = [_job(i, title, text, remote, salary, days)
-             for i, title, text, _, _, remote, _, salary, days in jobs]  # fmt: skip
-    store.save_batch(pairs, [], index=store.duplicate_index(), seen_at=NOW)
-    labels = [(family, seniority, skills) for _, _, _, family, seniority, _, skills, _, _ in jobs]
-    store.save_enrichments(
-        [(job.id, job.content_hash, _enrichment(job.id, *label))
-         for (_, job), label in zip(pairs, labels, strict=True)],
-        NOW,
-    )  # fmt: skip
-    return sync_search_index(store)
 
 
 def titles(response):
@@ -126,7 +68,7 @@ def test_filters_without_words_list_ml_leadership_first_or_by_salary(store):
 def test_duplicates_show_once_and_closed_jobs_are_hidden(store):
     fill(store)
     _, title, text, _, _, remote, _, salary, days = JOBS[0]
-    copy = _job(
+    copy = make_job(
         "9",
         title,
         text,
@@ -152,7 +94,7 @@ def test_duplicates_show_once_and_closed_jobs_are_hidden(store):
 def test_the_index_follows_changes_only(store):
     assert fill(store).indexed == 5
     assert sync_search_index(store).indexed == 0
-    changed = _job("3", "Senior Data Analyst", "Dashboards in Looker.", "onsite", None, 1)
+    changed = make_job("3", "Senior Data Analyst", "Dashboards in Looker.", "onsite", None, 1)
     store.save_batch([changed], [], index=store.duplicate_index(), seen_at=NOW)
     assert sync_search_index(store).indexed == 1
     engine = SearchEngine(store)

@@ -245,3 +245,20 @@ def _fix_word(word: str, parsed: ParsedQuery, spelling: Callable[[str], str | No
         parsed.corrections[word] = fixed
         return fixed
     return word
+
+
+def parse_amount(text: str) -> float:
+    """A salary amount as people write it: "200k", "200,000", "180000".
+
+    >>> parse_amount("200k"), parse_amount("185,500")
+    (200000.0, 185500.0)
+    """
+    cleaned = text.strip().lower().replace(",", "").replace("_", "").lstrip("$£€")
+    factor = 1000.0 if cleaned.endswith("k") else 1.0
+    try:
+        value = float(cleaned.removesuffix("k")) * factor
+    except ValueError as error:
+        raise ValueError(f"not an amount: {text!r} (try 200k or 200000)") from error
+    if not 0 <= value < 1e9:
+        raise ValueError(f"not a salary: {text!r}")
+    return value

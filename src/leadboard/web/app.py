@@ -1,0 +1,227 @@
+"""The web app: server-rendered search pages and the JSON API, over one search engine.
+
+Pages (``/``, ``/jobs/{id}``) are plain HTML forms and links — they work without JavaScript —
+rendered by Jinja2 with autoescaping. The API (``/api/v1/search``, ``/api/v1/jobs/{id}``,
+``/api/v1/facets``) answers the typed models of ``schemas.py``; OpenAPI at ``/docs``.
+
+    leadboard serve            # http://127.0.0.1:8000
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from leadboard.enrich.role import FAMILIES
+from leadboard.normalize.html import sanitize_html
+from leadboard.search.engine import ANY, SORTS, SearchEngine, SearchFilters, SearchRequest, job_card
+from leadboard.search.query import parse_amount
+from leadboard.store.repository import Store
+from leadboard.web.schemas import ErrorOut, JobDetail, SearchAnswer
+
+HERE = Path(__file__).parent
+SENIORITIES = ("intern", "junior", "mid", "senior", "staff", "principal", "manager", "director",
+               "executive", "unknown")  # fmt: skip
+REMOTES = ("remote", "hybrid", "onsite", "unknown")
+MAX_QUERY = 20_000  # characters; the parser reads the first 500
+MAX_PAGE = 100_000
+
+
+class BadRequest(ValueError):
+    """A filter value we do not know: answered 422 (API) or said on the page."""
+
+
+def search_request(
+    q: Annotated[str, Query(max_length=MAX_QUERY, description="Words and inline filters.")] = "",
+    family: Annotated[list[str], Query(description="Role families; `any` for all.")] = [],  # noqa: B006
+    seniority: Annotated[list[str], Query()] = [],  # noqa: B006
+    remote: Annotated[list[str], Query()] = [],  # noqa: B006
+    country: Annotated[list[str], Query(description="ISO alpha-2 codes.")] = [],  # noqa: B006
+    city: Annotated[list[str], Query()] = [],  # noqa: B006
+    skill: Annotated[list[str], Query(description="Every one is required.")] = [],  # noqa: B006
+    company: Annotated[list[str], Query()] = [],  # noqa: B006
+    min_salary: Annotated[str | None, Query(description="A year, e.g. 200k.")] = None,
+    currency: Annotated[str, Query(pattern=r"^[A-Za-z]{3}$")] = "USD",
+    posted_within: Annotated[int | None, Query(ge=1, le=3650)] = None,
+    years_max: Annotated[int | None, Query(ge=0, le=60)] = None,
+    sort: Annotated[str, Query()] = "relevance",
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+    include_closed: bool = False,
+) -> SearchRequest:
+    """The search a URL asks for (the same parameters for pages and API)."""
+    _known("family", family, (*FAMILIES, ANY))
+    _known("seniority", seniority, SENIORITIES)
+    _known("remote", remote, REMOTES)
+    _known("sort", [sort], SORTS)
+    try:
+        floor = parse_amount(min_salary) if min_salary else None
+    except ValueError as error:
+        raise BadRequest(str(error)) from error
+    filters = SearchFilters(
+        role_family=family or None, seniority=seniority, remote=remote,
+        country=[c.upper() for c in country], city=city, skills=skill, company=company,
+        salary_min=floor, salary_currency=currency.upper(), posted_within_days=posted_within,
+        years_max=years_max, include_closed=include_closed,
+    )  # fmt: skip
+    return SearchRequest(q=q, filters=filters, sort=sort, page=page, per_page=per_page)  # type: ignore[arg-type]
+
+
+def _known(name: str, values: list[str], allowed: tuple[str, ...]) -> None:
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise BadRequest(f"unknown {name} {unknown[0][:40]!r}; one of: {', '.join(allowed)}")
+
+
+def create_app(store: Store, engine: SearchEngine) -> FastAPI:
+    """The app over ``store``, searching with ``engine`` (``open_engine`` makes one)."""
+    app = FastAPI(
+        title="Leadboard",
+        description="Search machine-learning leadership jobs: words, meaning and filters.",
+        version="1",
+    )
+    templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes .html
+    templates.env.globals.update(link=_link, percent=_percent, money=_money)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.exception_handler(BadRequest)
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, error: Exception) -> Any:
+        """Unknown filter values, out-of-range numbers: 422 with the reason, as JSON for the API
+        and as a page for people."""
+        message = _message(error)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=422)
+        return templates.TemplateResponse(
+            request, "search.html",
+            {"error": message, "answer": None, "params": [], "search": None}, status_code=422,
+        )  # fmt: skip
+
+    def answer_for(search: SearchRequest) -> SearchAnswer:
+        return SearchAnswer.model_validate(engine.search(search).as_dict())
+
+    @app.get("/api/v1/search", response_model=SearchAnswer, responses={422: {"model": ErrorOut}},
+             tags=["search"])  # fmt: skip
+    def api_search(search: Annotated[SearchRequest, Depends(search_request)]) -> SearchAnswer:
+        """Jobs for a query and filters, with the parsed chips and facet counts."""
+        return answer_for(search)
+
+    @app.get("/api/v1/facets", tags=["search"])
+    def api_facets(
+        search: Annotated[SearchRequest, Depends(search_request)],
+    ) -> dict[str, Any]:
+        """Only the facet counts of a search."""
+        return {"total": (answer := answer_for(search)).total, "facets": answer.facets}
+
+    @app.get("/api/v1/jobs/{job_id:path}", response_model=JobDetail,
+             responses={404: {"model": ErrorOut}}, tags=["jobs"])  # fmt: skip
+    def api_job(job_id: str) -> JobDetail:
+        """One job with what enrichment found (and the evidence) and similar jobs."""
+        return _job_detail(store, engine, job_id)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(
+        request: Request, search: Annotated[SearchRequest, Depends(search_request)]
+    ) -> Any:
+        answer = answer_for(search)
+        params = list(request.query_params.multi_items())
+        return templates.TemplateResponse(request, "search.html", {
+            "answer": answer, "search": search, "params": params, "error": None,
+            "chip_links": {chip.source: _link(params, set_={"q": _without(search.q, chip.source)},
+                                              drop=["page"]) for chip in answer.query.chips},
+        })  # fmt: skip
+
+    @app.get("/jobs/{job_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def job_page(request: Request, job_id: str) -> Any:
+        detail = _job_detail(store, engine, job_id)
+        row = store.get_job(detail.job.id)
+        description = sanitize_html(row.description_html) if row else ""
+        return templates.TemplateResponse(
+            request, "job.html", {"detail": detail, "description_html": description}
+        )
+
+    return app
+
+
+def _job_detail(store: Store, engine: SearchEngine, job_id: str) -> JobDetail:
+    row = store.get_job(job_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"no job with id {job_id[:200]!r}")
+    enrichment = store.get_enrichment(job_id)
+    detail = enrichment.detail if enrichment else {}
+    similar = [
+        {"job": hit.job, "score": hit.score, "highlights": hit.highlights}
+        for hit in engine.similar(job_id, limit=6)
+    ]
+    return JobDetail.model_validate({
+        "job": job_card(row, enrichment),
+        "description_text": row.description_text,
+        "years_max": detail.get("years_max"),
+        "years_evidence": detail.get("years_evidence"),
+        "skills": detail.get("skills", []),
+        "duties": detail.get("duty_evidence", {}),
+        "enriched_by": detail.get("model_version"),
+        "unknown": detail.get("reasons", []),
+        "duplicates": [m for m in store.cluster_members(row.cluster_id) if m != row.id],
+        "similar": similar,
+    })  # fmt: skip
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, RequestValidationError):
+        problems = []
+        for item in error.errors()[:3]:
+            where = ".".join(str(part) for part in item.get("loc", ())[1:]) or "request"
+            problems.append(f"{where}: {item.get('msg', 'invalid')}")
+        return "; ".join(problems) or "invalid request"
+    return str(error)
+
+
+# --- Template helpers ---------------------------------------------------------------------------
+
+
+def _link(
+    params: list[tuple[str, str]],
+    *,
+    set_: dict[str, str] | None = None,
+    toggle: tuple[str, str] | None = None,
+    drop: list[str] | None = None,
+) -> str:
+    """``/?…`` with the current parameters changed: some set, one value toggled, some dropped."""
+    changed = [(k, v) for k, v in params if k not in (drop or []) and k not in (set_ or {})]
+    for key, value in (set_ or {}).items():
+        if value:
+            changed.append((key, value))
+    if toggle is not None:
+        if toggle in changed:
+            changed.remove(toggle)
+        else:
+            changed.append(toggle)
+    return "/?" + urlencode(changed) if changed else "/"
+
+
+def _without(query: str, source: str) -> str:
+    """The query with a chip's words taken out (once, any case)."""
+    pattern = re.compile(re.escape(source), re.IGNORECASE)
+    return " ".join(pattern.sub(" ", query, count=1).split())
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value:.0%}"
+
+
+def _money(salary: Any) -> str:
+    if not salary:
+        return ""
+    amounts = [f"{v:,.0f}" for v in (salary.min, salary.max) if v is not None]
+    if len(amounts) == 2 and amounts[0] == amounts[1]:
+        amounts = amounts[:1]
+    return f"{salary.currency} {'–'.join(amounts)} / {salary.period}"

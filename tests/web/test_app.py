@@ -1,0 +1,92 @@
+"""The web app and the JSON API over a real store (each backend), through HTTP (TestClient)."""
+
+import html
+
+import pytest
+from fastapi.testclient import TestClient
+from support.search_jobs import fill
+
+from leadboard.search.engine import SearchEngine
+from leadboard.web.app import create_app
+
+
+@pytest.fixture
+def client(store):
+    fill(store)
+    return TestClient(create_app(store, SearchEngine(store)))
+
+
+def test_api_search_answers_the_typed_contract(client):
+    answer = client.get("/api/v1/search", params={"q": "ranking remote", "family": "any"}).json()
+    assert answer["total"] == 1
+    assert answer["query"]["chips"] == [
+        {"kind": "remote", "value": "remote", "label": "remote", "source": "remote"}]  # fmt: skip
+    job = answer["results"][0]["job"]
+    assert job["title"] == "Staff Machine Learning Engineer, Ranking"
+    assert job["salary"] == {"min": 250000.0, "max": 250000.0, "currency": "USD", "period": "year"}
+    assert job["seniority"] == "staff" and job["skills"] == ["Python", "PyTorch"]
+    assert {f["value"] for f in answer["facets"]["remote"]} == {"remote"}
+
+
+def test_api_facets_and_filters_by_parameter(client):
+    answer = client.get("/api/v1/facets", params={"family": "any", "skill": "Python"}).json()
+    assert answer["total"] == 2
+    assert {f["value"]: f["count"] for f in answer["facets"]["role_family"]} == {
+        "ml_leadership": 2}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("params", "says"),
+    [
+        ({"remote": "mars"}, "unknown remote 'mars'"),
+        ({"family": "wizard"}, "unknown family"),
+        ({"sort": "cheapest"}, "unknown sort"),
+        ({"page": "10000000"}, "page"),
+        ({"min_salary": "lots"}, "not an amount"),
+        ({"posted_within": "-3"}, "posted_within"),
+    ],
+)
+def test_bad_parameters_get_a_clear_422_never_a_500(client, params, says):
+    api = client.get("/api/v1/search", params=params)
+    assert api.status_code == 422 and says in api.json()["detail"]
+    page = client.get("/", params=params)
+    assert page.status_code == 422 and says in html.unescape(page.text)
+    assert 'role="alert"' in page.text
+
+
+def test_hostile_queries_are_escaped_on_the_page(client):
+    for query in ["<script>alert(1)</script>", '"; DROP TABLE jobs; --', "NEAR(", "x" * 10_000]:
+        page = client.get("/", params={"q": query, "family": "any"})
+        assert page.status_code == 200
+        assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;" in client.get("/", params={"q": "<script>"}).text
+
+
+def test_the_search_page_has_chips_facets_and_cards(client):
+    page = client.get("/", params={"q": "team remote"}).text
+    assert '<label for="q">' in page and 'role="search"' in page
+    assert 'aria-label="Remove remote remote"' in page
+    assert 'href="/?q=team"' in page  # the chip's link searches without it
+    assert "Staff Machine Learning Engineer, Ranking" in page
+    assert 'href="/jobs/greenhouse:acme:1"' in page
+    assert "ML lead 90%" in page  # the badge
+    assert "<mark>team</mark>" in page
+    empty = client.get("/", params={"q": "zzzzqqq"}).text
+    assert "No jobs match" in empty
+
+
+def test_the_job_page_shows_facts_evidence_and_the_sanitised_description(client, store):
+    page = client.get("/jobs/greenhouse:acme:5")
+    assert page.status_code == 200
+    assert "Pastry Chef" in page.text and "Original posting" in page.text
+    detail = client.get("/api/v1/jobs/greenhouse:acme:1").json()
+    assert detail["job"]["seniority"] == "staff" and detail["duplicates"] == []
+    assert client.get("/jobs/nope:nope:1").status_code == 404
+    assert client.get("/api/v1/jobs/nope:nope:1").json()["detail"].startswith("no job")
+
+
+def test_openapi_describes_the_api(client):
+    schema = client.get("/openapi.json").json()
+    assert {"/api/v1/search", "/api/v1/facets", "/api/v1/jobs/{job_id}"} <= set(schema["paths"])
+    assert "SearchAnswer" in schema["components"]["schemas"]
+    assert client.get("/docs").status_code == 200
