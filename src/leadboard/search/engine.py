@@ -34,6 +34,8 @@ from leadboard.store.repository import Store
 from leadboard.store.schema import Job, JobEnrichment, SearchDocument, SearchTag
 
 Sort = Literal["relevance", "newest", "salary"]
+Mode = Literal["hybrid", "lexical", "semantic"]
+MODES: tuple[str, ...] = ("hybrid", "lexical", "semantic")
 SORTS: tuple[str, ...] = ("relevance", "newest", "salary")
 DEFAULT_FAMILIES = ["ml_leadership"]
 ANY = "any"
@@ -73,6 +75,7 @@ class SearchRequest:
     sort: Sort = "relevance"
     page: int = 1
     per_page: int = 20
+    mode: Mode = "hybrid"  # lexical or semantic alone: for comparisons (bench/bench_search.py)
 
 
 @dataclass
@@ -150,9 +153,12 @@ class SearchEngine:
         per_page = min(max(1, int(request.per_page)), MAX_PAGE_SIZE)
         conditions = self._conditions(filters)
         notes = list(parsed.notes)
-        terms = _WORDS.findall(parsed.text.lower())
+        terms = _WORDS.findall(parsed.text.lower()) if request.mode != "semantic" else []
         semantic_ids: dict[int, float] = {}
-        use_vectors = bool(parsed.text.strip()) and self.vectors and self.embedder
+        use_vectors = (
+            bool(parsed.text.strip()) and self.vectors and self.embedder
+            and request.mode != "lexical"
+        )  # fmt: skip
         if parsed.text.strip() and not use_vectors:
             notes.extend(self.notes or ["semantic search is off: words only"])
         with Session(self.store.engine) as session:
@@ -163,8 +169,9 @@ class SearchEngine:
                 lexical, lexical_total, match = [], 0, None
             if use_vectors:
                 semantic_ids = self._semantic(session, parsed.text, where)
-            in_results = self._result_condition(match, semantic_ids, bool(terms))
-            if terms:
+            has_text = bool(terms) or bool(use_vectors)
+            in_results = self._result_condition(match, semantic_ids, has_text)
+            if has_text:
                 extra = len(set(semantic_ids) - set(self._matching_ids(session, match, where)))
                 total = lexical_total + extra
                 ranked = self._fuse(session, lexical, semantic_ids)

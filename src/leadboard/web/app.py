@@ -22,7 +22,15 @@ from fastapi.templating import Jinja2Templates
 
 from leadboard.enrich.role import FAMILIES
 from leadboard.normalize.html import sanitize_html
-from leadboard.search.engine import ANY, SORTS, SearchEngine, SearchFilters, SearchRequest, job_card
+from leadboard.search.engine import (
+    ANY,
+    MODES,
+    SORTS,
+    SearchEngine,
+    SearchFilters,
+    SearchRequest,
+    job_card,
+)
 from leadboard.search.query import parse_amount
 from leadboard.store.repository import Store
 from leadboard.web.schemas import ErrorOut, JobDetail, SearchAnswer
@@ -56,12 +64,14 @@ def search_request(
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
     include_closed: bool = False,
+    mode: Annotated[str, Query(description="hybrid (default), lexical or semantic.")] = "hybrid",
 ) -> SearchRequest:
     """The search a URL asks for (the same parameters for pages and API)."""
     _known("family", family, (*FAMILIES, ANY))
     _known("seniority", seniority, SENIORITIES)
     _known("remote", remote, REMOTES)
     _known("sort", [sort], SORTS)
+    _known("mode", [mode], MODES)
     try:
         floor = parse_amount(min_salary) if min_salary else None
     except ValueError as error:
@@ -72,7 +82,7 @@ def search_request(
         salary_min=floor, salary_currency=currency.upper(), posted_within_days=posted_within,
         years_max=years_max, include_closed=include_closed,
     )  # fmt: skip
-    return SearchRequest(q=q, filters=filters, sort=sort, page=page, per_page=per_page)  # type: ignore[arg-type]
+    return SearchRequest(q=q, filters=filters, sort=sort, page=page, per_page=per_page, mode=mode)  # type: ignore[arg-type]
 
 
 def _known(name: str, values: list[str], allowed: tuple[str, ...]) -> None:

@@ -1,0 +1,199 @@
+"""Search quality and speed on the real corpus, in one process: BM25 alone, vectors alone, hybrid.
+
+Needs a store with the shared data imported and embedded (``leadboard import ../shared/data/postings
+&& leadboard enrich``); point ``LEADBOARD_HOME`` (or ``LEADBOARD_DATABASE_URL``) at it.
+
+    python bench/bench_search.py relevance        # nDCG@10, recall@50 on bench/relevance/
+    python bench/bench_search.py latency [--scale 100000]   # p50/p95, facets included
+    python bench/bench_search.py pool --out DIR   # candidates to judge, per query
+
+Relevance: ``bench/relevance/queries.jsonl`` (32 queries a senior ML person types) and
+``judgments.jsonl`` (graded 0–3 per job id, pooled from the top 20 of each system). Jobs nobody
+judged count as 0. Recall@50 counts jobs graded 2 or 3. Every system searches all role families
+(``family=any``) so that the comparison is of retrieval, not of the role classifier.
+
+Latency: every query of the set, three times, through ``SearchEngine.search`` with facets, in the
+default view (ML leadership only) and in all families. ``--scale N`` first copies the store and
+repeats its jobs (ids suffixed ``#k``) until it holds at least N search documents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest, open_engine
+from leadboard.store.repository import Store
+
+HERE = Path(__file__).parent / "relevance"
+SYSTEMS = ("lexical", "semantic", "hybrid")
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def ranked_ids(engine: SearchEngine, query: str, mode: str, depth: int) -> list[str]:
+    request = SearchRequest(q=query, filters=SearchFilters(role_family=["any"]), mode=mode,  # type: ignore[arg-type]
+                            per_page=depth)  # fmt: skip
+    return [hit.job_id for hit in engine.search(request).results]
+
+
+def dcg(grades: list[int]) -> float:
+    return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades))
+
+
+def relevance(engine: SearchEngine) -> None:
+    queries = read_jsonl(HERE / "queries.jsonl")
+    judged: dict[str, dict[str, int]] = {}
+    for row in read_jsonl(HERE / "judgments.jsonl"):
+        judged.setdefault(row["query_id"], {})[row["job_id"]] = int(row["grade"])
+    scores: dict[str, dict[str, list[float]]] = {s: {"ndcg": [], "recall": []} for s in SYSTEMS}
+    for query in queries:
+        grades = judged.get(query["id"], {})
+        ideal = dcg(sorted(grades.values(), reverse=True)[:10]) or 1.0
+        relevant = {job for job, grade in grades.items() if grade >= 2}
+        for system in SYSTEMS:
+            ids = ranked_ids(engine, query["query"], system, 50)
+            scores[system]["ndcg"].append(dcg([grades.get(i, 0) for i in ids[:10]]) / ideal)
+            if relevant:
+                scores[system]["recall"].append(len(relevant & set(ids)) / len(relevant))
+    judged_count = sum(len(v) for v in judged.values())
+    print(f"{len(queries)} queries, {judged_count} judgments")
+    base = statistics.mean(scores["lexical"]["ndcg"])
+    for system in SYSTEMS:
+        ndcg = statistics.mean(scores[system]["ndcg"])
+        recall = statistics.mean(scores[system]["recall"])
+        print(f"{system:<9} nDCG@10 {ndcg:.3f} ({ndcg / base:.2f}x BM25)   recall@50 {recall:.3f}")
+
+
+def latency(engine: SearchEngine, repeats: int = 3) -> None:
+    queries = [row["query"] for row in read_jsonl(HERE / "queries.jsonl")]
+    for label, filters in (("default view (ML leadership)", SearchFilters()),
+                           ("all families", SearchFilters(role_family=["any"]))):  # fmt: skip
+        timings = []
+        for _ in range(repeats):
+            for query in queries:
+                start = time.perf_counter()
+                engine.search(SearchRequest(q=query, filters=filters))
+                timings.append((time.perf_counter() - start) * 1000)
+        timings.sort()
+        p50, p95 = timings[len(timings) // 2], timings[int(len(timings) * 0.95) - 1]
+        print(f"{label:<30} {len(timings)} searches: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+
+
+def scaled_copy(store: Store, target: int) -> Store:
+    """A copy of a SQLite store whose jobs repeat (ids ``…#k``) to hold >= ``target`` documents."""
+    from sqlalchemy import func, select, text
+
+    from leadboard.search.vectors import SqliteVecIndex, open_vector_index
+    from leadboard.store.schema import Job, JobEnrichment, SearchDocument
+
+    source = Path(str(store.engine.url.database))
+    folder = Path(tempfile.mkdtemp(prefix="leadboard-scaled-"))
+    with store.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(source, folder / "leadboard.db")
+    vectors = source.with_suffix(".vectors.db")
+    if vectors.exists():
+        shutil.copy(vectors, folder / "leadboard.vectors.db")
+    scaled = Store.open(f"sqlite:///{folder / 'leadboard.db'}")
+    with scaled.engine.begin() as connection:
+        documents = connection.scalar(select(func.count(SearchDocument.id))) or 1
+        top = connection.scalar(select(func.max(SearchDocument.id))) or 0
+        copies = max(0, math.ceil(target / documents) - 1)
+        for k in range(1, copies + 1):
+            suffix, offset = f"#{k}", k * (top + 1)
+            for table, renamed in ((Job, {"id", "cluster_id"}), (JobEnrichment, {"job_id"})):
+                names = [c.name for c in table.__table__.columns]
+                values = [f"{n} || '{suffix}'" if n in renamed else n for n in names]
+                connection.execute(text(
+                    f"INSERT INTO {table.__tablename__} ({', '.join(names)}) "
+                    f"SELECT {', '.join(values)} FROM {table.__tablename__} "
+                    f"WHERE {'id' if table is Job else 'job_id'} NOT LIKE '%#%'"))  # fmt: skip
+            names = [c.name for c in SearchDocument.__table__.columns]
+            values = [f"id + {offset}" if n == "id" else f"{n} || '{suffix}'"
+                      if n in ("job_id", "cluster_id") else n for n in names]  # fmt: skip
+            connection.execute(text(
+                f"INSERT INTO search_documents ({', '.join(names)}) SELECT {', '.join(values)} "
+                f"FROM search_documents WHERE id <= {top}"))  # fmt: skip
+            connection.execute(text(
+                f"INSERT INTO search_tags (document_id, kind, value) SELECT document_id + "
+                f"{offset}, kind, value FROM search_tags WHERE document_id <= {top}"))  # fmt: skip
+    index = open_vector_index(scaled)
+    if isinstance(index, SqliteVecIndex):
+        with index.connection:
+            for k in range(1, copies + 1):
+                offset = k * (top + 1)
+                index.connection.execute(
+                    "INSERT INTO vec_documents(document_id, embedding) SELECT document_id + ?, "
+                    "embedding FROM vec_documents WHERE document_id <= ?",
+                    (offset, top),
+                )
+                index.connection.execute(
+                    "INSERT INTO indexed SELECT document_id + ?, content_hash, model FROM indexed "
+                    "WHERE document_id <= ?", (offset, top))  # fmt: skip
+    return scaled
+
+
+def pool(engine: SearchEngine, out: Path, depth: int = 20) -> None:
+    """Per query, the union of each system's top ``depth``, with what a judge needs to read."""
+    from leadboard.store.schema import Job
+
+    out.mkdir(parents=True, exist_ok=True)
+    for query in read_jsonl(HERE / "queries.jsonl"):
+        ids: list[str] = []
+        for system in SYSTEMS:
+            ids += [i for i in ranked_ids(engine, query["query"], system, depth) if i not in ids]
+        rows = []
+        for job_id in ids:
+            job = engine.store.get_job(job_id)
+            assert isinstance(job, Job)
+            rows.append({"query_id": query["id"], "query": query["query"], "job_id": job_id,
+                         "title": job.title, "company": job.company, "remote": job.remote,
+                         "location": job.location_raw,
+                         "text": " ".join(job.description_text.split())[:1500]})  # fmt: skip
+        (out / f"{query['id']}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+        print(query["id"], len(rows), "to judge")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=("relevance", "latency", "pool"))
+    parser.add_argument("--scale", type=int, default=0, help="latency on >= N documents")
+    parser.add_argument("--out", type=Path, default=Path("pools"))
+    args = parser.parse_args()
+    store = Store.open()
+    start = time.perf_counter()
+    engine = open_engine(store)
+    print(f"engine ready in {time.perf_counter() - start:.1f} s; notes: {engine.notes or 'none'}")
+    if args.what == "relevance":
+        relevance(engine)
+    elif args.what == "pool":
+        pool(engine, args.out)
+    else:
+        latency(engine)
+        if args.scale:
+            start = time.perf_counter()
+            scaled = scaled_copy(store, args.scale)
+            print(f"scaled copy built in {time.perf_counter() - start:.0f} s")
+            scaled_engine = open_engine(scaled)
+            from sqlalchemy import func, select
+
+            from leadboard.store.schema import SearchDocument
+
+            with scaled.engine.connect() as connection:
+                count = connection.scalar(select(func.count(SearchDocument.id)))
+            print(f"--- {count} search documents")
+            latency(scaled_engine)
+
+
+if __name__ == "__main__":
+    main()
