@@ -490,3 +490,10 @@ def test_model_on_a_held_out_fifth_of_tune(tune_examples) -> None:
         [model.predict(e.text, e.title).duties for e in held_out], [e.duties for e in held_out]
     )
     assert scores.micro[2] >= 0.80  # measured 0.82 on this fifth; 5-fold cross-validated: 0.83
+
+
+def test_a_capitalised_line_that_is_no_heading_is_read_at_once():
+    # This line from a real posting made the Title Case check backtrack for minutes.
+    line = "BENEFITS AVAILABLE TO ALL FULL-TIME RAMP EMPLOYEES (GLOBAL"
+    assert heading_section(line) is None  # "(" is not Title Case: not a heading
+    assert heading_section("BENEFITS AVAILABLE TO ALL EMPLOYEES:") == "about"

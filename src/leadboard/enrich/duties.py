@@ -275,7 +275,10 @@ _HEADINGS: list[tuple[Section, re.Pattern[str]]] = [
     ),
 ]
 _HEADING_MAX_WORDS = 10
-_TITLE_CASE = re.compile(r"(?:(?:[A-Z0-9][^\s]*|a|an|and|at|for|in|of|on|or|the|to|with|&)\s*)+")
+# Words apart by whitespace: with "\s*" between them a long capitalised run could be cut into words
+# in exponentially many ways when the match fails (a posting hung the enricher on one).
+_TITLE_WORD = r"(?:[A-Z0-9]\S*|a|an|and|at|for|in|of|on|or|the|to|with|&)"
+_TITLE_CASE = re.compile(rf"{_TITLE_WORD}(?:\s+{_TITLE_WORD})*\s*")
 _HEADING_EDGE = '*#_ :()“”"?!'
 
 # How a sentence reads, whatever heading it stands under.
