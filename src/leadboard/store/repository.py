@@ -258,33 +258,48 @@ class Store:
         self, enriched: Sequence[tuple[str, str, models.Enrichment]], at: datetime
     ) -> None:
         """Store ``(job id, content hash, enrichment)`` triples, replacing older ones."""
-        with Session(self.engine) as session, session.begin():
-            for job_id, digest, result in enriched:
-                session.merge(
-                    JobEnrichment(
-                        job_id=job_id,
-                        version=result.model_version,
-                        content_hash=digest,
-                        enriched_at=at,
-                        role_family=result.role_family,
-                        ml_leadership=result.ml_leadership,
-                        is_ml_leadership=result.is_ml_leadership,
-                        seniority=result.seniority,
-                        years_min=result.years_min,
-                        years_max=result.years_max,
-                        skills=[skill.name for skill in result.skills],
-                        duties=list(result.duties),
-                        detail=result.model_dump(mode="json"),
-                    )  # fmt: skip
-                )
+        rows = [
+            {
+                "job_id": job_id,
+                "version": result.model_version,
+                "content_hash": digest,
+                "enriched_at": at,
+                "role_family": result.role_family,
+                "ml_leadership": result.ml_leadership,
+                "is_ml_leadership": result.is_ml_leadership,
+                "seniority": result.seniority,
+                "years_min": result.years_min,
+                "years_max": result.years_max,
+                "skills": [skill.name for skill in result.skills],
+                "duties": list(result.duties),
+                "detail": result.model_dump(mode="json"),
+            }  # fmt: skip
+            for job_id, digest, result in enriched
+        ]
+        self._upsert(JobEnrichment, rows)
 
     def save_embeddings(self, embedded: Sequence[tuple[str, str, bytes]], model: str) -> None:
         """Store ``(job id, content hash, float32 vector bytes)`` triples from ``model``."""
+        rows = [{"job_id": job_id, "model": model, "content_hash": digest, "vector": vector}
+                for job_id, digest, vector in embedded]  # fmt: skip
+        self._upsert(JobEmbedding, rows)
+
+    def _upsert(
+        self, table: type[JobEnrichment | JobEmbedding], rows: list[dict[str, Any]]
+    ) -> None:
+        """Insert rows keyed by ``job_id``, replacing existing ones: in one statement, so that two
+        processes enriching the same store at once cannot trip over each other's new rows."""
+        if not rows:
+            return
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = insert(table)
+        columns = {name: statement.excluded[name] for name in rows[0] if name != "job_id"}
+        statement = statement.on_conflict_do_update(index_elements=["job_id"], set_=columns)
         with Session(self.engine) as session, session.begin():
-            for job_id, digest, vector in embedded:
-                session.merge(
-                    JobEmbedding(job_id=job_id, model=model, content_hash=digest, vector=vector)
-                )
+            session.execute(statement, rows)
 
     def get_enrichment(self, job_id: str) -> JobEnrichment | None:
         with Session(self.engine, expire_on_commit=False) as session:
