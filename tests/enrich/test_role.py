@@ -305,3 +305,18 @@ def test_quality_on_tune_labels(shared_data_dir) -> None:
     f1 = 2 * (positive & predicted).sum() / (positive.sum() + predicted.sum())
     assert accuracy >= 0.75
     assert f1 >= 0.72
+
+
+def test_postings_without_a_description_are_read_from_their_titles(small_role_model_dir):
+    """Some sources list jobs with no description: the title model reads those, so an empty
+    text is not taken as evidence against ML work."""
+    if small_role_model_dir is None:
+        pytest.skip("no shared data to train on")
+    model = RoleClassifier.load(small_role_model_dir / "role")
+    assert model.title_only_ is not None
+    titles = ["Staff Machine Learning Engineer", "Machine Learning Engineer, Integrity",
+              "Account Director, Retail"]  # fmt: skip
+    families = model.predict([{"title": title, "description": ""} for title in titles])
+    assert families[0] == "ml_leadership"
+    assert families[1] in ("ml_ic", "ml_leadership")
+    assert families[2] == "other"

@@ -53,11 +53,15 @@ from leadboard.models import RoleFamily
 from leadboard.normalize.html import clean_description
 from leadboard.normalize.title import clean_title
 
-ROLE_MODEL_VERSION = "role-2"  # bump when features, training or the saved layout change
+ROLE_MODEL_VERSION = "role-3"  # bump when features, training or the saved layout change
 FAMILIES: tuple[RoleFamily, ...] = ("ml_leadership", "ml_ic", "data", "software", "other")
 _ML_LEAD, _ML_IC = 0, 1
 _REST = (2, 3, 4)  # data, software, other
 DESCRIPTION_CHARS = 6000  # the start of a description the text features read
+# Below this much description a posting is read by the title model: some sources list jobs with
+# no description at all, and the full model, trained on postings that have one, reads an empty
+# text as evidence against ML work ("Research Engineer, Post-Training" came out `other`).
+SHORT_TEXT_CHARS = 200
 MODEL_FILE = "role_model.joblib"
 META_FILE = "role_model.json"
 
@@ -316,8 +320,10 @@ class RoleClassifier:
         embedding_weight: float = 1.0,
         calibration_folds: int = 5,
         random_state: int = 0,
+        title_model: bool = True,
     ) -> None:
         self.C = C
+        self.title_model = title_model
         self.rule_weight = rule_weight
         self.weak_weight = weak_weight
         self.embedding_weight = embedding_weight
@@ -364,6 +370,12 @@ class RoleClassifier:
         self._fit_parts(texts, dense, y)
         self.n_labelled_ = len(texts)
         self.n_weak_ = len(weak or ())
+        self.title_only_ = None
+        if self.title_model:  # the same labels, read from titles alone (see SHORT_TEXT_CHARS)
+            self.title_only_ = RoleClassifier(
+                C=self.C, rule_weight=self.rule_weight, calibration_folds=self.calibration_folds,
+                random_state=self.random_state, title_model=False,
+            ).fit([{"title": t.title, "text": ""} for t in texts], labels)  # fmt: skip
         self.trained_id_ = _fingerprint(texts, labels, weak, self)
         return self
 
@@ -427,7 +439,30 @@ class RoleClassifier:
         self, postings: Sequence[Mapping[str, Any]], *, embeddings: np.ndarray | None = None
     ) -> np.ndarray:
         """Probabilities of ``FAMILIES`` (columns in that order); column 0 is calibrated."""
-        return self._proba([role_text(p) for p in postings], embeddings)
+        return self._routed(postings, embeddings)[0]
+
+    def _routed(
+        self, postings: Sequence[Mapping[str, Any]], embeddings: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities and the ML-leadership threshold of each posting: postings with a
+        description by this model, those without one by the title model."""
+        self._require_fitted()
+        texts = [role_text(p) for p in postings]
+        if texts:
+            self._check_embeddings(embeddings, len(texts), fitting=False)
+        thresholds = np.full(len(texts), self.threshold_)
+        short = np.array([len(t.text) < SHORT_TEXT_CHARS for t in texts], dtype=bool)
+        title_only = getattr(self, "title_only_", None)
+        if title_only is None or not short.any():
+            return self._proba(texts, embeddings), thresholds
+        proba = np.zeros((len(texts), len(FAMILIES)))
+        if (~short).any():
+            kept = None if embeddings is None else np.asarray(embeddings)[~short]
+            proba[~short] = self._proba([t for t, s in zip(texts, short, strict=True) if not s],
+                                        kept)  # fmt: skip
+        proba[short] = title_only._proba([t for t, s in zip(texts, short, strict=True) if s], None)
+        thresholds[short] = title_only.threshold_
+        return proba, thresholds
 
     def _proba(self, texts: list[RoleText], embeddings: np.ndarray | None) -> np.ndarray:
         self._require_fitted()
@@ -456,11 +491,11 @@ class RoleClassifier:
         self, postings: Sequence[Mapping[str, Any]], *, embeddings: np.ndarray | None = None
     ) -> list[RolePrediction]:
         """Family, calibrated ML-leadership probability and the decision, consistent."""
-        proba = self.predict_proba(postings, embeddings=embeddings)
+        proba, thresholds = self._routed(postings, embeddings)
         predictions = []
-        for row in proba:
+        for row, threshold in zip(proba, thresholds, strict=True):
             lead = float(row[_ML_LEAD])
-            is_lead = lead >= self.threshold_
+            is_lead = lead >= threshold
             family = FAMILIES[_ML_LEAD] if is_lead else FAMILIES[1 + int(np.argmax(row[1:]))]
             predictions.append(RolePrediction(family, round(lead, 4), is_lead))
         return predictions
@@ -598,7 +633,13 @@ def _fingerprint(
     for text, label in zip(texts, labels, strict=True):
         digest.update(f"{text.title}\x1f{text.text[:200]}\x1f{label}\x1e".encode())
     digest.update(f"weak:{len(weak or ())}:{sklearn.__version__}".encode())
-    params = (model.C, model.rule_weight, model.weak_weight, model.embedding_weight)
+    params = (
+        model.C,
+        model.rule_weight,
+        model.weak_weight,
+        model.embedding_weight,
+        model.title_model,
+    )
     digest.update(repr((params, model.calibration_folds, model.random_state)).encode())
     return digest.hexdigest()[:10]
 
