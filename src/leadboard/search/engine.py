@@ -2,8 +2,9 @@
 
 1. The query is parsed (``query.py``): free text, plus chips that become filters.
 2. *Lexical*: the database's own full-text engine — SQLite FTS5 with BM25 (title weighted 8,
-   skills 3, company 2, description 1), PostgreSQL ``websearch_to_tsquery`` with ``ts_rank_cd`` —
-   returns the best ``POOL`` matches within the filters, and counts them all.
+   skills 3, company 2, description 1), PostgreSQL ``to_tsquery`` with ``ts_rank_cd`` — finds the
+   jobs with every word of the query (any word, when none has them all) within the filters; the
+   best ``POOL`` go to the fusion.
 3. *Semantic*: the query's embedding against the vector index (``vectors.py``), the nearest
    ``POOL`` kept when they pass the filters and a similarity floor.
 4. The two lists are fused by reciprocal rank fusion (k = 60), then nudged by what a senior ML
@@ -19,6 +20,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -46,6 +48,8 @@ MAX_PAGE_SIZE = 100
 HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE = "\x02", "\x03"
 FACET_TOP = 25
 POSTED_BUCKETS = (7, 30, 90, 365)
+FACET_CACHE_SECONDS = 60.0
+MAX_ID_LIST = 20_000  # a result set up to this size is passed to facet queries as ids
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
 
@@ -142,6 +146,7 @@ class SearchEngine:
         self.embedder = embedder
         self.vectors = vectors
         self.notes = list(notes)  # why semantic search is off, when it is
+        self._facet_cache: dict[str, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
         self.dialect = store.engine.dialect.name
 
     # -- the search ------------------------------------------------------------------------
@@ -163,24 +168,39 @@ class SearchEngine:
             notes.extend(self.notes or ["semantic search is off: words only"])
         with Session(self.store.engine) as session:
             where = list(conditions.values())
+            # Facets count over the text's matches under the always-on conditions only, so that
+            # each facet can leave its own filter out (and widen the view).
+            base = [conditions[name] for name in ("head", "open") if name in conditions]
+            lexical: list[int] = []
+            lexical_base: list[int] = []
+            match = None
             if terms:
-                lexical, lexical_total, match = self._lexical(session, terms, where)
-            else:
-                lexical, lexical_total, match = [], 0, None
+                lexical, match, every = self._lexical(session, terms, where)
+                lexical_base = self._lexical(session, terms, base)[0]
+                if not every:
+                    notes.append("no job has every word: showing jobs with any of them")
+            semantic_base: dict[int, float] = {}
             if use_vectors:
-                semantic_ids = self._semantic(session, parsed.text, where)
-            has_text = bool(terms) or bool(use_vectors)
-            in_results = self._result_condition(match, semantic_ids, has_text)
-            if has_text:
-                extra = len(set(semantic_ids) - set(self._matching_ids(session, match, where)))
-                total = lexical_total + extra
-                ranked = self._fuse(session, lexical, semantic_ids)
+                semantic_base = self._semantic(session, parsed.text, base)
+                semantic_ids = self._within(session, semantic_base, where)
+            results: set[int] | None = None
+            if terms or use_vectors:
+                results = set(lexical) | set(semantic_ids)
+                total = len(results)
+                facet_base = set(lexical_base) | set(semantic_base)
+                in_results = self._in_results(facet_base, match, semantic_base)
+                ranked = self._fuse(session, lexical[:POOL], semantic_ids)
                 ordered = self._order(session, ranked, request.sort, filters)
                 page_ids = ordered[(page - 1) * per_page : page * per_page]
             else:
+                facet_base = None
+                in_results = None
                 total = session.scalar(select(func.count(SearchDocument.id)).where(*where)) or 0
                 page_ids = self._browse(session, where, request.sort, filters, page, per_page)
-            facets = self._facets(session, conditions, in_results)
+            if in_results is None:  # browsing: the same few views again and again
+                facets = self._cached_facets(session, conditions, filters)
+            else:
+                facets = self._facets(session, conditions, in_results, facet_base)
             hits = self._hits(session, page_ids, match, terms)
         return SearchResponse(
             total=total, query=parsed, filters=filters, results=hits, facets=facets, page=page,
@@ -266,35 +286,36 @@ class SearchEngine:
 
     def _lexical(
         self, session: Session, terms: list[str], where: list[Any]
-    ) -> tuple[list[int], int, Any]:
-        """The best ``POOL`` full-text matches in the filters, how many match, and the match."""
-        match = self._match(terms)
-        rank = match.c.rank
-        query = (
-            select(SearchDocument.id)
-            .join(match, match.c.id == SearchDocument.id)
-            .where(*where)
-            .order_by(rank.desc() if self.dialect == "postgresql" else rank, SearchDocument.id)
-            .limit(POOL)
-        )
-        ids = list(session.scalars(query))
-        total = session.scalar(
-            select(func.count()).select_from(SearchDocument)
-            .join(match, match.c.id == SearchDocument.id).where(*where)
-        ) or 0  # fmt: skip
-        return ids, total, match
+    ) -> tuple[list[int], Any, bool]:
+        """Every full-text match in the filters, best first; the match; whether it needed every
+        word (it does, unless no job has them all: then any word will do)."""
+        for every in (True, False) if len(terms) > 1 else (True,):
+            match = self._match(terms, every=every)
+            rank = match.c.rank
+            query = (
+                select(SearchDocument.id)
+                .join(match, match.c.id == SearchDocument.id)
+                .where(*where)
+                .order_by(rank.desc() if self.dialect == "postgresql" else rank, SearchDocument.id)
+            )
+            ids = list(session.scalars(query))
+            if ids:
+                return ids, match, every
+        return [], match, True
 
-    def _match(self, terms: list[str]) -> Any:
-        """A (id, rank) subquery of the documents matching any of ``terms``."""
+    def _match(self, terms: list[str], *, every: bool = True) -> Any:
+        """A (id, rank) subquery of the documents matching every one (or any) of ``terms``."""
         if self.dialect == "postgresql":
-            query = func.to_tsquery("english", " | ".join(_pg_term(t) for t in terms))
+            joiner = " & " if every else " | "
+            query = func.to_tsquery("english", joiner.join(_pg_term(t) for t in terms))
             vector = literal_column("search_documents.search_vector")
             return (
                 select(SearchDocument.id.label("id"), func.ts_rank_cd(vector, query).label("rank"))
                 .where(vector.op("@@")(query))
                 .subquery("lexical")
             )
-        expression = " OR ".join(f'"{t}"' for t in terms)  # quoted: no FTS syntax gets through
+        # Quoted: no FTS syntax gets through. Side by side, FTS5 terms must all match.
+        expression = (" " if every else " OR ").join(f'"{t}"' for t in terms)
         return (
             text(
                 "SELECT rowid AS id, bm25(search_fts, 8.0, 2.0, 3.0, 1.0) AS rank "
@@ -305,30 +326,26 @@ class SearchEngine:
             .subquery("lexical")
         )
 
-    def _matching_ids(self, session: Session, match: Any, where: list[Any]) -> list[int]:
-        if match is None:
-            return []
-        query = select(SearchDocument.id).join(match, match.c.id == SearchDocument.id)
-        return list(session.scalars(query.where(*where)))
-
     def _semantic(self, session: Session, query_text: str, where: list[Any]) -> dict[int, float]:
         assert self.vectors is not None and self.embedder is not None
         vector = self.embedder.encode([query_text])[0]
-        nearest = [(i, s) for i, s in self.vectors.nearest(vector, POOL) if s >= MIN_SIMILARITY]
-        if not nearest:
-            return {}
-        allowed = set(
-            session.scalars(
-                select(SearchDocument.id).where(
-                    SearchDocument.id.in_([i for i, _ in nearest]), *where
-                )
-            )
-        )
-        return {doc_id: sim for doc_id, sim in nearest if doc_id in allowed}
+        nearest = {i: s for i, s in self.vectors.nearest(vector, POOL) if s >= MIN_SIMILARITY}
+        return self._within(session, nearest, where)
 
-    def _result_condition(self, match: Any, semantic: dict[int, float], has_terms: bool) -> Any:
-        if not has_terms:
-            return None
+    def _within(
+        self, session: Session, scored: dict[int, float], where: list[Any]
+    ) -> dict[int, float]:
+        """The documents of ``scored`` that meet ``where``, scores kept."""
+        if not scored:
+            return {}
+        query = select(SearchDocument.id).where(SearchDocument.id.in_(list(scored)), *where)
+        allowed = set(session.scalars(query))
+        return {doc_id: sim for doc_id, sim in scored.items() if doc_id in allowed}
+
+    def _in_results(self, results: set[int], match: Any, semantic: dict[int, float]) -> Any:
+        """The result set as a condition: its ids, or (when huge) the match it came from."""
+        if len(results) <= MAX_ID_LIST:
+            return SearchDocument.id.in_(sorted(results))
         lexical = SearchDocument.id.in_(select(match.c.id)) if match is not None else false()
         return or_(lexical, SearchDocument.id.in_(list(semantic))) if semantic else lexical
 
@@ -407,9 +424,20 @@ class SearchEngine:
     # -- facets and results --------------------------------------------------------------------
 
     def _facets(
-        self, session: Session, conditions: dict[str, Any], in_results: Any
+        self,
+        session: Session,
+        conditions: dict[str, Any],
+        in_results: Any,
+        results: set[int] | None,
     ) -> dict[str, list[tuple[str, int]]]:
         d = SearchDocument
+        # Tags of a known result set are read by document id (the tags' primary key) rather
+        # than by scanning every tag of a kind.
+        tag_ids = (
+            [SearchTag.document_id.in_(sorted(results))]
+            if results is not None and len(results) <= MAX_ID_LIST
+            else []
+        )
 
         def where_without(name: str) -> list[Any]:
             kept = [c for key, c in conditions.items() if key != name]
@@ -426,7 +454,7 @@ class SearchEngine:
             query = (
                 select(SearchTag.value, count)
                 .join(d, d.id == SearchTag.document_id)
-                .where(SearchTag.kind == kind, *where_without(name))
+                .where(SearchTag.kind == kind, *tag_ids, *where_without(name))
                 .group_by(SearchTag.value)
                 .order_by(count.desc(), SearchTag.value)
                 .limit(FACET_TOP)
@@ -454,6 +482,22 @@ class SearchEngine:
             "posted_within_days": posted,
             "salary": [("stated", with_salary)],
         }
+
+    def _cached_facets(
+        self, session: Session, conditions: dict[str, Any], filters: SearchFilters
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Facets of a filter-only view, kept ``FACET_CACHE_SECONDS``: counts over the whole
+        store cost more than the search, and a minute-old count is still a good count."""
+        key = repr(filters)
+        now = time.monotonic()
+        cached = self._facet_cache.get(key)
+        if cached and now - cached[0] < FACET_CACHE_SECONDS:
+            return cached[1]
+        facets = self._facets(session, conditions, None, None)
+        if len(self._facet_cache) >= 256:
+            self._facet_cache.clear()
+        self._facet_cache[key] = (now, facets)
+        return facets
 
     def _hits(
         self, session: Session, page: Sequence[tuple[int, float]], match: Any, terms: list[str]
