@@ -68,7 +68,10 @@ def load(base: str, urls: list[str], clients: int, seconds: float) -> dict[str, 
                 if time.monotonic() > stop:
                     return
                 start = time.perf_counter()
-                status = http.get(url).status_code
+                try:
+                    status = http.get(url).status_code
+                except httpx.HTTPError:
+                    status = 0  # the connection failed: an error like any non-200
                 elapsed = (time.perf_counter() - start) * 1000
                 kind = "api" if url.startswith("/api") else "job" if url.startswith("/jobs") \
                     else "page"  # fmt: skip

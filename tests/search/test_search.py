@@ -155,3 +155,24 @@ def test_meaning_finds_what_words_miss_and_similar_jobs(store, embedder):
     assert "Pastry Chef" not in [hit.job["title"] for hit in similar[:2]]
     vector = np.frombuffer(store.get_embedding("greenhouse:acme:5").vector, dtype="<f4")
     assert vectors.nearest(vector, 1)[0][1] == pytest.approx(1.0, abs=1e-4)
+
+
+def test_the_sqlite_vector_index_serves_many_threads_at_once(tmp_path):
+    """The web app searches from a thread pool; one apsw connection must not be used by two
+    threads at once (it raises ThreadingViolationError)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from leadboard.search.vectors import SqliteVecIndex
+
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(300, 384)).astype("<f4")
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = SqliteVecIndex(tmp_path / "vectors.db")
+    assert index._sync({i + 1: ("h", v.tobytes()) for i, v in enumerate(vectors)}, "m") == 300
+
+    def nearest(i: int) -> int:
+        return index.nearest(vectors[i % 300], 5)[0][0]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = list(pool.map(nearest, range(400)))
+    assert found == [i % 300 + 1 for i in range(400)]

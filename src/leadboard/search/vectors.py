@@ -15,6 +15,7 @@ one's content hash, so ``sync`` writes only what changed.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -94,6 +95,9 @@ class SqliteVecIndex:
                 f"sqlite-vec needs apsw and sqlite-vec: {error}"
             ) from error
         self.path = path
+        # One apsw connection refuses to be used by two threads at once (the web app serves
+        # requests from a thread pool): every use takes this lock.
+        self.lock = threading.Lock()
         self.connection = apsw.Connection(str(path))
         self.connection.enable_load_extension(True)
         self.connection.load_extension(sqlite_vec.loadable_path())
@@ -111,6 +115,10 @@ class SqliteVecIndex:
 
     def sync(self, store: Store, model: str) -> int:
         wanted = _wanted(store, model)
+        with self.lock:
+            return self._sync(wanted, model)
+
+    def _sync(self, wanted: dict[int, tuple[str, bytes]], model: str) -> int:
         have = {
             doc_id: (digest, indexed_model)
             for doc_id, digest, indexed_model in self.connection.execute(
@@ -138,15 +146,13 @@ class SqliteVecIndex:
         return len(new)
 
     def nearest(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        rows = self.connection.execute(
-            "SELECT document_id, distance FROM vec_documents WHERE embedding MATCH ? AND k = ? "
-            "ORDER BY distance",
-            (np.asarray(vector, dtype="<f4").tobytes(), int(k)),
-        )
-        return [(int(doc_id), 1.0 - float(distance)) for doc_id, distance in rows]
-
-    def count(self) -> int:
-        return int(next(iter(self.connection.execute("SELECT count(*) FROM indexed")))[0])
+        with self.lock:
+            rows = self.connection.execute(
+                "SELECT document_id, distance FROM vec_documents WHERE embedding MATCH ? "
+                "AND k = ? ORDER BY distance",
+                (np.asarray(vector, dtype="<f4").tobytes(), int(k)),
+            )
+            return [(int(doc_id), 1.0 - float(distance)) for doc_id, distance in rows]
 
 
 class PgVectorIndex:
