@@ -20,26 +20,14 @@ import json
 import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
+
+from bench_embeddings import DUMPS, data_dir  # the same dumps, the same data folder
 
 from leadboard.enrich.embeddings import Embedder, posting_text
 from leadboard.enrich.enricher import Enricher
 from leadboard.enrich.training import load_role_model
 from leadboard.normalize.html import clean_description
-
-DUMPS = [
-    "ats-boards-2026-05",
-    "ai-labs-2025-08",
-    "linkedin-cs-2025-09",
-    "ds-jobs-2020-04",
-    "aggregator-2026q1",
-    "linkedin-ds-2018",
-]
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("LEADBOARD_DATA_DIR", Path(__file__).parents[2] / "shared" / "data"))
 
 
 def sample_rows(count: int) -> list[dict[str, Any]]:

@@ -123,3 +123,15 @@ def models_dir(
     folder = small_role_model_dir or tmp_path / "no-models"
     monkeypatch.setenv("LEADBOARD_MODELS_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The default (int8) sentence model, loaded once; skips when its package is missing."""
+    from leadboard.enrich.embeddings import Embedder, EmbeddingsUnavailable, model_dir
+
+    try:
+        model_dir()
+    except EmbeddingsUnavailable as error:
+        pytest.skip(str(error))
+    return Embedder(threads=2)

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 from support.search_jobs import JOBS, NOW, fill, make_job
 
-from leadboard.enrich.embeddings import Embedder, EmbeddingsUnavailable, model_dir
 from leadboard.pipeline import EnrichSummary, embed_store
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest
 from leadboard.search.index import sync_search_index
@@ -124,15 +123,6 @@ def test_html_in_postings_is_escaped_in_highlights(store):
     assert "<b>" not in highlight and "<mark>Croissants</mark>" in highlight
     # SQLite shows the tags as text; PostgreSQL's ts_headline drops them.
     assert "&lt;b&gt;and&lt;/b&gt;" in highlight or " and " in highlight
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    try:
-        model_dir()
-    except EmbeddingsUnavailable as error:
-        pytest.skip(str(error))
-    return Embedder(threads=2)
 
 
 def test_meaning_finds_what_words_miss_and_similar_jobs(store, embedder):

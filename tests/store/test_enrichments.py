@@ -9,7 +9,7 @@ import pytest
 from test_repository import T0, pair
 
 from leadboard import models
-from leadboard.enrich.embeddings import Embedder, EmbeddingsUnavailable, model_dir, posting_text
+from leadboard.enrich.embeddings import posting_text
 from leadboard.enrich.enricher import Enricher
 from leadboard.enrich.role import FAMILIES, RoleClassifier
 from leadboard.pipeline import EnrichSummary, embed_store, enrich_store
@@ -90,15 +90,6 @@ def test_a_job_with_an_empty_description_is_enriched_with_reasons(store):
     assert enrich_store(store, Enricher()).enriched == 1
     reasons = store.get_enrichment("greenhouse:acme:1").detail["reasons"]
     assert "no description text" in reasons
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    try:
-        model_dir()
-    except EmbeddingsUnavailable as error:
-        pytest.skip(str(error))
-    return Embedder(threads=2)
 
 
 def test_embeddings_are_stored_once_for_open_jobs(store, embedder):
