@@ -322,3 +322,11 @@ def test_search_answers_the_api_contract_as_json(home):
     assert text.exit_code == 0 and "Head of AI" in text.output
     assert run("search", "x", "--sort", "cheapest").exit_code == 2
     assert run("search", "x", "--min-salary", "lots").exit_code == 2
+
+
+def test_an_empty_store_trains_no_model(home, monkeypatch, tmp_path):
+    monkeypatch.setenv("LEADBOARD_MODELS_DIR", str(tmp_path / "no-models-yet"))
+    result = run("enrich", "--no-embeddings", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["enriched"] == 0
+    assert not (tmp_path / "no-models-yet").exists()  # the shared data was there: still no training

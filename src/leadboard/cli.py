@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -397,7 +398,10 @@ def _enrich(store: Store, embeddings: bool, *, quiet: bool = False) -> EnrichSum
     from leadboard.enrich.embeddings import EmbeddingsUnavailable
     from leadboard.enrich.enricher import Enricher
     from leadboard.enrich.training import role_model_problem
+    from leadboard.search.index import sync_search_index
 
+    if not store.jobs_to_enrich("", limit=1):  # no job at all (an offline first crawl):
+        return EnrichSummary(version="nothing stored")  # no model to load, none to train
     enricher = Enricher(role_model=_role_model(train_if_missing=True, quiet=quiet))
 
     def progress(done: int) -> None:
@@ -411,8 +415,6 @@ def _enrich(store: Store, embeddings: bool, *, quiet: bool = False) -> EnrichSum
         summary.problems.append(f"no embeddings: {error}")
     if enricher.role_model is None:
         summary.problems.append(f"no role families: {role_model_problem()}")
-    from leadboard.search.index import sync_search_index
-
     sync_search_index(store)  # cheap when nothing changed; search never waits for it then
     return summary
 
@@ -499,8 +501,6 @@ def search(
 
 def _plain(highlight: str) -> str:
     """A highlight's safe HTML as terminal text."""
-    import html
-
     return html.unescape(highlight.replace("<mark>", "").replace("</mark>", ""))[:200]
 
 

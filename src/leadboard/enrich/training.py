@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from leadboard.enrich.role import FAMILIES, MODEL_FILE, RoleClassifier
-from leadboard.enrich.weak_labels import weak_labelled_postings
+from leadboard.enrich.weak_labels import labelled_ids, weak_labelled_postings
 from leadboard.eval.labels import load_labelled, read_jsonl, shared_data_dir
 from leadboard.store.database import leadboard_home
 
@@ -103,30 +103,27 @@ def training_set(
     No posting of the holdout split is ever included.
     """
     data_dir = data_dir or shared_data_dir()
-    found = TrainingSet()
-    for item in load_labelled("tune", data_dir=data_dir):
-        found.add("dev_tune", item.posting, item.label["role_family"])
+    ours = {str(row["id"]): row for row in extra_labels()}
+    rows: list[tuple[str, dict[str, Any], str]] = [
+        ("dev_tune", item.posting, item.label["role_family"])
+        for item in load_labelled("tune", data_dir=data_dir)
+    ]
     if extra:
-        wanted = {row["id"]: row for row in extra_labels() if row.get("role_family") in FAMILIES}
-        holdout = {i.id for i in load_labelled("holdout", data_dir=data_dir)}
-        for posting in _postings_by_id(data_dir, set(wanted) - holdout):
-            found.add("extra", posting, wanted[posting["id"]]["role_family"])
-    if limit is not None:
-        kept, ours = TrainingSet(), _extra_ids()
-        for posting, label in list(zip(found.postings, found.labels, strict=True))[:limit]:
-            kept.add("extra" if posting["id"] in ours else "dev_tune", posting, label)
-        found = kept
+        # Our labels never name a dev.jsonl posting (a test checks); excluding them all keeps
+        # the holdout split out whatever happens to the files.
+        wanted = {i for i, row in ours.items() if row.get("role_family") in FAMILIES}
+        for posting in _postings_by_id(data_dir, wanted - labelled_ids(data_dir)):
+            rows.append(("extra", posting, ours[posting["id"]]["role_family"]))
+    found = TrainingSet()
+    for source, posting, label in rows[:limit]:
+        found.add(source, posting, label)
     if weak:
-        exclude = {str(p.get("id")) for p in found.postings}
-        pairs = weak_labelled_postings(data_dir, exclude_ids=exclude | _extra_ids())
+        exclude = {str(p.get("id")) for p in found.postings} | set(ours)
+        pairs = weak_labelled_postings(data_dir, exclude_ids=exclude)
         if limit is not None:
             pairs = pairs[: 5 * limit]
         found.weak = [(posting, label.role_family) for posting, label in pairs]
     return found
-
-
-def _extra_ids() -> set[str]:
-    return {str(row["id"]) for row in extra_labels()}
 
 
 def _postings_by_id(data_dir: Path, ids: set[str]) -> list[dict[str, Any]]:

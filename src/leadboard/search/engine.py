@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from leadboard.search.query import Chip, ParsedQuery, parse_query
 from leadboard.search.vectors import VectorIndex
 from leadboard.store.repository import Store
-from leadboard.store.schema import Job, JobEnrichment, SearchDocument, SearchTag
+from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument, SearchTag
 
 Sort = Literal["relevance", "newest", "salary"]
 Mode = Literal["hybrid", "lexical", "semantic"]
@@ -176,7 +176,8 @@ class SearchEngine:
             match = None
             if terms:
                 lexical, match, every = self._lexical(session, terms, where)
-                lexical_base = self._lexical(session, terms, base)[0]
+                # The same words, read the same way (every or any), for the facets' base.
+                lexical_base = self._lexical(session, terms, base, every)[0]
                 if not every:
                     notes.append("no job has every word: showing jobs with any of them")
             semantic_base: dict[int, float] = {}
@@ -215,8 +216,6 @@ class SearchEngine:
             document = session.scalar(select(SearchDocument).where(SearchDocument.job_id == job_id))
             if document is None:
                 return []
-            from leadboard.store.schema import JobEmbedding
-
             vector = session.scalar(
                 select(JobEmbedding.vector).where(JobEmbedding.job_id == job_id)
             )
@@ -285,12 +284,13 @@ class SearchEngine:
     # -- retrieval -----------------------------------------------------------------------------
 
     def _lexical(
-        self, session: Session, terms: list[str], where: list[Any]
+        self, session: Session, terms: list[str], where: list[Any], every: bool | None = None
     ) -> tuple[list[int], Any, bool]:
         """Every full-text match in the filters, best first; the match; whether it needed every
-        word (it does, unless no job has them all: then any word will do)."""
-        for every in (True, False) if len(terms) > 1 else (True,):
-            match = self._match(terms, every=every)
+        word (it does, unless no job has them all: then any word will do; ``every`` decides)."""
+        choices = (every,) if every is not None else (True, False) if len(terms) > 1 else (True,)
+        for all_words in choices:
+            match = self._match(terms, every=all_words)
             rank = match.c.rank
             query = (
                 select(SearchDocument.id)
@@ -300,8 +300,8 @@ class SearchEngine:
             )
             ids = list(session.scalars(query))
             if ids:
-                return ids, match, every
-        return [], match, True
+                return ids, match, all_words
+        return [], match, all_words
 
     def _match(self, terms: list[str], *, every: bool = True) -> Any:
         """A (id, rank) subquery of the documents matching every one (or any) of ``terms``."""
@@ -630,7 +630,6 @@ def open_engine(store: Store, *, semantic: bool = True) -> SearchEngine:
     """Bring the search index up to date and open an engine on it, semantic where it can be;
     also says what is missing (no embedding model, no embeddings yet, no vector engine)."""
     from leadboard.enrich.embeddings import (
-        EMBEDDING_DIM,
         Embedder,
         EmbeddingsUnavailable,
         model_dir,
@@ -648,7 +647,7 @@ def open_engine(store: Store, *, semantic: bool = True) -> SearchEngine:
         indexed = vectors.sync(store, embedder.version)
     except (EmbeddingsUnavailable, VectorIndexUnavailable) as error:
         return SearchEngine(store, notes=[f"semantic search is off: {error}"])
-    if not indexed and not vectors.nearest(np.ones(EMBEDDING_DIM, dtype=np.float32), 1):
+    if not indexed and not vectors.count():
         return SearchEngine(
             store, notes=["semantic search is off: no embeddings yet (run `leadboard enrich`)"]
         )

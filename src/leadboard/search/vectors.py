@@ -45,6 +45,10 @@ class VectorIndex(Protocol):
         """``(document id, cosine similarity)`` of the ``k`` nearest documents, nearest first."""
         ...
 
+    def count(self) -> int:
+        """How many documents the index holds."""
+        ...
+
 
 def open_vector_index(store: Store) -> VectorIndex:
     """The store's vector index (raises :class:`VectorIndexUnavailable` where there is none)."""
@@ -126,7 +130,8 @@ class SqliteVecIndex:
             )
         }
         stale = _stale(have, wanted, model)
-        new = [doc_id for doc_id in wanted if doc_id not in have or doc_id in set(stale)]
+        stale_set = set(stale)
+        new = [doc_id for doc_id in wanted if doc_id not in have or doc_id in stale_set]
         with self.connection:  # one transaction
             for doc_id in stale:
                 self.connection.execute(
@@ -153,6 +158,10 @@ class SqliteVecIndex:
                 (np.asarray(vector, dtype="<f4").tobytes(), int(k)),
             )
             return [(int(doc_id), 1.0 - float(distance)) for doc_id, distance in rows]
+
+    def count(self) -> int:
+        with self.lock:
+            return int(next(iter(self.connection.execute("SELECT count(*) FROM indexed")))[0])
 
 
 class PgVectorIndex:
@@ -225,6 +234,10 @@ class PgVectorIndex:
                 {"q": _pg_literal(np.asarray(vector, dtype="<f4").tobytes()), "k": int(k)},
             )
             return [(int(doc_id), 1.0 - float(distance)) for doc_id, distance in rows]
+
+    def count(self) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.execute(text("SELECT count(*) FROM job_vectors")).scalar_one())
 
 
 def _pg_literal(vector: bytes | Sequence[float]) -> str:
