@@ -93,17 +93,13 @@ def scaled_copy(store: Store, target: int) -> Store:
     """A copy of a SQLite store whose jobs repeat (ids ``…#k``) to hold >= ``target`` documents."""
     from sqlalchemy import func, select, text
 
-    from leadboard.search.vectors import SqliteVecIndex, open_vector_index
-    from leadboard.store.schema import Job, JobEnrichment, SearchDocument
+    from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument
 
     source = Path(str(store.engine.url.database))
     folder = Path(tempfile.mkdtemp(prefix="leadboard-scaled-"))
     with store.engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy(source, folder / "leadboard.db")
-    vectors = source.with_suffix(".vectors.db")
-    if vectors.exists():
-        shutil.copy(vectors, folder / "leadboard.vectors.db")
     scaled = Store.open(f"sqlite:///{folder / 'leadboard.db'}")
     with scaled.engine.begin() as connection:
         documents = connection.scalar(select(func.count(SearchDocument.id))) or 1
@@ -111,7 +107,8 @@ def scaled_copy(store: Store, target: int) -> Store:
         copies = max(0, math.ceil(target / documents) - 1)
         for k in range(1, copies + 1):
             suffix, offset = f"#{k}", k * (top + 1)
-            for table, renamed in ((Job, {"id", "cluster_id"}), (JobEnrichment, {"job_id"})):
+            for table, renamed in ((Job, {"id", "cluster_id"}), (JobEnrichment, {"job_id"}),
+                                   (JobEmbedding, {"job_id"})):  # fmt: skip
                 names = [c.name for c in table.__table__.columns]
                 values = [f"{n} || '{suffix}'" if n in renamed else n for n in names]
                 connection.execute(text(
@@ -127,19 +124,6 @@ def scaled_copy(store: Store, target: int) -> Store:
             connection.execute(text(
                 f"INSERT INTO search_tags (document_id, kind, value) SELECT document_id + "
                 f"{offset}, kind, value FROM search_tags WHERE document_id <= {top}"))  # fmt: skip
-    index = open_vector_index(scaled)
-    if isinstance(index, SqliteVecIndex):
-        with index.connection:
-            for k in range(1, copies + 1):
-                offset = k * (top + 1)
-                index.connection.execute(
-                    "INSERT INTO vec_documents(document_id, embedding) SELECT document_id + ?, "
-                    "embedding FROM vec_documents WHERE document_id <= ?",
-                    (offset, top),
-                )
-                index.connection.execute(
-                    "INSERT INTO indexed SELECT document_id + ?, content_hash, model FROM indexed "
-                    "WHERE document_id <= ?", (offset, top))  # fmt: skip
     return scaled
 
 

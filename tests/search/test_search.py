@@ -147,17 +147,17 @@ def test_meaning_finds_what_words_miss_and_similar_jobs(store, embedder):
     assert vectors.nearest(vector, 1)[0][1] == pytest.approx(1.0, abs=1e-4)
 
 
-def test_the_sqlite_vector_index_serves_many_threads_at_once(tmp_path):
-    """The web app searches from a thread pool; one apsw connection must not be used by two
-    threads at once (it raises ThreadingViolationError)."""
+def test_the_sqlite_vector_index_serves_many_threads_and_survives_a_reopen(tmp_path):
+    """The web app searches from a thread pool; the graph is saved beside the store, and a
+    damaged file is rebuilt rather than trusted."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from leadboard.search.vectors import SqliteVecIndex
+    from leadboard.search.vectors import HnswIndex
 
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(300, 384)).astype("<f4")
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    index = SqliteVecIndex(tmp_path / "vectors.db")
+    index = HnswIndex(tmp_path / "vectors.usearch")
     assert index._sync({i + 1: ("h", v.tobytes()) for i, v in enumerate(vectors)}, "m") == 300
 
     def nearest(i: int) -> int:
@@ -166,3 +166,14 @@ def test_the_sqlite_vector_index_serves_many_threads_at_once(tmp_path):
     with ThreadPoolExecutor(max_workers=8) as pool:
         found = list(pool.map(nearest, range(400)))
     assert found == [i % 300 + 1 for i in range(400)]
+
+    reopened = HnswIndex(tmp_path / "vectors.usearch")
+    assert reopened.count() == 300 and reopened.nearest(vectors[7], 1)[0][0] == 8
+    # One changed document is replaced, one gone is dropped, the rest untouched.
+    wanted = {i + 1: ("h", v.tobytes()) for i, v in enumerate(vectors) if i != 0}
+    wanted[2] = ("changed", vectors[0].tobytes())
+    assert reopened._sync(wanted, "m") == 1
+    assert reopened.count() == 299 and reopened.nearest(vectors[0], 1)[0][0] == 2
+
+    (tmp_path / "vectors.usearch").write_bytes(b"not a graph")
+    assert HnswIndex(tmp_path / "vectors.usearch").count() == 0

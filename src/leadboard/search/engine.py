@@ -18,8 +18,8 @@ asked for. The default view is ML-leadership roles only (``role_family=["ml_lead
 from __future__ import annotations
 
 import html
-import math
 import re
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,13 +27,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import numpy as np
-from sqlalchemy import Float, Integer, and_, exists, false, func, literal_column, or_, select, text
+from sqlalchemy import Float, Integer, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from leadboard.search.columns import DocumentColumns, Mask, current_generation
+from leadboard.search.index import BODY_CHARS
 from leadboard.search.query import Chip, ParsedQuery, parse_query
 from leadboard.search.vectors import VectorIndex
 from leadboard.store.repository import Store
-from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument, SearchTag
+from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument
 
 Sort = Literal["relevance", "newest", "salary"]
 Mode = Literal["hybrid", "lexical", "semantic"]
@@ -45,12 +47,14 @@ POOL = 300  # candidates each retriever gives the fusion
 RRF_K = 60
 MIN_SIMILARITY = 0.30  # below this cosine a "semantic match" is noise
 MAX_PAGE_SIZE = 100
-HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE = "\x02", "\x03"
 FACET_TOP = 25
 POSTED_BUCKETS = (7, 30, 90, 365)
-FACET_CACHE_SECONDS = 60.0
-MAX_ID_LIST = 20_000  # a result set up to this size is passed to facet queries as ids
 _WORDS = re.compile(r"\w+", re.UNICODE)
+# Words that say nothing about a job; full-text engines walk their huge posting lists for nothing.
+STOP_WORDS = frozenset(
+    {"a", "an", "and", "at", "for", "from", "in", "of", "on", "or", "the", "to", "with",
+     "job", "jobs", "role", "roles", "position"}
+)  # fmt: skip
 
 
 @dataclass
@@ -89,6 +93,17 @@ class Hit:
     score: float
     job: dict[str, Any]
     highlights: list[str]  # safe HTML: text escaped, matches in <mark>
+
+
+@dataclass
+class Selection:
+    """Every document a query and filters match, unranked and unpaged: for counting them
+    (market pages) rather than listing a page."""
+
+    ids: list[int]  # search document ids, ascending
+    query: ParsedQuery
+    filters: SearchFilters  # with the query's chips merged in
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -146,7 +161,8 @@ class SearchEngine:
         self.embedder = embedder
         self.vectors = vectors
         self.notes = list(notes)  # why semantic search is off, when it is
-        self._facet_cache: dict[str, tuple[float, dict[str, list[tuple[str, int]]]]] = {}
+        self._columns: DocumentColumns | None = None
+        self._columns_lock = threading.Lock()
         self.dialect = store.engine.dialect.name
 
     # -- the search ------------------------------------------------------------------------
@@ -156,10 +172,8 @@ class SearchEngine:
         filters = merge_chips(request.filters, parsed.chips)
         page = max(1, int(request.page))
         per_page = min(max(1, int(request.per_page)), MAX_PAGE_SIZE)
-        conditions = self._conditions(filters)
         notes = list(parsed.notes)
-        terms = _WORDS.findall(parsed.text.lower()) if request.mode != "semantic" else []
-        semantic_ids: dict[int, float] = {}
+        terms = search_terms(parsed.text) if request.mode != "semantic" else []
         use_vectors = (
             bool(parsed.text.strip()) and self.vectors and self.embedder
             and request.mode != "lexical"
@@ -167,42 +181,39 @@ class SearchEngine:
         if parsed.text.strip() and not use_vectors:
             notes.extend(self.notes or ["semantic search is off: words only"])
         with Session(self.store.engine) as session:
-            where = list(conditions.values())
+            columns = self.columns(session)
+            masks = self._masks(columns, filters)
+            where = _all_of(masks.values(), columns.size)
             # Facets count over the text's matches under the always-on conditions only, so that
             # each facet can leave its own filter out (and widen the view).
-            base = [conditions[name] for name in ("head", "open") if name in conditions]
-            lexical: list[int] = []
-            lexical_base: list[int] = []
-            match = None
-            if terms:
-                lexical, match, every = self._lexical(session, terms, where)
-                # The same words, read the same way (every or any), for the facets' base.
-                lexical_base = self._lexical(session, terms, base, every)[0]
-                if not every:
-                    notes.append("no job has every word: showing jobs with any of them")
-            semantic_base: dict[int, float] = {}
-            if use_vectors:
-                semantic_base = self._semantic(session, parsed.text, base)
-                semantic_ids = self._within(session, semantic_base, where)
-            results: set[int] | None = None
+            base = _all_of([masks[name] for name in ("head", "open") if name in masks],
+                           columns.size)  # fmt: skip
             if terms or use_vectors:
-                results = set(lexical) | set(semantic_ids)
-                total = len(results)
-                facet_base = set(lexical_base) | set(semantic_base)
-                in_results = self._in_results(facet_base, match, semantic_base)
-                ranked = self._fuse(session, lexical[:POOL], semantic_ids)
-                ordered = self._order(session, ranked, request.sort, filters)
-                page_ids = ordered[(page - 1) * per_page : page * per_page]
+                matched = np.zeros(columns.size, dtype=bool)  # the text's matches, any filter
+                lexical = np.zeros(0, dtype=np.int64)
+                if terms:
+                    lexical, matched, every = self._lexical(session, columns, terms, where)
+                    if not every:
+                        notes.append("no job has every word: showing jobs with any of them")
+                semantic_base: dict[int, float] = {}
+                if use_vectors:
+                    semantic_base = self._semantic(columns, parsed.text, base)
+                    matched[list(semantic_base)] = True
+                semantic = {p: s for p, s in semantic_base.items() if where[p]}
+                in_results = matched & base
+                results = matched & where
+                total = int(results.sum())
+                ranked = self._fuse(columns, lexical[:POOL], semantic)
+                ordered = self._order(columns, ranked, request.sort, filters)
+                page_positions = ordered[(page - 1) * per_page : page * per_page]
+                facets = self._facets(columns, masks, in_results)
             else:
-                facet_base = None
-                in_results = None
-                total = session.scalar(select(func.count(SearchDocument.id)).where(*where)) or 0
-                page_ids = self._browse(session, where, request.sort, filters, page, per_page)
-            if in_results is None:  # browsing: the same few views again and again
-                facets = self._cached_facets(session, conditions, filters)
-            else:
-                facets = self._facets(session, conditions, in_results, facet_base)
-            hits = self._hits(session, page_ids, match, terms)
+                total = int(where.sum())
+                page_positions = self._browse(columns, where, request.sort, filters, page,
+                                              per_page)  # fmt: skip
+                facets = self._facets(columns, masks, None)
+            page_ids = [(int(columns.ids[p]), score) for p, score in page_positions]
+            hits = self._hits(session, page_ids, terms)
         return SearchResponse(
             total=total, query=parsed, filters=filters, results=hits, facets=facets, page=page,
             per_page=per_page, sort=request.sort, semantic=bool(use_vectors), notes=notes,
@@ -213,95 +224,111 @@ class SearchEngine:
         if self.vectors is None:
             return []
         with Session(self.store.engine) as session:
+            columns = self.columns(session)
             document = session.scalar(select(SearchDocument).where(SearchDocument.job_id == job_id))
-            if document is None:
-                return []
             vector = session.scalar(
                 select(JobEmbedding.vector).where(JobEmbedding.job_id == job_id)
             )
-            if vector is None:
+            if document is None or vector is None:
                 return []
+            allowed = columns.head & columns.open
+            allowed &= columns.cluster.codes != columns.cluster.values.index(document.cluster_id)
             nearest = self.vectors.nearest(np.frombuffer(vector, dtype="<f4"), POOL)
-            wanted = [doc_id for doc_id, _ in nearest]
-            allowed = set(
-                session.scalars(
-                    select(SearchDocument.id).where(
-                        SearchDocument.id.in_(wanted),
-                        SearchDocument.is_head,
-                        SearchDocument.is_open,
-                        SearchDocument.cluster_id != document.cluster_id,
-                    )  # fmt: skip
-                )
-            )
-            scores = {doc_id: sim for doc_id, sim in nearest if doc_id in allowed}
-            ids = sorted(scores, key=lambda i: -scores[i])[:limit]
-            hits = self._hits(session, [(i, scores[i]) for i in ids], None, [])
-        return hits
+            ids = np.array([doc_id for doc_id, _ in nearest], dtype=np.int64)
+            positions = columns.positions_of(ids)
+            scores = dict(nearest)
+            kept = [int(columns.ids[p]) for p in positions if allowed[p]][:limit]
+            return self._hits(session, [(i, scores[i]) for i in kept], [])
+
+    # -- the snapshot of the documents' facts ----------------------------------------------
+
+    def columns(self, session: Session) -> DocumentColumns:
+        """The documents' facts in memory, read again whenever the search index changed."""
+        generation = current_generation(session)
+        with self._columns_lock:
+            if self._columns is None or self._columns.generation != generation:
+                self._columns = DocumentColumns.load(session)
+            return self._columns
+
+    def selection(self, q: str = "", filters: SearchFilters | None = None) -> Selection:
+        """What ``search`` matches by words and chips — every document, not a page of them.
+        Semantic neighbours are left out: a count must not depend on how many nearest vectors
+        were asked for."""
+        filters = filters or SearchFilters()
+        parsed = parse_query(q, default_currency=filters.salary_currency)
+        merged = merge_chips(filters, parsed.chips)
+        notes = list(parsed.notes)
+        terms = search_terms(parsed.text)
+        with Session(self.store.engine) as session:
+            columns = self.columns(session)
+            where = _all_of(self._masks(columns, merged).values(), columns.size)
+            if terms:
+                _, matched, every = self._lexical(session, columns, terms, where)
+                where &= matched
+                if where.any() and not every:
+                    notes.append("no job has every word: counting jobs with any of them")
+        return Selection(columns.ids[where].tolist(), parsed, merged, notes)
 
     # -- filters -------------------------------------------------------------------------------
 
-    def _conditions(self, filters: SearchFilters) -> dict[str, Any]:
-        """Named SQL conditions: a facet is counted without its own."""
-        d = SearchDocument
-        conditions: dict[str, Any] = {"head": d.is_head}
+    def _masks(self, columns: DocumentColumns, filters: SearchFilters) -> dict[str, Mask]:
+        """One mask a filter, by name: a facet is counted without its own."""
+        c = columns
+        masks: dict[str, Mask] = {"head": c.head}
         if not filters.include_closed:
-            conditions["open"] = d.is_open
+            masks["open"] = c.open
         families = DEFAULT_FAMILIES if filters.role_family is None else filters.role_family
         if families and ANY not in families:
-            conditions["role_family"] = d.role_family.in_(families)
+            masks["role_family"] = c.role_family.isin(families)
         if filters.seniority:
-            conditions["seniority"] = d.seniority.in_(filters.seniority)
+            masks["seniority"] = c.seniority.isin(filters.seniority)
         if filters.remote:
-            conditions["remote"] = d.remote.in_(filters.remote)
+            masks["remote"] = c.remote.isin(filters.remote)
         if filters.country:
-            conditions["country"] = _has_tag("country", filters.country)
+            masks["country"] = c.tag_mask("country", filters.country)
         if filters.city:
-            conditions["city"] = _has_tag("city", filters.city)
+            masks["city"] = c.tag_mask("city", filters.city)
         if filters.skills:
-            conditions["skill"] = and_(*(_has_tag("skill", [s]) for s in filters.skills))
+            masks["skill"] = _all_of((c.tag_mask("skill", [s]) for s in filters.skills), c.size)
         if filters.company:
-            lowered = [c.lower() for c in filters.company]
-            conditions["company"] = func.lower(d.company).in_(lowered)
+            masks["company"] = c.company_lower.isin(name.lower() for name in filters.company)
         if filters.salary_min is not None:
-            conditions["salary"] = and_(
-                d.salary_currency == filters.salary_currency,
-                d.salary_year_max >= float(filters.salary_min),
-            )
+            with np.errstate(invalid="ignore"):  # no salary (NaN) is never enough
+                enough = c.salary_year_max >= float(filters.salary_min)
+            masks["salary"] = c.salary_currency.isin([filters.salary_currency]) & enough
         if filters.posted_within_days:
             since = datetime.now(UTC) - timedelta(days=int(filters.posted_within_days))
-            conditions["posted"] = d.posted_at >= since
+            masks["posted"] = c.posted >= since.timestamp()
         if filters.years_max is not None:
-            conditions["years"] = or_(d.years_min.is_(None), d.years_min <= filters.years_max)
+            with np.errstate(invalid="ignore"):
+                masks["years"] = np.isnan(c.years_min) | (c.years_min <= filters.years_max)
         if filters.visa:
-            body = func.lower(d.body)
-            conditions["visa"] = and_(
-                or_(body.like("%visa sponsorship%"), body.like("%sponsor%visa%")),
-                ~body.like("%not%sponsor%"), ~body.like("%unable to sponsor%"),
-                ~body.like("%no visa sponsorship%"), ~body.like("%without sponsorship%"),
-            )  # fmt: skip
-        return conditions
+            masks["visa"] = c.visa
+        return masks
 
     # -- retrieval -----------------------------------------------------------------------------
 
     def _lexical(
-        self, session: Session, terms: list[str], where: list[Any], every: bool | None = None
-    ) -> tuple[list[int], Any, bool]:
-        """Every full-text match in the filters, best first; the match; whether it needed every
-        word (it does, unless no job has them all: then any word will do; ``every`` decides)."""
-        choices = (every,) if every is not None else (True, False) if len(terms) > 1 else (True,)
-        for all_words in choices:
-            match = self._match(terms, every=all_words)
-            rank = match.c.rank
-            query = (
-                select(SearchDocument.id)
-                .join(match, match.c.id == SearchDocument.id)
-                .where(*where)
-                .order_by(rank.desc() if self.dialect == "postgresql" else rank, SearchDocument.id)
-            )
-            ids = list(session.scalars(query))
-            if ids:
-                return ids, match, all_words
-        return [], match, all_words
+        self, session: Session, columns: DocumentColumns, terms: list[str], where: Mask
+    ) -> tuple[np.ndarray, Mask, bool]:
+        """The full-text matches: those in ``where`` best first (positions), all of them (a
+        mask), and whether it needed every word (it does, unless no job in ``where``
+        has them all: then any word will do)."""
+        choices = (True, False) if len(terms) > 1 else (True,)
+        for every in choices:
+            match = self._match(terms, every=every)
+            rows = session.execute(select(match.c.id, match.c.rank)).all()
+            ids = np.array([row[0] for row in rows], dtype=np.int64)
+            # Best first: BM25 is lower-is-better on SQLite, ts_rank higher-is-better.
+            rank = np.array([row[1] for row in rows], dtype=np.float64)
+            badness = -rank if self.dialect == "postgresql" else rank
+            order = np.lexsort((ids, badness))
+            positions = columns.positions_of(ids[order])
+            matched = np.zeros(columns.size, dtype=bool)
+            matched[positions] = True
+            if (matched & where).any() or every is choices[-1]:
+                return positions[where[positions]], matched, every
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _match(self, terms: list[str], *, every: bool = True) -> Any:
         """A (id, rank) subquery of the documents matching every one (or any) of ``terms``."""
@@ -326,182 +353,113 @@ class SearchEngine:
             .subquery("lexical")
         )
 
-    def _semantic(self, session: Session, query_text: str, where: list[Any]) -> dict[int, float]:
+    def _semantic(self, columns: DocumentColumns, query_text: str, base: Mask) -> dict[int, float]:
+        """Positions of the nearest documents in ``base`` (similar enough), with similarity."""
         assert self.vectors is not None and self.embedder is not None
         vector = self.embedder.encode([query_text])[0]
-        nearest = {i: s for i, s in self.vectors.nearest(vector, POOL) if s >= MIN_SIMILARITY}
-        return self._within(session, nearest, where)
-
-    def _within(
-        self, session: Session, scored: dict[int, float], where: list[Any]
-    ) -> dict[int, float]:
-        """The documents of ``scored`` that meet ``where``, scores kept."""
-        if not scored:
+        nearest = [(i, s) for i, s in self.vectors.nearest(vector, POOL) if s >= MIN_SIMILARITY]
+        if not nearest:
             return {}
-        query = select(SearchDocument.id).where(SearchDocument.id.in_(list(scored)), *where)
-        allowed = set(session.scalars(query))
-        return {doc_id: sim for doc_id, sim in scored.items() if doc_id in allowed}
-
-    def _in_results(self, results: set[int], match: Any, semantic: dict[int, float]) -> Any:
-        """The result set as a condition: its ids, or (when huge) the match it came from."""
-        if len(results) <= MAX_ID_LIST:
-            return SearchDocument.id.in_(sorted(results))
-        lexical = SearchDocument.id.in_(select(match.c.id)) if match is not None else false()
-        return or_(lexical, SearchDocument.id.in_(list(semantic))) if semantic else lexical
+        ids = np.array([doc_id for doc_id, _ in nearest], dtype=np.int64)
+        similarity = dict(nearest)
+        return {int(p): similarity[int(columns.ids[p])]
+                for p in columns.positions_of(ids) if base[p]}  # fmt: skip
 
     # -- ranking -------------------------------------------------------------------------------
 
     def _fuse(
-        self, session: Session, lexical: list[int], semantic: dict[int, float]
+        self, columns: DocumentColumns, lexical: np.ndarray, semantic: dict[int, float]
     ) -> list[tuple[int, float]]:
-        """Reciprocal rank fusion of the two lists, times the ranking signals."""
+        """Reciprocal rank fusion of the two lists (positions), times the ranking signals."""
         fused: dict[int, float] = {}
-        for rank, doc_id in enumerate(lexical):
-            fused[doc_id] = fused.get(doc_id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        semantic_order = sorted(semantic, key=lambda i: -semantic[i])
-        for rank, doc_id in enumerate(semantic_order):
-            fused[doc_id] = fused.get(doc_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, position in enumerate(lexical.tolist()):
+            fused[position] = fused.get(position, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, position in enumerate(sorted(semantic, key=lambda p: -semantic[p])):
+            fused[position] = fused.get(position, 0.0) + 1.0 / (RRF_K + rank + 1)
         if not fused:
             return []
-        signals = session.execute(
-            select(
-                SearchDocument.id, SearchDocument.ml_leadership, SearchDocument.posted_at,
-                SearchDocument.salary_currency,
-            ).where(SearchDocument.id.in_(list(fused)))
-        )  # fmt: skip
-        now = datetime.now(UTC)
-        scored = []
-        for doc_id, lead, posted, currency in signals:
-            scored.append((doc_id, fused[doc_id] * _signal(lead, posted, currency, now)))
+        positions = np.fromiter(fused, dtype=np.int64)
+        signal = _signals(columns, positions, time.time())
+        scored = [(int(p), fused[int(p)] * float(s)) for p, s in zip(positions, signal,
+                                                                      strict=True)]  # fmt: skip
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored
 
     def _order(
-        self, session: Session, ranked: list[tuple[int, float]], sort: str, filters: SearchFilters
-    ) -> list[tuple[int, float]]:
+        self, columns: DocumentColumns, ranked: list[tuple[int, float]], sort: str,
+        filters: SearchFilters,
+    ) -> list[tuple[int, float]]:  # fmt: skip
         if sort == "relevance" or not ranked:
             return ranked
-        ids = [doc_id for doc_id, _ in ranked]
-        keys = {
-            doc_id: (posted, currency, high)
-            for doc_id, posted, currency, high in session.execute(
-                select(
-                    SearchDocument.id, SearchDocument.posted_at, SearchDocument.salary_currency,
-                    SearchDocument.salary_year_max,
-                ).where(SearchDocument.id.in_(ids))
-            )
-        }  # fmt: skip
-        if sort == "newest":
-            return sorted(ranked, key=lambda item: keys[item[0]][0], reverse=True)
-
-        # Salary: the chosen currency first (amounts in others are not comparable), highest first.
-        def salary_key(item: tuple[int, float]) -> tuple[int, float]:
-            _, currency, high = keys[item[0]]
-            return (0 if currency == filters.salary_currency else 1 if currency else 2,
-                    -(high or 0.0))  # fmt: skip
-
-        return sorted(ranked, key=salary_key)
+        positions = np.array([p for p, _ in ranked], dtype=np.int64)
+        keys = self._sort_keys(columns, positions, sort, filters)
+        return [ranked[i] for i in np.lexsort(keys)]
 
     def _browse(
-        self, session: Session, where: list[Any], sort: str, filters: SearchFilters,
+        self, columns: DocumentColumns, where: Mask, sort: str, filters: SearchFilters,
         page: int, per_page: int,
     ) -> list[tuple[int, float]]:  # fmt: skip
         """No query text: the filtered jobs, ML leadership and freshness first (or as sorted)."""
-        d = SearchDocument
+        positions = np.flatnonzero(where)
+        keys = self._sort_keys(columns, positions, sort, filters)
+        chosen = positions[np.lexsort(keys)][(page - 1) * per_page : page * per_page]
+        lead = np.nan_to_num(columns.ml_leadership[chosen])
+        return [(int(p), float(score)) for p, score in zip(chosen, lead, strict=True)]
+
+    @staticmethod
+    def _sort_keys(
+        columns: DocumentColumns, positions: np.ndarray, sort: str, filters: SearchFilters
+    ) -> tuple[np.ndarray, ...]:
+        """``np.lexsort`` keys (last is primary) ordering ``positions`` as ``sort`` asks; the
+        document id breaks ties, so pages never overlap."""
+        ids = columns.ids[positions]
+        posted = columns.posted[positions]
         if sort == "newest":
-            order = [d.posted_at.desc(), d.id]
-        elif sort == "salary":
-            # NULL currency compares as unknown: coalesce, or jobs without pay would come first.
-            other = func.coalesce(d.salary_currency, "") != filters.salary_currency
-            order = [other, d.salary_year_max.is_(None),
-                     d.salary_year_max.desc(), d.id]  # fmt: skip
-        else:
-            order = [d.ml_leadership.is_(None), d.ml_leadership.desc(), d.posted_at.desc(), d.id]
-        query = select(d.id, d.ml_leadership).where(*where).order_by(*order)
-        rows = session.execute(query.limit(per_page).offset((page - 1) * per_page))
-        return [(doc_id, float(lead or 0.0)) for doc_id, lead in rows]
+            return (ids, -posted)
+        if sort == "salary":
+            # The chosen currency first (amounts in others are not comparable), highest first.
+            currency = columns.salary_currency
+            codes = currency.codes[positions]
+            chosen = currency.values.index(filters.salary_currency) if (
+                filters.salary_currency in currency.values) else -2  # fmt: skip
+            group = np.where(codes == chosen, 0, np.where(codes >= 0, 1, 2))
+            high = np.nan_to_num(columns.salary_year_max[positions], nan=-1.0)
+            return (ids, -high, group)
+        lead = columns.ml_leadership[positions]
+        return (ids, -posted, -np.nan_to_num(lead, nan=-1.0), np.isnan(lead))
 
     # -- facets and results --------------------------------------------------------------------
 
     def _facets(
-        self,
-        session: Session,
-        conditions: dict[str, Any],
-        in_results: Any,
-        results: set[int] | None,
+        self, columns: DocumentColumns, masks: dict[str, Mask], in_results: Mask | None
     ) -> dict[str, list[tuple[str, int]]]:
-        d = SearchDocument
-        # Tags of a known result set are read by document id (the tags' primary key) rather
-        # than by scanning every tag of a kind.
-        tag_ids = (
-            [SearchTag.document_id.in_(sorted(results))]
-            if results is not None and len(results) <= MAX_ID_LIST
-            else []
-        )
+        c = columns
 
-        def where_without(name: str) -> list[Any]:
-            kept = [c for key, c in conditions.items() if key != name]
-            return kept + ([in_results] if in_results is not None else [])
+        def without(name: str) -> Mask:
+            kept = [mask for key, mask in masks.items() if key != name]
+            if in_results is not None:
+                kept.append(in_results)
+            return _all_of(kept, c.size)
 
-        def grouped(column: Any, name: str, limit: int | None = None) -> list[tuple[str, int]]:
-            count = func.count(d.id)
-            query = select(column, count).where(*where_without(name)).group_by(column)
-            query = query.order_by(count.desc(), column)
-            return [(str(v), n) for v, n in session.execute(query.limit(limit)) if v is not None]
-
-        def tagged(kind: str, name: str) -> list[tuple[str, int]]:
-            count = func.count(d.id)
-            query = (
-                select(SearchTag.value, count)
-                .join(d, d.id == SearchTag.document_id)
-                .where(SearchTag.kind == kind, *tag_ids, *where_without(name))
-                .group_by(SearchTag.value)
-                .order_by(count.desc(), SearchTag.value)
-                .limit(FACET_TOP)
-            )
-            return [(str(v), n) for v, n in session.execute(query)]
-
-        now = datetime.now(UTC)
-        posted = [
-            (f"{days}", session.scalar(
-                select(func.count(d.id)).where(*where_without("posted"),
-                                               d.posted_at >= now - timedelta(days=days))) or 0)
-            for days in POSTED_BUCKETS
-        ]  # fmt: skip
-        with_salary = session.scalar(
-            select(func.count(d.id)).where(*where_without("salary"), d.salary_currency.is_not(None))
-        ) or 0  # fmt: skip
+        now = time.time()
+        posted_base = without("posted")
+        posted = [(f"{days}", int((posted_base & (c.posted >= now - days * 86400)).sum()))
+                  for days in POSTED_BUCKETS]  # fmt: skip
+        salary_base = without("salary")
         return {
-            "role_family": grouped(d.role_family, "role_family"),
-            "seniority": grouped(d.seniority, "seniority"),
-            "remote": grouped(d.remote, "remote"),
-            "country": tagged("country", "country"),
-            "city": tagged("city", "city"),
-            "skills": tagged("skill", "skill"),
-            "company": grouped(d.company, "company", FACET_TOP),
+            "role_family": c.role_family.counts(without("role_family")),
+            "seniority": c.seniority.counts(without("seniority")),
+            "remote": c.remote.counts(without("remote")),
+            "country": c.tag_counts("country", without("country"))[:FACET_TOP],
+            "city": c.tag_counts("city", without("city"))[:FACET_TOP],
+            "skills": c.tag_counts("skill", without("skill"))[:FACET_TOP],
+            "company": c.company.counts(without("company"))[:FACET_TOP],
             "posted_within_days": posted,
-            "salary": [("stated", with_salary)],
+            "salary": [("stated", int((salary_base & (c.salary_currency.codes >= 0)).sum()))],
         }
 
-    def _cached_facets(
-        self, session: Session, conditions: dict[str, Any], filters: SearchFilters
-    ) -> dict[str, list[tuple[str, int]]]:
-        """Facets of a filter-only view, kept ``FACET_CACHE_SECONDS``: counts over the whole
-        store cost more than the search, and a minute-old count is still a good count."""
-        key = repr(filters)
-        now = time.monotonic()
-        cached = self._facet_cache.get(key)
-        if cached and now - cached[0] < FACET_CACHE_SECONDS:
-            return cached[1]
-        facets = self._facets(session, conditions, None, None)
-        if len(self._facet_cache) >= 256:
-            self._facet_cache.clear()
-        self._facet_cache[key] = (now, facets)
-        return facets
-
-    def _hits(
-        self, session: Session, page: Sequence[tuple[int, float]], match: Any, terms: list[str]
-    ) -> list[Hit]:
+    def _hits(self, session: Session, page: Sequence[tuple[int, float]],
+              terms: list[str]) -> list[Hit]:  # fmt: skip
         if not page:
             return []
         ids = [doc_id for doc_id, _ in page]
@@ -512,40 +470,15 @@ class SearchEngine:
             .where(SearchDocument.id.in_(ids))
         ).all()
         by_id = {doc_id: (job, enrichment) for doc_id, job, enrichment in rows}
-        snippets = self._snippets(session, ids, terms) if terms else {}
         hits = []
         for doc_id, score in page:
             if doc_id not in by_id:
                 continue
             job, enrichment = by_id[doc_id]
-            marked = snippets.get(doc_id) or _plain_snippet(job.description_text)
+            snippet = highlight(job.description_text, terms)
             hits.append(Hit(doc_id, job.id, round(score, 6), job_card(job, enrichment),
-                            [_safe_html(marked)]))  # fmt: skip
+                            [snippet]))  # fmt: skip
         return hits
-
-    def _snippets(self, session: Session, ids: list[int], terms: list[str]) -> dict[int, str]:
-        if self.dialect == "postgresql":
-            query = func.to_tsquery("english", " | ".join(_pg_term(t) for t in terms))
-            options = (f"StartSel={HIGHLIGHT_OPEN}, StopSel={HIGHLIGHT_CLOSE}, MaxFragments=2, "
-                       "MaxWords=24, MinWords=10, FragmentDelimiter= … ")  # fmt: skip
-            rows = session.execute(
-                select(
-                    SearchDocument.id,
-                    func.ts_headline("english", func.left(SearchDocument.body, 20000), query,
-                                     options),
-                ).where(SearchDocument.id.in_(ids))
-            )  # fmt: skip
-            return {doc_id: snippet for doc_id, snippet in rows}
-        expression = " OR ".join(f'"{t}"' for t in terms)
-        placeholders = ", ".join(str(int(i)) for i in ids)
-        rows = session.execute(
-            text(
-                f"SELECT rowid, snippet(search_fts, 3, :open, :close, ' … ', 24) FROM search_fts "
-                f"WHERE search_fts MATCH :expression AND rowid IN ({placeholders})"
-            ),
-            {"open": HIGHLIGHT_OPEN, "close": HIGHLIGHT_CLOSE, "expression": expression},
-        )
-        return {int(doc_id): snippet for doc_id, snippet in rows}
 
 
 def merge_chips(filters: SearchFilters, chips: Iterable[Chip]) -> SearchFilters:
@@ -566,37 +499,77 @@ def merge_chips(filters: SearchFilters, chips: Iterable[Chip]) -> SearchFilters:
     return merged
 
 
-def _has_tag(kind: str, values: list[str]) -> Any:
-    tag = SearchTag.__table__.alias()  # its own alias: facet queries select from search_tags too
-    return (
-        exists()
-        .where(tag.c.document_id == SearchDocument.id, tag.c.kind == kind, tag.c.value.in_(values))
-        .correlate(SearchDocument)
-    )
-
-
 def _pg_term(term: str) -> str:
     """One word as a tsquery operand: letters and digits only, so no tsquery syntax gets in."""
     return "'" + re.sub(r"[^\w]", "", term) + "'"
 
 
-def _signal(lead: float | None, posted: datetime | None, currency: str | None,
-            now: datetime) -> float:  # fmt: skip
-    """How much the ranking signals lift a match: ML leadership most, then freshness, salary."""
-    age_days = max(0.0, (now - posted).total_seconds() / 86400) if posted else 365.0
-    freshness = math.exp(-age_days / 180.0)
-    return (0.6 + 0.4 * (lead or 0.0)) * (0.85 + 0.15 * freshness) * (1.03 if currency else 1.0)
+def search_terms(text_: str) -> list[str]:
+    """The words of a query the full-text engine looks for (stop words dropped, unless the
+    query is nothing else).
+
+    >>> search_terms("Head of AI, London")
+    ['head', 'ai', 'london']
+    """
+    words = _WORDS.findall(text_.lower())
+    return [w for w in words if w not in STOP_WORDS] or words
 
 
-def _plain_snippet(text_: str, chars: int = 240) -> str:
-    snippet = " ".join(text_.split())[:chars]
-    return snippet + (" …" if len(text_) > chars else "")
+def _all_of(masks: Iterable[Mask], size: int) -> Mask:
+    combined = np.ones(size, dtype=bool)
+    for mask in masks:
+        combined &= mask
+    return combined
 
 
-def _safe_html(marked: str) -> str:
-    """Escape everything, then turn the highlight sentinels into <mark>."""
-    escaped = html.escape(marked.replace(HIGHLIGHT_OPEN, "\x00o").replace(HIGHLIGHT_CLOSE, "\x00c"))
-    return escaped.replace("\x00o", "<mark>").replace("\x00c", "</mark>")
+def _signals(columns: DocumentColumns, positions: np.ndarray, now: float) -> np.ndarray:
+    """How much the ranking signals lift each match: ML leadership most, then freshness, salary."""
+    lead = np.nan_to_num(columns.ml_leadership[positions])
+    posted = columns.posted[positions]
+    age_days = np.where(posted > 0, np.maximum(0.0, (now - posted) / 86400), 365.0)
+    freshness = np.exp(-age_days / 180.0)
+    salary = np.where(columns.salary_currency.codes[positions] >= 0, 1.03, 1.0)
+    return (0.6 + 0.4 * lead) * (0.85 + 0.15 * freshness) * salary
+
+
+def highlight(text_: str, terms: Sequence[str], words: int = 30) -> str:
+    """Safe HTML: the stretch of ``text_`` (``words`` words) with the most query words, escaped,
+    each query word (or a word sharing its stem: "lead" marks "leadership") in ``<mark>``.
+
+    >>> highlight("At Acme <R&D> we build ML platforms; you will lead the platform team.",
+    ...           ["platform"], words=6)
+    '… <mark>platforms</mark>; you will lead the <mark>platform</mark> …'
+    >>> highlight("Tools & <b>ML</b>", [])
+    'Tools &amp; &lt;b&gt;ML&lt;/b&gt;'
+    """
+    text_ = text_[:BODY_CHARS]
+    found = list(_WORDS.finditer(text_))
+    if not found:
+        return html.escape(" ".join(text_.split()))
+    stems = [t if len(t) <= 3 else t[: max(4, len(t) - 3)] for t in terms]
+    hit = np.array([_marks(m.group().lower(), terms, stems) for m in found], dtype=np.int32)
+    start = 0
+    if hit.any() and len(found) > words:
+        in_window = np.convolve(hit, np.ones(words, dtype=np.int32), mode="valid")
+        start = int(np.argmax(in_window))
+    chosen = found[start : start + words]
+    pieces = ["… " if start else ""]
+    cursor = chosen[0].start()
+    for index, word in enumerate(chosen, start):
+        pieces.append(html.escape(text_[cursor : word.start()]))
+        piece = html.escape(word.group())
+        pieces.append(f"<mark>{piece}</mark>" if hit[index] else piece)
+        cursor = word.end()
+    end = chosen[-1].end()
+    pieces.append(" …" if _WORDS.search(text_, end) else html.escape(text_[end:].rstrip()))
+    return " ".join("".join(pieces).split())
+
+
+def _marks(word: str, terms: Sequence[str], stems: Sequence[str]) -> bool:
+    return any(
+        word in (term, term + "s") if len(term) <= 3 else word.startswith(stem)
+        for term, stem in zip(terms, stems, strict=True)
+    )
 
 
 def job_card(job: Job, enrichment: JobEnrichment | None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ The database's own triggers (SQLite FTS5) or generated column (PostgreSQL) follo
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,12 +24,20 @@ from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from leadboard.store.repository import Store
-from leadboard.store.schema import Job, JobEnrichment, SearchDocument, SearchTag
+from leadboard.store.schema import Job, JobEnrichment, SearchDocument, SearchState, SearchTag
 
 HOURS_A_YEAR, DAYS_A_YEAR = 2080, 260  # full time: 40 hours, 5 days a week
 _A_YEAR = {"hour": HOURS_A_YEAR, "day": DAYS_A_YEAR, "week": 52, "month": 12, "year": 1}
 BATCH = 500
 BODY_CHARS = 20_000  # the description text searched; the rest of very long ones adds nothing
+# What a document is built from besides its job and enrichment: a new version rebuilds them all.
+DOCUMENT_VERSION = "2"  # 2: the visa fact
+_SPONSORS = re.compile(r"visa sponsorship|sponsor\w*\W+(?:\w+\W+){0,6}?visas?\b", re.I)
+_NO_SPONSORSHIP = re.compile(
+    r"\b(?:not|unable to|cannot|can't|won't|no longer)\W+(?:\w+\W+){0,3}?sponsor"
+    r"|\bno visa sponsorship|\bwithout (?:visa )?sponsorship",
+    re.I,
+)
 
 
 def salary_a_year(amount: float | None, period: str | None) -> float | None:
@@ -43,6 +52,17 @@ class SyncSummary:
     indexed: int = 0  # documents written (new or changed)
     removed: int = 0  # documents whose job is gone
     total: int = 0  # documents now in the index
+
+
+def sponsors_visas(text: str) -> bool:
+    """Whether a posting says it sponsors visas (and does not say it won't).
+
+    >>> sponsors_visas("We offer visa sponsorship and relocation.")
+    True
+    >>> sponsors_visas("We are unable to sponsor visas for this role.")
+    False
+    """
+    return bool(_SPONSORS.search(text)) and not _NO_SPONSORSHIP.search(text)
 
 
 def sync_search_index(store: Store) -> SyncSummary:
@@ -62,6 +82,7 @@ def sync_search_index(store: Store) -> SyncSummary:
             summary.removed = len(gone)
         if summary.indexed or summary.removed:
             _mark_cluster_heads(session)
+            _count_a_change(session)
         summary.total = session.scalar(select(func.count(SearchDocument.id))) or 0
     return summary
 
@@ -69,7 +90,8 @@ def sync_search_index(store: Store) -> SyncSummary:
 def _doc_key(
     job_hash: str, closed: bool, cluster: str, version: str | None, enriched: str | None
 ) -> str:
-    parts = (job_hash, "closed" if closed else "open", cluster, version or "", enriched or "")
+    parts = (DOCUMENT_VERSION, job_hash, "closed" if closed else "open", cluster, version or "",
+             enriched or "")  # fmt: skip
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -152,6 +174,7 @@ def _document(job: Job, enrichment: JobEnrichment | None) -> dict[str, Any]:
         "salary_year_min": salary_a_year(job.salary_min, job.salary_period),
         "salary_year_max": salary_a_year(job.salary_max or job.salary_min, job.salary_period),
         "posted_at": job.posted_at or job.first_seen_at,
+        "visa": sponsors_visas(job.description_text),
     }
 
 
@@ -165,6 +188,16 @@ def _tags(job: Job, enrichment: JobEnrichment | None) -> Iterable[tuple[str, str
             if value and (kind, str(value)[:200]) not in seen:
                 seen.add((kind, str(value)[:200]))
                 yield kind, str(value)[:200]
+
+
+def _count_a_change(session: Session) -> None:
+    """Move ``search_state.generation`` on, so that snapshots of the documents are read again."""
+    moved = session.execute(
+        update(SearchState).where(SearchState.id == 1)
+        .values(generation=SearchState.generation + 1)
+    ).rowcount  # fmt: skip
+    if not moved:
+        session.execute(insert(SearchState).values(id=1, generation=1))
 
 
 def _mark_cluster_heads(session: Session) -> None:

@@ -238,6 +238,17 @@ class SearchDocument(Base):
     salary_year_min: Mapped[float | None] = mapped_column(Float)  # in its own currency, a year
     salary_year_max: Mapped[float | None] = mapped_column(Float)
     posted_at: Mapped[datetime]  # posted, or first seen when the source gave no date
+    visa: Mapped[bool] = mapped_column(default=False)  # says it sponsors visas (index.py)
+
+
+class SearchState(Base):
+    """One row: how many times ``search_documents`` changed, so that a search process holding
+    a snapshot of them (``search/columns.py``) knows when to read them again."""
+
+    __tablename__ = "search_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SearchTag(Base):
