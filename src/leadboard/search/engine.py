@@ -192,9 +192,15 @@ class SearchEngine:
                 matched = np.zeros(columns.size, dtype=bool)  # the text's matches, any filter
                 lexical = np.zeros(0, dtype=np.int64)
                 if terms:
-                    lexical, matched, every = self._lexical(session, columns, terms, where)
+                    # Any word is a poor reading (and a slow one: every job has "lead"); the
+                    # meaning is a better one where there are vectors to read it with.
+                    lexical, matched, every = self._lexical(
+                        session, columns, terms, where, any_word_fallback=not use_vectors
+                    )
                     if not every:
                         notes.append("no job has every word: showing jobs with any of them")
+                    elif not lexical.size and use_vectors:
+                        notes.append("no job has every word: showing jobs close in meaning")
                 semantic_base: dict[int, float] = {}
                 if use_vectors:
                     semantic_base = self._semantic(columns, parsed.text, base)
@@ -309,12 +315,13 @@ class SearchEngine:
     # -- retrieval -----------------------------------------------------------------------------
 
     def _lexical(
-        self, session: Session, columns: DocumentColumns, terms: list[str], where: Mask
-    ) -> tuple[np.ndarray, Mask, bool]:
+        self, session: Session, columns: DocumentColumns, terms: list[str], where: Mask,
+        *, any_word_fallback: bool = True,
+    ) -> tuple[np.ndarray, Mask, bool]:  # fmt: skip
         """The full-text matches: those in ``where`` best first (positions), all of them (a
-        mask), and whether it needed every word (it does, unless no job in ``where``
-        has them all: then any word will do)."""
-        choices = (True, False) if len(terms) > 1 else (True,)
+        mask), and whether it needed every word (it does, unless no job in ``where`` has them
+        all and ``any_word_fallback``: then any word will do)."""
+        choices = (True, False) if len(terms) > 1 and any_word_fallback else (True,)
         for every in choices:
             match = self._match(terms, every=every)
             rows = session.execute(select(match.c.id, match.c.rank)).all()
