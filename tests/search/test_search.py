@@ -50,6 +50,36 @@ def test_inline_constraints_become_chips_and_filters(store):
     assert response.query.corrections == {"pytroch": "PyTorch"}
 
 
+def test_a_salary_floor_compares_other_currencies_through_the_dated_rate_table(store):
+    from leadboard.search.currency import rate_table
+
+    fill(store, JOBS + [
+        ("6", "ML Lead, Berlin", "Lead ML.", "ml_leadership", "senior", "onsite", [],
+         (240_000, "EUR"), 5),
+        ("7", "ML Lead, Buenos Aires", "Lead ML.", "ml_leadership", "senior", "onsite", [],
+         (300_000_000, "ARS"), 5),  # a currency the ECB table does not quote
+    ])  # fmt: skip
+    engine = SearchEngine(store)
+    floor = SearchFilters(role_family=["any"], salary_min=210_000)
+    converted = engine.search(SearchRequest(filters=floor, sort="salary"))
+    assert set(titles(converted)) == {"Staff Machine Learning Engineer, Ranking",
+                                      "Engineering Manager, ML Platform", "Head of Applied AI",
+                                      "ML Lead, Berlin"}  # fmt: skip
+    assert rate_table().day.isoformat() in converted.notes[-1]
+    floor.convert_currency = False
+    same_currency = engine.search(SearchRequest(filters=floor))
+    assert "ML Lead, Berlin" not in titles(same_currency) and same_currency.total == 3
+    assert not any("rates" in note for note in same_currency.notes)
+    # A floor by the hour is a floor by the (full-time) year: $100/h is $208,000.
+    hourly = SearchFilters(role_family=["any"], salary_min=100, salary_period="hour",
+                           convert_currency=False)  # fmt: skip
+    assert engine.search(SearchRequest(filters=hourly)).total == 3
+    by_pay = engine.search(SearchRequest(filters=ANY, sort="salary"))
+    assert titles(by_pay)[0] == "Head of Applied AI"
+    assert titles(by_pay)[-3] == "ML Lead, Buenos Aires"  # pay that doesn't compare, then none
+    assert set(titles(by_pay)[-2:]) == {"Data Analyst", "Pastry Chef"}
+
+
 def test_filters_without_words_list_ml_leadership_first_or_by_salary(store):
     fill(store)
     engine = SearchEngine(store)

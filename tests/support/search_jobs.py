@@ -8,7 +8,8 @@ from leadboard.search.index import sync_search_index
 
 NOW = datetime.now(UTC)
 
-# (id, title, text, family, seniority, remote, skills, salary a year in USD or None, days old)
+# (id, title, text, family, seniority, remote, skills, salary a year (USD, or (amount, currency)) or
+# None, days old)
 JOBS = [
     ("1", "Staff Machine Learning Engineer, Ranking", "Lead the ranking team. Python, PyTorch.",
      "ml_leadership", "staff", "remote", ["Python", "PyTorch"], 250_000, 3),
@@ -28,7 +29,10 @@ def make_job(external_id, title, text, remote, salary, days, *, board="acme", ur
         source="greenhouse", board=board, external_id=external_id, fetched_at=NOW,
         payload={"id": external_id, "title": title, "board": board},
     )  # fmt: skip
-    pay = models.Salary(min=salary, max=salary, currency="USD", period="year") if salary else None
+    amount, currency = salary if isinstance(salary, tuple) else (salary, "USD")
+    pay = None
+    if amount:
+        pay = models.Salary(min=amount, max=amount, currency=currency, period="year")
     job = models.Job(
         id=posting.key, source="greenhouse", board=board, external_id=external_id,
         url=url or f"https://jobs.example.com/{board}/{external_id}", title=title,

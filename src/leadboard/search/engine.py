@@ -31,7 +31,8 @@ from sqlalchemy import Float, Integer, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from leadboard.search.columns import DocumentColumns, Mask, current_generation
-from leadboard.search.index import BODY_CHARS
+from leadboard.search.currency import rate_table
+from leadboard.search.index import BODY_CHARS, salary_a_year
 from leadboard.search.query import Chip, ParsedQuery, parse_query
 from leadboard.search.vectors import VectorIndex
 from leadboard.store.repository import Store
@@ -68,8 +69,10 @@ class SearchFilters:
     city: list[str] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)  # every one of them
     company: list[str] = field(default_factory=list)
-    salary_min: float | None = None  # a year, in salary_currency; never converted
+    salary_min: float | None = None  # in salary_currency, per salary_period
     salary_currency: str = "USD"
+    salary_period: str = "year"  # hour, day, week, month or year (full time: see index.py)
+    convert_currency: bool = True  # compare other currencies' pay through the dated rate table
     posted_within_days: int | None = None
     years_max: int | None = None  # postings asking at most this many years (or not saying)
     visa: bool = False  # postings that mention visa sponsorship
@@ -180,6 +183,10 @@ class SearchEngine:
         )  # fmt: skip
         if parsed.text.strip() and not use_vectors:
             notes.extend(self.notes or ["semantic search is off: words only"])
+        if filters.convert_currency and (
+            filters.salary_min is not None or request.sort == "salary"
+        ):
+            notes.append(rate_table().note())
         with Session(self.store.engine) as session:
             columns = self.columns(session)
             masks = self._masks(columns, filters)
@@ -299,9 +306,9 @@ class SearchEngine:
         if filters.company:
             masks["company"] = c.company_lower.isin(name.lower() for name in filters.company)
         if filters.salary_min is not None:
-            with np.errstate(invalid="ignore"):  # no salary (NaN) is never enough
-                enough = c.salary_year_max >= float(filters.salary_min)
-            masks["salary"] = c.salary_currency.isin([filters.salary_currency]) & enough
+            floor = salary_a_year(float(filters.salary_min), filters.salary_period)
+            with np.errstate(invalid="ignore"):  # no comparable pay (NaN) is never enough
+                masks["salary"] = _pay(c, filters) >= (floor or 0.0)
         if filters.posted_within_days:
             since = datetime.now(UTC) - timedelta(days=int(filters.posted_within_days))
             masks["posted"] = c.posted >= since.timestamp()
@@ -424,14 +431,11 @@ class SearchEngine:
         if sort == "newest":
             return (ids, -posted)
         if sort == "salary":
-            # The chosen currency first (amounts in others are not comparable), highest first.
-            currency = columns.salary_currency
-            codes = currency.codes[positions]
-            chosen = currency.values.index(filters.salary_currency) if (
-                filters.salary_currency in currency.values) else -2  # fmt: skip
-            group = np.where(codes == chosen, 0, np.where(codes >= 0, 1, 2))
-            high = np.nan_to_num(columns.salary_year_max[positions], nan=-1.0)
-            return (ids, -high, group)
+            # Highest pay first, as far as it compares; then pay that doesn't; then none.
+            pay = _pay(columns, filters)[positions]
+            stated = columns.salary_currency.codes[positions] >= 0
+            group = np.where(~np.isnan(pay), 0, np.where(stated, 1, 2))
+            return (ids, -np.nan_to_num(pay, nan=-1.0), group)
         lead = columns.ml_leadership[positions]
         return (ids, -posted, -np.nan_to_num(lead, nan=-1.0), np.isnan(lead))
 
@@ -527,6 +531,19 @@ def _all_of(masks: Iterable[Mask], size: int) -> Mask:
     for mask in masks:
         combined &= mask
     return combined
+
+
+def _pay(columns: DocumentColumns, filters: SearchFilters) -> np.ndarray:
+    """Each document's top yearly pay in ``filters.salary_currency`` (NaN: none, or in a
+    currency that is not converted)."""
+    currency = columns.salary_currency
+    table = rate_table() if filters.convert_currency else None
+    factors = np.array(
+        [1.0 if value == filters.salary_currency
+         else (table.factor(value, filters.salary_currency) if table else None) or np.nan
+         for value in currency.values] + [np.nan]  # code -1 (no salary) reads the last one
+    )  # fmt: skip
+    return columns.salary_year_max * factors[currency.codes]
 
 
 def _signals(columns: DocumentColumns, positions: np.ndarray, now: float) -> np.ndarray:

@@ -28,6 +28,7 @@ from leadboard.store.schema import Job, JobEnrichment, SearchDocument, SearchSta
 
 HOURS_A_YEAR, DAYS_A_YEAR = 2080, 260  # full time: 40 hours, 5 days a week
 _A_YEAR = {"hour": HOURS_A_YEAR, "day": DAYS_A_YEAR, "week": 52, "month": 12, "year": 1}
+SALARY_PERIODS = tuple(reversed(_A_YEAR))  # year first
 BATCH = 500
 BODY_CHARS = 20_000  # the description text searched; the rest of very long ones adds nothing
 # What a document is built from besides its job and enrichment: a new version rebuilds them all.
