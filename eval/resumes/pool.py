@@ -1,0 +1,302 @@
+"""Pool the candidate jobs to be graded for each résumé of this folder, reproducibly.
+
+Each résumé's candidates come from four methods, so that no one retrieval system decides which
+jobs get judged (``judgments.jsonl`` records, per judgment, which methods found it):
+
+- ``lexical``: BM25 (the store's full-text search, every family) for 2–3 queries a recruiter
+  would type for this person — the top ``LEXICAL_TOP`` of each;
+- ``semantic``: the ``SEMANTIC_TOP`` open jobs nearest to the embedding of the résumé's top (name,
+  headline and summary: everything before the first section heading);
+- ``family``: ``FAMILY_RANDOM`` random open jobs of the person's own role family;
+- ``random``: ``OPEN_RANDOM`` random open jobs of any family.
+
+Only open jobs that head their duplicate cluster are drawn (what search shows). The randomness
+is seeded by the résumé's file name, so a re-run on the same store gives the same ids.
+
+The store is opened read-only (SQLite ``mode=ro``): no migration, no search-index sync, no vector
+index file is written. So the semantic method is an exact cosine scan of the stored job
+embeddings (of the current model, for the current content) rather than the approximate vector
+index search uses; with ~19k open jobs that is a fraction of a second.
+
+Usage::
+
+    LEADBOARD_HOME=/work/bench-home .venv/bin/python eval/resumes/pool.py            # every résumé
+    LEADBOARD_HOME=/work/bench-home .venv/bin/python eval/resumes/pool.py r01 r05    # some
+
+It prints one JSON line per (résumé, job): ``{"resume", "job_id", "pool", "title", "company"}``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from leadboard.enrich.embeddings import Embedder
+from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest
+from leadboard.store.repository import Store
+from leadboard.store.schema import Job, JobEmbedding, SearchDocument
+
+HERE = Path(__file__).resolve().parent
+LEXICAL_TOP = 5
+SEMANTIC_TOP = 8
+FAMILY_RANDOM = 5
+OPEN_RANDOM = 4
+
+# What a recruiter would type for each person, and the person's own role family (as in
+# ../shared/data/labels/GUIDELINES.md). Written with the résumé, before any search was run.
+PLAN: dict[str, dict[str, object]] = {
+    "r01_staff-ml-engineer.md": {
+        "queries": [
+            "staff machine learning engineer ranking",
+            "ML tech lead recommendations pytorch",
+            "staff ML engineer search relevance",
+        ],
+        "family": "ml_leadership",
+    },
+    "r02_ml-eng-manager.md": {
+        "queries": [
+            "engineering manager machine learning",
+            "ML engineering manager fraud",
+            "machine learning manager risk",
+        ],
+        "family": "ml_leadership",
+    },
+    "r03_head-of-ai.md": {
+        "queries": ["head of AI", "head of machine learning LLM", "director AI generative"],
+        "family": "ml_leadership",
+    },
+    "r04_principal-research-scientist-llm.md": {
+        "queries": [
+            "principal research scientist LLM",
+            "research scientist RLHF post-training",
+            "pretraining research lead",
+        ],
+        "family": "ml_leadership",
+    },
+    "r05_senior-ml-engineer.md": {
+        "queries": [
+            "senior machine learning engineer NLP",
+            "machine learning engineer healthcare",
+            "senior ML engineer GCP",
+        ],
+        "family": "ml_ic",
+    },
+    "r06_junior-data-scientist.md": {
+        "queries": ["junior data scientist", "data scientist A/B testing", "data scientist churn"],
+        "family": "data",
+    },
+    "r07_data-engineering-lead.md": {
+        "queries": [
+            "lead data engineer spark airflow",
+            "data engineering lead",
+            "data platform engineer kafka",
+        ],
+        "family": "data",
+    },
+    "r08_backend-tech-lead.md": {
+        "queries": [
+            "backend tech lead go kubernetes",
+            "staff backend engineer payments",
+            "platform engineering lead",
+        ],
+        "family": "software",
+    },
+    "r09_mlops-platform-lead.md": {
+        "queries": [
+            "ML platform lead",
+            "MLOps engineer kubernetes",
+            "machine learning infrastructure engineer",
+        ],
+        "family": "ml_leadership",
+    },
+    "r10_nlp-llm-tech-lead.md": {
+        "queries": ["LLM tech lead RAG", "NLP lead", "lead machine learning engineer LLM London"],
+        "family": "ml_leadership",
+    },
+    "r11_cv-tech-lead.md": {
+        "queries": [
+            "computer vision tech lead",
+            "perception engineer robotics",
+            "staff computer vision engineer",
+        ],
+        "family": "ml_leadership",
+    },
+    "r12_recsys-eng-manager.md": {
+        "queries": [
+            "engineering manager recommendations",
+            "recommender systems manager",
+            "personalization machine learning manager",
+        ],
+        "family": "ml_leadership",
+    },
+    "r13_director-data-science.md": {
+        "queries": [
+            "director of data science",
+            "head of data science healthcare",
+            "data science director causal inference",
+        ],
+        "family": "ml_leadership",
+    },
+    "r14_new-grad-ml-engineer.md": {
+        "queries": [
+            "new grad machine learning engineer",
+            "machine learning engineer entry level",
+            "junior machine learning engineer",
+        ],
+        "family": "ml_ic",
+    },
+    "r15_ai-product-manager.md": {
+        "queries": [
+            "AI product manager",
+            "product manager LLM",
+            "senior product manager machine learning",
+        ],
+        "family": "other",
+    },
+    "r16_frontend-engineer.md": {
+        "queries": [
+            "senior frontend engineer react",
+            "frontend engineer typescript",
+            "react developer",
+        ],
+        "family": "software",
+    },
+    "r17_postdoc-to-industry.md": {
+        "queries": [
+            "research scientist reinforcement learning",
+            "machine learning research scientist",
+            "applied scientist",
+        ],
+        "family": "ml_ic",
+    },
+    "r18_applied-scientist-berlin.md": {
+        "queries": [
+            "applied scientist forecasting",
+            "senior data scientist pricing Berlin",
+            "causal inference scientist",
+        ],
+        "family": "ml_ic",
+    },
+}
+
+_SECTIONS = (
+    "experience", "work history", "professional experience", "employment", "skills",
+    "technical skills", "core competencies", "education", "research experience",
+)  # fmt: skip
+
+
+def summary_of(text: str) -> str:
+    """The résumé's top: everything before its first experience/skills/education heading.
+
+    Only the headings in ``_SECTIONS`` end it: r04's "Research and professional experience"
+    does not, so its top runs on to "Technical skills" (the embedder reads the first 256 word
+    pieces). Kept as it was when the judgements were pooled, so that the pools reproduce.
+    """
+    lines = []
+    for line in text.splitlines():
+        bare = line.strip().lstrip("#").strip().rstrip(":").lower()
+        if bare in _SECTIONS:
+            break
+        lines.append(line.strip().lstrip("#").strip())
+    return " ".join(part for part in lines if part)
+
+
+def open_heads(session: Session, family: str | None = None) -> list[str]:
+    """Ids of the open cluster-head jobs (of one role family), in a stable order."""
+    query = select(SearchDocument.job_id).where(SearchDocument.is_head, SearchDocument.is_open)
+    if family is not None:
+        query = query.where(SearchDocument.role_family == family)
+    return list(session.scalars(query.order_by(SearchDocument.job_id)))
+
+
+class Embeddings:
+    """The stored embeddings of the open cluster heads, for an exact nearest-neighbour scan."""
+
+    def __init__(self, session: Session, embedder: Embedder) -> None:
+        self.embedder = embedder
+        query = (
+            select(SearchDocument.job_id, JobEmbedding.vector)
+            .join(Job, Job.id == SearchDocument.job_id)
+            .join(JobEmbedding, JobEmbedding.job_id == Job.id)
+            .where(
+                SearchDocument.is_head,
+                SearchDocument.is_open,
+                JobEmbedding.model == embedder.version,
+                JobEmbedding.content_hash == Job.content_hash,
+            )
+            .order_by(SearchDocument.job_id)
+        )
+        rows = session.execute(query).all()
+        self.ids = [job_id for job_id, _ in rows]
+        self.matrix = np.frombuffer(b"".join(v for _, v in rows), dtype="<f4").reshape(
+            len(rows), -1
+        )
+
+    def nearest(self, text: str, k: int) -> list[str]:
+        """The ``k`` job ids nearest to ``text`` by cosine (the vectors are unit length)."""
+        scores = self.matrix @ self.embedder.encode([text])[0]
+        return [self.ids[i] for i in np.argsort(-scores, kind="stable")[:k]]
+
+
+def pool(
+    engine: SearchEngine, embeddings: Embeddings, name: str, plan: dict[str, object]
+) -> dict[str, list[str]]:
+    """``{job id: [methods that found it]}`` for one résumé."""
+    found: dict[str, list[str]] = {}
+
+    def add(job_id: str, method: str) -> None:
+        methods = found.setdefault(job_id, [])
+        if method not in methods:
+            methods.append(method)
+
+    for query in plan["queries"]:  # type: ignore[union-attr]
+        request = SearchRequest(
+            q=str(query), mode="lexical", per_page=LEXICAL_TOP,
+            filters=SearchFilters(role_family=["any"]),
+        )  # fmt: skip
+        for result in engine.search(request).as_dict()["results"]:
+            add(result["job"]["id"], "lexical")
+    for job_id in embeddings.nearest(summary_of((HERE / name).read_text()), SEMANTIC_TOP):
+        add(job_id, "semantic")
+    with Session(engine.store.engine) as session:
+        family = open_heads(session, str(plan["family"]))
+        for job_id in random.Random(f"{name}:family").sample(family, FAMILY_RANDOM):
+            add(job_id, "family")
+        every = open_heads(session)
+        for job_id in random.Random(f"{name}:random").sample(every, OPEN_RANDOM):
+            add(job_id, "random")
+    return found
+
+
+def main(argv: list[str]) -> None:
+    home = os.environ.get("LEADBOARD_HOME", "/work/bench-home")
+    # Read-only: Store.open would migrate, and open_engine would sync the indexes.
+    url = f"sqlite:///file:{home}/leadboard.db?mode=ro&uri=true"
+    store = Store(create_engine(url))
+    engine = SearchEngine(store)  # lexical only: the semantic pool is the scan above
+    wanted = [name for name in PLAN if not argv or any(name.startswith(a) for a in argv)]
+    with Session(store.engine) as session:
+        embeddings = Embeddings(session, Embedder())
+        for name in wanted:
+            found = pool(engine, embeddings, name, PLAN[name])
+            rows = session.execute(
+                select(SearchDocument.job_id, SearchDocument.title, SearchDocument.company).where(
+                    SearchDocument.job_id.in_(list(found))
+                )
+            )
+            titles = {job_id: (title, company) for job_id, title, company in rows}
+            for job_id, methods in found.items():
+                title, company = titles[job_id]
+                line = {"resume": name, "job_id": job_id, "pool": methods}
+                print(json.dumps(line | {"title": title, "company": company}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
