@@ -4,7 +4,7 @@ Needs a store with the shared data imported and embedded (``leadboard import ../
 && leadboard enrich``); point ``LEADBOARD_HOME`` (or ``LEADBOARD_DATABASE_URL``) at it.
 
     python bench/bench_search.py relevance        # nDCG@10, recall@50 on bench/relevance/
-    python bench/bench_search.py latency [--scale 100000]   # p50/p95, facets included
+    python bench/bench_search.py latency [--scale 100000] [--postgres]  # p50/p95, with facets
     python bench/bench_search.py pool --out DIR   # candidates to judge, per query
 
 Relevance: ``bench/relevance/queries.jsonl`` (32 queries a senior ML person types) and
@@ -127,6 +127,23 @@ def scaled_copy(store: Store, target: int) -> Store:
     return scaled
 
 
+def postgres_copy(store: Store, url: str) -> Store:
+    """The store's jobs, enrichments and embeddings copied into the PostgreSQL at ``url``
+    (its search documents and vector index are then built there, as on any PostgreSQL store)."""
+    from sqlalchemy import select
+
+    from leadboard.store.schema import Job, JobEmbedding, JobEnrichment
+
+    target = Store.open(url)
+    for table in (Job, JobEnrichment, JobEmbedding):
+        columns = list(table.__table__.columns)
+        with store.engine.connect() as source, target.engine.begin() as sink:
+            rows = source.execute(select(*columns)).yield_per(1000)
+            for batch in rows.partitions(1000):
+                sink.execute(table.__table__.insert(), [dict(row._mapping) for row in batch])
+    return target
+
+
 def pool(engine: SearchEngine, out: Path, depth: int = 20) -> None:
     """Per query, the union of each system's top ``depth``, with what a judge needs to read."""
     from leadboard.store.schema import Job
@@ -153,6 +170,8 @@ def main() -> None:
     parser.add_argument("what", choices=("relevance", "latency", "pool"))
     parser.add_argument("--scale", type=int, default=0, help="latency on >= N documents")
     parser.add_argument("--out", type=Path, default=Path("pools"))
+    parser.add_argument("--postgres", action="store_true",
+                        help="latency on a throwaway PostgreSQL copy of the store too")  # fmt: skip
     args = parser.parse_args()
     store = Store.open()
     start = time.perf_counter()
@@ -164,6 +183,20 @@ def main() -> None:
         pool(engine, args.out)
     else:
         latency(engine)
+        if args.postgres:
+            import sys
+
+            sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
+            from support.postgres import running_postgres
+
+            with running_postgres() as url:
+                start = time.perf_counter()
+                copy = postgres_copy(store, url)
+                pg_engine = open_engine(copy)
+                print(f"--- PostgreSQL copy ready in {time.perf_counter() - start:.0f} s; "
+                      f"notes: {pg_engine.notes or 'none'}")  # fmt: skip
+                latency(pg_engine)
+                copy.close()
         if args.scale:
             start = time.perf_counter()
             scaled = scaled_copy(store, args.scale)

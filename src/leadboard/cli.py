@@ -443,9 +443,14 @@ def search(
     skill: Annotated[list[str] | None, typer.Option(help="Skills every job must ask.")] = None,
     company: Annotated[list[str] | None, typer.Option(help="Companies.")] = None,
     min_salary: Annotated[
-        str | None, typer.Option(help="Yearly minimum, e.g. 200k (in --currency; not converted).")
+        str | None, typer.Option(help="Pay floor, e.g. 200k (in --currency, per --period).")
     ] = None,
     currency: Annotated[str, typer.Option(help="Currency of --min-salary.")] = "USD",
+    period: Annotated[str, typer.Option(help="year, month, week, day or hour.")] = "year",
+    convert: Annotated[
+        bool, typer.Option("--convert/--same-currency",
+                           help="Compare other currencies at the dated ECB rates.")
+    ] = True,
     posted_within: Annotated[
         int | None, typer.Option(min=1, help="Posted in the last N days.")
     ] = None,
@@ -461,10 +466,14 @@ def search(
     """Search the stored jobs: words and meaning, with filters typed inline ("remote", "london",
     "$200k+", "staff", "pytorch") or as options."""
     from leadboard.search.engine import SORTS, SearchFilters, SearchRequest, open_engine
+    from leadboard.search.index import SALARY_PERIODS
     from leadboard.search.query import parse_amount
 
     if sort not in SORTS:
         typer.echo(f"--sort must be one of {', '.join(SORTS)}", err=True)
+        raise typer.Exit(2)
+    if period not in SALARY_PERIODS:
+        typer.echo(f"--period must be one of {', '.join(SALARY_PERIODS)}", err=True)
         raise typer.Exit(2)
     try:
         floor = parse_amount(min_salary) if min_salary else None
@@ -474,8 +483,8 @@ def search(
     filters = SearchFilters(
         role_family=family or None, seniority=seniority or [], remote=remote or [],
         country=[c.upper() for c in country or []], skills=skill or [], company=company or [],
-        salary_min=floor, salary_currency=currency.upper(), posted_within_days=posted_within,
-        include_closed=include_closed,
+        salary_min=floor, salary_currency=currency.upper(), salary_period=period,
+        convert_currency=convert, posted_within_days=posted_within, include_closed=include_closed,
     )  # fmt: skip
     engine = open_engine(_open_store(), semantic=semantic)
     response = engine.search(
@@ -502,6 +511,104 @@ def search(
 def _plain(highlight: str) -> str:
     """A highlight's safe HTML as terminal text."""
     return html.unescape(highlight.replace("<mark>", "").replace("</mark>", ""))[:200]
+
+
+@app.command()
+def match(
+    resume: Annotated[Path, typer.Argument(help="The résumé: PDF, DOCX, TXT or Markdown.")],
+    remote: Annotated[bool, typer.Option("--remote", help="Remote jobs only.")] = False,
+    min_salary: Annotated[
+        str | None, typer.Option(help="Yearly pay floor, e.g. 200k, in --currency.")
+    ] = None,
+    currency: Annotated[str, typer.Option(help="Currency of --min-salary.")] = "USD",
+    family: Annotated[
+        list[str] | None, typer.Option(help="Role families (default: any; e.g. ml_leadership).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Jobs to show.")] = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Match a résumé to the stored jobs: a profile read from it, the jobs that fit best and
+    why. The résumé is read in memory on this machine, never stored or sent anywhere."""
+    from leadboard.match import MAX_BYTES, Matcher, ResumeError
+    from leadboard.match.documents import too_large
+    from leadboard.search.engine import ANY, SearchFilters, open_engine
+    from leadboard.search.query import parse_amount
+
+    try:
+        floor = parse_amount(min_salary) if min_salary else None
+        with resume.open("rb") as file:  # read in memory, at most one byte past the limit
+            data = file.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise too_large()
+        matcher = Matcher(open_engine(_open_store()))
+        profile = matcher.read(data, resume.name)
+    except (ResumeError, ValueError, OSError) as error:
+        typer.echo(f"{resume.name}: {error}", err=True)
+        raise typer.Exit(2) from error
+    filters = SearchFilters(
+        role_family=family or [ANY], remote=["remote"] if remote else [], salary_min=floor,
+        salary_currency=currency.upper(),
+    )  # fmt: skip
+    answer = matcher.match(profile, filters, limit)
+    if as_json:
+        typer.echo(json.dumps(answer.as_dict(), indent=2, default=str))
+        return
+    profile = answer.profile
+    managed = f" · managed {profile.people_managed}" if profile.people_managed else ""
+    typer.echo(f"{', '.join(profile.titles[:2]) or 'no title found'} · {profile.seniority} · "
+               f"{profile.years_total:g} years ({profile.years_ml:g} in ML){managed}")  # fmt: skip
+    typer.echo(f"skills: {', '.join(profile.skill_names) or 'none found'}")
+    for note in answer.notes:
+        typer.echo(f"  note: {note}", err=True)
+    for fit in answer.results:
+        job = fit.job
+        typer.echo(f"\n{fit.score:.2f}  {job['title']} — {job['company'] or '?'} · "
+                   f"{job['location']} [{job['remote']}]\n      {job['id']}")  # fmt: skip
+        typer.echo(f"      {fit.verdict}")
+        typer.echo(f"      {fit.summary}; {fit.experience['text']}")
+        if fit.missing:
+            typer.echo(f"      missing: {', '.join(s['name'] for s in fit.missing)}")
+    if answer.skill_gap:
+        gaps = ", ".join(f"{g['skill']} ({g['jobs']})" for g in answer.skill_gap)
+        typer.echo(f"\nSkills that would open the most of these jobs: {gaps}")
+
+
+@app.command()
+def insights(
+    query: Annotated[
+        str, typer.Option("--query", help='A search whose postings to describe: "llm remote".')
+    ] = "",
+    family: Annotated[
+        list[str] | None,
+        typer.Option(help="Role families (default ml_leadership; `any` for all)."),
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", help="md, html or json.")] = "md",
+    as_json: JsonOption = False,
+) -> None:
+    """The market page of ML leadership roles (or another family, or a search): open roles,
+    duties, skills against other ML roles, years asked, pay and trend, each figure counted with
+    its sample size and 95% interval; the claims hand-written pages make, checked."""
+    from leadboard.enrich.role import FAMILIES
+    from leadboard.insights.page import TOPICS, build_page
+    from leadboard.insights.render import to_html, to_json, to_markdown
+    from leadboard.search.engine import ANY, SearchFilters, open_engine
+
+    if output_format not in ("md", "html", "json"):
+        typer.echo("--format must be md, html or json", err=True)
+        raise typer.Exit(2)
+    unknown = [f for f in family or [] if f not in (*FAMILIES, ANY)]
+    if unknown:
+        known = ", ".join((*FAMILIES, ANY))
+        typer.echo(f"unknown family {unknown[0]!r}; one of: {known}", err=True)
+        raise typer.Exit(2)
+    families = tuple(family or ["ml_leadership"])
+    topic = next((t for t in TOPICS.values() if t.families == families and not query), None)
+    engine = open_engine(_open_store(), semantic=False)
+    page = build_page(engine, topic=topic, q=query, filters=SearchFilters(role_family=family))
+    if as_json or output_format == "json":
+        typer.echo(to_json(page))
+    else:
+        typer.echo(to_html(page, standalone=True) if output_format == "html" else to_markdown(page))
 
 
 @app.command()

@@ -35,6 +35,19 @@ def test_api_facets_and_filters_by_parameter(client):
         "ml_leadership": 2}  # fmt: skip
 
 
+def test_a_pay_floor_by_the_hour_and_the_rate_table_it_used_are_shown(client):
+    params = {"family": "any", "min_salary": "100", "period": "hour", "currency": "EUR"}
+    page = client.get("/", params=params)
+    assert page.status_code == 200
+    assert "ECB euro reference rates of 20" in page.text  # the table's day, said on the page
+    answer = client.get("/api/v1/search", params=params).json()
+    # $100/h is $208,000 a year; in euros that is more than the $230k and $250k jobs' worth only
+    # if the dollar is dear: the $300k job passes either way.
+    assert "Head of Applied AI" in [r["job"]["title"] for r in answer["results"]]
+    same_currency = client.get("/api/v1/search", params=params | {"convert": "false"}).json()
+    assert same_currency["total"] == 0  # no job pays in euros
+
+
 @pytest.mark.parametrize(
     ("params", "says"),
     [
@@ -44,6 +57,7 @@ def test_api_facets_and_filters_by_parameter(client):
         ({"page": "10000000"}, "page"),
         ({"min_salary": "lots"}, "not an amount"),
         ({"posted_within": "-3"}, "posted_within"),
+        ({"period": "fortnight"}, "unknown period"),
     ],
 )
 def test_bad_parameters_get_a_clear_422_never_a_500(client, params, says):

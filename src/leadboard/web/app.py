@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -21,6 +21,11 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from leadboard.enrich.role import FAMILIES
+from leadboard.insights.page import PageCache, UnknownTopic, topic_for
+from leadboard.insights.render import to_html
+from leadboard.match import Matcher, ResumeError
+from leadboard.match.form import match_request, status_of
+from leadboard.match.profile import LeadershipKind
 from leadboard.normalize.html import sanitize_html
 from leadboard.search.engine import (
     ANY,
@@ -31,14 +36,16 @@ from leadboard.search.engine import (
     SearchRequest,
     job_card,
 )
+from leadboard.search.index import SALARY_PERIODS
 from leadboard.search.query import parse_amount
 from leadboard.store.repository import Store
-from leadboard.web.schemas import ErrorOut, JobDetail, SearchAnswer
+from leadboard.web.schemas import ErrorOut, JobDetail, MatchAnswer, MatchErrorOut, SearchAnswer
 
 HERE = Path(__file__).parent
 SENIORITIES = ("intern", "junior", "mid", "senior", "staff", "principal", "manager", "director",
                "executive", "unknown")  # fmt: skip
 REMOTES = ("remote", "hybrid", "onsite", "unknown")
+CURRENCIES = ("USD", "EUR", "GBP", "CAD", "CHF", "AUD", "INR", "SGD", "JPY", "PLN", "SEK")
 MAX_QUERY = 20_000  # characters; the parser reads the first 500
 MAX_PAGE = 100_000
 
@@ -56,8 +63,14 @@ def search_request(
     city: Annotated[list[str], Query()] = [],  # noqa: B006
     skill: Annotated[list[str], Query(description="Every one is required.")] = [],  # noqa: B006
     company: Annotated[list[str], Query()] = [],  # noqa: B006
-    min_salary: Annotated[str | None, Query(description="A year, e.g. 200k.")] = None,
+    min_salary: Annotated[str | None, Query(description="Pay floor, e.g. 200k.")] = None,
     currency: Annotated[str, Query(pattern=r"^[A-Za-z]{3}$")] = "USD",
+    period: Annotated[str, Query(description="Of min_salary: year, month, week, day, hour.")] = (
+        "year"
+    ),
+    convert: Annotated[
+        bool, Query(description="Compare pay in other currencies at dated ECB rates.")
+    ] = True,
     posted_within: Annotated[int | None, Query(ge=1, le=3650)] = None,
     years_max: Annotated[int | None, Query(ge=0, le=60)] = None,
     sort: Annotated[str, Query()] = "relevance",
@@ -71,6 +84,7 @@ def search_request(
     _known("seniority", seniority, SENIORITIES)
     _known("remote", remote, REMOTES)
     _known("sort", [sort], SORTS)
+    _known("period", [period], SALARY_PERIODS)
     _known("mode", [mode], MODES)
     try:
         floor = parse_amount(min_salary) if min_salary else None
@@ -79,7 +93,8 @@ def search_request(
     filters = SearchFilters(
         role_family=family or None, seniority=seniority, remote=remote,
         country=[c.upper() for c in country], city=city, skills=skill, company=company,
-        salary_min=floor, salary_currency=currency.upper(), posted_within_days=posted_within,
+        salary_min=floor, salary_currency=currency.upper(), salary_period=period,
+        convert_currency=convert, posted_within_days=posted_within,
         years_max=years_max, include_closed=include_closed,
     )  # fmt: skip
     return SearchRequest(q=q, filters=filters, sort=sort, page=page, per_page=per_page, mode=mode)  # type: ignore[arg-type]
@@ -145,6 +160,7 @@ def create_app(store: Store, engine: SearchEngine) -> FastAPI:
         params = list(request.query_params.multi_items())
         return templates.TemplateResponse(request, "search.html", {
             "answer": answer, "search": search, "params": params, "error": None,
+            "currencies": CURRENCIES, "periods": SALARY_PERIODS,
             "chip_links": {chip.source: _link(params, set_={"q": _without(search.q, chip.source)},
                                               drop=["page"]) for chip in answer.query.chips},
         })  # fmt: skip
@@ -158,7 +174,78 @@ def create_app(store: Store, engine: SearchEngine) -> FastAPI:
             request, "job.html", {"detail": detail, "description_html": description}
         )
 
+    # -- Résumé matching: the résumé is read in memory (match/form.py), never kept or logged.
+    matcher = Matcher(engine)
+
+    @app.post("/api/v1/match", response_model=MatchAnswer, tags=["match"],
+              responses={code: {"model": MatchErrorOut} for code in (413, 415, 422)},
+              openapi_extra=MATCH_FORM_DOC)  # fmt: skip
+    async def api_match(request: Request) -> Any:
+        """Jobs that fit a résumé (or a profile read before), each explained, and the skills
+        that would open the most of them. Errors say what went wrong and what to do."""
+        try:
+            _, answer = await match_request(matcher, request.headers, request.stream())
+        except ResumeError as error:
+            return JSONResponse({"detail": error.message, "problem": error.problem},
+                                status_code=status_of(error))  # fmt: skip
+        return MatchAnswer.model_validate(answer.as_dict())
+
+    @app.get("/match", response_class=HTMLResponse, include_in_schema=False)
+    def match_page(request: Request) -> Any:
+        return templates.TemplateResponse(request, "match.html", _match_page())
+
+    @app.post("/match", response_class=HTMLResponse, include_in_schema=False)
+    async def match_post(request: Request) -> Any:
+        try:
+            form, answer = await match_request(matcher, request.headers, request.stream())
+        except ResumeError as error:
+            return templates.TemplateResponse(request, "match.html", _match_page(
+                error=error.message), status_code=status_of(error))  # fmt: skip
+        return templates.TemplateResponse(request, "match.html", _match_page(
+            answer=MatchAnswer.model_validate(answer.as_dict()), form=form,
+            profile_json=answer.profile.model_dump_json(),
+        ))  # fmt: skip
+
+    # -- Market pages (insights/): counted once per change of the index, then kept.
+    pages = PageCache(engine)
+
+    @app.get("/insights", response_class=HTMLResponse, include_in_schema=False)
+    def insights_search(
+        request: Request, search: Annotated[SearchRequest, Depends(search_request)]
+    ) -> Any:
+        page = pages.page(q=search.q, filters=search.filters)
+        return HTMLResponse(to_html(page, listing=f"/?{request.url.query}"))
+
+    @app.get("/insights/{slug}", response_class=HTMLResponse, include_in_schema=False)
+    def insights_topic(slug: str) -> Any:
+        try:
+            topic = topic_for(slug)
+        except UnknownTopic as error:
+            raise HTTPException(status_code=404, detail=str(error)) from error
+        return HTMLResponse(to_html(pages.page(topic=topic)))
+
     return app
+
+
+def _match_page(**values: Any) -> dict[str, Any]:
+    """A fresh context for match.html (the template response adds the request to it)."""
+    return {
+        "answer": None, "error": None, "form": None, "search": None, "families": FAMILIES,
+        "seniorities": SENIORITIES, "leadership_kinds": get_args(LeadershipKind), **values,
+    }  # fmt: skip
+MATCH_FORM_DOC = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object",
+    "properties": {
+        "resume": {"type": "string", "format": "binary",
+                   "description": "PDF, DOCX, TXT or Markdown, up to 5 MB."},
+        "profile": {"type": "string", "description": "Instead of a résumé: a profile this API "
+                    "answered before (JSON), to match again."},
+        "remote": {"type": "boolean"}, "min_salary": {"type": "string", "example": "200k"},
+        "currency": {"type": "string", "example": "USD"},
+        "family": {"type": "array", "items": {"type": "string", "enum": [*FAMILIES, ANY]}},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+    },
+}}}}}  # fmt: skip
 
 
 def _job_detail(store: Store, engine: SearchEngine, job_id: str) -> JobDetail:

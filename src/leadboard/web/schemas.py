@@ -101,3 +101,111 @@ class JobDetail(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: str
+
+
+# --- Résumé matching (``POST /api/v1/match``) ----------------------------------------------------
+
+
+class MatchedSkillOut(BaseModel):
+    name: str
+    required: bool | None = Field(
+        None, description="In the posting: required, nice to have (false), or not said (null)."
+    )
+    resume_line: str = Field("", description="The résumé line that shows it.")
+    posting_line: str = Field("", description="The posting sentence that asks for it.")
+
+
+class MissingSkillOut(BaseModel):
+    name: str
+    required: bool | None = None
+    posting_line: str = ""
+
+
+class ExperienceOut(BaseModel):
+    years_asked_min: int | None = None
+    years_asked_max: int | None = None
+    years_had: float
+    years_ml: float
+    years_short: float = Field(description="Years asked minus years had, when short (else 0).")
+    job_seniority: str
+    your_seniority: str
+    levels_above_you: int | None = Field(None, description="Negative: the job is below you.")
+    text: str
+
+
+class LeadershipFitOut(BaseModel):
+    asked: str = Field(description="people management, technical leadership or little")
+    shown: list[str] = Field(description="Leadership kinds the résumé shows.")
+    people_managed: int | None = None
+
+
+class MatchResultOut(BaseModel):
+    job: JobCard
+    score: float = Field(description="Fit, 0–1.")
+    summary: str = Field(description='"7 of 9 required skills"')
+    matched_skills: list[MatchedSkillOut]
+    missing_skills: list[MissingSkillOut]
+    experience: ExperienceOut
+    leadership: LeadershipFitOut
+    parts: dict[str, float] = Field(description="semantic, skills, experience, leadership: 0–1.")
+    verdict: str
+
+
+class SkillGapOut(BaseModel):
+    skill: str
+    jobs: int = Field(description="Jobs among the results that ask for it.")
+    required_in: int
+    job_ids: list[str]
+
+
+class SkillEvidenceOut(BaseModel):
+    name: str
+    lines: list[str] = Field(default_factory=list)
+
+
+class LeadershipEvidenceOut(BaseModel):
+    kind: str
+    line: str
+    people: int | None = None
+
+
+class RoleOut(BaseModel):
+    title: str
+    start: str
+    end: str | None = None
+    ml: bool
+    line: str
+
+
+class ProfileOut(BaseModel):
+    """What Leadboard read in the résumé; send it back as the form field ``profile`` (JSON) to
+    match again without the résumé."""
+
+    titles: list[str]
+    seniority: str
+    years_total: float
+    years_ml: float
+    skills: list[SkillEvidenceOut]
+    leadership: list[LeadershipEvidenceOut]
+    people_managed: int | None = None
+    roles: list[RoleOut]
+    sections: list[str]
+    summary: str
+
+
+class MatchAnswer(BaseModel):
+    profile: ProfileOut
+    results: list[MatchResultOut]
+    skill_gap: list[SkillGapOut] = Field(
+        description="Missing skills that would open the most of these jobs."
+    )
+    considered: int = Field(description="Candidate jobs scored.")
+    notes: list[str]
+
+
+class MatchErrorOut(BaseModel):
+    detail: str = Field(description="What went wrong and what to do.")
+    problem: str = Field(
+        description="empty, too_large, unsupported, corrupt, encrypted, scanned, macros, "
+        "zip_bomb, not_english, too_short, missing or bad_form"
+    )

@@ -1,0 +1,356 @@
+"""Résumé matching on the real corpus: ranking quality, profile accuracy, latency.
+
+Reads the labelled set in ``eval/resumes/`` (``rNN_slug.md`` résumés, ``profiles.jsonl`` with
+what each résumé says, ``judgments.jsonl`` with graded jobs 0–3) and a store of the shared
+corpus, enriched and embedded, which it opens read-only (nothing is migrated, synced or
+written; nearest neighbours are exact, in memory)::
+
+    LEADBOARD_HOME=/work/bench-home .venv/bin/python bench/bench_match.py
+    … bench_match.py --split holdout          # only the held-out half
+    … bench_match.py --tune                   # search the weights on the tune half
+
+**Systems compared** (the same candidate jobs, the same filters: every role family, open jobs,
+one per duplicate cluster):
+
+- ``fit``: ``Matcher`` — semantic + skills + experience + leadership;
+- ``embedding``: cosine of the job's embedding and the profile's (the fit's semantic part alone);
+- ``embedding (text)``: cosine with the embedding of the résumé's raw text (its first 256 word
+  pieces, as a plain "embed the résumé" would);
+- ``BM25``: SQLite FTS5 BM25 (the search index, with search's column weights) for the résumé's 30
+  most distinctive words — its words (3+ letters, no stop words) by tf·idf, the document
+  frequency read from the same index — joined by OR.
+
+**Two views** of nDCG@10 (gain 2^grade − 1, ideal from the résumé's judged grades):
+
+1. *re-ranking* each résumé's judged jobs (every system ranks the same jobs: the main figure);
+2. *whole corpus*: each system's top 10 over every open job, unjudged jobs counted 0, with the
+   share of the top 10 that was judged (``judged@10``): a low share means the figure says more
+   about the pool than about the system.
+
+**Split**: résumés with odd numbers (r01, r03…) are the *tune* half, even numbers the *holdout*
+half; the weights were chosen on the tune half only (``--tune`` shows how), and both halves
+are printed.
+
+Profile accuracy against ``profiles.jsonl``: years (total and ML) within one year, skills
+micro precision/recall/F1, seniority accuracy. Latency: ``Matcher.match_file`` (parsing
+included) over the whole corpus, each résumé three times, p50/p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import os
+import re
+import statistics
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import bindparam, text
+
+from leadboard.enrich.embeddings import Embedder
+from leadboard.match import Matcher, Profile
+from leadboard.match.documents import resume_text
+from leadboard.match.scoring import Fit, Weights
+from leadboard.search.engine import SearchEngine, SearchFilters
+from leadboard.store.database import make_engine
+from leadboard.store.repository import Store
+
+HERE = Path(__file__).resolve().parents[1] / "eval" / "resumes"
+ANY_FAMILY = SearchFilters(role_family=["any"])
+STOP_WORDS = (
+    "the and for with from that this have has our your you are was were will into over under "
+    "about across using used use via per all any not but than then also their them they its "
+    "led lead built build team teams work worked working years year experience including "
+    "new high more most other such each both who what where when which while how present"
+)
+STOP = frozenset(STOP_WORDS.split())
+BM25_WORDS = 30
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def dcg(grades: list[int]) -> float:
+    return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades))
+
+
+def ndcg(ranked: list[str], grades: dict[str, int]) -> float:
+    ideal = dcg(sorted(grades.values(), reverse=True)[:10]) or 1.0
+    return dcg([grades.get(job_id, 0) for job_id in ranked[:10]]) / ideal
+
+
+def half(name: str) -> str:
+    number = int(re.match(r"r(\d+)", name).group(1))  # type: ignore[union-attr]
+    return "tune" if number % 2 else "holdout"
+
+
+class ExactVectors:
+    """Nearest neighbours by exact cosine over every stored embedding, in memory: the store's
+    own vector index lives in files beside it that a sync would (re)write, and this bench only
+    reads the store. (26,747 × 384 floats: a few milliseconds a query.)"""
+
+    def __init__(self, store: Store, model: str) -> None:
+        sql = (
+            "SELECT d.id, e.vector FROM search_documents d JOIN embeddings e ON e.job_id = "
+            "d.job_id JOIN jobs j ON j.id = d.job_id WHERE d.is_open AND e.model = :model "
+            "AND e.content_hash = j.content_hash"
+        )
+        with store.engine.connect() as connection:
+            rows = connection.execute(text(sql), {"model": model}).all()
+        self.ids = np.array([doc_id for doc_id, _ in rows], dtype=np.int64)
+        self.matrix = np.frombuffer(b"".join(raw for _, raw in rows), dtype="<f4").reshape(
+            len(rows), -1
+        )
+
+    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        cosine = self.matrix @ np.asarray(vector, dtype="<f4")
+        top = np.argpartition(-cosine, min(k, len(cosine) - 1))[:k]
+        top = top[np.argsort(-cosine[top])]
+        return [(int(self.ids[i]), float(cosine[i])) for i in top]
+
+    def count(self) -> int:
+        return len(self.ids)
+
+
+# --- The baselines -------------------------------------------------------------------------------
+
+
+class Bm25:
+    """BM25 of a résumé's most distinctive words through the store's FTS5 index."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.frequency: dict[str, int] = {}
+        with store.engine.connect() as connection:
+            self.documents = connection.execute(text("SELECT count(*) FROM search_fts")).scalar()
+
+    def _df(self, word: str) -> int:
+        if word not in self.frequency:
+            with self.store.engine.connect() as connection:
+                self.frequency[word] = connection.execute(
+                    text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :q"),
+                    {"q": f'"{word}"'},
+                ).scalar()
+        return self.frequency[word]
+
+    def words(self, resume: str) -> list[str]:
+        counts = Counter(
+            w for w in re.findall(r"[a-z][a-z0-9]+", resume.lower()) if len(w) > 2 and w not in STOP
+        )
+        scored = {
+            w: tf * math.log((self.documents + 1) / (self._df(w) + 1))
+            for w, tf in counts.items()
+            if self._df(w)
+        }
+        return sorted(scored, key=lambda w: -scored[w])[:BM25_WORDS]
+
+    def rank(self, resume: str, job_ids: list[str] | None = None, k: int = 10) -> list[str]:
+        """Best first: among ``job_ids``, or over the open cluster heads (top ``k``)."""
+        expression = " OR ".join(f'"{w}"' for w in self.words(resume))
+        sql = (
+            "SELECT d.job_id FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid "
+            "WHERE search_fts MATCH :q AND "
+        )
+        with self.store.engine.connect() as connection:
+            if job_ids is not None:
+                query = text(
+                    sql + "d.job_id IN :ids ORDER BY bm25(search_fts, 8.0, 2.0, 3.0, 1.0)"
+                ).bindparams(bindparam("ids", expanding=True))
+                rows = connection.execute(query, {"q": expression, "ids": job_ids})
+                found = [row[0] for row in rows]
+                return found + [j for j in job_ids if j not in found]
+            rows = connection.execute(
+                text(
+                    sql + "d.is_head AND d.is_open ORDER BY bm25(search_fts, 8.0, 2.0, 3.0, 1.0) "
+                    "LIMIT :k"
+                ),
+                {"q": expression, "k": k},
+            )
+            return [row[0] for row in rows]
+
+
+def by_similarity(fits: list[Fit]) -> list[str]:
+    return [f.candidate.job_id for f in sorted(fits, key=lambda f: -(f.candidate.similarity or 0))]
+
+
+def by_vector(engine: SearchEngine, vector: np.ndarray, job_ids: list[str] | None) -> list[str]:
+    """Job ids by cosine with ``vector``: among ``job_ids``, or the 10 nearest open heads."""
+    with engine.store.engine.connect() as connection:
+        if job_ids is None:
+            nearest = dict(engine.vectors.nearest(vector, 200))  # type: ignore[union-attr]
+            rows = connection.execute(
+                text(
+                    "SELECT id, job_id FROM search_documents WHERE id IN :ids "
+                    "AND is_head AND is_open"
+                ).bindparams(bindparam("ids", expanding=True)),
+                {"ids": list(nearest)},
+            )
+            heads = dict(rows.all())
+            return [heads[i] for i in sorted(heads, key=lambda i: -nearest[i])][:10]
+        rows = connection.execute(
+            text("SELECT job_id, vector FROM embeddings WHERE job_id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": job_ids},
+        ).all()
+    cosine = {job_id: float(np.frombuffer(raw, dtype="<f4") @ vector) for job_id, raw in rows}
+    return sorted(job_ids, key=lambda j: -cosine.get(j, -1.0))
+
+
+def combined(fits: list[Fit], weights: Weights) -> list[str]:
+    """Job ids by the fit under other weights (the parts do not change with the weights)."""
+
+    def total(fit: Fit) -> float:
+        used = {n: getattr(weights, n) for n in fit.parts}
+        if fit.candidate.similarity is None:
+            used["semantic"] = 0.0
+        return sum(fit.parts[n] * used[n] for n in fit.parts) / (sum(used.values()) or 1.0)
+
+    return [f.candidate.job_id for f in sorted(fits, key=lambda f: (-total(f), f.candidate.job_id))]
+
+
+# --- The report ----------------------------------------------------------------------------------
+
+
+def profile_accuracy(profiles: dict[str, Profile], truth: list[dict[str, Any]]) -> None:
+    rows = [row for row in truth if row["resume"] in profiles]
+    if not rows:
+        return
+    years = ml = seniority = 0
+    tp = fp = fn = 0
+    for row in rows:
+        found = profiles[row["resume"]]
+        years += abs(found.years_total - row["years_total"]) <= 1
+        ml += abs(found.years_ml - row["years_ml"]) <= 1
+        seniority += found.seniority == row["seniority"]
+        have, want = set(found.skill_names), set(row["skills"])
+        tp, fp, fn = tp + len(have & want), fp + len(have - want), fn + len(want - have)
+    precision, recall = tp / ((tp + fp) or 1), tp / ((tp + fn) or 1)
+    f1 = 2 * precision * recall / ((precision + recall) or 1)
+    n = len(rows)
+    print(f"\nProfile extraction on {n} résumés")
+    print(f"  years_total within 1   {years / n:.2f}   ({years}/{n})")
+    print(f"  years_ml within 1      {ml / n:.2f}   ({ml}/{n})")
+    print(f"  seniority accuracy     {seniority / n:.2f}   ({seniority}/{n})")
+    print(f"  skills micro P/R/F1    {precision:.2f} / {recall:.2f} / {f1:.2f}")
+
+
+def table(title: str, names: list[str], scores: dict[str, dict[str, float]]) -> None:
+    print(f"\n{title}")
+    splits = {"all": names, **{h: [n for n in names if half(n) == h] for h in ("tune", "holdout")}}
+    print(f"  {'system':<18}" + "".join(f"{s} (n={len(v)})".rjust(18) for s, v in splits.items()))
+    for system, per in scores.items():
+        cells = []
+        for members in splits.values():
+            values = [per[n] for n in members if n in per]
+            cells.append(f"{statistics.mean(values):.3f}".rjust(18) if values else "—".rjust(18))
+        print(f"  {system:<18}" + "".join(cells))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("all", "tune", "holdout"), default="all")
+    parser.add_argument("--tune", action="store_true", help="grid-search the weights (tune half)")
+    parser.add_argument("--no-latency", action="store_true")
+    args = parser.parse_args()
+
+    home = Path(os.environ.get("LEADBOARD_HOME", "/work/bench-home"))
+    # Read-only at the SQLite level, and without Store.open's migrations: nothing can be written.
+    store = Store(make_engine(f"sqlite:///file:{home / 'leadboard.db'}?mode=ro&uri=true"))
+    embedder = Embedder()
+    vectors = ExactVectors(store, embedder.version)
+    engine = SearchEngine(store, embedder=embedder, vectors=vectors)  # type: ignore[arg-type]
+    matcher = Matcher(engine)
+    judged: dict[str, dict[str, int]] = {}
+    for row in read_jsonl(HERE / "judgments.jsonl"):
+        judged.setdefault(row["resume"], {})[row["job_id"]] = int(row["grade"])
+    names = sorted(n for n in judged if (HERE / n).is_file())
+    if args.split != "all":
+        names = [n for n in names if half(n) == args.split]
+    print(f"{len(names)} résumés, {sum(len(judged[n]) for n in names)} judgments; store {home}")
+
+    bm25 = Bm25(store)
+    profiles: dict[str, Profile] = {}
+    fits: dict[str, list[Fit]] = {}
+    systems = ("fit", "embedding", "embedding (text)", "BM25")
+    rerank: dict[str, dict[str, float]] = {system: {} for system in systems}
+    corpus: dict[str, dict[str, float]] = {s: {} for s in rerank}
+    coverage: dict[str, dict[str, float]] = {s: {} for s in rerank}
+    for name in names:
+        raw = (HERE / name).read_bytes()
+        resume = resume_text(raw, name)
+        profile = profiles[name] = matcher.read(raw, name)
+        grades = judged[name]
+        job_ids = sorted(grades)
+        fits[name] = matcher.fit(profile, job_ids)
+        text_vector = engine.embedder.encode([resume])[0]  # type: ignore[union-attr]
+        ranked = {
+            "fit": [f.candidate.job_id for f in fits[name]],
+            "embedding": by_similarity(fits[name]),
+            "embedding (text)": by_vector(engine, text_vector, job_ids),
+            "BM25": bm25.rank(resume, job_ids),
+        }
+        ranked["fit"] = combined(fits[name], matcher.weights)
+        top = {
+            "fit": [f.job["id"] for f in matcher.match(profile, ANY_FAMILY, limit=10).results],
+            "embedding": by_vector(engine, matcher.vector(profile), None),  # type: ignore[arg-type]
+            "embedding (text)": by_vector(engine, text_vector, None),
+            "BM25": bm25.rank(resume),
+        }
+        for system in rerank:
+            rerank[system][name] = ndcg(ranked[system], grades)
+            corpus[system][name] = ndcg(top[system], grades)
+            coverage[system][name] = sum(j in grades for j in top[system][:10]) / 10
+
+    table("nDCG@10, re-ranking each résumé's judged jobs", names, rerank)
+    table("nDCG@10 over the whole corpus (unjudged = 0)", names, corpus)
+    table("judged@10 over the whole corpus", names, coverage)
+    profile_accuracy(profiles, read_jsonl(HERE / "profiles.jsonl"))
+
+    if args.tune:
+        tune = [n for n in names if half(n) == "tune"]
+        grid = []
+        for sem, skills, exp, lead, family in itertools.product(
+            (0.1, 0.2, 0.3, 0.4, 0.5),
+            (0.1, 0.2, 0.3, 0.4),
+            (0.2, 0.3, 0.4, 0.5, 0.6),
+            (0.0, 0.1, 0.2),
+            (0.1, 0.2, 0.3, 0.4, 0.5),
+        ):
+            weights = Weights(sem, skills, exp, lead, family)
+            mean = statistics.mean(ndcg(combined(fits[n], weights), judged[n]) for n in tune)
+            grid.append((mean, weights))
+        grid.sort(key=lambda pair: -pair[0])
+        print(f"\nBest weights on the tune half ({len(tune)} résumés, re-ranking nDCG@10):")
+        for mean, weights in grid[:10]:
+            print(f"  {mean:.3f}  {weights}")
+
+    if not args.no_latency:
+        timings = []
+        for _ in range(3):
+            for name in names:
+                raw = (HERE / name).read_bytes()
+                start = time.perf_counter()
+                matcher.match_file(raw, name, ANY_FAMILY, limit=20)
+                timings.append((time.perf_counter() - start) * 1000)
+        timings.sort()
+        p50 = timings[len(timings) // 2]
+        p95 = timings[max(0, math.ceil(len(timings) * 0.95) - 1)]
+        documents = vectors.count()
+        print(
+            f"\nLatency of a match over the whole corpus ({documents} indexed jobs), parsing "
+            f"included: {len(timings)} matches, p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""A résumé's text → its profile: sections, date ranges and years, titles, seniority,
+leadership evidence and skills, each with the lines that show it."""
+
+from datetime import date
+
+import pytest
+from support.match_jobs import FRONTEND_RESUME, STAFF_ML_RESUME
+
+from leadboard.match.profile import find_date_ranges, merged_months, read_profile, split_sections
+
+TODAY = date(2026, 7, 1)
+
+
+@pytest.mark.parametrize(
+    ("line", "months"),
+    [
+        ("Staff ML Engineer, Acme  Jan 2019 – Present", 7 * 12 + 7),  # to July 2026
+        ("Software Engineer (2016-2019)", 36),
+        ("Analyst | 03/2015 - 06/2018", 40),
+        ("Researcher, Sept. 2012 to May 2013", 9),
+        ("Lead engineer, January, 2020 — current", 6 * 12 + 7),
+        ("Since 2024: Head of Data", 31),
+        ("Engineer 2019.03 – 2020.02", 12),
+        ("ML Engineer 2021 - 2021", 12),
+    ],
+)
+def test_date_ranges_as_people_write_them(line, months):
+    (found,) = find_date_ranges(line, TODAY)
+    assert found.months == months
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Graduated 2012", "Python 3.11, 2 years", "Call 415-555-2019", "Q3 2021 revenue: $2019"],
+)
+def test_lines_without_a_range(line):
+    assert find_date_ranges(line, TODAY) == []
+
+
+def test_overlapping_roles_count_once():
+    assert merged_months([(0, 24), (12, 36), (36, 48)]) == 48
+    text = (
+        "Experience\n"
+        "Staff Engineer, Acme — Jan 2016 – Dec 2019\n"
+        "Advisor (part-time), Beta — Jan 2018 – Dec 2018\n"
+        "Engineer, Gamma — 2012 - 2016\n"
+    )
+    profile = read_profile(text, today=TODAY)
+    assert profile.years_total == 8.0  # 2012–2016 and 2016–2019; the advisory year overlaps
+    assert [role.title for role in profile.roles] == ["Staff Engineer", "Advisor", "Engineer"]
+
+
+def test_sections_from_their_headings():
+    lines = [
+        "Jane Doe",
+        "## Professional Summary",
+        "x",
+        "WORK HISTORY",
+        "y",
+        "Technical Skills:",
+        "Python",
+        "Education & Certifications",
+        "BSc",
+    ]
+    assert [(s.kind, s.first) for s in split_sections(lines)] == [
+        ("header", 0),
+        ("summary", 1),
+        ("experience", 3),
+        ("skills", 5),
+        ("education", 7),
+    ]
+    assert [s.kind for s in split_sections(["Skills: Python, SQL", "Work: built an app"])] == [
+        "skills"
+    ]
+
+
+def test_a_staff_ml_resume():
+    profile = read_profile(STAFF_ML_RESUME, today=TODAY)
+    assert profile.titles == ["Staff Machine Learning Engineer", "Machine Learning Engineer"]
+    assert profile.seniority == "staff"
+    assert profile.years_total == 12.6  # Jan 2014 → July 2026; the degree's years left out
+    assert profile.years_ml == 12.6
+    assert profile.sections == ["summary", "experience", "skills", "education"]
+    assert profile.summary.startswith("Staff ML engineer building ranking")
+    skills = {skill.name: skill.lines for skill in profile.skills}
+    assert {"Python", "PyTorch", "TensorFlow", "Kubernetes", "Ray", "SQL"} <= set(skills)
+    assert skills["PyTorch"][0].startswith("Managed a team of 6 ML engineers")
+    assert skills["Ray"] == ["Python, PyTorch, TensorFlow, Kubernetes, Ray, SQL"]
+
+
+def test_leadership_evidence_with_the_lines():
+    text = (
+        "Experience\nDirector of ML, FinCo, 2019 – Present\n"
+        "- Manage 4 managers and 35 engineers across fraud and risk.\n"
+        "- Mentored six senior engineers into staff roles.\n"
+        "- Architected the feature platform.\n"
+        "- Tech lead for the payments team.\n"
+        "Engineer, Beta, 2012 – 2019\n"
+        "- Grew the team from 3 to 15.\n"
+    )
+    profile = read_profile(text, today=TODAY)
+    kinds = [(e.kind, e.people) for e in profile.leadership]
+    assert kinds == [
+        ("people_management", 35),
+        ("mentoring", None),
+        ("architecture", None),
+        ("led_team", None),
+        ("people_management", 15),
+    ]
+    assert profile.people_managed == 35
+    assert profile.leadership[0].line == "Manage 4 managers and 35 engineers across fraud and risk."
+    assert profile.seniority == "director"
+
+
+def test_a_tech_lead_leads_without_managing_and_company_sizes_are_not_teams():
+    text = (
+        "Experience\nHead of AI — Quillbright (Series B, 140 people), 2023 – Present\n"
+        "- Technical lead of the ranking effort (5 ML engineers, 2 data scientists).\n"
+    )
+    profile = read_profile(text, today=TODAY)
+    assert profile.people_managed is None
+    assert [e.kind for e in profile.leadership] == ["led_team"]
+
+
+def test_a_resume_without_ml_has_no_ml_years_and_a_title_level():
+    profile = read_profile(FRONTEND_RESUME, today=TODAY)
+    assert profile.titles == ["Senior Frontend Engineer", "Frontend Developer"]
+    assert profile.seniority == "senior" and profile.years_ml == 0.0
+    assert profile.years_total == pytest.approx(8.8, abs=0.1)  # Sep 2017 → July 2026
+    assert {"JavaScript", "TypeScript"} <= set(profile.skill_names)
+
+
+def test_a_title_without_a_level_takes_it_from_the_years():
+    text = "Experience\nMachine Learning Engineer, Acme, 2015 – Present\n"
+    assert read_profile(text, today=TODAY).seniority == "senior"  # 11 years
+    assert read_profile("Jane Doe\nPython developer", today=TODAY).seniority == "mid"
