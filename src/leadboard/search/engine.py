@@ -46,6 +46,7 @@ DEFAULT_FAMILIES = ["ml_leadership"]
 ANY = "any"
 POOL = 300  # candidates each retriever gives the fusion
 RRF_K = 60
+CACHE_SIZE = 64  # word queries whose ranked matches (and query texts whose vectors) are kept
 MIN_SIMILARITY = 0.30  # below this cosine a "semantic match" is noise
 MAX_PAGE_SIZE = 100
 FACET_TOP = 25
@@ -166,6 +167,8 @@ class SearchEngine:
         self.notes = list(notes)  # why semantic search is off, when it is
         self._columns: DocumentColumns | None = None
         self._columns_lock = threading.Lock()
+        self._match_cache: dict[tuple[int, tuple[str, ...], bool], np.ndarray] = {}
+        self._vector_cache: dict[str, np.ndarray] = {}
         self.dialect = store.engine.dialect.name
 
     # -- the search ------------------------------------------------------------------------
@@ -261,6 +264,7 @@ class SearchEngine:
         with self._columns_lock:
             if self._columns is None or self._columns.generation != generation:
                 self._columns = DocumentColumns.load(session)
+                self._match_cache.clear()
             return self._columns
 
     def selection(self, q: str = "", filters: SearchFilters | None = None) -> Selection:
@@ -330,19 +334,35 @@ class SearchEngine:
         all and ``any_word_fallback``: then any word will do)."""
         choices = (True, False) if len(terms) > 1 and any_word_fallback else (True,)
         for every in choices:
-            match = self._match(terms, every=every)
-            rows = session.execute(select(match.c.id, match.c.rank)).all()
-            ids = np.array([row[0] for row in rows], dtype=np.int64)
-            # Best first: BM25 is lower-is-better on SQLite, ts_rank higher-is-better.
-            rank = np.array([row[1] for row in rows], dtype=np.float64)
-            badness = -rank if self.dialect == "postgresql" else rank
-            order = np.lexsort((ids, badness))
-            positions = columns.positions_of(ids[order])
+            positions = self._ranked_matches(session, columns, terms, every)
             matched = np.zeros(columns.size, dtype=bool)
             matched[positions] = True
             if (matched & where).any() or every is choices[-1]:
                 return positions[where[positions]], matched, every
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _ranked_matches(
+        self, session: Session, columns: DocumentColumns, terms: list[str], every: bool
+    ) -> np.ndarray:
+        """Positions of every document matching ``terms``, best first. Filters play no part,
+        so the answer is kept (until the index changes) for the same words' next page, sort
+        or facet click: ranking every match is most of a search's time."""
+        key = (columns.generation, tuple(terms), every)
+        cached = self._match_cache.get(key)
+        if cached is not None:
+            return cached
+        match = self._match(terms, every=every)
+        rows = session.execute(select(match.c.id, match.c.rank)).all()
+        ids = np.array([row[0] for row in rows], dtype=np.int64)
+        # Best first: BM25 is lower-is-better on SQLite, ts_rank higher-is-better.
+        rank = np.array([row[1] for row in rows], dtype=np.float64)
+        badness = -rank if self.dialect == "postgresql" else rank
+        positions = columns.positions_of(ids[np.lexsort((ids, badness))])
+        with self._columns_lock:
+            if len(self._match_cache) >= CACHE_SIZE:
+                self._match_cache.pop(next(iter(self._match_cache)))  # the oldest
+            self._match_cache[key] = positions
+        return positions
 
     def _match(self, terms: list[str], *, every: bool = True) -> Any:
         """A (id, rank) subquery of the documents matching every one (or any) of ``terms``."""
@@ -370,7 +390,13 @@ class SearchEngine:
     def _semantic(self, columns: DocumentColumns, query_text: str, base: Mask) -> dict[int, float]:
         """Positions of the nearest documents in ``base`` (similar enough), with similarity."""
         assert self.vectors is not None and self.embedder is not None
-        vector = self.embedder.encode([query_text])[0]
+        vector = self._vector_cache.get(query_text)
+        if vector is None:
+            vector = self.embedder.encode([query_text])[0]
+            with self._columns_lock:
+                if len(self._vector_cache) >= CACHE_SIZE:
+                    self._vector_cache.pop(next(iter(self._vector_cache)))
+                self._vector_cache[query_text] = vector
         nearest = [(i, s) for i, s in self.vectors.nearest(vector, POOL) if s >= MIN_SIMILARITY]
         if not nearest:
             return {}
