@@ -658,7 +658,7 @@ _PREFERRED_CUE = re.compile(
 _SENTENCE_END = re.compile(r"[.!?;\n]|\s-\s|•|['\"],\s*['\"]")
 
 
-def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """Where the sentence holding ``text[start:end]`` starts and ends (at most 300 characters
     either side: glued text can run on for a page)."""
     lowest, highest = max(0, start - 300), min(len(text), end + 300)
@@ -720,7 +720,7 @@ def extract_skills(text: str) -> list[SkillMention]:
         guard = _GUARDS.get(skill.name)
         if guard is not None and not guard(text, start, end):
             continue
-        sentence = _sentence_around(text, start, end)
+        sentence = sentence_around(text, start, end)
         if section.kind == "intro" and _is_company_talk(text[sentence[0] : sentence[1]]):
             continue
         _, evidence, required = found.setdefault(skill.name, (skill, [], []))

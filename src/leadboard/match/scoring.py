@@ -30,7 +30,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leadboard.enrich.skills import _sentence_around
+from leadboard.enrich.skills import sentence_around
 from leadboard.match.profile import Profile
 from leadboard.search.engine import SearchFilters, job_card
 from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument, SearchTag
@@ -533,7 +533,7 @@ def _posting_line(text: str, evidence: list[dict[str, Any]]) -> str:
     for span in evidence:
         start, end = span.get("start"), span.get("end")
         if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
-            left, right = _sentence_around(text, start, end)
+            left, right = sentence_around(text, start, end)
             line = " ".join(text[left:right].split()).lstrip("-•*· ")
             return line if len(line) <= MAX_POSTING_LINE else line[: MAX_POSTING_LINE - 1] + "…"
     return ""
