@@ -4,8 +4,8 @@ by the page and recounted independently, and rendered as Markdown and JSON by th
 import json
 
 import pytest
-from insights.market_jobs import LEADS, fill_market, lead, store_jobs
 from sqlalchemy import text
+from support.market_jobs import LEADS, fill_market, lead, store_jobs
 from typer.testing import CliRunner
 
 from leadboard.cli import app

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from insights.market_jobs import fill_market
+from support.market_jobs import fill_market
 
 from leadboard.search.engine import SearchEngine
 from leadboard.store.repository import Store

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from insights.market_jobs import fill_market, lead, store_jobs
+from support.market_jobs import fill_market, lead, store_jobs
 
 from leadboard.search.engine import SearchEngine
 from leadboard.web.app import create_app

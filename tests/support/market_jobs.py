@@ -25,10 +25,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from support.search_jobs import NOW, make_job
-
 from leadboard import models
 from leadboard.search.index import sync_search_index
+from support.search_jobs import NOW, make_job
 
 LEADS = 24
 
