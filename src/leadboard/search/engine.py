@@ -21,9 +21,11 @@ import html
 import re
 import threading
 import time
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -582,44 +584,46 @@ def _signals(columns: DocumentColumns, positions: np.ndarray, now: float) -> np.
     return (0.6 + 0.4 * lead) * (0.85 + 0.15 * freshness) * salary
 
 
-def highlight(text_: str, terms: Sequence[str], words: int = 30) -> str:
-    """Safe HTML: the stretch of ``text_`` (``words`` words) with the most query words, escaped,
-    each query word (or a word sharing its stem: "lead" marks "leadership") in ``<mark>``.
+def highlight(text_: str, terms: Sequence[str], chars: int = 240) -> str:
+    """Safe HTML: about ``chars`` characters of ``text_`` around its densest run of query words,
+    escaped, each query word (or a word sharing its stem: "lead" marks "leadership") in
+    ``<mark>``.
 
-    >>> highlight("At Acme <R&D> we build ML platforms; you will lead the platform team.",
-    ...           ["platform"], words=6)
-    '… <mark>platforms</mark>; you will lead the <mark>platform</mark> …'
+    >>> highlight("At Acme <R&D> we build ML platforms; we lead the platform team.",
+    ...           ["platform"], chars=50)
+    '… Acme &lt;R&amp;D&gt; we build ML <mark>platforms</mark>; we lead the <mark>platform</mark> …'
     >>> highlight("Tools & <b>ML</b>", [])
     'Tools &amp; &lt;b&gt;ML&lt;/b&gt;'
     """
-    text_ = text_[:BODY_CHARS]
-    found = list(_WORDS.finditer(text_))
-    if not found:
-        return html.escape(" ".join(text_.split()))
-    stems = [t if len(t) <= 3 else t[: max(4, len(t) - 3)] for t in terms]
-    hit = np.array([_marks(m.group().lower(), terms, stems) for m in found], dtype=np.int32)
+    text_ = " ".join(text_[:BODY_CHARS].split())
+    hits = [m.span() for m in _term_pattern(tuple(terms)).finditer(text_)] if terms else []
     start = 0
-    if hit.any() and len(found) > words:
-        in_window = np.convolve(hit, np.ones(words, dtype=np.int32), mode="valid")
-        start = int(np.argmax(in_window))
-    chosen = found[start : start + words]
-    pieces = ["… " if start else ""]
-    cursor = chosen[0].start()
-    for index, word in enumerate(chosen, start):
-        pieces.append(html.escape(text_[cursor : word.start()]))
-        piece = html.escape(word.group())
-        pieces.append(f"<mark>{piece}</mark>" if hit[index] else piece)
-        cursor = word.end()
-    end = chosen[-1].end()
-    pieces.append(" …" if _WORDS.search(text_, end) else html.escape(text_[end:].rstrip()))
-    return " ".join("".join(pieces).split())
+    if hits:  # the hit that starts the window holding the most hits
+        starts = [begin for begin, _ in hits]
+        best = max(range(len(hits)),
+                   key=lambda i: bisect_left(starts, starts[i] + chars) - i)  # fmt: skip
+        start = max(0, starts[best] - 20)
+        start = text_.rfind(" ", 0, start) + 1 if start else 0  # back to a word's start
+    end = min(len(text_), start + chars)
+    if end < len(text_):  # to the end of the word it falls in
+        end = text_.find(" ", end) if " " in text_[end:] else len(text_)
+    pieces, cursor = ["… " if start else ""], start
+    for begin, finish in hits:
+        if begin >= start and finish <= end:
+            pieces += [html.escape(text_[cursor:begin]),
+                       f"<mark>{html.escape(text_[begin:finish])}</mark>"]  # fmt: skip
+            cursor = finish
+    pieces.append(html.escape(text_[cursor:end]) + (" …" if end < len(text_) else ""))
+    return "".join(pieces)
 
 
-def _marks(word: str, terms: Sequence[str], stems: Sequence[str]) -> bool:
-    return any(
-        word in (term, term + "s") if len(term) <= 3 else word.startswith(stem)
-        for term, stem in zip(terms, stems, strict=True)
-    )
+@lru_cache(maxsize=256)
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """Query words as they appear in text: short ones whole ("ml", "llms"), longer ones by
+    their first letters, a crude stem ("engineer" marks "engineering")."""
+    alternatives = [re.escape(t) + "s?" if len(t) <= 3 else re.escape(t[: max(4, len(t) - 3)])
+                    + r"\w*" for t in sorted(set(terms), key=len, reverse=True)]  # fmt: skip
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
 
 def job_card(job: Job, enrichment: JobEnrichment | None) -> dict[str, Any]:
