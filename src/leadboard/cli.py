@@ -620,6 +620,8 @@ def serve(
     ] = True,
 ) -> None:
     """Serve the web app and the JSON API (OpenAPI at /docs)."""
+    import threading
+
     import uvicorn
 
     from leadboard.search.engine import open_engine
@@ -627,6 +629,7 @@ def serve(
 
     store = _open_store()
     engine = open_engine(store, semantic=semantic)
+    threading.Thread(target=engine.warm_up, daemon=True).start()
     for note in engine.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(f"Leadboard on http://{host}:{port}/  (API docs: /docs)")

@@ -219,3 +219,19 @@ def test_the_sqlite_vector_index_serves_many_threads_and_survives_a_reopen(tmp_p
 
     (tmp_path / "vectors.usearch").write_bytes(b"not a graph")
     assert HnswIndex(tmp_path / "vectors.usearch").count() == 0
+
+
+def test_words_read_ahead_rank_exactly_as_the_full_text_engine(store):
+    """warm_up scores common title words one by one; a query made of them is ranked from the
+    sums, which must give the very order (and matches) of the engine's own multi-word BM25."""
+    fill(store)
+    cold, warm = SearchEngine(store), SearchEngine(store)
+    scored = warm.warm_up()
+    assert scored > 5 if store.engine.dialect.name == "sqlite" else scored == 0  # SQLite only
+    for q in ("engineer", "machine learning engineer", "ml ranking staff", "head applied",
+              "ranking croissants", "team platform"):  # fmt: skip (the last: "team" not read)
+        request = SearchRequest(q=q, filters=ANY, mode="lexical")
+        expected, got = cold.search(request), warm.search(request)
+        assert [h.job_id for h in got.results] == [h.job_id for h in expected.results], q
+        assert got.total == expected.total and got.notes == expected.notes
+        assert [h.score for h in got.results] == [h.score for h in expected.results]

@@ -127,11 +127,15 @@ class DocumentColumns:
 
     def positions_of(self, doc_ids: np.ndarray) -> np.ndarray:
         """Positions of ``doc_ids`` (ids the snapshot does not hold are dropped)."""
+        positions, held = self.locate(doc_ids)
+        return positions[held]
+
+    def locate(self, doc_ids: np.ndarray) -> tuple[np.ndarray, Mask]:
+        """Each id's position, and whether the snapshot holds it at all."""
         if not self.size:
-            return np.zeros(0, dtype=np.int64)
-        positions = np.searchsorted(self.ids, doc_ids)
-        positions = np.minimum(positions, self.size - 1)
-        return positions[self.ids[positions] == doc_ids]
+            return np.zeros(len(doc_ids), dtype=np.int64), np.zeros(len(doc_ids), dtype=bool)
+        positions = np.minimum(np.searchsorted(self.ids, doc_ids), self.size - 1)
+        return positions, self.ids[positions] == doc_ids
 
     def mask_of(self, doc_ids: Iterable[int]) -> Mask:
         mask = np.zeros(self.size, dtype=bool)
