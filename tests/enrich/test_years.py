@@ -49,6 +49,7 @@ REQUIRED = [
     ("Entry level (0-1 years)", 0, 1),
     ("Looking for someone with between 3 and 5 years of experience", 3, 5),
     ("5+yrs exp in backend development", 5, None),
+    ("Senior engineers with 6+ YOE in distributed systems", 6, None),  # years of experience
     ("Requirements:* 3-5 years? experience* SQL experience is a MUST", 3, 5),
     ("Perfect for a recent graduate or someone with 0-3 years of experience", 0, 3),
     ("3 years programming experience in Java", 3, None),

@@ -50,7 +50,7 @@ _NUM = (
 )
 _DASH = r"(?:\s*(?:-|–|—|to|/)\s*|\s+(?=\d))"  # "3 5 years": a dash lost in scraping
 _PLUS = r"(?:\s*\+|\s*-?\s*plus\b|\s+or\s+more\b)"
-_UNIT = r"(?:years?|yrs?)(?:'s|’s|'|’|rsquo|\?(?=\s*exp))?(?![a-z])"  # "years? exp": lost ’
+_UNIT = r"(?:years?|yrs?|yoe)(?:'s|’s|'|’|rsquo|\?(?=\s*exp))?(?![a-z])"  # "years? exp": lost ’
 
 # "5+ years", "5 - 7 yrs", "three (3) years or more", "two-plus years", "8 or more years",
 # "10+ years'", "between 3 and 5 years". Matched on lower-cased text near a unit word that a
@@ -70,7 +70,7 @@ _YEARS_LABELLED = re.compile(
 _DECADES = re.compile(r"(?:\b(?P<word>a|one|two|three)|(?P<digits>\d))\s+(?P<unit>decades?)\b")
 # "six months of experience": under a year, so a floor of 0 years.
 _MONTHS = re.compile(rf"(?P<low>\d{{1,2}}|\b(?:{_WORD}))\s*\+?\s*(?P<unit>months?)\b")
-_UNIT_ANCHOR = re.compile(r"y(?:ears?|rs?)(?![a-qt-z])|decades?\b|months?\b")
+_UNIT_ANCHOR = re.compile(r"y(?:ears?|rs?|oe)(?![a-qt-z])|decades?\b|months?\b")
 _NUMBER_REACH = 30  # characters before a unit word where its number can start
 
 MAX_PLAUSIBLE_YEARS = 25  # "30 years of investing experience" is a company's, not a candidate's
@@ -477,6 +477,7 @@ def _is_experience(before: str, after: str, phrase_text: str, lead_in: str) -> b
         _EXPERIENCE_AFTER.search(after[:70])
         or _EXPERIENCE_BEFORE.search(before)
         or "experience" in phrase_text  # "Years of experience: 3-5"
+        or "yoe" in phrase_text  # "3+ YOE": years of experience, abbreviated
         or _EXPERIENCE_LEAD_IN.search(lead_in)
     )
 
