@@ -407,10 +407,13 @@ class SearchEngine:
         return found
 
     def warm_up(self, words: int = WARM_WORDS) -> int:
-        """Read ahead what a first search would wait for: the documents' facts, the rate table,
-        and the BM25 of the ``words`` most common words of the open jobs' titles (what people
-        type; SQLite only). Returns how many words it scored. A server runs it in a thread at
-        start (``leadboard serve``); searches meanwhile simply do the work themselves."""
+        """Read ahead what a first search would wait for: the embedding model (seconds to load
+        and quantise), the documents' facts, the rate table, and the BM25 of the ``words`` most
+        common words of the open jobs' titles (what people type; SQLite only). Returns how many
+        words it scored. A server runs it in a thread at start (``leadboard serve``); searches
+        meanwhile simply do the work themselves."""
+        if self.embedder is not None:
+            self.embedder.encode(["machine learning tech lead"])
         rate_table()
         if self.dialect != "sqlite":
             with Session(self.store.engine) as session:
