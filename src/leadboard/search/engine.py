@@ -255,7 +255,7 @@ class SearchEngine:
             if document is None or vector is None:
                 return []
             allowed = columns.head & columns.open
-            allowed &= columns.cluster.codes != columns.cluster.values.index(document.cluster_id)
+            allowed &= ~columns.cluster.isin([document.cluster_id])  # its own cluster left out
             nearest = self.vectors.nearest(np.frombuffer(vector, dtype="<f4"), POOL)
             ids = np.array([doc_id for doc_id, _ in nearest], dtype=np.int64)
             positions = columns.positions_of(ids)
