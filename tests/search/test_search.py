@@ -1,13 +1,18 @@
 """Search end to end on each backend: the store's jobs and enrichments, the search index, the
 full-text engine of the database, the vector index, the fused and filtered results."""
 
+import time
+
 import numpy as np
 import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 from support.search_jobs import JOBS, NOW, fill, make_job
 
 from leadboard.pipeline import EnrichSummary, embed_store
-from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest
+from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest, search_terms
 from leadboard.search.index import sync_search_index
+from leadboard.search.terms import BM25_WEIGHTS, WordScores
 from leadboard.search.vectors import VectorIndexUnavailable, open_vector_index
 
 ANY = SearchFilters(role_family=["any"])
@@ -221,17 +226,50 @@ def test_the_sqlite_vector_index_serves_many_threads_and_survives_a_reopen(tmp_p
     assert HnswIndex(tmp_path / "vectors.usearch").count() == 0
 
 
-def test_words_read_ahead_rank_exactly_as_the_full_text_engine(store):
-    """warm_up scores common title words one by one; a query made of them is ranked from the
-    sums, which must give the very order (and matches) of the engine's own multi-word BM25."""
+def test_words_are_ranked_one_by_one_exactly_as_the_full_text_engine_ranks_them(store):
+    """SQLite reads each word's BM25 alone (common words ahead, in warm_up) and adds them up:
+    the same matches in the very order of FTS5's own BM25 of the whole query."""
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite ranks word by word; PostgreSQL ranks the whole query")
     fill(store)
-    cold, warm = SearchEngine(store), SearchEngine(store)
-    scored = warm.warm_up()
-    assert scored > 5 if store.engine.dialect.name == "sqlite" else scored == 0  # SQLite only
-    for q in ("engineer", "machine learning engineer", "ml ranking staff", "head applied",
-              "ranking croissants", "team platform"):  # fmt: skip (the last: "team" not read)
-        request = SearchRequest(q=q, filters=ANY, mode="lexical")
-        expected, got = cold.search(request), warm.search(request)
-        assert [h.job_id for h in got.results] == [h.job_id for h in expected.results], q
-        assert got.total == expected.total and got.notes == expected.notes
-        assert [h.score for h in got.results] == [h.score for h in expected.results]
+    engine = SearchEngine(store)
+    engine.words = WordScores(common_rows=3)  # the fixture's "common" words: in 3+ jobs
+    assert engine.warm_up() >= 3  # read ahead: the rest is read when asked for
+    queries = ("engineer", "machine learning engineer", "ml ranking staff", "head applied",
+               "ranking croissants", "team platform", "modelling models", "lead")  # fmt: skip
+    matched_some = 0
+    with Session(store.engine) as session:
+        columns = engine.columns(session)
+        for q in queries:
+            words = search_terms(q)
+            for every in (True, False):
+                expression = (" " if every else " OR ").join(f'"{w}"' for w in words)
+                reference = session.scalars(
+                    text(f"SELECT rowid FROM search_fts WHERE search_fts MATCH :e "
+                         f"ORDER BY bm25(search_fts, {BM25_WEIGHTS}), rowid"),
+                    {"e": expression},
+                )  # fmt: skip
+                expected = columns.positions_of(np.array(list(reference), dtype=np.int64))
+                got = engine.words.ranked(session, columns, words, every)
+                assert got.tolist() == expected.tolist(), (q, every)
+                matched_some += bool(len(got))
+    assert matched_some >= 12
+
+
+def test_a_warmed_engine_reads_the_common_words_again_when_the_index_changes(store):
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite ranks word by word; PostgreSQL ranks the whole query")
+    fill(store)
+    engine = SearchEngine(store)
+    engine.words = WordScores(common_rows=3)
+    read = engine.warm_up()
+    assert read >= 3 and engine.words.read_ahead() == read
+    changed = make_job("3", "Senior Data Analyst", "Dashboards in Looker.", "onsite", None, 1)
+    store.save_batch([changed], [], index=store.duplicate_index(), seen_at=NOW)
+    assert sync_search_index(store).indexed == 1
+    # The search sees the new index (the old scores go) and starts reading them again, aside.
+    assert titles(engine.search(SearchRequest(q="looker", filters=ANY))) == ["Senior Data Analyst"]
+    deadline = time.monotonic() + 30
+    while engine.words.read_ahead() < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert engine.words.read_ahead() >= 3

@@ -2,9 +2,9 @@
 
 1. The query is parsed (``query.py``): free text, plus chips that become filters.
 2. *Lexical*: the database's own full-text engine — SQLite FTS5 with BM25 (title weighted 8,
-   skills 3, company 2, description 1), PostgreSQL ``to_tsquery`` with ``ts_rank_cd`` — finds the
-   jobs with every word of the query (any word, when none has them all) within the filters; the
-   best ``POOL`` go to the fusion.
+   skills 3, company 2, description 1; read word by word and summed, ``terms.py``), PostgreSQL
+   ``to_tsquery`` with ``ts_rank_cd`` — finds the jobs with every word of the query (any word,
+   when none has them all) within the filters; the best ``POOL`` go to the fusion.
 3. *Semantic*: the query's embedding against the vector index (``vectors.py``), the nearest
    ``POOL`` kept when they pass the filters and a similarity floor.
 4. The two lists are fused by reciprocal rank fusion (k = 60), then nudged by what a senior ML
@@ -22,7 +22,6 @@ import re
 import threading
 import time
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,13 +29,14 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
-from sqlalchemy import Float, Integer, func, literal_column, select, text
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from leadboard.search.columns import DocumentColumns, Mask, current_generation
 from leadboard.search.currency import rate_table
 from leadboard.search.index import BODY_CHARS, salary_a_year
 from leadboard.search.query import Chip, ParsedQuery, parse_query
+from leadboard.search.terms import WordScores
 from leadboard.search.vectors import VectorIndex
 from leadboard.store.repository import Store
 from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument
@@ -50,8 +50,6 @@ ANY = "any"
 POOL = 300  # candidates each retriever gives the fusion
 RRF_K = 60
 CACHE_SIZE = 64  # word queries whose ranked matches (and query texts whose vectors) are kept
-TERM_CACHE_ROWS = 8_000_000  # (document, score) pairs of single words kept: ~64 MB
-WARM_WORDS = 300  # common title words scored ahead by warm_up()
 MIN_SIMILARITY = 0.30  # below this cosine a "semantic match" is noise
 MAX_PAGE_SIZE = 100
 FACET_TOP = 25
@@ -173,8 +171,8 @@ class SearchEngine:
         self._columns: DocumentColumns | None = None
         self._columns_lock = threading.Lock()
         self._match_cache: dict[tuple[int, tuple[str, ...], bool], np.ndarray] = {}
-        self._term_cache: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
-        self._term_cache_rows = 0
+        self.words = WordScores()  # SQLite's full-text ranking, word by word
+        self._warmed = False
         self._vector_cache: dict[str, np.ndarray] = {}
         self.dialect = store.engine.dialect.name
 
@@ -270,10 +268,12 @@ class SearchEngine:
         generation = current_generation(session)
         with self._columns_lock:
             if self._columns is None or self._columns.generation != generation:
+                changed = self._columns is not None
                 self._columns = DocumentColumns.load(session)
                 self._match_cache.clear()
-                self._term_cache.clear()
-                self._term_cache_rows = 0
+                if changed and self._warmed and self.dialect == "sqlite":
+                    # The common words' scores were the old index's: read them again, aside.
+                    threading.Thread(target=self._warm_words, daemon=True).start()
             return self._columns
 
     def selection(self, q: str = "", filters: SearchFilters | None = None) -> Selection:
@@ -360,100 +360,46 @@ class SearchEngine:
         cached = self._match_cache.get(key)
         if cached is not None:
             return cached
-        scored = [self._term_cache.get((columns.generation, term)) for term in terms]
-        if self.dialect == "sqlite" and all(pair is not None for pair in scored):
-            positions = _bm25_sum(scored, every)  # type: ignore[arg-type]
+        if self.dialect == "sqlite":
+            positions = self.words.ranked(session, columns, terms, every)
         else:
             match = self._match(terms, every=every)
             rows = session.execute(select(match.c.id, match.c.rank)).all()
             ids = np.array([row[0] for row in rows], dtype=np.int64)
-            # Best first: BM25 is lower-is-better on SQLite, ts_rank higher-is-better.
-            rank = np.array([row[1] for row in rows], dtype=np.float64)
-            badness = -rank if self.dialect == "postgresql" else rank
-            positions = columns.positions_of(ids[np.lexsort((ids, badness))])
+            rank = np.array([row[1] for row in rows], dtype=np.float64)  # higher is better
+            positions = columns.positions_of(ids[np.lexsort((ids, -rank))])
         with self._columns_lock:
             if len(self._match_cache) >= CACHE_SIZE:
                 self._match_cache.pop(next(iter(self._match_cache)))  # the oldest
             self._match_cache[key] = positions
         return positions
 
-    def _term_scores(
-        self, session: Session, columns: DocumentColumns, term: str
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(positions ascending, BM25) of the documents holding one word, kept per index
-        generation: ``warm_up`` reads the common words of titles ahead, and a query made only of
-        kept words is ranked from them (``_bm25_sum``)."""
-        key = (columns.generation, term)
-        found = self._term_cache.get(key)
-        if found is None:
-            rows = session.execute(
-                text("SELECT rowid, bm25(search_fts, 8.0, 2.0, 3.0, 1.0) FROM search_fts "
-                     "WHERE search_fts MATCH :term"),
-                {"term": f'"{term}"'},
-            ).all()  # fmt: skip
-            ids = np.array([row[0] for row in rows], dtype=np.int64)
-            scores = np.array([row[1] for row in rows], dtype=np.float64)
-            order = np.argsort(ids)
-            positions, held = columns.locate(ids[order])
-            # 8 bytes a pair: single precision orders as FTS5 does (the sums are checked
-            # against it in the tests) and halves the memory.
-            found = (positions[held].astype(np.int32), scores[order][held].astype(np.float32))
-            with self._columns_lock:
-                self._term_cache[key] = found
-                self._term_cache_rows += len(found[0])
-                while self._term_cache_rows > TERM_CACHE_ROWS and len(self._term_cache) > 1:
-                    oldest = next(iter(self._term_cache))
-                    self._term_cache_rows -= len(self._term_cache.pop(oldest)[0])
-        return found
-
-    def warm_up(self, words: int = WARM_WORDS) -> int:
+    def warm_up(self) -> int:
         """Read ahead what a first search would wait for: the embedding model (seconds to load
-        and quantise), the documents' facts, the rate table, and the BM25 of the ``words`` most
-        common words of the open jobs' titles (what people type; SQLite only). Returns how many
-        words it scored. A server runs it in a thread at start (``leadboard serve``); searches
-        meanwhile simply do the work themselves."""
+        and quantise), the documents' facts, the rate table, and on SQLite the BM25 of every
+        common word (``terms.WordScores.warm_up``). Returns how many words it read. A server runs
+        it in a thread at start (``leadboard serve``), and the words again in a thread whenever the
+        index changes; searches meanwhile do the work themselves."""
         if self.embedder is not None:
             self.embedder.encode(["machine learning tech lead"])
         rate_table()
-        if self.dialect != "sqlite":
-            with Session(self.store.engine) as session:
-                self.columns(session)
-            return 0
+        self._warmed = True  # and again whenever the index changes (``columns``)
+        return self._warm_words()
+
+    def _warm_words(self) -> int:
         with Session(self.store.engine) as session:
             columns = self.columns(session)
-            titles = session.scalars(
-                select(SearchDocument.title).where(SearchDocument.is_head, SearchDocument.is_open)
-            )
-            counts = Counter(word for title in titles for word in search_terms(title))
-            scored = 0
-            for word, _ in counts.most_common(words):
-                if self._term_cache_rows > TERM_CACHE_ROWS * 3 // 4:
-                    break  # leave room: reading more would push out the commonest words
-                if word not in STOP_WORDS:
-                    self._term_scores(session, columns, word)
-                    scored += 1
-        return scored
+            return self.words.warm_up(session, columns) if self.dialect == "sqlite" else 0
 
     def _match(self, terms: list[str], *, every: bool = True) -> Any:
-        """A (id, rank) subquery of the documents matching every one (or any) of ``terms``."""
-        if self.dialect == "postgresql":
-            joiner = " & " if every else " | "
-            query = func.to_tsquery("english", joiner.join(_pg_term(t) for t in terms))
-            vector = literal_column("search_documents.search_vector")
-            return (
-                select(SearchDocument.id.label("id"), func.ts_rank_cd(vector, query).label("rank"))
-                .where(vector.op("@@")(query))
-                .subquery("lexical")
-            )
-        # Quoted: no FTS syntax gets through. Side by side, FTS5 terms must all match.
-        expression = (" " if every else " OR ").join(f'"{t}"' for t in terms)
+        """A PostgreSQL (id, rank) subquery of the documents matching every (or any) of ``terms``
+        (SQLite reads its words one at a time instead: ``terms.WordScores``)."""
+        joiner = " & " if every else " | "
+        query = func.to_tsquery("english", joiner.join(_pg_term(t) for t in terms))
+        vector = literal_column("search_documents.search_vector")
         return (
-            text(
-                "SELECT rowid AS id, bm25(search_fts, 8.0, 2.0, 3.0, 1.0) AS rank "
-                "FROM search_fts WHERE search_fts MATCH :expression"
-            )
-            .bindparams(expression=expression)
-            .columns(id=Integer, rank=Float)
+            select(SearchDocument.id.label("id"), func.ts_rank_cd(vector, query).label("rank"))
+            .where(vector.op("@@")(query))
             .subquery("lexical")
         )
 
@@ -620,30 +566,6 @@ def search_terms(text_: str) -> list[str]:
     """
     words = list(dict.fromkeys(_WORDS.findall(text_.lower())))  # each once, in order
     return [w for w in words if w not in STOP_WORDS] or words
-
-
-def _bm25_sum(scored: list[tuple[np.ndarray, np.ndarray]], every: bool) -> np.ndarray:
-    """Positions matching every (or any) word, best first, from each word's (positions, BM25).
-
-    FTS5's BM25 of several words is the sum of each word's BM25 (the same IDF, document lengths
-    and column weights), so this ranks exactly as the full-text engine would, without scoring
-    every match again ("engineer" alone matches half the postings).
-    """
-    scored = sorted(scored, key=lambda pair: len(pair[0]))
-    positions, scores = scored[0][0], scored[0][1].astype(np.float64)
-    for other_positions, other_scores in scored[1:]:
-        if every:  # the documents that have this word too, its score added
-            if not len(other_positions):
-                return other_positions
-            at = np.minimum(np.searchsorted(other_positions, positions), len(other_positions) - 1)
-            has = other_positions[at] == positions
-            positions, scores = positions[has], scores[has] + other_scores[at[has]]
-        else:  # any word: the union, each document's scores summed
-            positions, inverse = np.unique(np.concatenate([positions, other_positions]),
-                                           return_inverse=True)  # fmt: skip
-            scores = np.bincount(inverse, weights=np.concatenate([scores, other_scores]))
-    # Lower is better; ties go to the lower document id (its position).
-    return positions[np.lexsort((positions, scores))]
 
 
 def _all_of(masks: Iterable[Mask], size: int) -> Mask:

@@ -1,0 +1,203 @@
+"""Full-text ranking on SQLite: FTS5's BM25 read one word at a time, then summed per query.
+
+FTS5 ranks a query by computing BM25 for every row that matches it — a few microseconds a row, so
+"staff machine learning engineer" (20,000 matches among 100k postings) spends ~300 ms ranking,
+while finding the matches takes ~20. But FTS5's BM25 of several words is the sum of each word's
+own BM25 (one IDF a word; the same document lengths and column weights), so the engine asks FTS5
+for one word at a time, keeps each word's ``(positions, scores)``, and adds them up per query
+(:func:`bm25_sum`): the same order as FTS5's own multi-word ranking (the tests compare the two).
+
+What a word costs to read grows with the documents holding it. So :meth:`WordScores.warm_up` reads
+every *common* word of the index ahead — each token in at least ``COMMON_ROWS`` documents,
+commonest first, about 30 MB at 27k postings and 150 MB at 100k — and any other word is read when a
+query first asks for it, which costs a few milliseconds. Words are matched as FTS5 matches them,
+by its own tokens: :class:`Tokenizer` runs FTS5's tokenizer (porter stemming), so "models" and
+"model" share one entry.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from leadboard.search.columns import DocumentColumns
+
+# The tokenizer of the search_fts table (migration 0003): the Tokenizer must split words alike.
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+BM25_WEIGHTS = "8.0, 2.0, 3.0, 1.0"  # title, company, skills, body
+COMMON_ROWS = 2_000  # a token in this many documents is read ahead; a rarer one costs < ~8 ms
+COMMON_BUDGET = 24_000_000  # (position, score) pairs read ahead at most: 8 bytes each
+LAZY_BUDGET = 2_000_000  # pairs of words read on demand kept, oldest dropped first
+
+Scores = tuple[np.ndarray, np.ndarray]  # positions ascending (int32), BM25 (float32, lower=better)
+
+
+class Tokenizer:
+    """FTS5's own tokens of a text, from an in-memory table with the index's tokenizer.
+
+    >>> Tokenizer().tokens("Modeling models")
+    ('model', 'model')
+    """
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.execute(f"CREATE VIRTUAL TABLE words USING fts5(w, tokenize='{FTS_TOKENIZE}')")
+        self._db.execute("CREATE VIRTUAL TABLE words_tokens USING fts5vocab(words, 'instance')")
+        self._lock = threading.Lock()
+        self._known: dict[str, tuple[str, ...]] = {}
+
+    def tokens(self, text_: str) -> tuple[str, ...]:
+        found = self._known.get(text_)
+        if found is None:
+            with self._lock:
+                self._db.execute("INSERT INTO words (rowid, w) VALUES (1, ?)", (text_,))
+                rows = self._db.execute("SELECT term FROM words_tokens ORDER BY offset").fetchall()
+                self._db.execute("DELETE FROM words WHERE rowid = 1")
+                found = tuple(row[0] for row in rows)
+                if len(self._known) < 100_000:  # a bound: query words are few, texts are not
+                    self._known[text_] = found
+        return found
+
+
+class WordScores:
+    """Each word's BM25 over the documents holding it, per index generation (SQLite FTS5).
+
+    ``ranked(session, columns, words, every)`` gives the positions of the documents holding every
+    (or any) of ``words``, best first, exactly as FTS5 ranks them. ``common_rows``: a token in
+    this many documents is read ahead by ``warm_up``.
+    """
+
+    def __init__(self, common_rows: int = COMMON_ROWS) -> None:
+        self.common_rows = common_rows
+        self.tokenizer = Tokenizer()
+        self._generation: int | None = None
+        self._common: dict[tuple[str, ...], Scores] = {}  # read ahead: kept for the generation
+        self._lazy: dict[tuple[str, ...], Scores] = {}  # read on demand: oldest dropped first
+        self._lazy_rows = 0
+        self._lock = threading.Lock()
+
+    def ranked(
+        self, session: Session, columns: DocumentColumns, words: Sequence[str], every: bool
+    ) -> np.ndarray:
+        scored = [self.scores(session, columns, word) for word in words]
+        return bm25_sum(scored, every)
+
+    def scores(self, session: Session, columns: DocumentColumns, word: str) -> Scores:
+        """(positions ascending, BM25) of the documents holding ``word`` (all its tokens, in
+        order, when it has several)."""
+        key = self.tokenizer.tokens(word)
+        found = self._cached(columns.generation, key)
+        if found is None:
+            # The word as typed goes to FTS5 (quoted: no query syntax gets through), which
+            # tokenises it exactly as ``key`` says.
+            found = _read(session, columns, '"' + word.replace('"', '""') + '"') if key else _NONE
+            with self._lock:
+                if self._generation == columns.generation:
+                    self._lazy[key] = found
+                    self._lazy_rows += len(found[0])
+                    while self._lazy_rows > LAZY_BUDGET and len(self._lazy) > 1:
+                        self._lazy_rows -= len(self._lazy.pop(next(iter(self._lazy)))[0])
+        return found
+
+    def warm_up(self, session: Session, columns: DocumentColumns) -> int:
+        """Read the common tokens of the index ahead (see the module's docstring); returns how
+        many. Searches meanwhile read what they need themselves."""
+        self._cached(columns.generation, ())  # a new generation empties the caches
+        session.execute(
+            text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_fts_rows "
+                 "USING fts5vocab(main, search_fts, 'row')")
+        )  # fmt: skip
+        common = session.execute(
+            text("SELECT term, doc FROM temp.search_fts_rows WHERE doc >= :rows"),
+            {"rows": self.common_rows},
+        ).all()
+        read = rows = 0
+        for token, count in sorted(common, key=lambda row: -row[1]):
+            if rows + count > COMMON_BUDGET:
+                break
+            # FTS5 stems a query again; a stem that does not stem to itself cannot be asked for
+            # as it is (it is read when a word of it is typed).
+            if self.tokenizer.tokens(token) != (token,) or (token,) in self._common:
+                continue
+            found = _read(session, columns, f'"{token}"')
+            with self._lock:
+                if self._generation != columns.generation:
+                    return read  # the index changed meanwhile: these scores are stale
+                self._common[(token,)] = found
+            read += 1
+            rows += count
+        return read
+
+    def read_ahead(self) -> int:
+        """How many words ``warm_up`` has read for the index generation last seen."""
+        with self._lock:
+            return len(self._common)
+
+    def forget(self) -> None:
+        """Drop the words read on demand (``warm_up``'s stay): a benchmark's next query then
+        pays what a new text costs."""
+        with self._lock:
+            self._lazy.clear()
+            self._lazy_rows = 0
+
+    def _cached(self, generation: int, key: tuple[str, ...]) -> Scores | None:
+        with self._lock:
+            if self._generation != generation:
+                self._generation = generation
+                self._common.clear()
+                self._lazy.clear()
+                self._lazy_rows = 0
+            return self._common.get(key) or self._lazy.get(key)
+
+
+_NONE: Scores = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+
+
+def _read(session: Session, columns: DocumentColumns, expression: str) -> Scores:
+    """FTS5's BM25 of one word (or phrase) for every document holding it."""
+    rows = session.execute(
+        text(f"SELECT rowid, bm25(search_fts, {BM25_WEIGHTS}) FROM search_fts "
+             "WHERE search_fts MATCH :expression"),
+        {"expression": expression},
+    ).all()  # fmt: skip
+    ids = np.array([row[0] for row in rows], dtype=np.int64)
+    scores = np.array([row[1] for row in rows], dtype=np.float64)
+    order = np.argsort(ids)
+    positions, held = columns.locate(ids[order])
+    # 8 bytes a pair: single precision orders as FTS5 does (the tests compare the orders) and
+    # halves the memory.
+    return positions[held].astype(np.int32), scores[order][held].astype(np.float32)
+
+
+def bm25_sum(scored: Sequence[Scores], every: bool) -> np.ndarray:
+    """Positions matching every (or any) word, best first, from each word's (positions, BM25).
+
+    >>> first = (np.array([1, 2, 5]), np.array([-1.0, -3.0, -2.0]))
+    >>> second = (np.array([2, 5, 7]), np.array([-1.0, -4.0, -9.0]))
+    >>> bm25_sum([first, second], every=True).tolist()  # 5: -6, 2: -4
+    [5, 2]
+    >>> bm25_sum([first, second], every=False).tolist()
+    [7, 5, 2, 1]
+    """
+    if not scored:
+        return np.zeros(0, dtype=np.int64)
+    scored = sorted(scored, key=lambda pair: len(pair[0]))
+    positions, scores = scored[0][0].astype(np.int64), scored[0][1].astype(np.float64)
+    for other_positions, other_scores in scored[1:]:
+        if every:  # the documents that have this word too, its score added
+            if not len(other_positions):
+                return other_positions.astype(np.int64)
+            at = np.minimum(np.searchsorted(other_positions, positions), len(other_positions) - 1)
+            has = other_positions[at] == positions
+            positions, scores = positions[has], scores[has] + other_scores[at[has]]
+        else:  # any word: the union, each document's scores summed
+            positions, inverse = np.unique(np.concatenate([positions, other_positions]),
+                                           return_inverse=True)  # fmt: skip
+            scores = np.bincount(inverse, weights=np.concatenate([scores, other_scores]))
+    # Lower is better; ties go to the lower document id (its position).
+    return positions[np.lexsort((positions, scores))]
