@@ -4,7 +4,7 @@ Needs a store with the shared data imported and embedded (``leadboard import ../
 && leadboard enrich``); point ``LEADBOARD_HOME`` (or ``LEADBOARD_DATABASE_URL``) at it.
 
     python bench/bench_search.py relevance        # nDCG@10, recall@50 on bench/relevance/
-    python bench/bench_search.py latency [--scale 100000] [--postgres]  # p50/p95, with facets
+    python bench/bench_search.py latency [--scale 100000] [--postgres] [--no-sqlite]  # p50/p95
     python bench/bench_search.py pool --out DIR   # candidates to judge, per query
 
 Relevance: ``bench/relevance/queries.jsonl`` (32 queries a senior ML person types) and
@@ -125,17 +125,24 @@ def _latency(engine: SearchEngine, queries: list[str], repeats: int) -> None:
 
 def scaled_copy(store: Store, target: int) -> Store:
     """A copy of a SQLite store whose jobs repeat (ids ``…#k``) to hold >= ``target`` documents."""
-    from sqlalchemy import func, select, text
-
-    from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument
-
     source = Path(str(store.engine.url.database))
     folder = Path(tempfile.mkdtemp(prefix="leadboard-scaled-"))
     with store.engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy(source, folder / "leadboard.db")
     scaled = Store.open(f"sqlite:///{folder / 'leadboard.db'}")
-    with scaled.engine.begin() as connection:
+    repeat_jobs(scaled, target)
+    return scaled
+
+
+def repeat_jobs(store: Store, target: int) -> None:
+    """Repeat the store's jobs, enrichments, embeddings and search documents (ids ``…#k``) in
+    place until it holds >= ``target`` search documents (SQL both backends run)."""
+    from sqlalchemy import func, select, text
+
+    from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument
+
+    with store.engine.begin() as connection:
         documents = connection.scalar(select(func.count(SearchDocument.id))) or 1
         top = connection.scalar(select(func.max(SearchDocument.id))) or 0
         copies = max(0, math.ceil(target / documents) - 1)
@@ -158,7 +165,6 @@ def scaled_copy(store: Store, target: int) -> Store:
             connection.execute(text(
                 f"INSERT INTO search_tags (document_id, kind, value) SELECT document_id + "
                 f"{offset}, kind, value FROM search_tags WHERE document_id <= {top}"))  # fmt: skip
-    return scaled
 
 
 def postgres_copy(store: Store, url: str) -> Store:
@@ -204,6 +210,7 @@ def main() -> None:
     parser.add_argument("what", choices=("relevance", "latency", "pool"))
     parser.add_argument("--scale", type=int, default=0, help="latency on >= N documents")
     parser.add_argument("--out", type=Path, default=Path("pools"))
+    parser.add_argument("--no-sqlite", action="store_true", help="latency: skip the SQLite runs")
     parser.add_argument("--postgres", action="store_true",
                         help="latency on a throwaway PostgreSQL copy of the store too")  # fmt: skip
     args = parser.parse_args()
@@ -219,7 +226,13 @@ def main() -> None:
     elif args.what == "pool":
         pool(engine, args.out)
     else:
-        latency(engine)
+        if not args.no_sqlite:
+            latency(engine)
+            if args.scale:
+                start = time.perf_counter()
+                scaled = scaled_copy(store, args.scale)
+                print(f"--- SQLite, scaled copy built in {time.perf_counter() - start:.0f} s")
+                measure_latency(scaled)
         if args.postgres:
             import sys
 
@@ -229,28 +242,28 @@ def main() -> None:
             with running_postgres() as url:
                 start = time.perf_counter()
                 copy = postgres_copy(store, url)
-                pg_engine = open_engine(copy)
-                pg_engine.warm_up()
-                print(f"--- PostgreSQL copy ready in {time.perf_counter() - start:.0f} s; "
-                      f"notes: {pg_engine.notes or 'none'}")  # fmt: skip
-                latency(pg_engine)
+                open_engine(copy)  # builds the search documents and the vector index
+                if args.scale:
+                    repeat_jobs(copy, args.scale)
+                print(f"--- PostgreSQL copy built in {time.perf_counter() - start:.0f} s")
+                measure_latency(copy)
                 copy.close()
-        if args.scale:
-            start = time.perf_counter()
-            scaled = scaled_copy(store, args.scale)
-            print(f"scaled copy built in {time.perf_counter() - start:.0f} s")
-            scaled_engine = open_engine(scaled)
-            start = time.perf_counter()
-            print(f"warmed up ({scaled_engine.warm_up()} common words) in "
-                  f"{time.perf_counter() - start:.1f} s")  # fmt: skip
-            from sqlalchemy import func, select
 
-            from leadboard.store.schema import SearchDocument
 
-            with scaled.engine.connect() as connection:
-                count = connection.scalar(select(func.count(SearchDocument.id)))
-            print(f"--- {count} search documents")
-            latency(scaled_engine)
+def measure_latency(store: Store) -> None:
+    """Latency on another store: its engine opened (indexes synced) and warmed up first."""
+    from sqlalchemy import func, select
+
+    from leadboard.store.schema import SearchDocument
+
+    start = time.perf_counter()
+    engine = open_engine(store)
+    read = engine.warm_up()
+    with store.engine.connect() as connection:
+        count = connection.scalar(select(func.count(SearchDocument.id)))
+    print(f"{count} search documents; engine ready and warmed up ({read} common words) in "
+          f"{time.perf_counter() - start:.0f} s; notes: {engine.notes or 'none'}")  # fmt: skip
+    latency(engine)
 
 
 if __name__ == "__main__":
