@@ -54,6 +54,8 @@ SPLITS = [
         "help improve our offering Confidently interact with executives",
         ["help improve our offering", "Confidently interact with executives"],
     ),
+    ("Implement unit tests Keep up-to-date with iOS", ["Implement unit tests",
+                                                       "Keep up-to-date with iOS"]),
     # Python list reprs from CSV dumps
     ("['Build models', 'Work with product teams']", ["Build models", "Work with product teams"]),
     # what must stay whole
@@ -151,6 +153,10 @@ SHOWS = [
     ("Implement new features across the stack", "hands_on_coding"),
     ("Prototype new agentic workflows quickly", "hands_on_coding"),
     ("This is a hands-on role: you will still code daily", "hands_on_coding"),
+    ("Write TSQL scripts and stored procedures", "hands_on_coding"),
+    ("Write SQL for data support and ETL in Hadoop", "hands_on_coding"),
+    ("Design, implement, and optimize distributed training systems", "architecture"),
+    ("Design, develop, and maintain scalable full-stack applications", "architecture"),
     ("Review code and set engineering standards", "best_practices"),
     ("Champion testing, observability and reliability", "best_practices"),
     ("Establish best practices for experimentation", "best_practices"),
@@ -209,6 +215,17 @@ DOES_NOT_SHOW = [
     ("Develop talent acquisition strategies", "hands_on_coding"),
     ("Programming languages: Python, Go", "hands_on_coding"),
     ("Enjoy our benefit plans and a security plan", "project_management"),
+    # keeping up with practices, or standards that are a person's or the law's
+    ("Stay abreast of industry best practices and emerging technologies", "best_practices"),
+    ("Up-to-date with the latest trends and best practices in visualization", "best_practices"),
+    ("Commitment to the highest ethical standards", "best_practices"),
+    ("Low ego, high standards.", "best_practices"),
+    ("Join others who raise the bar, and build with us", "best_practices"),
+    ("Use hypothesis testing, regression and clustering", "best_practices"),
+    # organising one's own work
+    ("Ability to manage multiple priorities and meet tight deadlines", "project_management"),
+    ("Strong prioritization skills", "project_management"),
+    ("Summarize reviews on payment timeliness and communication", "project_management"),
 ]
 
 

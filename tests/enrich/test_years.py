@@ -105,6 +105,32 @@ REQUIRED = [
     ("You have been a data scientist for 5+ years", 5, None),
     # Headers glued to the text before them, as scraped.
     ("systems improvementsRequirements: 3+ years of experience in coding", 3, None),
+    # The word "years" left out.
+    (
+        "REQUIRED QUALIFICATIONS BS in Aerospace Engineering 8+ work experience as an engineer",
+        8,
+        None,
+    ),
+    ("5+ working experience as a clinical data analyst with clinical trials", 5, None),
+    ("Required qualifications: At least 2+ of experience building ML teams", 2, None),
+    # "a plus" that belongs to a later item of the list, not to the years.
+    (
+        "Experience 2 - 3 years of relevant experience, advanced Excel, SQL knowledge a plus.",
+        2,
+        3,
+    ),
+    # Figures offered as alternatives: the smallest; a sub-requirement is no alternative.
+    ("2+ years of experience with large databases, or 1+ years IT experience.", 1, None),
+    (
+        "BA/BS degree and 4-6 years of relevant experience, and 0-2 years of leadership experience",
+        4,
+        6,
+    ),
+    (
+        "Masters degree with 4+ years of experience in ML or PhD with 2+ yrs of relevant exp",
+        2,
+        None,
+    ),
 ]
 
 # Texts with no required years: company age, benefits, ages, dates, money, terms, "several".
@@ -131,6 +157,7 @@ NOT_REQUIRED = [
     "Less than 6 months of relevant work experience with a Bachelor's degree.",
     "Preferred Qualifications\n- 7 or more years of industry experience as an ML Engineer",
     "Nice to have: 5+ years of experience with Kubernetes",
+    "3+ years of experience in data, analytics, reporting or marketing preferred",
     "2+ years of experience with LLMs is a plus.",
     "Bonus Points\n5+ years of experience working in data science",
     "Data Analyst: 2 years (Preferred)",

@@ -170,7 +170,7 @@ _BULLET_VERBS = (
     "Act|Advise|Analy[sz]e|Architect|Assist|Build|Champion|Coach|Collaborate|Communicate|Conduct|"
     "Confidently|Contribute|Coordinate|Create|Define|Deliver|Deploy|Design|Develop|Drive|Educate|"
     "Engage|Ensure|Establish|Evaluate|Execute|Explore|Facilitate|Guide|Help|Identify|Implement|"
-    "Improve|Influence|Lead|Leverage|Maintain|Manage|Mentor|Monitor|Optimi[sz]e|Oversee|Own|"
+    "Improve|Influence|Keep|Lead|Leverage|Maintain|Manage|Mentor|Monitor|Optimi[sz]e|Oversee|Own|"
     "Participate|Partner|Perform|Present|Prototype|Provide|Recruit|Research|Review|Set|Shape|Stay|"
     "Support|Train|Translate|Work|Write"
 )
@@ -412,13 +412,14 @@ def _section(text: str, lowered: str, current: Section) -> Section:
 # words: "build models" is coding, "build relationships" is not.
 
 _W = r"(?:[\w'’/&.+-]+\s+){0,4}?"  # up to four words in between
-_ALSO = r"(?:,? (?:and |or )?(?:test|deploy|maintain|improve|scale|ship|train|optimi[sz]e|own)\w*)*"
+_ALSO_VERBS = r"test|deploy|maintain|improve|scale|ship|train|optimi[sz]e|own"
+_ALSO = rf"(?:,? (?:and |or )?(?:{_ALSO_VERBS})\w*)*"
 _TECH_THINGS = (
     r"(?:models?|software|code|codebase|tools?|tooling|features?|(?<!sales )pipelines?|services?"
     r"|systems?|applications?|apps?|algorithms?|solutions?|apis?|scripts?|prototypes?|agents?"
     r"|infrastructure|platforms?|libraries|frameworks?|components?|backends?|frontends?|kernels?"
     r"|integrations?|dashboards?|sdks?|microservices|workflows?|products?|classifiers?|evals?"
-    r"|evaluations?|architectures?|networks?|llms?|simulations?|datasets?)\b"
+    r"|evaluations?|architectures?|networks?|llms?|simulations?|datasets?|queries|sql|etl)\b"
 )
 _ML_THINGS = (
     r"(?:models?|ml|machine learning|ai|llms?|algorithms?|classifiers?|neural|deep learning"
@@ -427,7 +428,7 @@ _ML_THINGS = (
 _SYSTEM_THINGS = (
     r"(?:systems?|(?<!model )(?<!neural )architectures?|infrastructure|platforms?|pipelines?"
     r"|services?|frameworks?"
-    r"|data models?|apis?|schemas?|microservices|components?|backends?)\b"
+    r"|data models?|apis?|schemas?|microservices|components?|backends?|applications?)\b"
 )
 
 _CUES: dict[Duty, list[str | tuple[str, str]]] = {
@@ -439,8 +440,9 @@ _CUES: dict[Duty, list[str | tuple[str, str]]] = {
             r"\barchitect(?:ure|ures|ural|ing|ed)?\b(?! team| of (?:\w+ )?(?:models|llms|neural))",
         ),
         r"\bsystems? design", r"\bdesign reviews?", r"\bdesign docs?", r"\btechnical design",
-        rf"\bdesign(?:s|ing|ed)?\b{_ALSO}(?:,? (?:and |or )?(?:build|develop|implement|deliver)"
-        rf"\w*)*\s+{_W}{_SYSTEM_THINGS}",
+        # the other verbs in any order: "design, implement, and optimize training systems"
+        rf"\bdesign(?:s|ing|ed)?\b(?:,? (?:and |or )?(?:{_ALSO_VERBS}|build|develop|implement"
+        rf"|deliver|code|integrate|operate)\w*)*\s+{_W}{_SYSTEM_THINGS}",
         r"\btechnical (?:direction|vision|strategy|roadmap|decisions?)",
         r"\bset(?:s|ting)? (?:the )?(?:technical|technology|engineering|architectural) "
         r"(?:direction|vision|strategy)",
@@ -457,6 +459,7 @@ _CUES: dict[Duty, list[str | tuple[str, str]]] = {
             (
                 "build(?:s|ing)?", "develop(?:s|ing|ed)?", "creat(?:e|es|ing)", "engineer(?:ed)?",
                 "train(?:s|ing)?", "fine-tun(?:e|es|ing)", "optimi[sz](?:e|es|ing)",
+                "writ(?:e|es|ing)", "automat(?:e|es|ing)",
             ),
             rf"\b{_ALSO}\s+{_W}{_TECH_THINGS}",
         ),
@@ -477,15 +480,24 @@ _CUES: dict[Duty, list[str | tuple[str, str]]] = {
         r"\btest (?:coverage|suites?|frameworks?|plans?|automation|infrastructure|harness)",
         r"\btesting (?:frameworks?|strategy|strategies|infrastructure|practices|standards)",
         *_each(("code", "software", "model", "unit", "integration", "system"), r"s? testing\b"),
-        r"\btesting,", r"\btested\b", r"\btestable",
+        # "design, testing, and launch", but not statistics: "A/B testing, regression models"
+        r"\btesting,(?<!a/b testing,)(?<!hypothesis testing,)(?<!significance testing,)"
+        r"(?<!statistical testing,)",
+        *_each(("well", "properly", "thoroughly", "fully"), r"[- ]tested\b"), r"\btestable",
         r"\breliability\b", r"\bmaintainab", r"\bobservability", r"\btechnical documentation",
         r"\bdocument(?:ing|ation of)? (?:\w+ )?(?:code|apis?|designs?|systems?|architecture)",
         r"\bengineering excellence", r"\boperational excellence", r"\btechnical excellence",
-        r"\braising the bar\b", r"\braise the bar\b", r"\bhigh bar\b", r"\bci/cd",
+        # "raise the bar for the team", not the careers-page "join others who raise the bar"
+        r"\braising the bar\b", r"\braise the bar (?:for|on)\b", r"\bhigh bar\b", r"\bci/cd",
         *_each(("code", "software", "data", "model"), r" quality"),
         r"\bquality (?:assurance|standards|control|bar)", r"\bhigh[- ]quality (?:code|software)",
         r"\bsecurity (?:reviews?|best)", r"\bincident", r"\bpostmortem", r"\bslos?\b",
-        r"\bon-call", r"\bclean code", r"\bstandards\b", r"\btest-driven",
+        r"\bon-call", r"\bclean code", r"\btest-driven",
+        # standards the work keeps, not a person's or the law's: "high standards", "ethical
+        # standards", "standards of integrity", "regulatory standards"
+        r"\bstandards\b(?<!high standards)(?<!highest standards)(?<!ethical standards)"
+        r"(?<!legal standards)(?<!regulatory standards)(?<!grooming standards)"
+        r"(?! (?:of|for) (?:ethics|integrity|conduct|excellence|rigor))",
         r"\bdesign (?:proposals|documents)", r"\bquality gates?",
     ],
     "mentoring": [
@@ -499,7 +511,7 @@ _CUES: dict[Duty, list[str | tuple[str, str]]] = {
         r"\bknowledge[- ]sharing", r"\bteach",
     ],
     "project_management": [
-        r"\broadmaps?", r"\bprioriti[sz](?:e|es|ing|ation)", r"\btimelines?", r"\bmilestones?",
+        r"\broadmaps?", r"\bprioriti[sz](?:e|es|ing|ation)", r"\btimelines?\b", r"\bmilestones?",
         r"\bdeliverables?", r"\bproject management", r"\bprogram management", r"\bproject plans?",
         *_each(
             ("set", "setting", "define", "defining", "own", "owning", "drive"),
@@ -597,28 +609,52 @@ _CUES: dict[Duty, list[str | tuple[str, str]]] = {
 }  # fmt: skip
 _DUTY_CUES: CueIndex[Duty] = CueIndex(_CUES)
 # Sentences that name a duty the role does not do: an intern *receives* mentoring.
-_NOT_THE_ROLES: CueIndex[Duty] = CueIndex(
-    {
-        "mentoring": [
-            r"\b(?:be|being|get|gets|getting|receive|receiving) (?:\w+ ){0,2}(?:mentor|coach)",
-            r"\b(?:with|through) (?:a |dedicated )?(?:mentorship|mentoring|coaching|mentors?)\b",
-            r"\bmentorship (?:from|program)",
-            r"\bmentored by",
-            r"\bcoached by",
-            r"\b(?:dedicated|assigned|your own|a) mentor\b",
-            r"\byour mentor",
-            r"\bmentors? (?:who|to) (?:will )?(?:guide|support|help) you",
-            r"\blearn from",
-            r"\bmentoring (?:and|&) (?:development|learning) (?:opportunit|program)",
-        ],
-    }
-)
+_NOT_THE_ROLES_CUES: dict[Duty, list[str | tuple[str, str]]] = {
+    "mentoring": [
+        r"\b(?:be|being|get|gets|getting|receive|receiving) (?:\w+ ){0,2}(?:mentor|coach)",
+        r"\b(?:with|through) (?:a |dedicated )?(?:mentorship|mentoring|coaching|mentors?)\b",
+        r"\bmentorship (?:from|program)",
+        r"\bmentored by",
+        r"\bcoached by",
+        r"\b(?:dedicated|assigned|your own|a) mentor\b",
+        r"\byour mentor",
+        r"\bmentors? (?:who|to) (?:will )?(?:guide|support|help) you",
+        r"\blearn from",
+        r"\bmentoring (?:and|&) (?:development|learning) (?:opportunit|program)",
+    ],
+    # Keeping up with practices is learning them, not setting them: "stay abreast of
+    # industry best practices", "up-to-date with the latest trends and best practices".
+    "best_practices": [
+        *_each(
+            ("stay", "keep", "remain"),
+            r"\w* (?:\w+ ){0,2}(?:current|informed|abreast|up[- ]to[- ]date|up with|on top of)",
+        ),
+        r"\bup[- ]to[- ]date (?:with|on)\b",
+        r"\bexposure to\b",
+    ],
+    # Organising one's own work is no project management: "ability to prioritize", "manage
+    # multiple priorities", "meet tight deadlines", "a deadline-driven environment".
+    "project_management": [
+        *_each(
+            ("multiple", "competing", "shifting", "changing", "evolving", "conflicting",
+             "overlapping"),
+            r" (?:\w+ )?(?:priorities|deadlines|tasks)",
+        ),
+        *_each(("meet", "meeting", "tight", "under", "aggressive"), r" deadlines?\b"),
+        r"\bdeadline[- ](?:driven|oriented)",
+        r"\bability to prioriti",
+        r"\bprioriti[sz]ation skills",
+        r"\bprioriti[sz]e effectively",
+    ],
+}  # fmt: skip
+_NOT_THE_ROLES: CueIndex[Duty] = CueIndex(_NOT_THE_ROLES_CUES)
+_DENIABLE = frozenset(_NOT_THE_ROLES_CUES)  # the duties it can take back
 
 
 def _duties_done(lowered: str) -> set[Duty]:
     """The duties a lower-cased sentence shows the role doing."""
     duties = _DUTY_CUES.labels_in(lowered)
-    return duties - _NOT_THE_ROLES.labels_in(lowered) if duties else duties
+    return duties - _NOT_THE_ROLES.labels_in(lowered) if duties & _DENIABLE else duties
 
 
 def duty_hits(sentence: str) -> list[Duty]:

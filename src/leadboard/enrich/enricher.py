@@ -39,7 +39,7 @@ from leadboard.normalize import InvalidPosting, normalize_posting
 if TYPE_CHECKING:
     from leadboard.enrich.embeddings import Embedder
 
-RULES_VERSION = "rules-2026.11.2"
+RULES_VERSION = "rules-2026.11.3"
 NOT_A_POSTING = "not a usable posting"
 
 

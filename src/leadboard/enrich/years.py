@@ -71,6 +71,14 @@ _DECADES = re.compile(r"(?:\b(?P<word>a|one|two|three)|(?P<digits>\d))\s+(?P<uni
 # "six months of experience": under a year, so a floor of 0 years.
 _MONTHS = re.compile(rf"(?P<low>\d{{1,2}}|\b(?:{_WORD}))\s*\+?\s*(?P<unit>months?)\b")
 _UNIT_ANCHOR = re.compile(r"y(?:ears?|rs?|oe)(?![a-qt-z])|decades?\b|months?\b")
+# "8+ work experience", "5+ working experience", "2+ of experience": the word "years" dropped.
+# Only with a "+" and "of" or a kind of experience ("Python 3+ experience" is a version). Found
+# from the "+" (a literal start makes the scan cheap), then the number just before it.
+_EXPERIENCE_KIND = r"(?:work|working|professional|industry|relevant)\s+"
+_YEARS_UNSAID = re.compile(
+    rf"\+\s*(?:of\s+(?:{_EXPERIENCE_KIND})?|{_EXPERIENCE_KIND})(?P<unit>experience)\b"
+)
+_UNSAID_NUMBER = re.compile(r"(?<![\d$,.])(?P<low>\d{1,2})\s*$")
 _NUMBER_REACH = 30  # characters before a unit word where its number can start
 
 MAX_PLAUSIBLE_YEARS = 25  # "30 years of investing experience" is a company's, not a candidate's
@@ -136,6 +144,11 @@ def _phrases(lowered: str) -> list[_Phrase]:
             labelled = _YEARS_LABELLED.match(lowered, unit_at, min(len(lowered), unit_at + 80))
             if labelled and (phrase := _years_phrase(labelled)):
                 found[unit_at] = phrase
+    for unsaid in _YEARS_UNSAID.finditer(lowered):
+        number = _UNSAID_NUMBER.search(lowered, max(0, unsaid.start() - 4), unsaid.start())
+        if number:
+            low = int(number.group("low"))
+            found[unsaid.start("unit")] = _Phrase(low, None, number.start(), unsaid.end(), "year")
     ordered = sorted(found.values(), key=lambda phrase: phrase.start)
     # "2 years and 6 months": the months refine the years, they are no requirement of their own.
     return [
@@ -374,9 +387,16 @@ _PREFERRED_AT_END = re.compile(
 )
 # Where a clause turns to another subject, whose "preferred" is not the years':
 # "2+ years of experience, Masters or PhD preferred", "…, with SaaS experience preferred".
+# So does a comma after the finished "<n> years of … experience" ("2-3 years of relevant
+# experience, advanced Excel, analytics knowledge a plus"), unless the marker follows it at once
+# ("…experience, preferred"); a comma inside the field list ("in data, analytics or marketing
+# preferred") does not.
 _NEW_TOPIC = re.compile(
     r",\s*(?=(?:with|and|including|especially|particularly|ideally)\b|"
-    r"(?:an?\s+)?(?:master|ph\.?\s?d|bachelor|degree|m\.?s\b|b\.?s\b|mba))"
+    r"(?:an?\s+)?(?:master|ph\.?\s?d|bachelor|degree|m\.?s\b|b\.?s\b|mba))|"
+    r"(?<=experience),\s*(?!(?:(?:is|are|would\s+be|will\s+be)\s+)?(?:strongly\s+|highly\s+)?"
+    r"(?:preferred|a\s+(?:big\s+|strong\s+|huge\s+)?plus|a\s+bonus|desir|nice|advantageous|"
+    r"not\s+(?:a\s+)?requir))"
 )
 _PREFERRED_REACH = 70  # "5+ years of X preferred" says it close by; further on it is about X
 _PREFERRED_BEFORE = re.compile(
@@ -414,6 +434,8 @@ _MANAGEMENT_SCOPE = re.compile(
     r"(?:management|manager)|(?:\w+\s+)?leadership|(?:people\s+)?manager|managing|leading|"
     r"supervis\w*|mentoring)\b(?!\s+(?:consult|engineer))"
 )
+# A figure offered instead of the one before it: "…, or 1+ years of IT experience".
+_OR_BEFORE = re.compile(r"\bor\s+(?:at\s+least\s+|a\s+minimum\s+of\s+|minimum\s+|over\s+)?$")
 # "Total experience 8+ years", "10+ years overall": the role's general figure, whatever else.
 _OVERALL_BEFORE = re.compile(r"\b(?:total|overall|combined)\b\W*(?:\w+\W+){0,2}$")
 _OVERALL_AFTER = re.compile(r"^\W*(?:of\s+)?(?:overall|total|combined)\b")
@@ -428,7 +450,9 @@ class YearsMention:
     start: int
     end: int
     tier: Tier
-    degree_alternative: bool  # "…with a PhD", "BS + 6 years", "For M.S. holders: 10+ years"
+    # "…with a PhD", "BS + 6 years", "For M.S. holders: 10+ years", or one of two figures joined
+    # by "or" ("2+ years of data management, or 1+ years of IT experience")
+    degree_alternative: bool
     narrowing: bool  # a sub-requirement of another phrase, or a single tool's or a management one
     overall: bool  # "total", "overall" or "combined" experience
     evidence: Evidence  # the clause that states it
@@ -510,11 +534,16 @@ def find_mentions(text: str) -> list[YearsMention]:
         previous = mentions[-1] if mentions else None
         follows_another = previous is not None and previous.end >= phrase.start - len(before)
         overall = bool(_OVERALL_BEFORE.search(before) or _OVERALL_AFTER.search(after))
+        degree = bool(_DEGREE.search(before) or _DEGREE.search(after))
+        # "…or a PhD with 2+ years": "with" here ties the years to a degree, not to the figure
         narrowing = not overall and bool(
-            (follows_another and _NARROWING_LINK.search(before))
+            (follows_another and not degree and _NARROWING_LINK.search(before))
             or _TOOL_SCOPE.search(after)
             or _MANAGEMENT_SCOPE.search(after)
         )
+        either = previous is not None and follows_another and bool(_OR_BEFORE.search(before))
+        if either:
+            mentions[-1] = replace(mentions[-1], degree_alternative=True)
         mentions.append(
             YearsMention(
                 low=phrase.low,
@@ -522,7 +551,7 @@ def find_mentions(text: str) -> list[YearsMention]:
                 start=phrase.start,
                 end=phrase.end,
                 tier=_tier(section, before, after),
-                degree_alternative=bool(_DEGREE.search(before) or _DEGREE.search(after)),
+                degree_alternative=degree or either,
                 narrowing=narrowing,
                 overall=overall,
                 evidence=_evidence(text, (clause_start, clause_end), phrase),
@@ -561,7 +590,10 @@ def _choose(mentions: list[YearsMention]) -> YearsMention | None:
     overall = [m for m in counted if m.overall]
     if overall:
         return overall[0]
-    alternatives = [m for m in counted if m.degree_alternative]
+    # A sub-requirement is no alternative to the general figure ("BA and 4-6 years of relevant
+    # experience; 0-2 years of leadership experience" → 4-6), unless all are sub-requirements.
+    general = [m for m in counted if not m.narrowing] or counted
+    alternatives = [m for m in general if m.degree_alternative]
     if len(alternatives) >= 2:
         # Only the first run of alternatives: a second run is usually another level's.
         run = alternatives[:1]
@@ -570,7 +602,6 @@ def _choose(mentions: list[YearsMention]) -> YearsMention | None:
                 break
             run.append(m)
         return min(run if len(run) >= 2 else alternatives, key=lambda m: m.low)
-    general = [m for m in counted if not m.narrowing] or counted
     return max(general, key=lambda m: m.low)
 
 

@@ -1,0 +1,117 @@
+"""Years and duties extractors against the second labelled set, eval/labels/years_duties.
+
+Enriches the 240 postings of ``batch_1.jsonl`` with the rules (no role model, no embeddings: the
+same text path as ``leadboard eval``) and prints, for the set split in two by the same hash rule
+as ``dev.jsonl`` (``split_of``: develop on "tune", only check "holdout" at the end) and for all of
+it: ``years_min`` exact match, duties micro precision / recall / F1, and P/R/F1 per duty. Then the
+CPU cost of the two extractors, in ms a posting over the set's texts (best of three runs).
+
+    .venv/bin/python bench/bench_years_duties.py [--errors tune]
+
+``--errors tune`` also lists that half's wrong postings (id, predicted, gold), to work from.
+Postings the enricher refuses (the HN posts have no title) count as predicting nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from leadboard.enrich.duties import DUTIES, extract_duties, score_duties
+from leadboard.enrich.enricher import NOT_A_POSTING, Enricher
+from leadboard.enrich.years import extract_years
+from leadboard.eval.labels import read_jsonl, shared_data_dir, split_of
+from leadboard.eval.metrics import exact_match
+from leadboard.normalize.html import clean_description
+
+LABELS = Path(__file__).resolve().parents[1] / "eval" / "labels" / "years_duties" / "batch_1.jsonl"
+
+
+def labelled_rows() -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(posting row, label) for each labelled posting found in the shared dumps."""
+    labels = list(read_jsonl(LABELS))
+    wanted = {label["id"] for label in labels}
+    postings: dict[str, dict[str, Any]] = {}
+    for path in sorted((shared_data_dir() / "postings").glob("*/postings.jsonl")):
+        for row in read_jsonl(path):
+            if row.get("id") in wanted:
+                postings[row["id"]] = row
+    return [(postings[label["id"]], label) for label in labels if label["id"] in postings]
+
+
+def report(name: str, predictions: list[Any], labels: list[dict[str, Any]]) -> None:
+    """One block of figures for a part of the set."""
+    years = exact_match(
+        [label["years_min"] for label in labels], [p.years_min for p in predictions]
+    )
+    scores = score_duties([p.duties for p in predictions], [label["duties"] for label in labels])
+    precision, recall, f1 = scores.micro
+    print(f"\n{name}: {len(labels)} postings")
+    print(f"  years_min exact   {years:.3f}")
+    print(f"  duties micro      P {precision:.3f}  R {recall:.3f}  F1 {f1:.4f}")
+    for duty in DUTIES:
+        p, r, f = scores.per_duty[duty]
+        print(f"    {duty:<20} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
+
+
+def print_errors(predictions: list[Any], labels: list[dict[str, Any]]) -> None:
+    """Each posting whose years_min or duties disagree with its label."""
+    for prediction, label in zip(predictions, labels, strict=True):
+        gold = set(label["duties"])
+        guessed = set(prediction.duties)
+        if prediction.years_min != label["years_min"]:
+            print(f"{label['id']}: years_min {prediction.years_min} != {label['years_min']}")
+        if guessed != gold:
+            print(f"{label['id']}: duties +{sorted(guessed - gold)} -{sorted(gold - guessed)}")
+
+
+def ms_per_posting(texts: list[str], titles: list[str | None]) -> tuple[float, float]:
+    """The best of three runs of each extractor over the texts, in ms a posting."""
+    years_runs, duties_runs = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        for text in texts:
+            extract_years(text)
+        years_runs.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        for text, title in zip(texts, titles, strict=True):
+            extract_duties(text, title)
+        duties_runs.append(time.perf_counter() - start)
+    return 1000 * min(years_runs) / len(texts), 1000 * min(duties_runs) / len(texts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", choices=["tune", "holdout"], help="list that half's errors")
+    args = parser.parse_args()
+    pairs = labelled_rows()
+    if not pairs:
+        raise SystemExit(f"no labelled postings found under {shared_data_dir()}")
+    predictions = Enricher(role_model=None).enrich_batch([row for row, _ in pairs])
+    labels = [label for _, label in pairs]
+    # The enricher refuses a row without a title (the HN posts): no years and no duties for it,
+    # as in ``leadboard eval``.
+    refused = sum(any(r.startswith(NOT_A_POSTING) for r in p.reasons) for p in predictions)
+    print(f"{len(pairs)} labelled postings, {refused} refused by the enricher (no title)")
+    for half in ("tune", "holdout"):
+        chosen = [i for i, label in enumerate(labels) if split_of(label["id"]) == half]
+        report(half, [predictions[i] for i in chosen], [labels[i] for i in chosen])
+    report("all", predictions, labels)
+    if args.errors:
+        chosen = [i for i, label in enumerate(labels) if split_of(label["id"]) == args.errors]
+        print(f"\nerrors ({args.errors}):")
+        print_errors([predictions[i] for i in chosen], [labels[i] for i in chosen])
+    rows = [row for row, _ in pairs]
+    texts = [
+        clean_description(r.get("description"), r.get("description_format")).text for r in rows
+    ]
+    years_ms, duties_ms = ms_per_posting(texts, [row.get("title") for row in rows])
+    print(
+        f"\ntiming over {len(texts)} postings: years {years_ms:.2f} ms, duties {duties_ms:.2f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
