@@ -64,7 +64,7 @@ class MatchResponse:
 
 
 def profile_texts(profile: Profile) -> list[str]:
-    """What to embed for a profile, in pieces the model reads whole (256 word pieces each):
+    """What to embed for a profile, in pieces the model reads whole (192 word pieces each):
     the headline and summary, then the titles and skills.
 
     >>> profile_texts(Profile(titles=["Staff ML Engineer"], summary="Ranking.",
