@@ -41,6 +41,8 @@ EmbedOption = Annotated[
     bool,
     typer.Option("--embeddings/--no-embeddings", help="Also embed them (for semantic search)."),
 ]
+# Postings enriched a call from a file: the embedding (in a second thread) overlaps the rules.
+ENRICH_BATCH = 32
 OFFLINE_HINT = (
     "No job board could be reached: this machine seems to have no internet access.\n"
     "Load postings from a dump instead, e.g.:  leadboard import ../shared/data/postings"
@@ -753,7 +755,7 @@ def _enrich_file(input_path: Path, output_path: Path, embeddings: bool) -> None:
                 errors += 1
                 continue
             batch.append(row)
-            if len(batch) >= 32:
+            if len(batch) >= ENRICH_BATCH:
                 flush()
         if batch:
             flush()
@@ -788,8 +790,12 @@ def evaluate_command(
         raise typer.Exit(1)
     enricher = Enricher(role_model=_role_model(train_if_missing=True, quiet=as_json))
     rows = [item.posting for item in labelled]
+    # Building and quantising the embedding model (~5 s, once a process) is no throughput.
+    enricher.embedding_model().encode(["warm-up"])
     start = time.perf_counter()
-    results, _ = enricher.enrich_with_embeddings(rows, embed=True)
+    results = []
+    for at in range(0, len(rows), ENRICH_BATCH):  # as `leadboard enrich --input` runs
+        results += enricher.enrich_with_embeddings(rows[at : at + ENRICH_BATCH], embed=True)[0]
     elapsed = time.perf_counter() - start
     report = evaluate([contract_line(r) for r in results], [i.label for i in labelled],
                       elapsed_s=elapsed)  # fmt: skip
