@@ -6,6 +6,7 @@ Every request in these tests goes to 127.0.0.1; nothing reaches the internet.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -35,3 +36,9 @@ def http() -> Iterator[HttpClient]:
     """A client for the local server: no rate limit, one quick retry."""
     with HttpClient(timeout=2, retries=1, backoff=0.001, min_interval=0) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def ats_fixtures(shared_data_dir: Path) -> Path:
+    """``../shared/data/fixtures/ats``: real recorded responses, one folder per ATS kind."""
+    return shared_data_dir / "fixtures" / "ats"

@@ -39,7 +39,7 @@ def local_apis(httpserver: HTTPServer) -> dict[str, str]:
 def test_curated_list_is_large_valid_and_unique() -> None:
     boards = load_boards()
     assert len(boards) >= 60
-    assert {b.kind for b in boards} == set(KINDS)
+    assert {b.kind for b in boards} <= set(KINDS)
     assert all(b.company and b.category for b in boards)
     duplicates = [spec for spec, n in Counter(b.spec for b in boards).items() if n > 1]
     assert duplicates == []
@@ -74,7 +74,7 @@ def test_load_boards_from_a_csv(tmp_path: Path) -> None:
     ("content", "message"),
     [
         ("company,ats\nAcme,greenhouse\n", "missing column(s) token"),
-        ("company,ats,token\nAcme,workday,acme\n", "unknown board kind 'workday'"),
+        ("company,ats,token\nAcme,monster,acme\n", "unknown board kind 'monster'"),
         ("company,ats,token\nAcme,greenhouse,\n", "line 2: empty token"),
         ("company,ats,token\nA,ashby,a\nB,lever,bad token\n", "bad board token 'bad token'"),
     ],
@@ -107,9 +107,10 @@ def test_parse_board_spec(spec: str, expected: BoardRef) -> None:
         ("anthropic", "is not kind:token"),
         ("greenhouse:", "is not kind:token"),
         (":anthropic", "is not kind:token"),
-        ("workday:nvidia", "unknown board kind 'workday'"),
+        ("monster:nvidia", "unknown board kind 'monster'"),
         ("gh:anthropic", "expected one of: greenhouse, lever, ashby"),
-        ("greenhouse:a/b", "bad board token"),
+        ("greenhouse:a b", "bad board token"),
+        ("greenhouse:a?b=1", "bad board token"),
         ("lever:eu:", "bad board token"),
     ],
 )
@@ -198,7 +199,7 @@ def test_crawl_bounds_concurrency(httpserver: HTTPServer, http: HttpClient) -> N
 def test_a_connector_bug_does_not_stop_the_crawl(
     httpserver: HTTPServer, http: HttpClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(self: object, board: str, *, company: str | None = None) -> None:
+    def explode(self: object, board: str, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(crawl_module.LeverConnector, "fetch", explode)

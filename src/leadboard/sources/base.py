@@ -1,13 +1,24 @@
-"""What every connector hands back, and what the ATS connectors (Greenhouse, Lever, Ashby) share.
+"""What every connector hands back, and what the ATS connectors share.
 
 Each ATS connector is an ``AtsConnector`` with two hooks: ``read_listing`` (how that ATS serves a
-board's raw records) and ``parse`` (one record into a posting). ``AtsConnector.fetch`` does the rest
-the same way for all three: errors, rejects, the company name and whether the listing is complete.
+board's raw records) and ``parse`` (one record into a posting); an ATS whose listing lacks the
+description also writes ``read_detail``. ``AtsConnector.fetch`` does the rest the same way for every
+kind: errors, rejects, the company name, which postings were listed, which details are gone (404 or
+410), whether the listing is complete, and skipping detail requests for records unchanged since the
+last crawl.
+
+Where a board lives: ATSs with one API host (Greenhouse, SmartRecruiters…) and ATSs where each
+board has its own host (``acme.recruitee.com``, ``acme.wd5.myworkdayjobs.com``) both build URLs with
+``AtsConnector.url(host, path)``. Overriding the API root (``base_url``, or ``$LEADBOARD_ATS_ROOT``
+for every kind without its own variable) sends ``https://{host}{path}`` to ``{root}/{host}{path}``
+instead: how tests and the market simulator serve every board from 127.0.0.1.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -37,6 +48,13 @@ class BoardFetch:
     # True only when the whole listing came back: postings absent from it may then be closed.
     complete: bool = False
     error: str | None = None  # why the board failed, when it did
+    # Every external id the listing named, parsed or not: a listed posting is never closed.
+    listed: set[str] = field(default_factory=set)
+    # Listed records unchanged since the last crawl whose detail was not fetched again:
+    # still open, content as stored (``known`` in ``AtsConnector.fetch``).
+    unchanged: set[str] = field(default_factory=set)
+    # External ids whose detail answered 404/410: the posting is gone, whatever the listing says.
+    gone: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -45,37 +63,80 @@ class Listing:
 
     records: list[Any]
     error: str | None = None  # why part (or all) of the board is missing; None: it is complete
+    company: str | None = None  # the company's name, where the listing gives it
+
+
+ROOT_ENV_VAR = "LEADBOARD_ATS_ROOT"  # one API root for every kind that has no variable of its own
 
 
 class AtsConnector:
     """Fetches boards of one ATS through one HTTP client; subclasses say where and how to read.
 
-    A subclass sets ``kind`` and its API root (``default_api``, overridable by ``api_env_var`` or
-    the ``base_url`` argument), and writes ``read_listing`` and ``parse``. ``fetch`` never raises
-    for a bad board or record: a failed board comes back with ``error`` set, a record ``parse``
-    refuses becomes a ``Reject``.
+    A subclass sets ``kind``, writes ``read_listing`` and ``parse``, and where the ATS needs it
+    ``read_detail`` (with ``has_details = True``), ``board_from_url`` and ``careers_url``. URLs
+    are built with ``url(host, path)``; Greenhouse, Lever and Ashby keep their older per-kind API
+    roots (``default_api``, ``api_env_var``). ``fetch`` never raises for a bad board or record: a
+    failed board comes back with ``error`` set, a record ``parse`` refuses becomes a ``Reject``.
     """
 
     kind: ClassVar[str]  # "greenhouse": the postings' source, and the start of every message
-    default_api: ClassVar[str]
-    api_env_var: ClassVar[str]
+    default_api: ClassVar[str] = ""  # "": each board's own host (see ``url``)
+    api_env_var: ClassVar[str] = ROOT_ENV_VAR
     board_word: ClassVar[str] = "board"  # what the ATS calls a board, for error messages
     record_word: ClassVar[str] = "job"  # what it calls a record, for reject locations
+    has_details: ClassVar[bool] = False  # the listing lacks descriptions: ``read_detail`` them
 
     def __init__(self, client: HttpClient, *, base_url: str | None = None) -> None:
         self.client = client
         self.base_url = api_base(base_url, self.api_env_var, self.default_api)
 
+    def url(self, host: str, path: str) -> str:
+        """``https://{host}{path}``, or ``{root}/{host}{path}`` when the API root is overridden.
+
+        >>> from leadboard.sources.http import HttpClient
+        >>> conn = AtsConnector(HttpClient(), base_url="http://127.0.0.1:9")
+        >>> conn.url("acme.recruitee.com", "/api/offers/")
+        'http://127.0.0.1:9/acme.recruitee.com/api/offers/'
+        """
+        if self.base_url:
+            return f"{self.base_url}/{host}{path}"
+        return f"https://{host}{path}"
+
+    @classmethod
+    def board_from_url(cls, url: str) -> str | None:
+        """The board token in a careers URL of this ATS, or None when the URL is not one."""
+        return None
+
+    @classmethod
+    def careers_url(cls, board: str) -> str | None:
+        """The public careers page of ``board``, for people (not the API)."""
+        return None
+
     def read_listing(self, board: str) -> Listing:
         """Every raw record of ``board``; may raise ``FetchError`` when nothing came back."""
         raise NotImplementedError
+
+    def read_detail(self, board: str, record: Any) -> Any:
+        """``record`` completed by its detail request (``has_details`` kinds); may raise
+        ``FetchError`` (a 404 or 410 there means the posting is gone)."""
+        return record
+
+    def record_id(self, record: Any) -> str | None:
+        """A listing record's external id (the one ``parse`` gives the posting)."""
+        return clean_text(record.get("id")) if isinstance(record, dict) else None
 
     def parse(self, record: Any, board: str, fetched_at: datetime) -> SourcePosting | None:
         """One record → a posting, or None to leave it out; ``ValueError`` makes it a Reject."""
         raise NotImplementedError
 
-    def fetch(self, board: str, *, company: str | None = None) -> BoardFetch:
-        """Fetch every open posting of ``board``; ``company`` fills postings that name none."""
+    def fetch(
+        self, board: str, *, company: str | None = None, known: Mapping[str, str] | None = None
+    ) -> BoardFetch:
+        """Fetch every open posting of ``board``; ``company`` fills postings that name none.
+
+        ``known`` maps external ids to the ``listing_hash`` stored with them: a listed record
+        whose hash is unchanged is not read in detail again (it lands in ``unchanged``).
+        """
         result = BoardFetch(source=self.kind, board=board)
         fetched_at = datetime.now(UTC)
         try:
@@ -83,7 +144,32 @@ class AtsConnector:
         except FetchError as err:
             result.error = f"{self.kind} {self.board_word} '{board}': {err}"
             return result
+        company = company or listing.company
         for index, record in enumerate(listing.records):
+            record_id = self.record_id(record)
+            if record_id is not None:
+                result.listed.add(record_id)
+            fingerprint = listing_hash(record)
+            if self.has_details:
+                if record_id is not None and known and known.get(record_id) == fingerprint:
+                    result.unchanged.add(record_id)
+                    continue
+                try:
+                    record = self.read_detail(board, record)
+                except FetchError as err:
+                    if err.status in (404, 410) and record_id is not None:
+                        result.gone.add(record_id)
+                        continue
+                    where = self._where(record, index)
+                    result.rejects.append(
+                        Reject(
+                            f"{self.kind}:{board}",
+                            where,
+                            f"detail not fetched: {err}",
+                            record_sample(record),
+                        )
+                    )
+                    continue
             try:
                 posting = self.parse(record, board, fetched_at)
             except ValueError as err:
@@ -94,6 +180,8 @@ class AtsConnector:
                 continue
             if posting is not None:
                 posting.company = posting.company or company
+                posting.extra["listing_hash"] = fingerprint
+                result.listed.add(posting.external_id)
                 result.postings.append(posting)
         # A partial listing keeps what it read, but must not let absent postings be closed.
         result.complete = listing.error is None
@@ -103,8 +191,18 @@ class AtsConnector:
 
     def _where(self, record: Any, index: int) -> str:
         """``job 42`` when the record has a usable id, else its position: ``jobs[3]``."""
-        record_id = clean_text(record.get("id")) if isinstance(record, dict) else None
+        record_id = self.record_id(record)
         return f"{self.record_word} {record_id}" if record_id else f"{self.record_word}s[{index}]"
+
+
+def listing_hash(record: Any) -> str:
+    """A short, stable fingerprint of a listing record (key order does not matter).
+
+    >>> listing_hash({"a": 1, "b": 2}) == listing_hash({"b": 2, "a": 1})
+    True
+    """
+    text = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
 
 
 def jobs_in(body: Any, url: str) -> list[Any]:

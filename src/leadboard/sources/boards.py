@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-KINDS = ("greenhouse", "lever", "ashby")
+from leadboard.sources.registry import KINDS
+
 BOARDS_CSV = Path(__file__).resolve().parent.parent / "data" / "boards.csv"
 
 
@@ -47,10 +48,10 @@ def parse_board_spec(spec: str) -> BoardRef:
     >>> parse_board_spec("Lever:EU:acme")
     BoardRef(kind='lever', token='eu:acme', company=None, category=None)
     >>> try:
-    ...     parse_board_spec("workday:acme")
+    ...     parse_board_spec("monster:acme")
     ... except BoardSpecError as err:
-    ...     print(err)
-    unknown board kind 'workday' in 'workday:acme' (expected one of: greenhouse, lever, ashby)
+    ...     print(err)   # doctest: +ELLIPSIS
+    unknown board kind 'monster' in 'monster:acme' (expected one of: greenhouse, lever, ashby, ...)
     """
     text = spec.strip()
     kind, sep, token = text.partition(":")
@@ -115,6 +116,7 @@ def _board(
         )
     if kind == "lever" and token.lower().startswith("eu:"):
         token = "eu:" + token[3:].strip()
-    if any(ch.isspace() or ch in "/?#" for ch in token) or token.endswith(":"):
+    # Some kinds' tokens hold a path ("tenant/wd5/site" on Workday, "host/site" on Oracle HCM).
+    if any(ch.isspace() or ch in "?#" for ch in token) or token.endswith((":", "/")):
         raise BoardSpecError(f"bad board token {token!r} in {context}")
     return BoardRef(kind=kind, token=token, company=company, category=category)

@@ -7,45 +7,69 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from leadboard.sources.ashby import AshbyConnector
 from leadboard.sources.base import BoardFetch
 from leadboard.sources.boards import BoardRef
-from leadboard.sources.greenhouse import GreenhouseConnector
 from leadboard.sources.http import FetchError, HttpClient
 from leadboard.sources.jsonld import SOURCE as JSONLD
 from leadboard.sources.jsonld import parse_jsonld_page
 from leadboard.sources.lever import LeverConnector
+from leadboard.sources.registry import KINDS, connector_class
 
 
 class Connector(Protocol):
     kind: str
 
-    def fetch(self, board: str, *, company: str | None = None) -> BoardFetch: ...
+    def fetch(
+        self, board: str, *, company: str | None = None, known: Mapping[str, str] | None = None
+    ) -> BoardFetch: ...
 
 
-def make_connectors(
-    client: HttpClient, base_urls: Mapping[str, str] | None = None
-) -> dict[str, Connector]:
-    """One connector per ATS kind, sharing ``client``.
+class Connectors:
+    """One connector per ATS kind, sharing one client, each made when first asked for.
 
-    ``base_urls`` overrides API roots by key: ``greenhouse``, ``lever``, ``lever_eu``, ``ashby``
-    (otherwise the ``LEADBOARD_*_API`` environment variables, otherwise the public APIs).
+    ``base_urls`` overrides API roots by kind (and ``lever_eu``); otherwise the connectors'
+    ``LEADBOARD_*`` environment variables, otherwise the public APIs.
     """
-    urls = dict(base_urls or {})
-    return {
-        "greenhouse": GreenhouseConnector(client, base_url=urls.get("greenhouse")),
-        "lever": LeverConnector(
-            client, base_url=urls.get("lever"), eu_base_url=urls.get("lever_eu")
-        ),
-        "ashby": AshbyConnector(client, base_url=urls.get("ashby")),
-    }
+
+    def __init__(self, client: HttpClient, base_urls: Mapping[str, str] | None = None) -> None:
+        self.client = client
+        self.base_urls = dict(base_urls or {})
+        self._made: dict[str, Connector] = {}
+        self._lock = threading.Lock()
+
+    def get(self, kind: str) -> Connector | None:
+        """The connector of ``kind``, or None when Leadboard has none."""
+        if kind not in KINDS:
+            return None
+        with self._lock:
+            if kind not in self._made:
+                self._made[kind] = self._make(kind)
+            return self._made[kind]
+
+    def _make(self, kind: str) -> Connector:
+        if kind == "lever":
+            return LeverConnector(
+                self.client,
+                base_url=self.base_urls.get("lever"),
+                eu_base_url=self.base_urls.get("lever_eu"),
+            )
+        return connector_class(kind)(self.client, base_url=self.base_urls.get(kind))
+
+
+def make_connectors(client: HttpClient, base_urls: Mapping[str, str] | None = None) -> Connectors:
+    """The connectors of every kind, sharing ``client`` (see ``Connectors``)."""
+    return Connectors(client, base_urls)
+
+
+KnownListing = Callable[[BoardRef], Mapping[str, str]]
 
 
 def crawl(
@@ -54,18 +78,20 @@ def crawl(
     client: HttpClient | None = None,
     concurrency: int = 4,
     base_urls: Mapping[str, str] | None = None,
+    known: KnownListing | None = None,
 ) -> Iterator[BoardFetch]:
     """Fetch ``boards`` with at most ``concurrency`` in flight; yield each result as it finishes.
 
     A board that fails comes back as a ``BoardFetch`` with ``error`` set; it never stops the
-    others. Without ``client``, one is made (default politeness) and closed at the end.
+    others. Without ``client``, one is made (default politeness) and closed at the end. ``known``
+    gives a board's stored listing hashes, so that unchanged records are not read in detail again.
     """
     own_client = client is None
     http = client or HttpClient()
     connectors = make_connectors(http, base_urls)
     pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="crawl")
     try:
-        futures = {pool.submit(_fetch_one, connectors, board): board for board in boards}
+        futures = {pool.submit(_fetch_one, connectors, board, known): board for board in boards}
         for future in as_completed(futures):
             yield future.result()
     finally:
@@ -97,7 +123,9 @@ def fetch_career_page(
         return parse_jsonld_page(page, url, fetched_at or datetime.now(UTC))
 
 
-def _fetch_one(connectors: Mapping[str, Connector], board: BoardRef) -> BoardFetch:
+def _fetch_one(
+    connectors: Connectors, board: BoardRef, known: KnownListing | None = None
+) -> BoardFetch:
     connector = connectors.get(board.kind)
     if connector is None:
         return BoardFetch(
@@ -106,7 +134,8 @@ def _fetch_one(connectors: Mapping[str, Connector], board: BoardRef) -> BoardFet
             error=f"no connector for board kind {board.kind!r}",
         )
     try:
-        return connector.fetch(board.token, company=board.company)
+        listing = known(board) if known is not None else None
+        return connector.fetch(board.token, company=board.company, known=listing)
     except Exception as err:  # a bug in one connector must not end the whole crawl
         return BoardFetch(
             source=board.kind,

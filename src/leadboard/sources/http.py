@@ -17,7 +17,8 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -90,12 +91,13 @@ class HostRateLimiter:
 
 
 class HttpClient:
-    """GET with retries (429/5xx/transport errors), backoff with jitter and a per-host rate limit.
+    """GET/POST with retries (429/5xx/transport errors), backoff with jitter, per-host politeness.
 
     ``retries`` is the number of tries after the first. The delay before retry *n* (0-based) is
     ``backoff * 2**n`` (at most ``max_backoff``) stretched by up to ``jitter`` of itself at random,
     unless the server sent ``Retry-After`` (seconds or an HTTP date), which wins, capped at
-    ``max_retry_after``. ``min_interval`` defaults to ``$LEADBOARD_HTTP_MIN_INTERVAL``, else 1 s.
+    ``max_retry_after``. At most ``per_host`` requests to one host run at once.
+    ``min_interval`` defaults to ``$LEADBOARD_HTTP_MIN_INTERVAL``, else 1 s.
     ``sleep``, ``clock`` and ``transport`` are injectable for tests.
 
     >>> HttpClient(timeout=5, retries=0, min_interval=0).timeout
@@ -112,6 +114,7 @@ class HttpClient:
         jitter: float = 0.5,
         max_retry_after: float = 120.0,
         min_interval: float | None = None,
+        per_host: int = 2,
         user_agent: str = USER_AGENT,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -129,6 +132,9 @@ class HttpClient:
         if min_interval is None:
             min_interval = min_interval_from_env()
         self.rate_limiter = HostRateLimiter(min_interval, clock=clock, sleep=sleep)
+        self.per_host = max(1, per_host)
+        self._host_slots: dict[str, threading.BoundedSemaphore] = {}
+        self._host_locks_guard = threading.Lock()
         self._client = httpx.Client(
             timeout=timeout,
             transport=transport,
@@ -145,15 +151,38 @@ class HttpClient:
     def close(self) -> None:
         self._client.close()
 
-    def get(self, url: str, *, params: Mapping[str, Any] | None = None) -> httpx.Response:
+    def get(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
         """GET ``url``; return the 2xx response or raise ``FetchError`` once retries are spent."""
+        return self.request("GET", url, params=params, headers=headers)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send one request (GET, or POST for APIs that list by POST, like Workday's); return the
+        2xx response or raise ``FetchError`` once retries are spent. At most ``per_host`` requests
+        to one host are in flight at once, ``min_interval`` apart."""
         host = urlsplit(url).netloc.lower()
         attempts = self.retries + 1
         for attempt in range(attempts):
             self.rate_limiter.wait(host)
             last_try = attempt == attempts - 1
             try:
-                response = self._client.get(url, params=params)
+                with self._host_slot(host):
+                    response = self._client.request(
+                        method, url, params=params, json=json_body, headers=headers
+                    )
             except httpx.TimeoutException as err:
                 if last_try:
                     raise FetchError(
@@ -187,23 +216,45 @@ class HttpClient:
             self._sleep(delay if delay is not None else self._backoff_delay(attempt))
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
-    def get_json(self, url: str, *, params: Mapping[str, Any] | None = None) -> Any:
+    def get_json(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
         """GET ``url`` and decode its JSON body; a body that is not JSON is a ``FetchError``."""
-        response = self.get(url, params=params)
-        try:
-            return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            start = response.text[:80].strip().replace("\n", " ")
-            raise FetchError(
-                f"response from {response.url} is not JSON ({err.__class__.__name__}"
-                f"; it starts {start!r})",
-                url=url,
-                status=response.status_code,
-            ) from err
+        return _json_of(self.get(url, params=params, headers=headers), url)
 
-    def get_text(self, url: str) -> str:
-        """GET ``url`` and return its body as text (e.g. a career page's HTML)."""
-        return self.get(url).text
+    def post_json(
+        self,
+        url: str,
+        body: Any,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """POST ``body`` as JSON to ``url`` and decode the JSON answer (``FetchError`` if not)."""
+        return _json_of(
+            self.request("POST", url, params=params, json_body=body, headers=headers), url
+        )
+
+    def get_text(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """GET ``url`` and return its body as text (a career page's HTML, an XML or RSS feed)."""
+        return self.get(url, params=params, headers=headers).text
+
+    @contextmanager
+    def _host_slot(self, host: str) -> Iterator[None]:
+        with self._host_locks_guard:
+            slot = self._host_slots.setdefault(host, threading.BoundedSemaphore(self.per_host))
+        with slot:
+            yield
 
     def _backoff_delay(self, attempt: int) -> float:
         delay = min(self.max_backoff, self.backoff * 2**attempt)
@@ -213,6 +264,19 @@ class HttpClient:
         """``Retry-After`` in seconds (from seconds or an HTTP date), capped; None if absent."""
         seconds = parse_retry_after(response.headers.get("Retry-After"))
         return None if seconds is None else min(seconds, self.max_retry_after)
+
+
+def _json_of(response: httpx.Response, url: str) -> Any:
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        start = response.text[:80].strip().replace("\n", " ")
+        raise FetchError(
+            f"response from {response.url} is not JSON ({err.__class__.__name__}"
+            f"; it starts {start!r})",
+            url=url,
+            status=response.status_code,
+        ) from err
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
