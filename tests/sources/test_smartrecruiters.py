@@ -216,6 +216,20 @@ def test_pages_until_total_found(httpserver: HTTPServer, http: HttpClient) -> No
     assert len(listing_requests) == 3  # stopped at totalFound: no empty fourth page
 
 
+def test_total_changing_while_paging_is_partial(httpserver: HTTPServer, http: HttpClient) -> None:
+    httpserver.expect_request(f"{API}/acme/postings", query_string=query(0, 2)).respond_with_json(
+        page([item("1"), item("2")], total=4)
+    )
+    httpserver.expect_request(f"{API}/acme/postings", query_string=query(2, 2)).respond_with_json(
+        page([item("4")], total=3, offset=2)  # one closed meanwhile: "3" may have been skipped
+    )
+    serve_details(httpserver)
+    connector = SmartRecruitersConnector(http, base_url=httpserver.url_for(""), page_size=2)
+    fetch = connector.fetch("acme")
+    assert fetch.complete is False and "changed while read (4 → 3)" in (fetch.error or "")
+    assert [p.external_id for p in fetch.postings] == ["1", "2"]
+
+
 def test_429_then_success(httpserver: HTTPServer, connector: SmartRecruitersConnector) -> None:
     httpserver.expect_ordered_request(f"{API}/acme/postings").respond_with_data(
         "slow down", status=429, headers={"Retry-After": "0"}

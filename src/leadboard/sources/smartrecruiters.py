@@ -136,9 +136,17 @@ class SmartRecruitersConnector(AtsConnector):
                 if page == 0:
                     raise  # nothing came back: the whole board failed
                 return Listing(records, error=f"page {page + 1}: {err}", company=_company(records))
+            found = body.get("totalFound")
+            found = found if isinstance(found, int) and not isinstance(found, bool) else None
             if page == 0:
-                found = body.get("totalFound")
-                total = found if isinstance(found, int) and not isinstance(found, bool) else None
+                total = found
+            elif found is not None and total is not None and found != total:
+                # Postings opened or closed while paging: offsets shifted, some may be missed.
+                return Listing(
+                    records,
+                    error=f"the listing changed while read ({total} → {found})",
+                    company=_company(records),
+                )
             records += content
             if total is None:  # no announced total: a short page is the last one
                 if len(content) < self.page_size:
