@@ -6,6 +6,7 @@ reason and the batch goes on; a failing board is named in the summary and the cr
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,14 +17,17 @@ from typing import TYPE_CHECKING, Any
 from leadboard.models import Job, SourcePosting
 from leadboard.normalize import InvalidPosting, normalize_posting
 from leadboard.sources.base import BoardFetch, Reject
+from leadboard.store.boards import CrawlOutcome
 from leadboard.store.dedup import DuplicateIndex
 from leadboard.store.repository import BatchCounts, Store
+from leadboard.store.snapshots import snapshot_of_path
 
 if TYPE_CHECKING:  # enrichment loads models: imported only where it runs
     from leadboard.enrich.embeddings import Embedder
     from leadboard.enrich.enricher import Enricher
 
 BATCH_SIZE = 500
+STALE_AFTER_DAYS = 60.0  # a posting unconfirmed this long is stale ($LEADBOARD_STALE_AFTER_DAYS)
 
 # `leadboard crawl` / `import` exit codes: 0 all good, 3 done but something was skipped, 1 failed.
 EXIT_OK, EXIT_FAILED, EXIT_WITH_REJECTS = 0, 1, 3
@@ -44,7 +48,9 @@ class IngestSummary:
     duplicates: Counter[str] = field(default_factory=Counter)
     rejects_by_reason: Counter[str] = field(default_factory=Counter)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (board or file, why)
+    suspicious: list[tuple[str, str]] = field(default_factory=list)  # (board, why)
     boards: int = 0
+    stale: int = 0  # open postings that went stale (unconfirmed too long) at the end
 
     @property
     def exit_code(self) -> int:
@@ -79,7 +85,9 @@ class IngestSummary:
             "duplicates": dict(self.duplicates),
             "rejects_by_reason": dict(self.rejects_by_reason),
             "failed": [{"what": what, "why": why} for what, why in self.failed],
+            "suspicious": [{"what": what, "why": why} for what, why in self.suspicious],
             "boards": self.boards,
+            "stale": self.stale,
         }
 
 
@@ -113,8 +121,13 @@ def ingest(
     index: DuplicateIndex,
     origin: str | None = None,
     batch_size: int = BATCH_SIZE,
+    from_dump: bool = False,
+    snapshot: str | None = None,
 ) -> set[str]:
-    """Normalise and store ``items`` in batches; returns the ids of the jobs seen."""
+    """Normalise and store ``items`` in batches; returns the ids of the jobs seen.
+
+    ``from_dump`` postings are confirmed open only as of the dump's ``snapshot`` (see
+    ``store/snapshots.py``), crawled ones as of now."""
     seen: set[str] = set()
     pairs: list[tuple[SourcePosting, Job]] = []
     rejects: list[Reject] = []
@@ -123,8 +136,9 @@ def ingest(
         if pairs or rejects:
             now = datetime.now(UTC)
             counts = store.save_batch(
-                pairs, rejects, index=index, seen_at=now, run_id=summary.run_id, origin=origin
-            )
+                pairs, rejects, index=index, seen_at=now, run_id=summary.run_id, origin=origin,
+                from_dump=from_dump, snapshot=snapshot,
+            )  # fmt: skip
             summary.add(counts)
             pairs.clear()
             rejects.clear()
@@ -149,8 +163,11 @@ def ingest(
     return seen
 
 
-def import_paths(store: Store, paths: Sequence[Path]) -> IngestSummary:
-    """``leadboard import``: load dumps (files or folders of them)."""
+def import_paths(
+    store: Store, paths: Sequence[Path], *, snapshot: str | None = None
+) -> IngestSummary:
+    """``leadboard import``: load dumps (files or folders of them). Each file's snapshot date is
+    ``snapshot`` when given, else the date its path names (``linkedin-ds-2018``), else unknown."""
     from leadboard.sources.files import iter_dump_files, read_dump
 
     summary = _start(store, "import", [str(p) for p in paths])
@@ -163,32 +180,95 @@ def import_paths(store: Store, paths: Sequence[Path]) -> IngestSummary:
             continue
         for file in files:
             try:
-                ingest(store, read_dump(file), summary, index=index, origin=str(file))
+                ingest(
+                    store, read_dump(file), summary, index=index, origin=str(file),
+                    from_dump=True, snapshot=snapshot or snapshot_of_path(file),
+                )  # fmt: skip
             except (OSError, ValueError) as error:  # unreadable file: name it, go on
                 summary.failed.append((str(file), str(error)))
     return _finish(store, summary)
 
 
 def ingest_fetches(
-    store: Store, fetches: Iterable[BoardFetch], kind: str, args: Sequence[str]
+    store: Store,
+    fetches: Iterable[BoardFetch],
+    kind: str,
+    args: Sequence[str],
+    *,
+    on_board: Callable[[BoardFetch, CrawlOutcome], None] | None = None,
 ) -> IngestSummary:
-    """``leadboard crawl`` / ``crawl-page``: store what each board gave; close what vanished."""
+    """``leadboard crawl`` / ``crawl-page`` / a scheduler cycle: store what each board gave,
+    close what is gone (``ingest_fetch``), and note each board's outcome in the registry."""
     summary = _start(store, kind, args)
     index = store.duplicate_index()
     for fetch in fetches:
-        summary.boards += 1
-        name = f"{fetch.source}:{fetch.board}"
-        if fetch.error:
-            summary.failed.append((name, fetch.error))
-            store.record_errors(
-                [Reject(name, name, f"board failed: {fetch.error}")], summary.run_id, _now()
-            )
-        items: list[SourcePosting | Reject] = [*fetch.postings, *fetch.rejects]
-        seen = ingest(store, items, summary, index=index, origin=name)
-        if fetch.complete and not fetch.error:
-            # Only a whole listing proves a posting is gone.
-            summary.closed += store.close_missing(fetch.source, fetch.board, seen, _now())
+        outcome = ingest_fetch(store, fetch, summary, index)
+        store.boards.record(f"{fetch.source}:{fetch.board}", outcome, _now())
+        if on_board is not None:
+            on_board(fetch, outcome)
     return _finish(store, summary)
+
+
+def ingest_fetch(
+    store: Store, fetch: BoardFetch, summary: IngestSummary, index: DuplicateIndex
+) -> CrawlOutcome:
+    """Store one board's fetch and apply the delisting rules:
+
+    - a posting missing from a *complete*, successful listing is closed — except when the
+      listing is empty and the board had open postings: that closes nothing the first time
+      (a broken board looks like that) and only when it happens twice in a row;
+    - a posting whose detail answered 404/410 is closed;
+    - a failed, partial or truncated fetch closes nothing; a posting that comes back reopens.
+    """
+    summary.boards += 1
+    name = f"{fetch.source}:{fetch.board}"
+    changes_before = _changes(summary)
+    if fetch.error:
+        summary.failed.append((name, fetch.error))
+        store.record_errors(
+            [Reject(name, name, f"board failed: {fetch.error}")], summary.run_id, _now()
+        )
+    items: list[SourcePosting | Reject] = [*fetch.postings, *fetch.rejects]
+    seen = ingest(store, items, summary, index=index, origin=name)
+    now = _now()
+    if fetch.unchanged:
+        summary.unchanged += len(fetch.unchanged)
+        summary.reopened += store.confirm_listed([f"{name}:{i}" for i in fetch.unchanged], now)
+    if fetch.gone:
+        summary.closed += store.close_jobs([f"{name}:{i}" for i in fetch.gone], now)
+    board = store.boards.get(name)
+    empty_streak = 0
+    if fetch.complete and not fetch.error:
+        listed = seen | {f"{name}:{i}" for i in fetch.listed | fetch.unchanged}
+        open_now = store.open_count(fetch.source, fetch.board)
+        if not fetch.listed and open_now:
+            empty_streak = (board.empty_streak if board else 0) + 1
+        if empty_streak == 1:
+            summary.suspicious.append(
+                (name, f"an empty listing after {open_now} open postings: nothing closed yet")
+            )
+        else:
+            summary.closed += store.close_missing(fetch.source, fetch.board, listed, now)
+    return CrawlOutcome(
+        ok=fetch.error is None,
+        error=fetch.error,
+        changed=_changes(summary) != changes_before,
+        open_postings=store.open_count(fetch.source, fetch.board),
+        empty_streak=empty_streak,
+    )
+
+
+def _changes(summary: IngestSummary) -> int:
+    return summary.inserted + summary.updated + summary.closed + summary.reopened
+
+
+def stale_after_days() -> float:
+    """``$LEADBOARD_STALE_AFTER_DAYS``, else 60: how long a posting stays open unconfirmed."""
+    try:
+        days = float(os.environ.get("LEADBOARD_STALE_AFTER_DAYS", STALE_AFTER_DAYS))
+    except ValueError:
+        return STALE_AFTER_DAYS
+    return days if days > 0 else STALE_AFTER_DAYS
 
 
 def _now() -> datetime:
@@ -201,6 +281,7 @@ def _start(store: Store, kind: str, args: Sequence[str]) -> IngestSummary:
 
 def _finish(store: Store, summary: IngestSummary) -> IngestSummary:
     assert summary.run_id is not None
+    summary.stale, _ = store.mark_stale(_now(), stale_after_days())
     store.finish_run(summary.run_id, summary.status, summary.as_dict(), _now())
     return summary
 

@@ -661,10 +661,52 @@ def job_card(job: Job, enrichment: JobEnrichment | None) -> dict[str, Any]:
         "ml_leadership": enrichment.ml_leadership if enrichment else None,
         "skills": list(enrichment.skills) if enrichment else [],
         "years_min": enrichment.years_min if enrichment else None,
-        "posted_at": (job.posted_at or job.first_seen_at).isoformat(),
+        **job_dates(job),
         "url": job.url,
-        "closed": job.closed_at is not None,
     }
+
+
+def job_dates(job: Job) -> dict[str, Any]:
+    """What is known of a job's dates, kept apart: the source's posted date (or None), when we
+    first saw it, the dump snapshot it came from, whether it is stale or closed, and one line
+    saying it for people ("posted 2026-11-30", "first seen 3 days ago", "from a 2018 snapshot",
+    "date unknown")."""
+    return {
+        "posted_at": _iso(job.posted_at),
+        "first_seen_at": _iso(job.first_seen_at),
+        "snapshot": job.snapshot,
+        "stale": job.stale_at is not None,
+        "closed": job.closed_at is not None,
+        "date_note": date_note(job.posted_at, job.first_seen_at, job.snapshot),
+    }
+
+
+def date_note(
+    posted_at: datetime | None,
+    first_seen_at: datetime | None,
+    snapshot: str | None,
+    now: datetime | None = None,
+) -> str:
+    """One honest line about when a job was posted.
+
+    >>> when = datetime(2026, 12, 4, tzinfo=UTC)
+    >>> date_note(None, when, None, now=datetime(2026, 12, 7, tzinfo=UTC))
+    'first seen 3 days ago'
+    >>> date_note(None, when, "2018"), date_note(when, when, None)
+    ('from a 2018 snapshot', 'posted 2026-12-04')
+    """
+    if posted_at is not None:
+        return f"posted {posted_at.date().isoformat()}"
+    if snapshot:
+        return f"from a {snapshot} snapshot"
+    if first_seen_at is None:
+        return "date unknown"
+    days = ((now or datetime.now(UTC)) - first_seen_at).days
+    return "first seen today" if days < 1 else f"first seen {days} day{'s' * (days != 1)} ago"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def open_engine(store: Store, *, semantic: bool = True) -> SearchEngine:

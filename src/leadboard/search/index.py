@@ -32,7 +32,7 @@ SALARY_PERIODS = tuple(reversed(_A_YEAR))  # year first
 BATCH = 500
 BODY_CHARS = 20_000  # the description text searched; the rest of very long ones adds nothing
 # What a document is built from besides its job and enrichment: a new version rebuilds them all.
-DOCUMENT_VERSION = "2"  # 2: the visa fact
+DOCUMENT_VERSION = "3"  # 2: the visa fact; 3: only a source's posted date, stale is not open
 _SPONSORS = re.compile(r"visa sponsorship|sponsor\w*\W+(?:\w+\W+){0,6}?visas?\b", re.I)
 _NO_SPONSORSHIP = re.compile(
     r"\b(?:not|unable to|cannot|can't|won't|no longer)\W+(?:\w+\W+){0,3}?sponsor"
@@ -101,7 +101,7 @@ def _changed_jobs(session: Session) -> list[str]:
         select(
             Job.id,
             Job.content_hash,
-            Job.closed_at.is_not(None),
+            Job.closed_at.is_not(None) | Job.stale_at.is_not(None),
             Job.cluster_id,
             JobEnrichment.version,
             JobEnrichment.content_hash,
@@ -155,13 +155,13 @@ def _document(job: Job, enrichment: JobEnrichment | None) -> dict[str, Any]:
         "job_id": job.id,
         "doc_key": _doc_key(
             job.content_hash,
-            job.closed_at is not None,
+            not _is_open(job),
             job.cluster_id,
             enrichment.version if enrichment else None,
             enrichment.content_hash if enrichment else None,
         ),  # fmt: skip
         "cluster_id": job.cluster_id,
-        "is_open": job.closed_at is None,
+        "is_open": _is_open(job),
         "title": job.title,
         "company": job.company or "",
         "skills": " ".join(skills),
@@ -174,9 +174,14 @@ def _document(job: Job, enrichment: JobEnrichment | None) -> dict[str, Any]:
         "salary_currency": job.salary_currency,
         "salary_year_min": salary_a_year(job.salary_min, job.salary_period),
         "salary_year_max": salary_a_year(job.salary_max or job.salary_min, job.salary_period),
-        "posted_at": job.posted_at or job.first_seen_at,
+        "posted_at": job.posted_at,
         "visa": sponsors_visas(job.description_text),
     }
+
+
+def _is_open(job: Job) -> bool:
+    """Open as far as search goes: neither closed nor stale (unconfirmed for too long)."""
+    return job.closed_at is None and job.stale_at is None
 
 
 def _tags(job: Job, enrichment: JobEnrichment | None) -> Iterable[tuple[str, str]]:

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, select, update
@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session
 
 from leadboard import models
 from leadboard.sources.base import Reject
+from leadboard.store.boards import Boards
 from leadboard.store.database import make_engine, migrate
 from leadboard.store.dedup import DuplicateIndex, canonical_url
 from leadboard.store.schema import IngestError, IngestRun, JobEmbedding, JobEnrichment, RawPosting
 from leadboard.store.schema import Job as JobRow
+from leadboard.store.snapshots import confirmed_by_dump
 
 SAMPLE_CHARS = 500
 
@@ -70,6 +72,11 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    @property
+    def boards(self) -> Boards:
+        """The board registry and its crawl state (``store/boards.py``)."""
+        return Boards(self.engine)
+
     # -- ingest runs and errors -------------------------------------------------------------
 
     def start_run(self, kind: str, args: Sequence[str], started_at: datetime) -> int:
@@ -112,8 +119,15 @@ class Store:
         seen_at: datetime,
         run_id: int | None = None,
         origin: str | None = None,
+        from_dump: bool = False,
+        snapshot: str | None = None,
     ) -> BatchCounts:
-        """Upsert a batch of postings and log its rejects, all in one transaction."""
+        """Upsert a batch of postings and log its rejects, all in one transaction.
+
+        A crawled posting is confirmed open at ``seen_at``; a dumped one only as of the dump's
+        ``snapshot`` (or its own posted date): see ``store/snapshots.py``. A closed posting
+        reopens only on evidence newer than its closing.
+        """
         counts = BatchCounts()
         with Session(self.engine) as session, session.begin():
             ids = list({job.id for _, job in pairs})
@@ -134,17 +148,26 @@ class Store:
                     known_payloads.add((job.id, digest))
                     session.add(_raw_row(posting, digest, run_id, origin))
                 row = existing.get(job.id)
+                confirmed = (
+                    confirmed_by_dump(snapshot, job.posted_at, seen_at) if from_dump else seen_at
+                )
+                listing = posting.extra.get("listing_hash")
                 if row is None:
                     row = JobRow(id=job.id, first_seen_at=seen_at)
                     self._write_job(row, job, index, counts)
-                    row.last_seen_at = seen_at
+                    row.last_seen_at, row.confirmed_at = seen_at, confirmed
+                    row.snapshot = snapshot if from_dump else None
+                    row.listing_hash = listing
                     session.add(row)
                     existing[job.id] = row
                     counts.inserted += 1
                     continue
-                if row.closed_at is not None:
+                if row.closed_at is not None and confirmed > row.closed_at:
                     row.closed_at = None
                     counts.reopened += 1
+                if row.confirmed_at is None or confirmed > row.confirmed_at:
+                    row.confirmed_at, row.stale_at = confirmed, None
+                row.listing_hash = listing or row.listing_hash
                 row.last_seen_at = seen_at
                 if row.content_hash == job.content_hash:
                     counts.unchanged += 1
@@ -184,6 +207,14 @@ class Store:
         row.content_hash, row.warnings = job.content_hash, list(job.warnings)
         row.cluster_id, row.minhash = assignment.cluster_id, assignment.signature
 
+    def open_count(self, source: str, board: str) -> int:
+        """How many of a board's jobs are open."""
+        with Session(self.engine) as session:
+            query = select(func.count(JobRow.id)).where(
+                JobRow.source == source, JobRow.board == board, JobRow.closed_at.is_(None)
+            )
+            return session.scalar(query) or 0
+
     def close_missing(self, source: str, board: str, seen_ids: set[str], at: datetime) -> int:
         """Close the open jobs of a board that a *complete* listing no longer shows."""
         with Session(self.engine) as session, session.begin():
@@ -193,13 +224,77 @@ class Store:
                 )
             ).all()
             gone = [job_id for job_id in open_ids if job_id not in seen_ids]
-            for start in range(0, len(gone), 500):
+            _set_in_chunks(session, gone, closed_at=at)
+            return len(gone)
+
+    def close_jobs(self, job_ids: Iterable[str], at: datetime) -> int:
+        """Close these jobs (their detail answered 404/410): returns how many were open."""
+        with Session(self.engine) as session, session.begin():
+            ids = list(job_ids)
+            open_ids = [
+                job_id
+                for start in range(0, len(ids), 500)
+                for job_id in session.scalars(
+                    select(JobRow.id).where(
+                        JobRow.id.in_(ids[start : start + 500]), JobRow.closed_at.is_(None)
+                    )
+                )
+            ]
+            _set_in_chunks(session, open_ids, closed_at=at)
+            return len(open_ids)
+
+    def confirm_listed(self, job_ids: Iterable[str], at: datetime) -> int:
+        """Jobs a listing showed unchanged (their detail not read again): confirmed open at
+        ``at``, reopened if they were closed. Returns how many reopened."""
+        with Session(self.engine) as session, session.begin():
+            ids = list(job_ids)
+            reopened = 0
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                reopened += session.execute(
+                    update(JobRow)
+                    .where(JobRow.id.in_(chunk), JobRow.closed_at.is_not(None))
+                    .values(closed_at=None)
+                ).rowcount
                 session.execute(
                     update(JobRow)
-                    .where(JobRow.id.in_(gone[start : start + 500]))
-                    .values(closed_at=at)
+                    .where(JobRow.id.in_(chunk))
+                    .values(last_seen_at=at, confirmed_at=at, stale_at=None)
                 )
-            return len(gone)
+            return reopened
+
+    def listing_hashes(self, source: str, board: str) -> dict[str, str]:
+        """``{external id: listing hash}`` of a board's stored jobs (``AtsConnector.fetch``)."""
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(JobRow.external_id, JobRow.listing_hash).where(
+                    JobRow.source == source,
+                    JobRow.board == board,
+                    JobRow.listing_hash.is_not(None),
+                )
+            )
+            return {external_id: digest for external_id, digest in rows}
+
+    def mark_stale(self, now: datetime, days: float) -> tuple[int, int]:
+        """Open jobs unconfirmed for ``days`` become stale; stale ones confirmed since are not.
+        Returns ``(newly stale, no longer stale)``."""
+        cutoff = now - timedelta(days=days)
+        with Session(self.engine) as session, session.begin():
+            stale = session.execute(
+                update(JobRow)
+                .where(
+                    JobRow.stale_at.is_(None),
+                    JobRow.closed_at.is_(None),
+                    or_(JobRow.confirmed_at.is_(None), JobRow.confirmed_at < cutoff),
+                )
+                .values(stale_at=now)
+            ).rowcount
+            fresh = session.execute(
+                update(JobRow)
+                .where(JobRow.stale_at.is_not(None), JobRow.confirmed_at >= cutoff)
+                .values(stale_at=None)
+            ).rowcount
+            return stale, fresh
 
     # -- enrichment ---------------------------------------------------------------------------
 
@@ -331,7 +426,8 @@ class Store:
         """Jobs, newest first; a duplicate cluster shows once (its first open member)."""
         filters = filters or JobFilters()
         conditions = _filter_conditions(filters)
-        newest = (func.coalesce(JobRow.posted_at, JobRow.first_seen_at).desc(), JobRow.id)
+        # Only a source's own date says how new a posting is: undated ones come last.
+        newest = (JobRow.posted_at.is_(None), JobRow.posted_at.desc(), JobRow.id)
         query = select(JobRow).where(*conditions)
         if filters.one_per_cluster:
             rank = (
@@ -359,6 +455,11 @@ class Store:
             scalar = session.scalar
             jobs = scalar(select(func.count(JobRow.id))) or 0
             open_jobs = scalar(select(func.count(JobRow.id)).where(JobRow.closed_at.is_(None))) or 0
+            stale = scalar(
+                select(func.count(JobRow.id)).where(
+                    JobRow.closed_at.is_(None), JobRow.stale_at.is_not(None)
+                )
+            ) or 0
             clusters = scalar(select(func.count(func.distinct(JobRow.cluster_id)))) or 0
 
             def grouped(column: Any, limit: int | None = None) -> dict[str, int]:
@@ -376,7 +477,8 @@ class Store:
             )
             return {
                 "jobs": jobs,
-                "open": open_jobs,
+                "open": open_jobs - stale,
+                "stale": stale,
                 "closed": jobs - open_jobs,
                 "raw_postings": scalar(select(func.count(RawPosting.id))) or 0,
                 "clusters": clusters,
@@ -417,7 +519,7 @@ def _counts(session: Session, column: Any) -> dict[str, int]:
 def _filter_conditions(filters: JobFilters) -> list[Any]:
     conditions: list[Any] = []
     if not filters.include_closed:
-        conditions.append(JobRow.closed_at.is_(None))
+        conditions += [JobRow.closed_at.is_(None), JobRow.stale_at.is_(None)]
     if filters.company:
         conditions.append(func.lower(JobRow.company) == filters.company.lower())
     if filters.source:
@@ -434,6 +536,13 @@ def _filter_conditions(filters: JobFilters) -> list[Any]:
     if filters.with_salary:
         conditions.append(or_(JobRow.salary_min.is_not(None), JobRow.salary_max.is_not(None)))
     return conditions
+
+
+def _set_in_chunks(session: Session, job_ids: Sequence[str], **values: Any) -> None:
+    for start in range(0, len(job_ids), 500):
+        session.execute(
+            update(JobRow).where(JobRow.id.in_(job_ids[start : start + 500])).values(**values)
+        )
 
 
 def _raw_row(

@@ -148,10 +148,43 @@ class Job(Base):
     last_seen_at: Mapped[datetime]
     updated_at: Mapped[datetime | None]  # when the content last changed after the first sighting
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The latest moment the posting is known to have been open: a crawl's fetch time, or the
+    # end of a dump's snapshot period (never an import time when the dump's date is known).
+    confirmed_at: Mapped[datetime | None]
+    snapshot: Mapped[str | None] = mapped_column(CleanString(10))  # a dump's date: "2018"…
+    stale_at: Mapped[datetime | None]  # set when unconfirmed for too long (repository.mark_stale)
+    listing_hash: Mapped[str | None] = mapped_column(CleanString(16))  # see sources/base.py
     content_hash: Mapped[str] = mapped_column(CleanString(64))
     cluster_id: Mapped[str] = mapped_column(CleanString(400))
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)  # near-duplicate signature
     warnings: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class Board(Base):
+    """A job board Leadboard knows (the shipped registry, the curated list, or added by the user)
+    and how crawling it goes: what ``leadboard boards`` shows and the scheduler reads."""
+
+    __tablename__ = "boards"
+
+    spec: Mapped[str] = mapped_column(CleanString(300), primary_key=True)  # kind:token
+    kind: Mapped[str] = mapped_column(CleanString(40), index=True)
+    token: Mapped[str] = mapped_column(CleanString(260))
+    company: Mapped[str | None] = mapped_column(CleanString(300))
+    url: Mapped[str | None] = mapped_column(CleanText)
+    origin: Mapped[str] = mapped_column(CleanString(20))  # curated | registry | user
+    ml_heavy: Mapped[bool] = mapped_column(default=False)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    removed: Mapped[bool] = mapped_column(default=False)  # the user removed it: never re-added
+    # new | ok | failing | quarantined
+    status: Mapped[str] = mapped_column(CleanString(20), default="new")
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # in a row
+    last_error: Mapped[str | None] = mapped_column(CleanText)
+    last_attempt_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    next_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    interval_s: Mapped[int] = mapped_column(Integer, default=3600)
+    empty_streak: Mapped[int] = mapped_column(Integer, default=0)  # empty listings in a row
+    open_postings: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class IngestError(Base):
@@ -237,7 +270,7 @@ class SearchDocument(Base):
     salary_currency: Mapped[str | None] = mapped_column(CleanString(3))
     salary_year_min: Mapped[float | None] = mapped_column(Float)  # in its own currency, a year
     salary_year_max: Mapped[float | None] = mapped_column(Float)
-    posted_at: Mapped[datetime]  # posted, or first seen when the source gave no date
+    posted_at: Mapped[datetime | None]  # as the source gave it; None when it gave none
     visa: Mapped[bool] = mapped_column(default=False)  # says it sponsors visas (index.py)
 
 

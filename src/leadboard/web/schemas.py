@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field
+
+from leadboard.normalize.urls import safe_http_url
+
+# A stored link is shown only when it is http(s) (rows stored before ingest checked it too).
+WebLink = Annotated[str | None, AfterValidator(safe_http_url)]
 
 
 class SalaryOut(BaseModel):
@@ -27,9 +34,17 @@ class JobCard(BaseModel):
     ml_leadership: float | None = Field(None, description="Calibrated probability (0–1).")
     skills: list[str] = Field(default_factory=list)
     years_min: int | None = None
-    posted_at: str
-    url: str | None = None
+    posted_at: str | None = Field(
+        None, description="The date the source gave; null when it gave none (never guessed)."
+    )
+    first_seen_at: str | None = Field(None, description="When Leadboard first saw the posting.")
+    snapshot: str | None = Field(
+        None, description="The date of the dump the posting came from (2018, 2026-05…), if any."
+    )
+    stale: bool = Field(False, description="Not confirmed open for too long (dumps: 60 days).")
     closed: bool = False
+    date_note: str = Field("", description='"posted 2026-11-30", "first seen 3 days ago"…')
+    url: WebLink = None
 
 
 class ChipOut(BaseModel):
@@ -69,6 +84,11 @@ class SearchAnswer(BaseModel):
     sort: str
     semantic: bool = Field(description="Whether the vector index took part in this search.")
     notes: list[str]
+
+
+class FacetsAnswer(BaseModel):
+    total: int
+    facets: dict[str, list[FacetValue]]
 
 
 class Evidence(BaseModel):
