@@ -506,6 +506,21 @@ def test_board_from_url_refuses_other_urls(url: str) -> None:
     assert WorkdayConnector.board_from_url(url) is None
 
 
+def test_a_tenant_that_is_no_host_name_is_read_from_myworkdaysite(
+    httpserver: HTTPServer, connector: WorkdayConnector
+) -> None:
+    api = "/wd1.myworkdaysite.com/wday/cxs/vhr_wachtelllipton/wlrk"
+    expect_page(httpserver, 0, api=api).respond_with_json(page([item("A_1")], total=1))
+    serve_details(httpserver, api)
+    fetch = connector.fetch("vhr_wachtelllipton/wd1/wlrk")
+    assert fetch.complete is True
+    assert fetch.postings[0].url == (
+        "https://wd1.myworkdaysite.com/recruiting/vhr_wachtelllipton/wlrk/job/Paris/A_1"
+    )
+    url = WorkdayConnector.careers_url("vhr_wachtelllipton/wd1/wlrk")
+    assert WorkdayConnector.board_from_url(url) == "vhr_wachtelllipton/wd1/wlrk"
+
+
 def test_careers_url_round_trips() -> None:
     url = WorkdayConnector.careers_url("accenture/wd103/AccentureCareers")
     assert url == "https://accenture.wd103.myworkdayjobs.com/AccentureCareers"

@@ -1,7 +1,9 @@
 """Workday careers sites, read through the CXS JSON API behind ``*.myworkdayjobs.com``.
 
 A board is ``tenant/wdN/site`` (e.g. ``gdit/wd5/External_Career_Site``), served from the host
-``{tenant}.{wdN}.myworkdayjobs.com``:
+``{tenant}.{wdN}.myworkdayjobs.com`` (or ``{wdN}.myworkdaysite.com`` for the rare tenant whose
+name cannot be a host name, e.g. one with an underscore; that host is not checked against a
+recorded response):
 
 - listing: ``POST https://{host}/wday/cxs/{tenant}/{site}/jobs`` with the JSON body
   ``{"appliedFacets": {}, "limit": 20, "offset": N, "searchText": ""}``, which answers
@@ -46,6 +48,7 @@ MAX_PAGES = 250  # 5,000 postings: above the largest real sites; stops a server 
 
 _INSTANCE = re.compile(r"wd\d+", re.IGNORECASE)
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _LOCALE = re.compile(r"[a-z]{2}(?:-[a-z]{2,4})?", re.IGNORECASE)  # en-US, fr-FR, zh-Hans…
 # "2 Locations": the listing's summary of a multi-location posting, not a place.
 _LOCATION_COUNT = re.compile(r"\d+\s+locations?", re.IGNORECASE)
@@ -62,7 +65,18 @@ class WorkdayBoard(NamedTuple):
 
     @property
     def host(self) -> str:
-        return f"{self.tenant}.{self.instance}.myworkdayjobs.com"
+        """``{tenant}.{wdN}.myworkdayjobs.com``; a tenant that cannot be a host name
+        (``vhr_wachtelllipton``) is served from ``{wdN}.myworkdaysite.com`` instead."""
+        if _HOST_LABEL.fullmatch(self.tenant):
+            return f"{self.tenant}.{self.instance}.myworkdayjobs.com"
+        return f"{self.instance}.myworkdaysite.com"
+
+    @property
+    def site_url(self) -> str:
+        """The site's public page, which job pages extend with their ``externalPath``."""
+        if _HOST_LABEL.fullmatch(self.tenant):
+            return f"https://{self.host}/{self.site}"
+        return f"https://{self.host}/recruiting/{self.tenant}/{self.site}"
 
     @property
     def api_path(self) -> str:
@@ -281,9 +295,10 @@ class WorkdayConnector(AtsConnector):
 
         >>> WorkdayConnector.careers_url("abb/wd3/External_Career_Page")
         'https://abb.wd3.myworkdayjobs.com/External_Career_Page'
+        >>> WorkdayConnector.careers_url("vhr_wachtelllipton/wd1/wlrk")
+        'https://wd1.myworkdaysite.com/recruiting/vhr_wachtelllipton/wlrk'
         """
-        site = split_board(board)
-        return f"https://{site.host}/{site.site}"
+        return split_board(board).site_url
 
 
 def _postings_in(answer: Any, url: str) -> list[Any]:
@@ -339,7 +354,7 @@ def _public_url(board: str, path: str | None) -> str | None:
         site = split_board(board)
     except FetchError:
         return None
-    return f"https://{site.host}/{site.site}{path}"
+    return site.site_url + path
 
 
 def _locations(record: dict[str, Any], info: dict[str, Any]) -> list[str]:
