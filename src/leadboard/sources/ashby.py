@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from leadboard.models import SalaryHint, SourcePosting
 from leadboard.sources.base import (
@@ -96,6 +97,28 @@ class AshbyConnector(AtsConnector):
     kind = SOURCE
     default_api = DEFAULT_API
     api_env_var = API_ENV_VAR
+
+    @classmethod
+    def board_from_url(cls, url: str) -> str | None:
+        """The organisation in an Ashby board, job or API URL; None for other URLs.
+
+        >>> AshbyConnector.board_from_url("https://jobs.ashbyhq.com/openai/4a1b?utm_source=x")
+        'openai'
+        >>> AshbyConnector.board_from_url("https://www.ashbyhq.com/customers") is None
+        True
+        """
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+        segments = [s for s in parts.path.split("/") if s]
+        if host == "api.ashbyhq.com" and segments[:2] == ["posting-api", "job-board"]:
+            segments = segments[2:]
+        elif host != "jobs.ashbyhq.com":
+            return None
+        return segments[0] if segments else None
+
+    @classmethod
+    def careers_url(cls, board: str) -> str:
+        return f"https://jobs.ashbyhq.com/{board}"
 
     def board_url(self, org: str) -> str:
         return f"{self.base_url}/posting-api/job-board/{org}"

@@ -15,6 +15,8 @@ from pathlib import Path
 from leadboard.sources.registry import KINDS
 
 BOARDS_CSV = Path(__file__).resolve().parent.parent / "data" / "boards.csv"
+# 4,735 public boards of 23 ATS kinds (MIT; attribution and token formats in SOURCE.txt beside it)
+REGISTRY_CSV = Path(__file__).resolve().parent.parent / "data" / "registry" / "boards.csv"
 
 
 class BoardSpecError(ValueError):
@@ -36,6 +38,9 @@ class BoardRef:
     token: str
     company: str | None = None
     category: str | None = None
+    url: str | None = None  # the board's careers page, where known
+    origin: str = "user"  # curated | registry | user
+    ml_heavy: bool = False  # a company known to hire many ML people (the curated list)
 
     @property
     def spec(self) -> str:
@@ -45,8 +50,8 @@ class BoardRef:
 def parse_board_spec(spec: str) -> BoardRef:
     """``"greenhouse:anthropic"`` → ``BoardRef("greenhouse", "anthropic")``.
 
-    >>> parse_board_spec("Lever:EU:acme")
-    BoardRef(kind='lever', token='eu:acme', company=None, category=None)
+    >>> parse_board_spec("Lever:EU:acme").spec
+    'lever:eu:acme'
     >>> try:
     ...     parse_board_spec("monster:acme")
     ... except BoardSpecError as err:
@@ -120,3 +125,76 @@ def _board(
     if any(ch.isspace() or ch in "?#" for ch in token) or token.endswith((":", "/")):
         raise BoardSpecError(f"bad board token {token!r} in {context}")
     return BoardRef(kind=kind, token=token, company=company, category=category)
+
+
+def load_registry(
+    curated: Path | str | None = None, registry: Path | str | None = REGISTRY_CSV
+) -> list[BoardRef]:
+    """Every board Leadboard knows of: the curated ML-heavy list first, then the shipped
+    registry's boards of the kinds Leadboard reads (others are left out), each board once.
+
+    >>> boards = load_registry()
+    >>> len(boards) > 4000, boards[0].origin, boards[0].ml_heavy
+    (True, 'curated', True)
+    """
+    from dataclasses import replace
+
+    chosen: dict[str, BoardRef] = {}
+    for board in load_boards(curated):
+        chosen.setdefault(board.spec, replace(board, origin="curated", ml_heavy=True))
+    if registry is not None:
+        for board in _registry_rows(Path(registry)):
+            chosen.setdefault(board.spec, board)
+    return list(chosen.values())
+
+
+def _registry_rows(path: Path) -> Iterable[BoardRef]:
+    """The registry CSV (``company, ats, board_url, token``); rows Leadboard cannot read (an
+    unknown kind, no token) are skipped: the registry is a list of candidates, not a promise."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            kind = (row.get("ats") or "").strip().lower()
+            token = (row.get("token") or "").strip()
+            url = (row.get("board_url") or "").strip() or None
+            if kind not in KINDS or not token:
+                continue
+            if kind == "lever" and url and ".eu.lever.co" in url.lower():
+                token = f"eu:{token}"
+            try:
+                board = _board(kind, token, context=f"{path}, line {line}")
+            except BoardSpecError:
+                continue
+            company = (row.get("company") or "").strip() or None
+            yield BoardRef(board.kind, board.token, company, url=url, origin="registry")
+
+
+def detect_board(url: str) -> BoardRef:
+    """The board behind a careers URL of any kind Leadboard reads; ``BoardSpecError`` with a
+    clear message when no kind recognises it.
+
+    >>> detect_board("https://job-boards.greenhouse.io/anthropic").spec
+    'greenhouse:anthropic'
+    """
+    from leadboard.sources.registry import connector_class
+
+    text = url.strip()
+    if "://" not in text:
+        text = f"https://{text}"
+    for kind in KINDS:
+        connector = connector_class(kind)
+        token = connector.board_from_url(text)
+        if token:
+            board = _board(kind, token, context=repr(url))
+            careers = connector.careers_url(board.token) or text
+            return BoardRef(board.kind, board.token, _company_from(board.token), url=careers)
+    raise BoardSpecError(
+        f"no supported job board recognised in {url!r}; Leadboard reads {', '.join(KINDS)} "
+        "(e.g. https://job-boards.greenhouse.io/acme, https://jobs.lever.co/acme, "
+        "https://acme.wd5.myworkdayjobs.com/External)"
+    )
+
+
+def _company_from(token: str) -> str:
+    """A readable company name from a token: ``eu:acme-labs`` → ``Acme Labs``."""
+    name = token.removeprefix("eu:").split("/")[0].split(".")[0]
+    return " ".join(word.capitalize() for word in name.replace("_", "-").split("-") if word)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from leadboard.models import SalaryHint, SourcePosting
 from leadboard.sources.base import (
@@ -25,6 +26,10 @@ from leadboard.sources.base import (
 SOURCE = "greenhouse"
 DEFAULT_API = "https://boards-api.greenhouse.io"
 API_ENV_VAR = "LEADBOARD_GREENHOUSE_API"
+_BOARD_HOSTS = {
+    "job-boards.greenhouse.io", "boards.greenhouse.io", "job-boards.eu.greenhouse.io",
+    "boards.eu.greenhouse.io", "boards-api.greenhouse.io",
+}  # fmt: skip
 
 # Custom-field ("metadata") names that boards use for the remote / on-site hint and the job type.
 _WORKPLACE_FIELDS = ("location type", "workplace type", "workplace", "remote", "work location")
@@ -100,6 +105,36 @@ class GreenhouseConnector(AtsConnector):
     kind = SOURCE
     default_api = DEFAULT_API
     api_env_var = API_ENV_VAR
+
+    @classmethod
+    def board_from_url(cls, url: str) -> str | None:
+        """The token in a Greenhouse board, job, embed or API URL; None for other URLs.
+
+        >>> GreenhouseConnector.board_from_url("https://job-boards.greenhouse.io/anthropic/jobs/1")
+        'anthropic'
+        >>> GreenhouseConnector.board_from_url(
+        ...     "https://boards.greenhouse.io/embed/job_board?for=acme&b=https://acme.com")
+        'acme'
+        >>> GreenhouseConnector.board_from_url("https://www.greenhouse.com/careers") is None
+        True
+        """
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+        if host not in _BOARD_HOSTS:
+            return None
+        wanted = parse_qs(parts.query).get("for")
+        if wanted and wanted[0].strip():
+            return wanted[0].strip()
+        segments = [s for s in parts.path.split("/") if s]
+        if host == "boards-api.greenhouse.io" and segments[:2] == ["v1", "boards"]:
+            segments = segments[2:]
+        if not segments or segments[0].lower() in ("embed", "v1"):
+            return None
+        return segments[0]
+
+    @classmethod
+    def careers_url(cls, board: str) -> str:
+        return f"https://job-boards.greenhouse.io/{board}"
 
     def jobs_url(self, token: str) -> str:
         return f"{self.base_url}/v1/boards/{token}/jobs"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from leadboard.models import SalaryHint, SourcePosting
 from leadboard.sources.base import (
@@ -109,6 +110,33 @@ class LeverConnector(AtsConnector):
         super().__init__(client, base_url=base_url)
         self.eu_base_url = api_base(eu_base_url, EU_API_ENV_VAR, DEFAULT_EU_API)
         self.page_size = page_size
+
+    @classmethod
+    def board_from_url(cls, url: str) -> str | None:
+        """The site in a Lever board or posting URL (``eu:site`` in Lever's EU region).
+
+        >>> LeverConnector.board_from_url("https://jobs.lever.co/palantir/abc-123/apply")
+        'palantir'
+        >>> LeverConnector.board_from_url("https://jobs.eu.lever.co/acme")
+        'eu:acme'
+        >>> LeverConnector.board_from_url("https://lever.co/careers") is None
+        True
+        """
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+        segments = [s for s in parts.path.split("/") if s]
+        if host in ("api.lever.co", "api.eu.lever.co") and segments[:2] == ["v0", "postings"]:
+            segments = segments[2:]
+        elif host not in ("jobs.lever.co", "jobs.eu.lever.co"):
+            return None
+        if not segments:
+            return None
+        return f"{EU_PREFIX}{segments[0]}" if ".eu." in host else segments[0]
+
+    @classmethod
+    def careers_url(cls, board: str) -> str:
+        site, is_eu = split_board(board)
+        return f"https://jobs.{'eu.' if is_eu else ''}lever.co/{site}"
 
     def postings_url(self, board: str) -> str:
         site, is_eu = split_board(board)

@@ -38,6 +38,8 @@ CONNECTORS: dict[str, str] = {
     "successfactors": "leadboard.sources.successfactors:SuccessFactorsConnector",
     "comeet": "leadboard.sources.comeet:ComeetConnector",
     "hibob": "leadboard.sources.hibob:HiBobConnector",
+    "jobvite": "leadboard.sources.jobvite:JobviteConnector",
+    "icims": "leadboard.sources.icims:IcimsConnector",
 }
 KINDS: tuple[str, ...] = tuple(CONNECTORS)
 

@@ -7,7 +7,7 @@ back-off that doubles each time (capped at a week), saying why.
 
 >>> from leadboard.store.repository import Store
 >>> boards = Store.open("sqlite://").boards
->>> boards.sync([BoardEntry("greenhouse", "acme", "Acme", None, "curated", True)])
+>>> boards.sync([BoardRef("greenhouse", "acme", "Acme", origin="curated", ml_heavy=True)])
 1
 >>> [b.spec for b in boards.due(datetime.now(UTC))]
 ['greenhouse:acme']
@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
+from leadboard.sources.boards import BoardRef
 from leadboard.store.schema import Board
 
 HOUR = 3600
@@ -29,22 +30,6 @@ MIN_INTERVAL_S = HOUR
 MAX_INTERVAL_S = 24 * HOUR  # a board that never changes is still read daily
 QUARANTINE_AFTER = 3  # failures in a row
 MAX_BACKOFF_S = 7 * 24 * HOUR
-
-
-@dataclass(frozen=True)
-class BoardEntry:
-    """A board as a registry lists it."""
-
-    kind: str
-    token: str
-    company: str | None
-    url: str | None
-    origin: str  # curated | registry | user
-    ml_heavy: bool = False
-
-    @property
-    def spec(self) -> str:
-        return f"{self.kind}:{self.token}"
 
 
 @dataclass
@@ -64,7 +49,7 @@ class Boards:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def sync(self, entries: Iterable[BoardEntry]) -> int:
+    def sync(self, entries: Iterable[BoardRef]) -> int:
         """Add the boards not yet known (a removed board is never added back); an ML-heavy mark
         or a company name a registry adds is kept. Returns how many were added."""
         added = 0
@@ -83,7 +68,7 @@ class Boards:
                 row.url = row.url or entry.url
         return added
 
-    def add(self, entry: BoardEntry) -> Board:
+    def add(self, entry: BoardRef) -> Board:
         """Add (or bring back) a board the user named; it is due at once."""
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             row = session.get(Board, entry.spec)
@@ -192,7 +177,28 @@ class Boards:
         return {"by_status": by_status, "by_kind": by_kind}
 
 
-def _new_row(entry: BoardEntry) -> Board:
+    def in_trouble(self, limit: int = 15) -> list[dict[str, object]]:
+        """Failing and quarantined boards, most failures first, each with why."""
+        query = (
+            select(Board)
+            .where(Board.status.in_(("failing", "quarantined")), Board.removed.is_(False))
+            .order_by(Board.failures.desc(), Board.spec)
+            .limit(limit)
+        )
+        with Session(self.engine) as session:
+            return [
+                {
+                    "board": row.spec,
+                    "status": row.status,
+                    "failures": row.failures,
+                    "why": row.last_error,
+                    "next_try": row.next_due_at.isoformat() if row.next_due_at else None,
+                }
+                for row in session.scalars(query)
+            ]
+
+
+def _new_row(entry: BoardRef) -> Board:
     return Board(
         spec=entry.spec, kind=entry.kind, token=entry.token, company=entry.company,
         url=entry.url, origin=entry.origin, ml_heavy=entry.ml_heavy, enabled=True,

@@ -215,6 +215,16 @@ class Store:
             )
             return session.scalar(query) or 0
 
+    def open_by_board(self) -> dict[str, int]:
+        """Open (and not stale) jobs per ``kind:token`` board."""
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(JobRow.source, JobRow.board, func.count(JobRow.id))
+                .where(JobRow.closed_at.is_(None), JobRow.stale_at.is_(None))
+                .group_by(JobRow.source, JobRow.board)
+            )
+            return {f"{source}:{board}": n for source, board, n in rows}
+
     def close_missing(self, source: str, board: str, seen_ids: set[str], at: datetime) -> int:
         """Close the open jobs of a board that a *complete* listing no longer shows."""
         with Session(self.engine) as session, session.begin():
@@ -507,6 +517,8 @@ class Store:
                 or 0,
                 "enrichment_versions": _counts(session, JobEnrichment.version),
                 "embedded": scalar(select(func.count(JobEmbedding.job_id))) or 0,
+                "boards": self.boards.counts(),
+                "boards_in_trouble": self.boards.in_trouble(),
             }
 
 
