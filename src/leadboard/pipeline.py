@@ -337,6 +337,66 @@ def enrich_store(
     return summary
 
 
+def role_model(*, train_if_missing: bool = False, say: Callable[[str], None] = print) -> Any:
+    """The trained role model, or None (rules-only fields then, with the reason on each job).
+
+    With ``train_if_missing``, a missing model is trained once from the shared data when it is
+    there (about a minute), as `leadboard train` would.
+    """
+    from leadboard.enrich.training import load_role_model, train_role_model
+    from leadboard.eval.labels import shared_data_dir
+
+    model = load_role_model()
+    labels = shared_data_dir() / "labels" / "dev.jsonl"
+    if model is not None or not train_if_missing or not labels.is_file():
+        return model
+    say(
+        f"No role model yet: training one from {shared_data_dir()} (about a minute, once; "
+        "`leadboard train` does this on its own)."
+    )
+    try:
+        train_role_model()
+    except Exception as error:  # noqa: BLE001 - enrichment goes on without role families
+        say(f"Training the role model failed: {error}")
+        return None
+    return load_role_model()
+
+
+def refresh_store(
+    store: Store,
+    *,
+    embeddings: bool = False,
+    enricher: Enricher | None = None,
+    say: Callable[[str], None] = print,
+) -> EnrichSummary:
+    """Enrich (and embed) the stored jobs that need it, then bring the search index up to date:
+    what makes new and changed postings findable. Says what could not be done."""
+    from leadboard.enrich.embeddings import EmbeddingsUnavailable
+    from leadboard.enrich.enricher import Enricher
+    from leadboard.enrich.training import role_model_problem
+    from leadboard.search.index import sync_search_index
+
+    if not store.jobs_to_enrich("", limit=1):  # no job at all (an offline first crawl):
+        sync_search_index(store)  # closings still reach search
+        return EnrichSummary(version="nothing stored")  # no model to load, none to train
+    if enricher is None:
+        enricher = Enricher(role_model=role_model(train_if_missing=True, say=say))
+
+    def progress(done: int) -> None:
+        if done % 2048 == 0:
+            say(f"  enriched {done} jobs…")
+
+    try:
+        summary = enrich_store(store, enricher, embed=embeddings, progress=progress)
+    except EmbeddingsUnavailable as error:
+        summary = enrich_store(store, enricher, embed=False, progress=progress)
+        summary.problems.append(f"no embeddings: {error}")
+    if enricher.role_model is None:
+        summary.problems.append(f"no role families: {role_model_problem()}")
+    sync_search_index(store)  # cheap when nothing changed; search never waits for it then
+    return summary
+
+
 def embed_store(
     store: Store, embedder: Embedder, summary: EnrichSummary, *, batch_size: int = 64
 ) -> None:
