@@ -1,8 +1,9 @@
 """Dates as sources spell them → timezone-aware UTC ``datetime`` (or None, never an exception).
 
 Handles ISO 8601 with or without offset ("2025-07-10T14:30:48-04:00", "2026-01-22T05:36:07.443Z"),
-bare dates ("2026-01-22"), epoch milliseconds (Lever ``createdAt``) or seconds, as numbers or
-digit strings. Naive values are taken as UTC.
+bare dates ("2026-01-22"), RSS's RFC 822 dates ("Fri, 04 Sep 2026 14:50:13 +0300"), epoch
+milliseconds (Lever ``createdAt``) or seconds, as numbers or digit strings. Naive values are taken
+as UTC.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ _LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 _EPOCH_DIGITS = re.compile(r"[+-]?\d{9,13}(?:\.\d+)?")
 _LOOKS_LIKE_DATE = re.compile(
     r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}"
+    r"|\d{1,2} [A-Za-z]{3,9} \d{4}"  # RFC 822: "04 Sep 2026"
 )
 
 
@@ -29,6 +31,8 @@ def parse_datetime(value: str | int | float | datetime | date | None) -> datetim
     datetime.datetime(2025, 7, 10, 18, 30, 48, tzinfo=datetime.timezone.utc)
     >>> parse_datetime(1767225600000)  # Lever createdAt, epoch milliseconds
     datetime.datetime(2026, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)
+    >>> parse_datetime("Fri, 04 Sep 2026 14:50:13 +0300")  # an RSS pubDate
+    datetime.datetime(2026, 9, 4, 11, 50, 13, tzinfo=datetime.timezone.utc)
     >>> parse_datetime("not a date") is None
     True
     """

@@ -50,23 +50,13 @@ class Boards:
         self.engine = engine
 
     def sync(self, entries: Iterable[BoardRef]) -> int:
-        """Add the boards not yet known (a removed board is never added back); an ML-heavy mark
-        or a company name a registry adds is kept. Returns how many were added."""
-        added = 0
+        """Add the boards not yet known (a removed board is never added back). Returns how many
+        were added. Cheap when nothing is new: one query for the known specs."""
         with Session(self.engine) as session, session.begin():
-            known = {row.spec: row for row in session.scalars(select(Board))}
-            for entry in entries:
-                row = known.get(entry.spec)
-                if row is None:
-                    row = _new_row(entry)
-                    session.add(row)
-                    known[entry.spec] = row
-                    added += 1
-                    continue
-                row.ml_heavy = row.ml_heavy or entry.ml_heavy
-                row.company = row.company or entry.company
-                row.url = row.url or entry.url
-        return added
+            known = set(session.scalars(select(Board.spec)))
+            fresh = {entry.spec: entry for entry in entries if entry.spec not in known}
+            session.add_all(_new_row(entry) for entry in fresh.values())
+            return len(fresh)
 
     def add(self, entry: BoardRef) -> Board:
         """Add (or bring back) a board the user named; it is due at once."""

@@ -166,7 +166,9 @@ class Store:
                     row.closed_at = None
                     counts.reopened += 1
                 if row.confirmed_at is None or confirmed > row.confirmed_at:
+                    # The newest evidence speaks for it: a newer dump, or a crawl (no snapshot).
                     row.confirmed_at, row.stale_at = confirmed, None
+                    row.snapshot = snapshot if from_dump else None
                 row.listing_hash = listing or row.listing_hash
                 row.last_seen_at = seen_at
                 if row.content_hash == job.content_hash:

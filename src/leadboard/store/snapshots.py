@@ -70,17 +70,17 @@ def snapshot_start(snapshot: str) -> datetime:
 def confirmed_by_dump(
     snapshot: str | None, posted_at: datetime | None, imported_at: datetime
 ) -> datetime:
-    """Until when a dumped posting is known open: the snapshot's start or its own posted date,
-    whichever is later; with no snapshot, its posted date, else the import (all we know).
+    """Until when a dumped posting is known open: the start of the dump's snapshot period, or
+    the posting's own posted date when later. A dump whose date nobody knows vouches for its
+    postings only as of the import (the 60-day staleness clock starts then), and the posting
+    keeps no snapshot, so that nothing claims a date the dump did not give.
 
     >>> from datetime import datetime, UTC
     >>> now = datetime(2026, 12, 7, tzinfo=UTC)
     >>> confirmed_by_dump("2018", None, now).year, confirmed_by_dump(None, None, now) == now
     (2018, True)
     """
-    moments = [m for m in (posted_at,) if m is not None]
-    if snapshot:
-        moments.append(snapshot_start(snapshot))
-    if not moments:
+    if not snapshot:
         return imported_at
+    moments = [snapshot_start(snapshot)] + ([posted_at] if posted_at is not None else [])
     return min(max(moments), imported_at)
