@@ -47,9 +47,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DB-API 
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
+    """Bring the schema to the newest Alembic revision (one process at a time: two opening a
+    new store at once would both create its tables)."""
+    from leadboard.store.locks import store_lock
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with store_lock(engine, "migrate", wait=300), engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

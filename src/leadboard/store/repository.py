@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, select, update
@@ -22,6 +24,7 @@ from leadboard.sources.base import Reject
 from leadboard.store.boards import Boards
 from leadboard.store.database import make_engine, migrate
 from leadboard.store.dedup import DuplicateIndex, canonical_url
+from leadboard.store.locks import store_lock
 from leadboard.store.schema import IngestError, IngestRun, JobEmbedding, JobEnrichment, RawPosting
 from leadboard.store.schema import Job as JobRow
 from leadboard.store.snapshots import confirmed_by_dump
@@ -71,6 +74,25 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @contextmanager
+    def writer(
+        self, *, wait: float | None = None, say: Callable[[str], None] = lambda m: None
+    ) -> Iterator[Store]:
+        """Hold the store's writer lock for a whole import, crawl or enrichment: a second
+        writer waits (``wait`` seconds, default ``$LEADBOARD_LOCK_WAIT`` or 600), saying so,
+        then gives up with ``StoreBusy``. Runs another process left ``running`` (it was killed:
+        it no longer holds the lock) are marked ``interrupted``."""
+        if wait is None:
+            wait = float(os.environ.get("LEADBOARD_LOCK_WAIT", "600"))
+        with store_lock(self.engine, "writer", wait=wait, say=say):
+            with Session(self.engine) as session, session.begin():
+                session.execute(
+                    update(IngestRun)
+                    .where(IngestRun.status == "running")
+                    .values(status="interrupted", finished_at=datetime.now(UTC))
+                )
+            yield self
 
     @property
     def boards(self) -> Boards:
