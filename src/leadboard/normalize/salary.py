@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from functools import cache
+from itertools import islice
 from typing import NamedTuple
 
 import pycountry
@@ -35,12 +36,22 @@ _SYMBOLS = {
     "US$": "USD", "USD$": "USD", "CA$": "CAD", "CAD$": "CAD", "C$": "CAD", "CAN$": "CAD",
     "AU$": "AUD", "AUD$": "AUD", "A$": "AUD", "NZ$": "NZD", "S$": "SGD", "SG$": "SGD",
     "HK$": "HKD", "R$": "BRL", "MX$": "MXN", "£": "GBP", "€": "EUR", "₹": "INR", "Rs.": "INR",
-    "Rs": "INR", "¥": "JPY", "₩": "KRW", "₪": "ILS", "₱": "PHP", "zł": "PLN", "$": "$",
+    "Rs": "INR", "¥": "JPY", "₩": "KRW", "₪": "ILS", "₱": "PHP", "zł": "PLN", "₺": "TRY",
+    "₦": "NGN", "₫": "VND", "฿": "THB", "$": "$",
 }  # fmt: skip
 _CODE_ALIASES = {"RMB": "CNY", "NTD": "TWD", "NT$": "TWD"}
-# Currencies where the magnitude of an amount tells the period unambiguously (see _infer_period).
+# Currencies whose amounts are checked against _PLAUSIBLE (see _checked_salary).
 _MAJOR_CURRENCIES = {"USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SGD", "DKK", "SEK", "NOK",
                      "ILS", "HKD"}  # fmt: skip
+# The amount from which a figure with no period can only be yearly pay (see _infer_period): above
+# the highest monthly salaries that market quotes. Swedish, Danish, Norwegian, Israeli and Hong Kong
+# pay is quoted per month in the tens of thousands, Polish B2B rates up to ~50k a month, Indian
+# monthly pay up to a few lakh. Currencies not listed (JPY, CNY…) never get a guessed period.
+_YEARLY_FROM = {
+    "USD": 20_000, "EUR": 20_000, "GBP": 20_000, "CAD": 20_000, "AUD": 20_000, "NZD": 20_000,
+    "CHF": 20_000, "SGD": 40_000, "SEK": 150_000, "NOK": 150_000, "DKK": 150_000,
+    "ILS": 150_000, "HKD": 200_000, "PLN": 100_000, "INR": 1_000_000,
+}  # fmt: skip
 # Plausible amounts per period in the major currencies; anything outside is a parsing accident
 # ("$0.00 to $1.00 /hour") or a non-salary figure.
 _PLAUSIBLE = {
@@ -52,11 +63,14 @@ _MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "l": 1e5, "lakh": 1e5, "lac": 1e5
 _INDIAN_MULTIPLIERS = {"l", "lakh", "lac", "lpa", "cr", "crore"}
 
 _symbol_alternation = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
-_CURRENCY = rf"(?:NT\$|{_symbol_alternation}|\b[A-Z]{{3}}\b)"
+# A code may touch its number ("CHF60k", "90GBP"), not another letter.
+_CURRENCY = rf"(?:NT\$|{_symbol_alternation}|\b[A-Z]{{3}}(?![A-Za-z]))"
 _NUMBER = (
-    r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?"  # 180,000  180,000.00
+    r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?(?![\d,])"  # 12,50,000  1,20,00,000 (Indian)
+    r"|\d{1,3}(?:['’]\d{3})+(?:\.\d{1,2})?"  # 120'000  120’000.50 (Swiss)
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?"  # 180,000  180,000.00
     r"|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?"  # 90.000  (European thousands)
-    r"|\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?![\d,.])"  # 90 000
+    r"|\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+(?![\d,.])"  # 90 000 (spaces, thin spaces)
     r"|\d+(?:[.,]\d{1,2})?(?![\d])"  # 85  20.70  79.8
 )
 _MULTIPLIER = (
@@ -79,15 +93,17 @@ _RANGE_SEPARATOR = r"\s*(?:-|–|—|‒|−|~|\bto\b|\band\b|\bbis\b)\s*"
 # The leading lookahead only lets a match start where a currency or a digit can: it makes the
 # scan of a long description several times faster without changing what matches.
 _MONEY = re.compile(
-    r"(?=[$€£₹¥₩₪₱A-Z0-9z])"
+    r"(?=[$€£₹¥₩₪₱₺₦₫฿A-Z0-9z])"
     rf"(?<![\w.,])(?:{_amount_pattern(1)})(?:{_RANGE_SEPARATOR}(?:{_amount_pattern(2)}))?"
 )
 
 # Period words written after the amount ("per annum", "an hour", "/yr", "annually", "LPA") …
 _PERIOD_AFTER = re.compile(
-    r"^[\s,;:()]*(?-i:[A-Z]{3}\b\s*)?(?:\(|,)?\s*"
-    r"(?:(?:/|per|an?|each|every)\s*(?P<unit>hour|hr|h|year|yr|annum|month|mo|week|wk|day)\b"
-    r"|(?P<adverb>hourly|annually|annual|yearly|monthly|weekly|daily|p\.\s?a\.|pa\b|pcm\b)"
+    r"^[\s,;:()]*(?-i:[A-Z]{3}\b\s*)?(?:\(|,)?\s*(?:(?:gross|brutto|bruto|brut|base)\s*)?"
+    r"(?:(?:/|per|an?|each|every|pro|par)\s*(?P<unit>hour|hr|h|year|yr|annum|month|mo|week|wk|day"
+    r"|jahr|monat|stunde|tag|mois|heure|jour|an(?!\s*(?:hour|hr)))\b"
+    r"|(?P<adverb>hourly|annually|annual|yearly|monthly|weekly|daily|p\.\s?a\.|pa\b|pcm\b"
+    r"|jährlich|monatlich|annuel|mensuel)"
     r"|(?P<odd>bi-?weekly|semi-?monthly|fortnightly|per\s+(?:shift|visit|session|project)))",
     re.IGNORECASE,
 )
@@ -96,6 +112,12 @@ _PERIOD_BEFORE = re.compile(
     r"\b(?:(?P<hour>hourly|per hour)|(?P<year>annual(?:ly|ized)?|yearly|per year|per annum)"
     r"|(?P<month>monthly|per month)|(?P<week>weekly|per week)|(?P<day>daily|per day))\b",
     re.IGNORECASE,
+)
+# The same pay in other currencies between a figure and its period: "3,850 USD / 2,310 GBP /
+# 4,300 CAD per week", "45-70 USD or 180-280 PLN per hour". Read on a bounded window only.
+_ALTERNATIVES = re.compile(
+    r"(?:\s*(?:/|\bor\b)\s*[^\s\d/]{0,3}\s?\d[\d,.]*[kK]?"
+    r"(?:\s?[-–—]\s?[^\s\d/]{0,3}\s?\d[\d,.]*[kK]?)?(?:\s?[A-Z]{3}\b)?)+"
 )
 _PERIOD_NEEDLES: tuple[tuple[str, SalaryPeriod], ...] = (
     ("hour", "hour"), ("annual", "year"), ("annum", "year"), ("year", "year"),
@@ -107,7 +129,10 @@ _UNIT_TO_PERIOD: dict[str, SalaryPeriod] = {
     "year": "year", "yr": "year", "annum": "year", "annually": "year", "annual": "year",
     "yearly": "year", "p.a.": "year", "pa": "year", "month": "month", "mo": "month",
     "monthly": "month", "pcm": "month", "week": "week", "wk": "week", "weekly": "week",
-    "day": "day", "daily": "day",
+    "day": "day", "daily": "day", "jahr": "year", "jährlich": "year", "an": "year",
+    "monat": "month", "monatlich": "month", "mois": "month", "stunde": "hour", "heure": "hour",
+    "tag": "day", "jour": "day", "annuel": "year",
+    "mensuel": "month",
 }  # fmt: skip
 # Words that make a description figure a salary, and words that make it something else.
 _PAY_WORDS = re.compile(
@@ -118,16 +143,27 @@ _PAY_WORDS = re.compile(
 _NOT_SALARY_AFTER = re.compile(
     r"^\s*(?-i:[A-Z]{3}\b\s*)?(?!(?:plus|and|with)\b)(?:in\s+|of\s+|worth\s+of\s+)?(?:[a-z-]+\s+)?"
     r"(?:signing|sign-on|bonus|funding|raised|round|seed|series|valuation|revenue|arr\b|budget|"
-    r"credits?|reimburse|allowance|relocation|learning|wellness|stipend|grant|in\s+assets|"
+    r"credits?|reimburse|allowance|relocation|learning|wellness|grant|in\s+assets|"
     r"assets|transactions|spend|users|customers|contract|loans?|billion|trillion|bn\b|ote\b|"
     r"on[\s-]target)",
     re.IGNORECASE,
 )
 # Benefits and one-off sums named just before a figure ("Fertility HRA (up to $10,000 per year)").
 _NOT_SALARY_BEFORE = re.compile(
-    r"\b(?:hra|fsa|hsa|stipend|allowance|reimburse\w*|budget|401\(?k\)?|bonus|equity|relocation|"
+    r"\b(?:hra|fsa|hsa|allowance|reimburse\w*|budget|401\(?k\)?|bonus|equity|relocation|"
     r"fertility|learning|wellness|coverage|insurance|referral|sign[\s-]?on|signing|funding|raised)"
     r"\b[^.;\n]{0,25}$",
+    re.IGNORECASE,
+)
+# A stipend is an intern's or fellow's pay ("Stipend ₹45,000 per month") unless it pays for one
+# thing ("$1,000 home office stipend", "$250 stipend towards commuting", "lump sum stipend").
+_BENEFIT_STIPEND = re.compile(
+    r"\b(?:wellness|well-being|learning|education(?:al)?|home[\s-]office|office|commuter|commuting|"
+    r"transit|transport(?:ation)?|housing|relocation|phone|cell|internet|gym|fitness|enrichment|"
+    r"flex|co-?working|meal|food|lunch|travel|development|lump[\s-]sum|setup|equipment|"
+    r"remote[\s-]work(?:ing)?|health|book|conference|hardware|wfh)\s+stipends?\b"
+    r"|\bstipends?\s+(?:for(?!\s+(?:this|the)\s+(?:role|position|internship|fellowship))|towards?"
+    r"|to\s+(?:cover|help|spend|use|support))\b",
     re.IGNORECASE,
 )
 # An on-target-earnings range includes commission: not a base salary (GUIDELINES.md).
@@ -138,6 +174,10 @@ _NO_SALARY = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+# How many figures one text may have read as pay candidates. Each costs a few bounded regex looks;
+# real postings state pay within their first few dozen figures, and a text of a million figures
+# (hostile or broken) must cost time linear in its length, not seconds per megabyte of work.
+_MAX_FIGURES = 300
 
 
 def normalize_period(raw: str | None) -> SalaryPeriod | None:
@@ -214,7 +254,8 @@ def parse_salary_text(text: str | None, *, default_currency: str | None = None) 
     if not text or _NO_SALARY.match(text) or not _DIGIT.search(text):
         return SalaryResult(None, [])
     first_failure: SalaryResult | None = None
-    for match in _MONEY.finditer(text):  # "Level 3: $150k" — a later figure may be the pay
+    # "Level 3: $150k" — a later figure may be the pay; a bounded number of them (see _MAX_FIGURES).
+    for match in islice(_MONEY.finditer(text), _MAX_FIGURES):
         result = _interpret(text, match, default_currency=default_currency, strict=True)
         if result is not None and result.salary is not None:
             return result
@@ -236,16 +277,23 @@ def find_salary_in_text(text: str | None, *, default_currency: str | None = None
     """
     if not text or not _DIGIT.search(text):
         return SalaryResult(None, [])
-    for match in _MONEY.finditer(text):
+    for match in islice(_MONEY.finditer(text), _MAX_FIGURES):
         # Pay sentences can be long: "The base salary range for this full-time position in the
         # locations of San Francisco, New York, Seattle is: $216,000 — $270,000 USD".
         before = text[max(0, match.start() - 160) : match.start()]
         is_range = bool(match.group("num2")) and not _is_millions(match)
-        has_period = bool(_PERIOD_AFTER.match(text, match.end()) or match.group("per1"))
+        has_period = bool(
+            _PERIOD_AFTER.match(text[match.end() : match.end() + 40])  # "^" ignores a pos
+            or match.group("per1")
+            or "lpa"
+            in (_multiplier_key(match.group("mult1")), _multiplier_key(match.group("mult2")))
+        )
         if not (is_range or has_period or _PAY_WORDS.search(before)):
             continue
         around = before[-250:] + text[match.start() : match.end() + 20]
         if _NOT_SALARY_BEFORE.search(before[-60:]) or _OTE.search(around):
+            continue
+        if _BENEFIT_STIPEND.search(before[-40:] + text[match.start() : match.end() + 60]):
             continue
         if _NOT_SALARY_AFTER.match(text[match.end() : match.end() + 60]):
             continue
@@ -306,6 +354,9 @@ def _interpret(
             return SalaryResult(None, ["salary ignored: no currency"]) if strict else None
 
     warnings: list[str] = []
+    alternatives = _ALTERNATIVES.match(text, match.end(), match.end() + 120)
+    if alternatives:
+        after = text[alternatives.end() : alternatives.end() + 40]
     period = _explicit_period(first, second, after)
     if period == "unsupported":
         return SalaryResult(None, ["salary ignored: pay period outside hour/day/week/month/year"])
@@ -353,18 +404,21 @@ def _amount(match: re.Match[str], n: int) -> _Amount | None:
 
 
 def _parse_number(raw: str) -> float | None:
-    """'180,000' → 180000; '90.000' → 90000; '20.70' → 20.7; '12,5' → 12.5."""
-    digits = raw.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    """'180,000' → 180000; '90.000' → 90000; '20.70' → 20.7; '12,5' → 12.5.
+
+    >>> [_parse_number(n) for n in ("120'000", "45\u202f000", "12,50,000", "1,20,00,000", "12,5")]
+    [120000.0, 45000.0, 1250000.0, 12000000.0, 12.5]
+    """
+    digits = raw.translate(_SEPARATORS)
     if "," in digits and "." in digits:
         thousands, decimal = (",", ".") if digits.rfind(".") > digits.rfind(",") else (".", ",")
         digits = digits.replace(thousands, "").replace(decimal, ".")
     elif "," in digits:
         groups = digits.split(",")
-        digits = (
-            digits.replace(",", "")
-            if all(len(g) == 3 for g in groups[1:])
-            else (digits.replace(",", "."))
-        )
+        thousands = all(len(g) == 3 for g in groups[1:])
+        indian = len(groups) > 2 and groups[-1] == groups[-1][:3] and len(groups[-1]) == 3
+        indian = indian and all(len(g) == 2 for g in groups[1:-1])  # 12,50,000
+        digits = digits.replace(",", "") if thousands or indian else digits.replace(",", ".")
     elif "." in digits:
         groups = digits.split(".")
         if len(groups) > 2 or (len(groups[1]) == 3 and len(groups[0]) <= 3 and groups[0] != "0"):
@@ -373,6 +427,10 @@ def _parse_number(raw: str) -> float | None:
         return float(digits)
     except ValueError:
         return None
+
+
+# Group separators that never mark decimals: spaces of all widths and apostrophes (Swiss).
+_SEPARATORS = str.maketrans("", "", "\u00a0\u202f\u2009 '’")
 
 
 def _range_currency(first: _Amount, second: _Amount | None, after: str, before: str) -> str | None:
@@ -419,15 +477,20 @@ def _infer_period(
 ) -> SalaryPeriod | None:
     """Period from magnitude, only where it cannot be anything else.
 
-    In the major currencies a figure of 20,000 or more is a yearly salary: nobody quotes hourly
-    or weekly pay that high, and monthly pay of 20k+ is too rare to guess. Lakh/crore figures are
-    Indian annual packages (CTC). Everything else (e.g. "$85" with no unit, or yen, whose
+    In dollars, euros or pounds a figure of 20,000 or more is a yearly salary: nobody quotes
+    hourly or weekly pay that high, and monthly pay of 20k+ is too rare to guess; other markets
+    have their own threshold (_YEARLY_FROM: SEK 45,000 is a monthly salary). Lakh/crore figures
+    are Indian annual packages (CTC). Everything else (e.g. "$85" with no unit, or yen, whose
     monthly salaries run into hundreds of thousands) stays unknown.
+
+    >>> _infer_period("SEK", 45_000, None, multiplier=None), _infer_period("INR", 1_250_000, None,
+    ...     multiplier=None), _infer_period("JPY", 6_000_000, None, multiplier=None)
+    (None, 'year', None)
     """
     if multiplier in _INDIAN_MULTIPLIERS:
         return "year"
     amounts = [a for a in (low, high) if a is not None]
-    if currency in _MAJOR_CURRENCIES and amounts and min(amounts) >= 20_000:
+    if currency in _YEARLY_FROM and amounts and min(amounts) >= _YEARLY_FROM[currency]:
         return "year"
     return None
 
