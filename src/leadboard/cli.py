@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -49,6 +50,31 @@ OFFLINE_HINT = (
 )
 
 
+# Characters a terminal obeys rather than shows: C0 and C1 controls but tab and newline (ESC moves
+# the cursor, recolours, retitles), and the bidirectional overrides that reorder what is read.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` safe to print on a terminal: what a terminal would obey is shown escaped.
+
+    >>> printable("title\x1b[2J\x1b]0;owned\x07 end\r\tok \u202egnp.exe")
+    'title\\x1b[2J\\x1b]0;owned\\x07 end\\x0d\tok \\u202egnp.exe'
+    """
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def echo(message: str = "", *, err: bool = False) -> None:
+    """Print a line; all the CLI prints goes through here, since dumps, boards and résumés put
+    their own text (titles, CSV headers, reasons) in what it prints."""
+    typer.echo(printable(message), err=err)
+
+
 def _open_store() -> Store:
     return Store.open()
 
@@ -67,31 +93,31 @@ def _finish(
         document = {"status": summary.status, **summary.as_dict()}
         if enriched:
             document["enrichment"] = enriched.as_dict()
-        typer.echo(json.dumps(document, indent=2))
+        echo(json.dumps(document, indent=2))
     else:
         _print_summary(summary)
         if enriched:
             _print_enrichment(enriched)
     if summary.failed and len(summary.failed) == summary.boards and _all_offline(summary):
-        typer.echo(OFFLINE_HINT, err=True)
+        echo(OFFLINE_HINT, err=True)
     raise typer.Exit(summary.exit_code)
 
 
 def _print_summary(summary: IngestSummary) -> None:
-    typer.echo(
+    echo(
         f"read {summary.read}: {summary.inserted} new, {summary.updated} updated, "
         f"{summary.unchanged} unchanged, {summary.reopened} reopened, {summary.closed} closed, "
         f"{summary.rejected} rejected"
     )
     if summary.boards:
-        typer.echo(f"boards: {summary.boards} fetched, {len(summary.failed)} failed")
+        echo(f"boards: {summary.boards} fetched, {len(summary.failed)} failed")
     if summary.duplicates:
         rules = ", ".join(f"{n} by {rule}" for rule, n in summary.duplicates.most_common())
-        typer.echo(f"duplicates found: {sum(summary.duplicates.values())} ({rules})")
+        echo(f"duplicates found: {sum(summary.duplicates.values())} ({rules})")
     for reason, n in summary.rejects_by_reason.most_common(10):
-        typer.echo(f"  rejected {n}: {reason}")
+        echo(f"  rejected {n}: {reason}")
     for what, why in summary.failed:
-        typer.echo(f"  FAILED {what}: {why}", err=True)
+        echo(f"  FAILED {what}: {why}", err=True)
 
 
 @app.command("import")
@@ -108,7 +134,7 @@ def import_command(
     """
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
-        typer.echo(f"No such file or folder: {', '.join(missing)}", err=True)
+        echo(f"No such file or folder: {', '.join(missing)}", err=True)
         raise typer.Exit(1)
     store = _open_store()
     _finish(import_paths(store, paths), as_json, store, enrich=enrich, embeddings=embeddings)
@@ -135,7 +161,7 @@ def crawl(
     try:
         refs = parse_board_specs(boards) if boards else load_boards()
     except ValueError as error:
-        typer.echo(str(error), err=True)
+        echo(str(error), err=True)
         raise typer.Exit(2) from error
     store = _open_store()
     fetches = _stop_when_offline(crawl_boards(refs, concurrency=concurrency), after=concurrency)
@@ -200,7 +226,7 @@ def jobs(
 ) -> None:
     """List stored jobs, newest first, each duplicate cluster once."""
     if remote and remote not in {"remote", "hybrid", "onsite", "unknown"}:
-        typer.echo("--remote must be one of: remote, hybrid, onsite, unknown", err=True)
+        echo("--remote must be one of: remote, hybrid, onsite, unknown", err=True)
         raise typer.Exit(2)
     filters = JobFilters(
         company=company, source=source, remote=remote, country=country, title=title,
@@ -208,13 +234,13 @@ def jobs(
     )  # fmt: skip
     rows = _open_store().list_jobs(filters, limit=limit, offset=offset)
     if as_json:
-        typer.echo(json.dumps([job_summary(row) for row in rows], indent=2, default=str))
+        echo(json.dumps([job_summary(row) for row in rows], indent=2, default=str))
         return
     if not rows:
-        typer.echo("No jobs match. (Import some with `leadboard import PATH`.)")
+        echo("No jobs match. (Import some with `leadboard import PATH`.)")
     for row in rows:
         facts = [row.company or "?", _location_line(row), _salary_line(row)]
-        typer.echo(f"{row.id}\n  {row.title} — {' · '.join(f for f in facts if f)}")
+        echo(f"{row.id}\n  {row.title} — {' · '.join(f for f in facts if f)}")
 
 
 @app.command()
@@ -226,7 +252,7 @@ def show(
     store = _open_store()
     row = store.get_job(job_id)
     if row is None:
-        typer.echo(f"No job with id {job_id!r}.", err=True)
+        echo(f"No job with id {job_id!r}.", err=True)
         raise typer.Exit(1)
     members = store.cluster_members(row.cluster_id)
     enrichment = store.get_enrichment(job_id)
@@ -238,11 +264,11 @@ def show(
             "raw_postings": len(store.raw_postings(job_id)),
             "enrichment": enrichment.detail if enrichment else None,
         }
-        typer.echo(json.dumps(detail, indent=2, default=str))
+        echo(json.dumps(detail, indent=2, default=str))
         return
-    typer.echo(f"{row.title}\n{row.company or ''}")
+    echo(f"{row.title}\n{row.company or ''}")
     if row.title_raw != row.title:
-        typer.echo(f"(as posted: {row.title_raw})")
+        echo(f"(as posted: {row.title_raw})")
     for label, value in [
         ("id", row.id), ("url", row.url), ("location", _location_line(row)),
         ("salary", _salary_line(row)), ("type", row.employment_type),
@@ -252,11 +278,11 @@ def show(
         ("warnings", "; ".join(row.warnings)),
     ]:  # fmt: skip
         if value:
-            typer.echo(f"{label:>11}: {value}")
+            echo(f"{label:>11}: {value}")
     if enrichment:
         _print_enrichment_of_job(enrichment.detail)
-    typer.echo("")
-    typer.echo(row.description_text)
+    echo("")
+    echo(row.description_text)
 
 
 def _print_enrichment_of_job(detail: dict[str, Any]) -> None:
@@ -281,7 +307,7 @@ def _print_enrichment_of_job(detail: dict[str, Any]) -> None:
         ("unknown", "; ".join(detail.get("reasons", []))),
     ]:  # fmt: skip
         if value:
-            typer.echo(f"{label:>11}: {value}")
+            echo(f"{label:>11}: {value}")
 
 
 @app.command()
@@ -289,19 +315,19 @@ def stats(as_json: JsonOption = False) -> None:
     """Counts by source, company, remote policy; salary coverage; errors."""
     numbers = _open_store().stats()
     if as_json:
-        typer.echo(json.dumps(numbers, indent=2))
+        echo(json.dumps(numbers, indent=2))
         return
     total = numbers["jobs"] or 1
-    typer.echo(f"store: {database_url()}")
-    typer.echo(
+    echo(f"store: {database_url()}")
+    echo(
         f"jobs: {numbers['jobs']} ({numbers['open']} open, {numbers['closed']} closed), "
         f"raw postings kept: {numbers['raw_postings']}"
     )
-    typer.echo(
+    echo(
         f"duplicate clusters: {numbers['clusters']} "
         f"({numbers['jobs_in_duplicate_clusters']} jobs are duplicates of another)"
     )
-    typer.echo(
+    echo(
         f"with salary: {numbers['with_salary']} ({numbers['with_salary'] / total:.1%}); "
         f"with a located country: {numbers['with_location']} "
         f"({numbers['with_location'] / total:.1%})"
@@ -311,10 +337,10 @@ def stats(as_json: JsonOption = False) -> None:
         ("salary currency", "salary_currency"), ("top boards", "by_board"),
         ("top companies", "by_company"), ("errors by reason", "errors_by_reason"),
     ]:  # fmt: skip
-        typer.echo(f"{title}:")
+        echo(f"{title}:")
         for name, n in numbers[key].items():
-            typer.echo(f"  {n:>7}  {name}")
-    typer.echo(f"errors logged: {numbers['errors']}")
+            echo(f"  {n:>7}  {name}")
+    echo(f"errors logged: {numbers['errors']}")
 
 
 def job_summary(row: JobRow) -> dict[str, Any]:
@@ -382,7 +408,7 @@ def _role_model(*, train_if_missing: bool = False, quiet: bool = False) -> Any:
     if model is not None or not train_if_missing or not labels.is_file():
         return model
     if not quiet:
-        typer.echo(
+        echo(
             f"No role model yet: training one from {shared_data_dir()} (about a minute, once; "
             "`leadboard train` does this on its own).",
             err=True,
@@ -390,7 +416,7 @@ def _role_model(*, train_if_missing: bool = False, quiet: bool = False) -> Any:
     try:
         train_role_model()
     except Exception as error:  # noqa: BLE001 - enrichment goes on without role families
-        typer.echo(f"Training the role model failed: {error}", err=True)
+        echo(f"Training the role model failed: {error}", err=True)
         return None
     return load_role_model()
 
@@ -408,7 +434,7 @@ def _enrich(store: Store, embeddings: bool, *, quiet: bool = False) -> EnrichSum
 
     def progress(done: int) -> None:
         if not quiet and done % 2048 == 0:
-            typer.echo(f"  enriched {done} jobs…", err=True)
+            echo(f"  enriched {done} jobs…", err=True)
 
     try:
         summary = enrich_store(store, enricher, embed=embeddings, progress=progress)
@@ -425,9 +451,9 @@ def _print_enrichment(summary: EnrichSummary) -> None:
     line = f"enriched {summary.enriched} jobs ({summary.version})"
     if summary.embedding_model:
         line += f", embedded {summary.embedded} ({summary.embedding_model})"
-    typer.echo(line)
+    echo(line)
     for problem in summary.problems:
-        typer.echo(f"  note: {problem}", err=True)
+        echo(f"  note: {problem}", err=True)
 
 
 @app.command()
@@ -472,15 +498,15 @@ def search(
     from leadboard.search.query import parse_amount
 
     if sort not in SORTS:
-        typer.echo(f"--sort must be one of {', '.join(SORTS)}", err=True)
+        echo(f"--sort must be one of {', '.join(SORTS)}", err=True)
         raise typer.Exit(2)
     if period not in SALARY_PERIODS:
-        typer.echo(f"--period must be one of {', '.join(SALARY_PERIODS)}", err=True)
+        echo(f"--period must be one of {', '.join(SALARY_PERIODS)}", err=True)
         raise typer.Exit(2)
     try:
         floor = parse_amount(min_salary) if min_salary else None
     except ValueError as error:
-        typer.echo(str(error), err=True)
+        echo(str(error), err=True)
         raise typer.Exit(2) from error
     filters = SearchFilters(
         role_family=family or None, seniority=seniority or [], remote=remote or [],
@@ -493,21 +519,21 @@ def search(
         SearchRequest(q=query, filters=filters, sort=sort, page=page, per_page=limit)  # type: ignore[arg-type]
     )
     if as_json:
-        typer.echo(json.dumps(response.as_dict(), indent=2, default=str))
+        echo(json.dumps(response.as_dict(), indent=2, default=str))
         return
     chips = ", ".join(f"{chip.kind}: {chip.label}" for chip in response.query.chips)
-    typer.echo(f"{response.total} jobs" + (f"  [{chips}]" if chips else ""))
+    echo(f"{response.total} jobs" + (f"  [{chips}]" if chips else ""))
     for typed, understood in response.query.corrections.items():
-        typer.echo(f"  (read {typed!r} as {understood!r})")
+        echo(f"  (read {typed!r} as {understood!r})")
     for note in response.notes:
-        typer.echo(f"  note: {note}", err=True)
+        echo(f"  note: {note}", err=True)
     for hit in response.results:
         job = hit.job
         lead = f" · ML lead {job['ml_leadership']:.0%}" if job["ml_leadership"] is not None else ""
-        typer.echo(f"{job['id']}\n  {job['title']} — {job['company'] or '?'} · {job['location']} "
+        echo(f"{job['id']}\n  {job['title']} — {job['company'] or '?'} · {job['location']} "
                    f"[{job['remote']}] · {job['seniority'] or '?'}{lead}")  # fmt: skip
         if hit.highlights:
-            typer.echo("  " + _plain(hit.highlights[0]))
+            echo("  " + _plain(hit.highlights[0]))
 
 
 def _plain(highlight: str) -> str:
@@ -545,7 +571,7 @@ def match(
         matcher = Matcher(open_engine(_open_store()))
         profile = matcher.read(data, resume.name)
     except (ResumeError, ValueError, OSError) as error:
-        typer.echo(f"{resume.name}: {error}", err=True)
+        echo(f"{resume.name}: {error}", err=True)
         raise typer.Exit(2) from error
     filters = SearchFilters(
         role_family=family or [ANY], remote=["remote"] if remote else [], salary_min=floor,
@@ -553,26 +579,26 @@ def match(
     )  # fmt: skip
     answer = matcher.match(profile, filters, limit)
     if as_json:
-        typer.echo(json.dumps(answer.as_dict(), indent=2, default=str))
+        echo(json.dumps(answer.as_dict(), indent=2, default=str))
         return
     profile = answer.profile
     managed = f" · managed {profile.people_managed}" if profile.people_managed else ""
-    typer.echo(f"{', '.join(profile.titles[:2]) or 'no title found'} · {profile.seniority} · "
+    echo(f"{', '.join(profile.titles[:2]) or 'no title found'} · {profile.seniority} · "
                f"{profile.years_total:g} years ({profile.years_ml:g} in ML){managed}")  # fmt: skip
-    typer.echo(f"skills: {', '.join(profile.skill_names) or 'none found'}")
+    echo(f"skills: {', '.join(profile.skill_names) or 'none found'}")
     for note in answer.notes:
-        typer.echo(f"  note: {note}", err=True)
+        echo(f"  note: {note}", err=True)
     for fit in answer.results:
         job = fit.job
-        typer.echo(f"\n{fit.score:.2f}  {job['title']} — {job['company'] or '?'} · "
+        echo(f"\n{fit.score:.2f}  {job['title']} — {job['company'] or '?'} · "
                    f"{job['location']} [{job['remote']}]\n      {job['id']}")  # fmt: skip
-        typer.echo(f"      {fit.verdict}")
-        typer.echo(f"      {fit.summary}; {fit.experience['text']}")
+        echo(f"      {fit.verdict}")
+        echo(f"      {fit.summary}; {fit.experience['text']}")
         if fit.missing:
-            typer.echo(f"      missing: {', '.join(s['name'] for s in fit.missing)}")
+            echo(f"      missing: {', '.join(s['name'] for s in fit.missing)}")
     if answer.skill_gap:
         gaps = ", ".join(f"{g['skill']} ({g['jobs']})" for g in answer.skill_gap)
-        typer.echo(f"\nSkills that would open the most of these jobs: {gaps}")
+        echo(f"\nSkills that would open the most of these jobs: {gaps}")
 
 
 @app.command()
@@ -596,21 +622,21 @@ def insights(
     from leadboard.search.engine import ANY, SearchFilters, open_engine
 
     if output_format not in ("md", "html", "json"):
-        typer.echo("--format must be md, html or json", err=True)
+        echo("--format must be md, html or json", err=True)
         raise typer.Exit(2)
     unknown = [f for f in family or [] if f not in (*FAMILIES, ANY)]
     if unknown:
         known = ", ".join((*FAMILIES, ANY))
-        typer.echo(f"unknown family {unknown[0]!r}; one of: {known}", err=True)
+        echo(f"unknown family {unknown[0]!r}; one of: {known}", err=True)
         raise typer.Exit(2)
     families = tuple(family or ["ml_leadership"])
     topic = next((t for t in TOPICS.values() if t.families == families and not query), None)
     engine = open_engine(_open_store(), semantic=False)
     page = build_page(engine, topic=topic, q=query, filters=SearchFilters(role_family=family))
     if as_json or output_format == "json":
-        typer.echo(to_json(page))
+        echo(to_json(page))
     else:
-        typer.echo(to_html(page, standalone=True) if output_format == "html" else to_markdown(page))
+        echo(to_html(page, standalone=True) if output_format == "html" else to_markdown(page))
 
 
 @app.command()
@@ -620,22 +646,46 @@ def serve(
     semantic: Annotated[
         bool, typer.Option("--semantic/--words-only", help="Use the embeddings too.")
     ] = True,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch", help="Also re-crawl every enabled board on its schedule (`leadboard watch`)."
+        ),
+    ] = False,
 ) -> None:
-    """Serve the web app and the JSON API (OpenAPI at /docs)."""
+    """Serve the web app and the JSON API (OpenAPI at /docs).
+
+    Beyond loopback (e.g. --host 0.0.0.0) search, market pages and matching are rate-limited per
+    client address, and changes to stored data need $LEADBOARD_WRITE_TOKEN (as a Bearer token)."""
+    import os
     import threading
 
     import uvicorn
 
     from leadboard.search.engine import open_engine
     from leadboard.web.app import create_app
+    from leadboard.web.security import WRITE_TOKEN_ENV, InsecureSetup, is_loopback
 
+    public = not is_loopback(host)
     store = _open_store()
     engine = open_engine(store, semantic=semantic)
+    try:
+        web = create_app(store, engine, public=public, write_token=os.environ.get(WRITE_TOKEN_ENV))
+    except InsecureSetup as error:
+        echo(f"Not serving on {host}: {error}", err=True)
+        raise typer.Exit(2) from None
     threading.Thread(target=engine.warm_up, daemon=True).start()
+    if watch:
+        from leadboard.schedule import Watcher
+
+        watcher = Watcher(store, embeddings=semantic, say=lambda m: echo(m, err=True))
+        stop = threading.Event()
+        threading.Thread(target=watcher.run, args=(stop,), daemon=True, name="watch").start()
     for note in engine.notes:
-        typer.echo(f"note: {note}", err=True)
-    typer.echo(f"Leadboard on http://{host}:{port}/  (API docs: /docs)")
-    uvicorn.run(create_app(store, engine), host=host, port=port, log_level="warning")
+        echo(f"note: {note}", err=True)
+    limits = "  rate-limited per client" if public else ""
+    echo(f"Leadboard on http://{host}:{port}/  (API docs: /docs){limits}")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
 @app.command()
@@ -657,19 +707,19 @@ def train(
 
     def progress(message: str) -> None:
         if not as_json:
-            typer.echo(message)
+            echo(message)
 
     try:
         report = train_role_model(
             extra=not no_extra, weak=not no_weak, limit=limit, progress=progress
         )
     except (FileNotFoundError, ValueError) as error:
-        typer.echo(f"Cannot train: {error}", err=True)
+        echo(f"Cannot train: {error}", err=True)
         raise typer.Exit(1) from error
     if as_json:
-        typer.echo(json.dumps(report.__dict__, indent=2))
+        echo(json.dumps(report.__dict__, indent=2))
         return
-    typer.echo(
+    echo(
         f"role model {report.version} saved to {report.path} in {report.seconds:.0f} s "
         f"(ML-leadership threshold {report.threshold:.3f}); re-enrich stored jobs with "
         "`leadboard enrich`"
@@ -702,16 +752,16 @@ def enrich(
     """
     if input_path is None:
         if output_path is not None:
-            typer.echo("--output goes with --input", err=True)
+            echo("--output goes with --input", err=True)
             raise typer.Exit(2)
         summary = _enrich(_open_store(), embeddings is not False, quiet=as_json)
         if as_json:
-            typer.echo(json.dumps(summary.as_dict(), indent=2))
+            echo(json.dumps(summary.as_dict(), indent=2))
         else:
             _print_enrichment(summary)
         return
     if output_path is None:
-        typer.echo("--input needs --output", err=True)
+        echo("--input needs --output", err=True)
         raise typer.Exit(2)
     _enrich_file(input_path, output_path, bool(embeddings))
 
@@ -720,7 +770,7 @@ def _enrich_file(input_path: Path, output_path: Path, embeddings: bool) -> None:
     from leadboard.enrich.enricher import Enricher, contract_line
 
     if not input_path.is_file():
-        typer.echo(f"No such file: {input_path}", err=True)
+        echo(f"No such file: {input_path}", err=True)
         raise typer.Exit(1)
     enricher = Enricher(role_model=_role_model())
     written = errors = 0
@@ -759,7 +809,7 @@ def _enrich_file(input_path: Path, output_path: Path, embeddings: bool) -> None:
                 flush()
         if batch:
             flush()
-    typer.echo(f"enriched {written} postings into {output_path} ({errors} bad lines)")
+    echo(f"enriched {written} postings into {output_path} ({errors} bad lines)")
     raise typer.Exit(EXIT_WITH_REJECTS if errors else 0)
 
 
@@ -782,11 +832,11 @@ def evaluate_command(
     from leadboard.eval.report import format_table, to_json
 
     if split not in {"tune", "holdout", "all"}:
-        typer.echo("--split must be tune, holdout or all", err=True)
+        echo("--split must be tune, holdout or all", err=True)
         raise typer.Exit(2)
     labelled = load_labelled(split)  # type: ignore[arg-type]
     if not labelled:
-        typer.echo("No labelled postings found (is ../shared/data there?)", err=True)
+        echo("No labelled postings found (is ../shared/data there?)", err=True)
         raise typer.Exit(1)
     enricher = Enricher(role_model=_role_model(train_if_missing=True, quiet=as_json))
     rows = [item.posting for item in labelled]
@@ -800,12 +850,12 @@ def evaluate_command(
     report = evaluate([contract_line(r) for r in results], [i.label for i in labelled],
                       elapsed_s=elapsed)  # fmt: skip
     if as_json:
-        typer.echo(to_json(report))
+        echo(to_json(report))
         return
     title = f"{len(labelled)} labelled postings ({split}), model {enricher.version}"
-    typer.echo(format_table(report, confusion=detail, per_label=detail, title=title))
+    echo(format_table(report, confusion=detail, per_label=detail, title=title))
     if split != "holdout" and enricher.role_model is not None:
-        typer.echo(
+        echo(
             "note: the role model was trained on the tune split, so its figures here are "
             "in-sample; report them from --split holdout"
         )

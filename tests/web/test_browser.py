@@ -24,9 +24,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_search_filter_open_a_job_and_come_back(server, browser, javascript):
+def test_search_filter_open_a_job_and_come_back(server, browser, javascript, csp_refusals):
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
+    refused = csp_refusals(page)
     page.goto(server + "/")
     assert page.get_by_label("Search ML leadership jobs").is_visible()
     shot(page, f"01-home-{'js' if javascript else 'nojs'}")
@@ -56,6 +57,7 @@ def test_search_filter_open_a_job_and_come_back(server, browser, javascript):
     page.go_back()
     page.wait_for_url("**seniority=manager**")
     assert cards.all_inner_texts() == ["Engineering Manager, ML Platform"]
+    assert refused == []  # every page satisfies its Content-Security-Policy
     context.close()
 
 
@@ -67,4 +69,25 @@ def test_keyboard_reaches_the_search_box_and_results(server, browser):
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "q"
+    page.close()
+
+
+def test_the_api_docs_work_offline_under_the_content_security_policy(server, browser, csp_refusals):
+    page = browser.new_page()
+    refused = csp_refusals(page)
+    elsewhere: list[str] = []
+
+    def offline(route):  # nothing but this server answers, as on a machine with no internet
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", offline)
+    page.goto(server + "/docs")
+    page.get_by_text("/api/v1/search").first.wait_for(timeout=15_000)  # Swagger UI drew the API
+    assert page.get_by_role("heading", name="Leadboard").first.is_visible()
+    shot(page, "05-api-docs")
+    assert elsewhere == [] and refused == []
     page.close()

@@ -25,11 +25,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_the_ml_tech_lead_page_shows_its_charts_and_tables(server, browser, javascript):
+def test_the_ml_tech_lead_page_shows_its_charts_and_tables(
+    server, browser, javascript, csp_refusals
+):
     context = browser.new_context(
         java_script_enabled=javascript, viewport={"width": 1100, "height": 900}
     )
     page = context.new_page()
+    refused = csp_refusals(page)
     page.goto(server + "/")
     page.get_by_role("link", name="The market").click()  # from the header of every page
     page.wait_for_url("**/insights/ml-tech-lead")
@@ -57,6 +60,7 @@ def test_the_ml_tech_lead_page_shows_its_charts_and_tables(server, browser, java
     page.wait_for_url("**#experience")
     assert page.get_by_role("heading", name="Experience").is_visible()
     shot(page, f"insights-02-experience-{'js' if javascript else 'nojs'}")
+    assert refused == []  # charts and styles satisfy the Content-Security-Policy
     context.close()
 
 

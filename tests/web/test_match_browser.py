@@ -24,10 +24,11 @@ def server(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_upload_edit_a_skill_and_match_again(server, browser, javascript):
+def test_upload_edit_a_skill_and_match_again(server, browser, javascript, csp_refusals):
     mode = "js" if javascript else "nojs"
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
+    refused = csp_refusals(page)
     page.goto(server + "/")
     page.get_by_role("link", name="Match my résumé").click()
     page.wait_for_url("**/match")
@@ -57,6 +58,7 @@ def test_upload_edit_a_skill_and_match_again(server, browser, javascript):
     # Added by hand: no résumé line to quote, only the posting's.
     assert spark.inner_text().startswith("Spark (required) — job:")
     shot(page, f"match-03-again-{mode}")
+    assert refused == []  # the form pages satisfy the Content-Security-Policy
     context.close()
 
 

@@ -22,6 +22,7 @@ from leadboard.normalize.salary import (
     salary_from_hint,
 )
 from leadboard.normalize.title import clean_title
+from leadboard.normalize.urls import safe_http_url
 
 __all__ = ["InvalidPosting", "content_hash", "normalize_employment_type", "normalize_posting"]
 
@@ -82,6 +83,10 @@ def normalize_posting(posting: SourcePosting, *, default_currency: str | None = 
         if raw and dates[field] is None:
             warnings.append(f"{field} not understood: {str(raw)[:40]!r}")
 
+    url = safe_http_url(posting.url)
+    if posting.url and url is None:  # a javascript: or other non-web link is never stored
+        warnings.append(f"url dropped, not an http(s) link: {posting.url[:60]!r}")
+
     company = (posting.company or "").strip() or None
     employment_type = normalize_employment_type(posting.employment_type)
     return Job(
@@ -89,7 +94,7 @@ def normalize_posting(posting: SourcePosting, *, default_currency: str | None = 
         source=posting.source,
         board=posting.board,
         external_id=posting.external_id,
-        url=posting.url,
+        url=url,
         title=title,
         title_raw=posting.title or "",
         company=company,

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, get_args
-from urllib.parse import urlencode
+from typing import Annotated, Any, Literal, get_args
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from leadboard.enrich.role import FAMILIES
 from leadboard.insights.page import PageCache, UnknownTopic, topic_for
@@ -39,7 +41,15 @@ from leadboard.search.engine import (
 from leadboard.search.index import SALARY_PERIODS
 from leadboard.search.query import parse_amount
 from leadboard.store.repository import Store
-from leadboard.web.schemas import ErrorOut, JobDetail, MatchAnswer, MatchErrorOut, SearchAnswer
+from leadboard.web.schemas import (
+    ErrorOut,
+    FacetsAnswer,
+    JobDetail,
+    MatchAnswer,
+    MatchErrorOut,
+    SearchAnswer,
+)
+from leadboard.web.security import RateLimit, SecurityHeaders, refuse_open_writes, safe_url
 
 HERE = Path(__file__).parent
 SENIORITIES = ("intern", "junior", "mid", "senior", "staff", "principal", "manager", "director",
@@ -48,6 +58,23 @@ REMOTES = ("remote", "hybrid", "onsite", "unknown")
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "CHF", "AUD", "INR", "SGD", "JPY", "PLN", "SEK")
 MAX_QUERY = 20_000  # characters; the parser reads the first 500
 MAX_PAGE = 100_000
+# A pay floor as people type it ("200k", "$185,500"), below a billion: what parse_amount reads.
+AMOUNT = r"^[$£€]?([0-9]{1,3}(,?[0-9]{3}){0,2}(\.[0-9]+)?|[0-9]{1,6}(\.[0-9]+)?[kK])$"
+PATTERN_HINTS = {"min_salary": "not an amount (try 200k or 200000)",
+                 "currency": "not a currency code (try USD)"}  # fmt: skip
+# The closed vocabularies of the search parameters: validated by type, listed in the OpenAPI.
+Family = Literal[(*FAMILIES, ANY)]  # type: ignore[valid-type]
+Seniority = Literal[SENIORITIES]  # type: ignore[valid-type]
+Remote = Literal[REMOTES]  # type: ignore[valid-type]
+Sort = Literal[SORTS]  # type: ignore[valid-type]
+Period = Literal[SALARY_PERIODS]  # type: ignore[valid-type]
+Mode = Literal[MODES]  # type: ignore[valid-type]
+# Every API error answers ErrorOut; 429 only when `leadboard serve` listens beyond loopback.
+ERRORS: dict[int | str, dict[str, Any]] = {422: {"model": ErrorOut}}
+LIMITED: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    429: {"model": ErrorOut, "description": "Too many requests: wait Retry-After."},
+}
 
 
 class BadRequest(ValueError):
@@ -56,36 +83,30 @@ class BadRequest(ValueError):
 
 def search_request(
     q: Annotated[str, Query(max_length=MAX_QUERY, description="Words and inline filters.")] = "",
-    family: Annotated[list[str], Query(description="Role families; `any` for all.")] = [],  # noqa: B006
-    seniority: Annotated[list[str], Query()] = [],  # noqa: B006
-    remote: Annotated[list[str], Query()] = [],  # noqa: B006
+    family: Annotated[list[Family], Query(description="Role families; `any` for all.")] = [],  # noqa: B006
+    seniority: Annotated[list[Seniority], Query()] = [],  # noqa: B006
+    remote: Annotated[list[Remote], Query()] = [],  # noqa: B006
     country: Annotated[list[str], Query(description="ISO alpha-2 codes.")] = [],  # noqa: B006
     city: Annotated[list[str], Query()] = [],  # noqa: B006
     skill: Annotated[list[str], Query(description="Every one is required.")] = [],  # noqa: B006
     company: Annotated[list[str], Query()] = [],  # noqa: B006
-    min_salary: Annotated[str | None, Query(description="Pay floor, e.g. 200k.")] = None,
+    min_salary: Annotated[
+        str | None, Query(description="Pay floor, e.g. 200k.", pattern=AMOUNT)
+    ] = None,
     currency: Annotated[str, Query(pattern=r"^[A-Za-z]{3}$")] = "USD",
-    period: Annotated[str, Query(description="Of min_salary: year, month, week, day, hour.")] = (
-        "year"
-    ),
+    period: Annotated[Period, Query(description="Of min_salary.")] = "year",
     convert: Annotated[
         bool, Query(description="Compare pay in other currencies at dated ECB rates.")
     ] = True,
     posted_within: Annotated[int | None, Query(ge=1, le=3650)] = None,
     years_max: Annotated[int | None, Query(ge=0, le=60)] = None,
-    sort: Annotated[str, Query()] = "relevance",
+    sort: Annotated[Sort, Query()] = "relevance",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
     include_closed: bool = False,
-    mode: Annotated[str, Query(description="hybrid (default), lexical or semantic.")] = "hybrid",
+    mode: Annotated[Mode, Query(description="hybrid (default), lexical or semantic.")] = "hybrid",
 ) -> SearchRequest:
     """The search a URL asks for (the same parameters for pages and API)."""
-    _known("family", family, (*FAMILIES, ANY))
-    _known("seniority", seniority, SENIORITIES)
-    _known("remote", remote, REMOTES)
-    _known("sort", [sort], SORTS)
-    _known("period", [period], SALARY_PERIODS)
-    _known("mode", [mode], MODES)
     try:
         floor = parse_amount(min_salary) if min_salary else None
     except ValueError as error:
@@ -100,22 +121,39 @@ def search_request(
     return SearchRequest(q=q, filters=filters, sort=sort, page=page, per_page=per_page, mode=mode)  # type: ignore[arg-type]
 
 
-def _known(name: str, values: list[str], allowed: tuple[str, ...]) -> None:
-    unknown = [v for v in values if v not in allowed]
-    if unknown:
-        raise BadRequest(f"unknown {name} {unknown[0][:40]!r}; one of: {', '.join(allowed)}")
+def create_app(
+    store: Store, engine: SearchEngine, *, public: bool = False, write_token: str | None = None
+) -> FastAPI:
+    """The app over ``store``, searching with ``engine`` (``open_engine`` makes one).
 
-
-def create_app(store: Store, engine: SearchEngine) -> FastAPI:
-    """The app over ``store``, searching with ``engine`` (``open_engine`` makes one)."""
+    ``public``: it will listen beyond loopback, so the expensive routes are rate-limited per
+    client address, and routes that change stored data need ``write_token`` (without one,
+    ``InsecureSetup`` is raised when there are such routes). A ``write_token`` given on loopback
+    is required too."""
     app = FastAPI(
         title="Leadboard",
         description="Search machine-learning leadership jobs: words, meaning and filters.",
         version="1",
+        docs_url=None,  # served below from local assets: no CDN, no inline script
+        redoc_url=None,
     )
+    app.state.public, app.state.write_token = public, write_token or None
     templates = Jinja2Templates(directory=HERE / "templates")  # autoescapes .html
-    templates.env.globals.update(link=_link, percent=_percent, money=_money)
+    templates.env.globals.update(link=_link, percent=_percent, money=_money, job_path=_job_path)
+    templates.env.filters["safe_url"] = safe_url
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/swagger-ui", StaticFiles(packages=[("fastapi_offline", "static")]), name="swagger")
+
+    def error_response(
+        request: Request, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> Response:
+        """An error as the asker reads it: ErrorOut JSON for the API, a page for people."""
+        if request.url.path.startswith(("/api/", "/openapi")):
+            return JSONResponse({"detail": message}, status_code=status, headers=headers)
+        return templates.TemplateResponse(
+            request, "error.html", {"status": status, "message": message}, status_code=status,
+            headers=headers,
+        )  # fmt: skip
 
     @app.exception_handler(BadRequest)
     @app.exception_handler(RequestValidationError)
@@ -130,24 +168,47 @@ def create_app(store: Store, engine: SearchEngine) -> FastAPI:
             {"error": message, "answer": None, "params": [], "search": None}, status_code=422,
         )  # fmt: skip
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        """Unknown pages and jobs, wrong methods: an HTML page for people, JSON for the API."""
+        return error_response(request, error.status_code, str(error.detail), error.headers)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, error: Exception) -> Response:
+        """A bug: said in the shape the asker reads (the traceback goes to the server's log)."""
+        return error_response(request, 500, "internal error: the server's log says more")
+
+    async def too_many(scope: Scope, retry_after: int) -> Response:
+        return error_response(
+            Request(scope), 429, f"too many requests: try again in {retry_after} s",
+            {"Retry-After": str(retry_after)},
+        )  # fmt: skip
+
+    if public:
+        app.add_middleware(RateLimit, refuse=too_many)
+    app.add_middleware(SecurityHeaders)  # outermost: errors and 429s carry the headers too
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> Any:
+        """Swagger UI from the assets the ``fastapi-offline`` package ships."""
+        return templates.TemplateResponse(request, "docs.html", {"openapi_url": app.openapi_url})
+
     def answer_for(search: SearchRequest) -> SearchAnswer:
         return SearchAnswer.model_validate(engine.search(search).as_dict())
 
-    @app.get("/api/v1/search", response_model=SearchAnswer, responses={422: {"model": ErrorOut}},
-             tags=["search"])  # fmt: skip
+    @app.get("/api/v1/search", response_model=SearchAnswer, responses=LIMITED, tags=["search"])
     def api_search(search: Annotated[SearchRequest, Depends(search_request)]) -> SearchAnswer:
         """Jobs for a query and filters, with the parsed chips and facet counts."""
         return answer_for(search)
 
-    @app.get("/api/v1/facets", tags=["search"])
-    def api_facets(
-        search: Annotated[SearchRequest, Depends(search_request)],
-    ) -> dict[str, Any]:
+    @app.get("/api/v1/facets", response_model=FacetsAnswer, responses=LIMITED, tags=["search"])
+    def api_facets(search: Annotated[SearchRequest, Depends(search_request)]) -> FacetsAnswer:
         """Only the facet counts of a search."""
-        return {"total": (answer := answer_for(search)).total, "facets": answer.facets}
+        answer = answer_for(search)
+        return FacetsAnswer(total=answer.total, facets=answer.facets)
 
     @app.get("/api/v1/jobs/{job_id:path}", response_model=JobDetail,
-             responses={404: {"model": ErrorOut}}, tags=["jobs"])  # fmt: skip
+             responses={**ERRORS, 404: {"model": ErrorOut}}, tags=["jobs"])  # fmt: skip
     def api_job(job_id: str) -> JobDetail:
         """One job with what enrichment found (and the evidence) and similar jobs."""
         return _job_detail(store, engine, job_id)
@@ -224,6 +285,7 @@ def create_app(store: Store, engine: SearchEngine) -> FastAPI:
             raise HTTPException(status_code=404, detail=str(error)) from error
         return HTMLResponse(to_html(pages.page(topic=topic)))
 
+    refuse_open_writes(app)
     return app
 
 
@@ -276,7 +338,17 @@ def _message(error: Exception) -> str:
     if isinstance(error, RequestValidationError):
         problems = []
         for item in error.errors()[:3]:
-            where = ".".join(str(part) for part in item.get("loc", ())[1:]) or "request"
+            loc = item.get("loc", ())
+            if item.get("type") == "literal_error" and len(loc) > 1:  # a word not in the list
+                expected = item.get("ctx", {}).get("expected", "")
+                problems.append(f"unknown {loc[1]} {str(item.get('input'))[:40]!r}; one of: "
+                                f"{expected}")  # fmt: skip
+                continue
+            where = ".".join(str(part) for part in loc[1:]) or "request"
+            if item.get("type") == "string_pattern_mismatch" and where in PATTERN_HINTS:
+                shown = str(item.get("input"))[:40]
+                problems.append(f"{where}: {shown!r} is {PATTERN_HINTS[where]}")
+                continue
             problems.append(f"{where}: {item.get('msg', 'invalid')}")
         return "; ".join(problems) or "invalid request"
     return str(error)
@@ -303,6 +375,15 @@ def _link(
         else:
             changed.append(toggle)
     return "/?" + urlencode(changed) if changed else "/"
+
+
+def _job_path(job_id: str) -> str:
+    """The page of a job, its id quoted (ids come from sources).
+
+    >>> _job_path("greenhouse:acme:1"), _job_path("x/y z?#")
+    ('/jobs/greenhouse:acme:1', '/jobs/x/y%20z%3F%23')
+    """
+    return "/jobs/" + quote(job_id, safe="/:@!$&'()*+,;=")
 
 
 def _without(query: str, source: str) -> str:

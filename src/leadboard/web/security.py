@@ -1,0 +1,240 @@
+"""What keeps the web app safe to put on a network: headers, trusted links, limits, a write token.
+
+- ``SecurityHeaders``: every response says what the browser may do with it (a strict
+  Content-Security-Policy: scripts and styles only from this site, no framing, no referrer).
+- ``safe_url``: the Jinja filter every ``href`` built from data goes through; a stored URL is
+  never trusted to be a web link (``javascript:`` in any spelling becomes no link).
+- ``RateLimit``: a token bucket per client address on the expensive routes (search, insights,
+  match), answered 429 with ``Retry-After``. ``leadboard serve`` turns it on off loopback only.
+- ``WRITES``: the dependency a route that changes stored data declares; with a write token set
+  (``$LEADBOARD_WRITE_TOKEN``) it must come as ``Authorization: Bearer …``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import math
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.routing import APIRoute
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from leadboard.normalize.urls import safe_http_url
+
+WRITE_TOKEN_ENV = "LEADBOARD_WRITE_TOKEN"
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+}
+_SITE_PATH = re.compile(r"/(?![/\\])[^\x00-\x20\\]*")  # "/x?y", never "//host" or "/\host"
+
+
+class SecurityHeaders:
+    """ASGI middleware: adds ``SECURITY_HEADERS`` to every HTTP response (errors included)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.headers = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                named = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in named]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def safe_url(value: object) -> str:
+    """An ``href`` to trust: an http(s) URL with a host, or a path on this site; else ``""``.
+
+    >>> safe_url("https://jobs.example.com/1"), safe_url("/?q=ml+lead"), safe_url("/jobs/a:b:1")
+    ('https://jobs.example.com/1', '/?q=ml+lead', '/jobs/a:b:1')
+    >>> [safe_url(v) for v in (None, " JavaScript:alert(1)", "java\\tscript:x", "//evil.com")]
+    ['', '', '', '']
+    """
+    if not value:
+        return ""
+    text = str(value)
+    if _SITE_PATH.fullmatch(text):
+        return text
+    return safe_http_url(text) or ""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether listening on ``host`` reaches this machine only.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("localhost")
+    (True, True, True)
+    >>> is_loopback("0.0.0.0"), is_loopback("192.168.1.5"), is_loopback("example.com")
+    (False, False, False)
+    """
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve anywhere
+
+
+# --- Rate limits --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Limit:
+    """``rate`` requests a second on average, ``burst`` at once."""
+
+    rate: float
+    burst: int
+
+
+# Per client address. A search costs ~10–100 ms, a market page more, a résumé match up to seconds.
+LIMITS = {"search": Limit(rate=5, burst=30), "insights": Limit(rate=2, burst=10),
+          "match": Limit(rate=0.2, burst=5)}  # fmt: skip
+
+
+def expensive_kind(method: str, path: str) -> str | None:
+    """Which limit a request falls under, if any.
+
+    >>> expensive_kind("GET", "/api/v1/search"), expensive_kind("POST", "/match")
+    ('search', 'match')
+    >>> expensive_kind("GET", "/insights/ml-tech-lead"), expensive_kind("GET", "/jobs/x")
+    ('insights', None)
+    """
+    if path in ("/", "/api/v1/search", "/api/v1/facets"):
+        return "search"
+    if path == "/insights" or path.startswith("/insights/"):
+        return "insights"
+    if method == "POST" and path in ("/match", "/api/v1/match"):
+        return "match"
+    return None
+
+
+class TokenBuckets:
+    """One token bucket per key, at most ``max_keys`` of them (the least recently seen go first,
+    and come back full): memory stays bounded however many addresses ask.
+
+    >>> buckets = TokenBuckets(Limit(rate=1, burst=2), clock=lambda: 0.0)
+    >>> [buckets.take("a") for _ in range(3)], buckets.take("b")
+    ([0.0, 0.0, 1.0], 0.0)
+    """
+
+    def __init__(
+        self, limit: Limit, *, max_keys: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit, self.max_keys, self.clock = limit, max_keys, clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # tokens, when
+
+    def take(self, key: str) -> float:
+        """Take one token for ``key``: 0.0 when there was one, else the seconds until there is."""
+        now = self.clock()
+        tokens, then = self._buckets.pop(key, (float(self.limit.burst), now))
+        tokens = min(float(self.limit.burst), tokens + (now - then) * self.limit.rate)
+        wait = 0.0
+        if tokens >= 1:
+            tokens -= 1
+        else:
+            wait = (1 - tokens) / self.limit.rate
+        self._buckets[key] = (tokens, now)
+        while len(self._buckets) > self.max_keys:
+            self._buckets.popitem(last=False)
+        return wait
+
+
+Refusal = Callable[[Scope, int], Awaitable[Response] | Response]
+
+
+class RateLimit:
+    """ASGI middleware: the expensive routes (``expensive_kind``) limited per client address;
+    over the limit, ``refuse(scope, retry_after_seconds)`` answers instead (a 429).
+
+    The address is the connection's own: ``X-Forwarded-For`` is not trusted (anyone can send
+    it), so behind a proxy every client shares the proxy's buckets."""
+
+    def __init__(
+        self, app: ASGIApp, *, refuse: Refusal, limits: dict[str, Limit] | None = None
+    ) -> None:
+        self.app, self.refuse = app, refuse
+        self.buckets = {kind: TokenBuckets(limit) for kind, limit in (limits or LIMITS).items()}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = expensive_kind(scope["method"], scope["path"]) if scope["type"] == "http" else None
+        if kind in self.buckets:
+            client = (scope.get("client") or ("unknown",))[0]
+            wait = self.buckets[kind].take(client)
+            if wait:
+                response = self.refuse(scope, max(1, math.ceil(wait)))
+                if not isinstance(response, Response):
+                    response = await response
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+# --- Writes -------------------------------------------------------------------------------------
+
+
+def check_write_token(request: Request) -> None:
+    """Let a write through only with the app's write token, when it has one (``create_app``'s
+    ``write_token``); compared in constant time."""
+    expected: str | None = getattr(request.app.state, "write_token", None)
+    if expected is None:
+        return
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode(), expected.encode()
+    ):
+        raise HTTPException(
+            status_code=401,
+            detail=f"this change needs the write token: Authorization: Bearer ${WRITE_TOKEN_ENV}",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+# Declare on every route that changes stored data: ``@app.post(…, dependencies=[WRITES])``.
+WRITES: Any = Depends(check_write_token)
+
+
+class InsecureSetup(RuntimeError):
+    """The app cannot be served as asked without opening writes to anyone."""
+
+
+def refuse_open_writes(app: FastAPI) -> None:
+    """Raise ``InsecureSetup`` when ``app`` is served beyond loopback (``app.state.public``) with
+    routes that change stored data and no write token to guard them."""
+    guarded = not getattr(app.state, "public", False) or getattr(app.state, "write_token", None)
+    if not guarded and (routes := write_routes(app)):
+        raise InsecureSetup(
+            f"{', '.join(routes)} change stored data: set ${WRITE_TOKEN_ENV} to serve beyond "
+            "loopback (clients send it as Authorization: Bearer …)"
+        )
+
+
+def write_routes(app: FastAPI) -> list[str]:
+    """The routes of ``app`` that change stored data (they declare ``WRITES``)."""
+    return [
+        f"{','.join(sorted(route.methods))} {route.path}"
+        for route in app.routes
+        if isinstance(route, APIRoute)
+        and any(d.call is check_write_token for d in route.dependant.dependencies)
+    ]
