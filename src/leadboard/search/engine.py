@@ -36,7 +36,7 @@ from leadboard.search.columns import DocumentColumns, Mask, current_generation
 from leadboard.search.currency import rate_table
 from leadboard.search.index import BODY_CHARS, salary_a_year
 from leadboard.search.query import Chip, ParsedQuery, parse_query
-from leadboard.search.terms import WordScores
+from leadboard.search.terms import SizedCache, WordScores, text_bytes
 from leadboard.search.vectors import VectorIndex
 from leadboard.store.repository import Store
 from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument
@@ -49,7 +49,8 @@ DEFAULT_FAMILIES = ["ml_leadership"]
 ANY = "any"
 POOL = 300  # candidates each retriever gives the fusion
 RRF_K = 60
-CACHE_SIZE = 64  # word queries whose ranked matches (and query texts whose vectors) are kept
+MATCH_CACHE_BYTES = 48_000_000  # word queries' ranked matches kept (64 of 100k postings' worth)
+VECTOR_CACHE_BYTES = 1_000_000  # query texts' vectors kept (~600 of 384 floats)
 MIN_SIMILARITY = 0.30  # below this cosine a "semantic match" is noise
 MAX_PAGE_SIZE = 100
 FACET_TOP = 25
@@ -170,10 +171,14 @@ class SearchEngine:
         self.notes = list(notes)  # why semantic search is off, when it is
         self._columns: DocumentColumns | None = None
         self._columns_lock = threading.Lock()
-        self._match_cache: dict[tuple[int, tuple[str, ...], bool], np.ndarray] = {}
+        self._match_cache: SizedCache[tuple[int, tuple[str, ...], bool], np.ndarray] = SizedCache(
+            MATCH_CACHE_BYTES, lambda key, positions: text_bytes(key[1]) + positions.nbytes
+        )
         self.words = WordScores()  # SQLite's full-text ranking, word by word
         self._warmed = False
-        self._vector_cache: dict[str, np.ndarray] = {}
+        self._vector_cache: SizedCache[str, np.ndarray] = SizedCache(
+            VECTOR_CACHE_BYTES, lambda query, vector: text_bytes(query) + vector.nbytes
+        )
         self.dialect = store.engine.dialect.name
 
     # -- the search ------------------------------------------------------------------------
@@ -357,7 +362,8 @@ class SearchEngine:
         so the answer is kept (until the index changes) for the same words' next page, sort
         or facet click: ranking every match is most of a search's time."""
         key = (columns.generation, tuple(terms), every)
-        cached = self._match_cache.get(key)
+        with self._columns_lock:
+            cached = self._match_cache.get(key)
         if cached is not None:
             return cached
         if self.dialect == "sqlite":
@@ -369,9 +375,7 @@ class SearchEngine:
             rank = np.array([row[1] for row in rows], dtype=np.float64)  # higher is better
             positions = columns.positions_of(ids[np.lexsort((ids, -rank))])
         with self._columns_lock:
-            if len(self._match_cache) >= CACHE_SIZE:
-                self._match_cache.pop(next(iter(self._match_cache)))  # the oldest
-            self._match_cache[key] = positions
+            self._match_cache.put(key, positions)
         return positions
 
     def warm_up(self) -> int:
@@ -406,13 +410,12 @@ class SearchEngine:
     def _semantic(self, columns: DocumentColumns, query_text: str, base: Mask) -> dict[int, float]:
         """Positions of the nearest documents in ``base`` (similar enough), with similarity."""
         assert self.vectors is not None and self.embedder is not None
-        vector = self._vector_cache.get(query_text)
+        with self._columns_lock:
+            vector = self._vector_cache.get(query_text)
         if vector is None:
             vector = self.embedder.encode([query_text])[0]
             with self._columns_lock:
-                if len(self._vector_cache) >= CACHE_SIZE:
-                    self._vector_cache.pop(next(iter(self._vector_cache)))
-                self._vector_cache[query_text] = vector
+                self._vector_cache.put(query_text, vector)
         nearest = [(i, s) for i, s in self.vectors.nearest(vector, POOL) if s >= MIN_SIMILARITY]
         if not nearest:
             return {}

@@ -18,8 +18,10 @@ by its own tokens: :class:`Tokenizer` runs FTS5's tokenizer (porter stemming), s
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from typing import Generic, TypeVar
 
 import numpy as np
 from sqlalchemy import text
@@ -32,9 +34,84 @@ FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 BM25_WEIGHTS = "8.0, 2.0, 3.0, 1.0"  # title, company, skills, body
 COMMON_ROWS = 2_000  # a token in this many documents is read ahead; a rarer one costs < ~8 ms
 COMMON_BUDGET = 24_000_000  # (position, score) pairs read ahead at most: 8 bytes each
-LAZY_BUDGET = 2_000_000  # pairs of words read on demand kept, oldest dropped first
+LAZY_BUDGET = 16_000_000  # bytes of the words read on demand kept (2M pairs), oldest dropped first
+TOKENS_BUDGET = 8_000_000  # bytes of texts' tokens kept by a Tokenizer
+ENTRY_BYTES = 400  # what one cache entry costs beyond its own data: dict slot, key, tuple, arrays
 
 Scores = tuple[np.ndarray, np.ndarray]  # positions ascending (int32), BM25 (float32, lower=better)
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class SizedCache(Generic[K, V]):
+    """A dict bounded by what its entries cost in bytes, least recently used dropped first.
+
+    Every entry costs at least ``ENTRY_BYTES`` beyond its data, so entries with no data (a word
+    that matches nothing) fill the budget as surely as big ones: the memory stays bounded by
+    ``budget`` plus one entry whatever is asked. Not thread-safe: callers hold their own lock.
+
+    >>> cache = SizedCache(budget=3 * ENTRY_BYTES, cost=lambda key, value: 0)
+    >>> for word in ("a", "b", "c", "d"):
+    ...     cache.put(word, None)
+    >>> list(cache.keys()), cache.cost <= cache.budget
+    (['b', 'c', 'd'], True)
+    """
+
+    def __init__(self, budget: int, cost: Callable[[K, V], int]) -> None:
+        self.budget = budget
+        self._cost_of = cost
+        self._entries: dict[K, tuple[V, int]] = {}
+        self.cost = 0
+
+    def get(self, key: K) -> V | None:
+        found = self._entries.pop(key, None)
+        if found is None:
+            return None
+        self._entries[key] = found  # the most recently used goes last
+        return found[0]
+
+    def put(self, key: K, value: V) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.cost -= old[1]
+        cost = ENTRY_BYTES + max(0, self._cost_of(key, value))
+        self._entries[key] = (value, cost)
+        self.cost += cost
+        while self.cost > self.budget and len(self._entries) > 1:
+            self.cost -= self._entries.pop(next(iter(self._entries)))[1]
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.cost = 0
+
+    def keys(self) -> list[K]:
+        return list(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+
+def text_bytes(value: object) -> int:
+    """What a string, or the strings of a tuple, take in memory (roughly; for cache costs).
+
+    >>> text_bytes("abc") == sys.getsizeof("abc"), text_bytes(("a", "b")) > text_bytes("a")
+    (True, True)
+    """
+    if isinstance(value, str):
+        return sys.getsizeof(value)
+    if isinstance(value, tuple):
+        return sys.getsizeof(value) + sum(text_bytes(item) for item in value)
+    return sys.getsizeof(value)
+
+
+def scores_bytes(key: tuple[str, ...], found: Scores) -> int:
+    """A word's cache entry: its tokens and its two arrays."""
+    return text_bytes(key) + found[0].nbytes + found[1].nbytes
 
 
 class Tokenizer:
@@ -49,18 +126,19 @@ class Tokenizer:
         self._db.execute(f"CREATE VIRTUAL TABLE words USING fts5(w, tokenize='{FTS_TOKENIZE}')")
         self._db.execute("CREATE VIRTUAL TABLE words_tokens USING fts5vocab(words, 'instance')")
         self._lock = threading.Lock()
-        self._known: dict[str, tuple[str, ...]] = {}
+        self._known: SizedCache[str, tuple[str, ...]] = SizedCache(
+            TOKENS_BUDGET, lambda text_, tokens: text_bytes(text_) + text_bytes(tokens)
+        )
 
     def tokens(self, text_: str) -> tuple[str, ...]:
-        found = self._known.get(text_)
-        if found is None:
-            with self._lock:
+        with self._lock:
+            found = self._known.get(text_)
+            if found is None:
                 self._db.execute("INSERT INTO words (rowid, w) VALUES (1, ?)", (text_,))
                 rows = self._db.execute("SELECT term FROM words_tokens ORDER BY offset").fetchall()
                 self._db.execute("DELETE FROM words WHERE rowid = 1")
                 found = tuple(row[0] for row in rows)
-                if len(self._known) < 100_000:  # a bound: query words are few, texts are not
-                    self._known[text_] = found
+                self._known.put(text_, found)
         return found
 
 
@@ -72,13 +150,14 @@ class WordScores:
     this many documents is read ahead by ``warm_up``.
     """
 
-    def __init__(self, common_rows: int = COMMON_ROWS) -> None:
+    def __init__(self, common_rows: int = COMMON_ROWS, lazy_budget: int = LAZY_BUDGET) -> None:
         self.common_rows = common_rows
         self.tokenizer = Tokenizer()
         self._generation: int | None = None
-        self._common: dict[tuple[str, ...], Scores] = {}  # read ahead: kept for the generation
-        self._lazy: dict[tuple[str, ...], Scores] = {}  # read on demand: oldest dropped first
-        self._lazy_rows = 0
+        # Read ahead: kept for the generation, bounded by COMMON_BUDGET pairs (warm_up).
+        self._common: dict[tuple[str, ...], Scores] = {}
+        # Read on demand, words that match nothing included: bounded in bytes.
+        self._lazy: SizedCache[tuple[str, ...], Scores] = SizedCache(lazy_budget, scores_bytes)
         self._lock = threading.Lock()
 
     def ranked(
@@ -98,10 +177,7 @@ class WordScores:
             found = _read(session, columns, '"' + word.replace('"', '""') + '"') if key else _NONE
             with self._lock:
                 if self._generation == columns.generation:
-                    self._lazy[key] = found
-                    self._lazy_rows += len(found[0])
-                    while self._lazy_rows > LAZY_BUDGET and len(self._lazy) > 1:
-                        self._lazy_rows -= len(self._lazy.pop(next(iter(self._lazy)))[0])
+                    self._lazy.put(key, found)
         return found
 
     def warm_up(self, session: Session, columns: DocumentColumns) -> int:
@@ -143,7 +219,11 @@ class WordScores:
         pays what a new text costs."""
         with self._lock:
             self._lazy.clear()
-            self._lazy_rows = 0
+
+    def lazy_bytes(self) -> tuple[int, int]:
+        """(words, bytes) of the words read on demand now kept."""
+        with self._lock:
+            return len(self._lazy), self._lazy.cost
 
     def _cached(self, generation: int, key: tuple[str, ...]) -> Scores | None:
         with self._lock:
@@ -151,8 +231,8 @@ class WordScores:
                 self._generation = generation
                 self._common.clear()
                 self._lazy.clear()
-                self._lazy_rows = 0
-            return self._common.get(key) or self._lazy.get(key)
+            found = self._common.get(key)
+            return found if found is not None else self._lazy.get(key)
 
 
 _NONE: Scores = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
