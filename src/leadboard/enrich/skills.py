@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -354,9 +355,11 @@ def _sentence_start(text: str, lowest: int, position: int) -> int:
 
 
 def _section_at(sections: list[Section], position: int) -> Section:
-    for section in sections:
-        if section.start <= position < section.end:
-            return section
+    # The sections are in order and touch: a binary search, not a scan for each mention (which
+    # made a text of many headings and many skills quadratic).
+    index = bisect_right(sections, position, key=lambda section: section.start) - 1
+    if index >= 0 and position < sections[index].end:
+        return sections[index]
     return sections[-1]
 
 

@@ -29,10 +29,16 @@ from typing import Literal
 from leadboard.normalize.html import clean_plain_text
 
 MAX_BYTES = 5 * 1024 * 1024
-# A DOCX whose parts would unpack to more than this, or that is packed more tightly than any
-# document is, is a zip bomb rather than a résumé.
-MAX_UNPACKED = 40 * 1024 * 1024
+# A DOCX whose text parts unpack to more than this, or that is packed more tightly than any
+# document is, is a zip bomb rather than a résumé. Counted on the bytes that really come out of
+# the inflater, read a piece at a time: the sizes a zip declares are the attacker's to choose.
+MAX_UNPACKED = 8 * 1024 * 1024
 MAX_RATIO = 150
+MAX_MEMBERS = 1000  # a résumé's DOCX has a few dozen parts
+_PIECE = 64 * 1024  # what one read of a zip member may inflate to
+# Characters of text read from a résumé (about 30 dense pages): past this it is not a résumé,
+# and every later step is linear in what is kept, so this bounds the whole request's work.
+MAX_TEXT = 100_000
 MAX_PAGES = 30  # a résumé is a few pages; a 500-page PDF is not one, and costs seconds to read
 MIN_LETTERS = 80  # fewer letters than this is no résumé: a scan, a blank page, a stray file
 ACCEPTED = "PDF, DOCX, TXT or Markdown, up to 5 MB"
@@ -50,6 +56,8 @@ Problem = Literal[
     "zip_bomb",
     "not_english",
     "too_short",
+    "too_slow",
+    "gone",
 ]
 
 
@@ -64,6 +72,10 @@ class ResumeError(ValueError):
         self.problem = problem
         self.message = message
 
+    def __reduce__(self) -> tuple[type[ResumeError], tuple[Problem, str]]:
+        # Résumés are read in a worker process: the error comes back whole, pickled.
+        return (ResumeError, (self.problem, self.message))
+
 
 def too_large() -> ResumeError:
     """The error for a file over :data:`MAX_BYTES` (upload readers raise it while reading)."""
@@ -75,7 +87,8 @@ def too_large() -> ResumeError:
 
 
 def resume_text(data: bytes, filename: str = "") -> str:
-    """The text of a résumé file, lines kept, whitespace tidied.
+    """The text of a résumé file, lines kept, whitespace tidied; at most :data:`MAX_TEXT`
+    characters of it are read.
 
     ``filename`` only helps where the bytes do not say what they are (plain text vs. Markdown)
     and to recognise ``.docm`` files. Raises :class:`ResumeError` for anything unreadable.
@@ -115,7 +128,7 @@ a resume of an engineer.'
         raise _corrupt("Word")
     else:
         text = _plain_text(data, name)
-    text = clean_plain_text(text)
+    text = clean_plain_text(text[:MAX_TEXT])
     _check_readable(text)
     return text
 
@@ -138,7 +151,12 @@ def _pdf_text(data: bytes) -> str:
         # Many PDFs are "encrypted" only to restrict printing, with an empty password.
         if reader.is_encrypted and not reader.decrypt(""):
             raise encrypted
-        pages = [page.extract_text() or "" for page in reader.pages[:MAX_PAGES]]
+        pages, length = [], 0
+        for page in reader.pages[:MAX_PAGES]:
+            pages.append(page.extract_text() or "")
+            length += len(pages[-1])
+            if length >= MAX_TEXT:
+                break
     except ResumeError:
         raise
     except (FileNotDecryptedError, DependencyError) as error:
@@ -167,16 +185,6 @@ def _docx_text(data: bytes, name: str) -> str:
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise _corrupt("Word") from error
     names = {member.filename for member in members}
-    # Reading stops at each part's declared size, so the declared sizes bound what unpacks.
-    unpacked = sum(member.file_size for member in members)
-    packed = sum(member.compress_size for member in members) or 1
-    if unpacked > MAX_UNPACKED or unpacked / packed > MAX_RATIO:
-        raise ResumeError(
-            "zip_bomb",
-            "This file unpacks to far more than any document (it looks "
-            "like a zip bomb), so it was not opened. Upload the résumé itself as "
-            "PDF or DOCX.",
-        )
     if name.endswith(".docm") or any(n.lower().endswith("vbaproject.bin") for n in names):
         raise ResumeError(
             "macros",
@@ -190,33 +198,89 @@ def _docx_text(data: bytes, name: str) -> str:
             "This is a zip archive but not a Word document (.docx). "
             f"Upload the résumé as {ACCEPTED}.",
         )
+    if len(members) > MAX_MEMBERS:
+        raise _zip_bomb()
     from docx import Document
-    from docx.table import Table
+    from docx.table import Table, _Cell
 
     try:
-        document = Document(io.BytesIO(data))
+        document = Document(_text_parts(archive, members))
         lines: list[str] = []
+        length = 0
         for block in document.iter_inner_content():
             if isinstance(block, Table):  # résumés lay out dates and titles in tables
                 for row in block.rows:
-                    cells = [cell.text.strip() for cell in row.cells]
+                    # The row's own cells, read once each: ``row.cells`` repeats a cell per grid
+                    # column it spans and walks up vertical merges, as often as a file says.
+                    cells = [_Cell(tc, block).text.strip() for tc in row._tr.tc_lst]
                     lines.append(" | ".join(dict.fromkeys(c for c in cells if c)))
+                    length += len(lines[-1])
             else:
                 lines.append(block.text)
+                length += len(lines[-1])
+            if length >= MAX_TEXT:
+                break
+    except ResumeError:
+        raise
     except Exception as error:  # noqa: BLE001 - python-docx raises many kinds on a broken file
         raise _corrupt("Word") from error
     return "\n".join(lines)
 
 
+def _text_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> io.BytesIO:
+    """A new, uncompressed DOCX holding the archive's XML parts, each inflated a piece at a time
+    and counted (:data:`MAX_UNPACKED` in all); the other parts (images, fonts) come empty, as
+    text never lives in them. python-docx reads this copy, never the original's members: a
+    whole-member read inflates everything the member holds before it looks at its size."""
+    copy = io.BytesIO()
+    unpacked, packed = 0, 1
+    with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as out:
+        for member in members:
+            if member.is_dir():
+                continue
+            data = bytearray()
+            if member.filename.lower().endswith((".xml", ".rels")):
+                packed += member.compress_size
+                # The declared size is the sender's to choose: read to the stream's real end,
+                # counting, and stop at our own cap instead.
+                member.file_size = MAX_UNPACKED + 1
+                try:
+                    with archive.open(member) as stream:
+                        while piece := stream.read(_PIECE):
+                            unpacked += len(piece)
+                            if unpacked > MAX_UNPACKED:
+                                raise _zip_bomb()
+                            data += piece
+                except ResumeError:
+                    raise
+                except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+                    raise _corrupt("Word") from error
+            out.writestr(member.filename, bytes(data))
+    if unpacked > 1024 * 1024 and unpacked / packed > MAX_RATIO:
+        raise _zip_bomb()
+    copy.seek(0)
+    return copy
+
+
+def _zip_bomb() -> ResumeError:
+    return ResumeError(
+        "zip_bomb",
+        "This file unpacks to far more than any document (it looks like a zip bomb), so it "
+        "was not opened. Upload the résumé itself as PDF or DOCX.",
+    )
+
+
 # --- Text and Markdown ---------------------------------------------------------------------------
 
+# Each pattern looks a bounded way ahead of where it starts, within a line: an unclosed "[" or
+# "**" repeated through a long text would otherwise each scan to its end (quadratic).
 _MARKDOWN = [
     (re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE), ""),  # headings
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links: keep the words
-    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # bold
-    (re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?!\w)"), r"\1"),  # italics
+    (re.compile(r"\[([^\]\n]{0,300})\]\([^)\s]{0,2000}\)"), r"\1"),  # links: keep the words
+    (re.compile(r"(\*\*|__)([^\n]{1,300}?)\1"), r"\2"),  # bold
+    (re.compile(r"(?<![\w*])\*(?!\s)([^*\n]{1,300}?)\*(?!\w)"), r"\1"),  # italics
     (re.compile(r"^\s{0,3}(?:-{3,}|\*{3,}|_{3,})\s*$", re.MULTILINE), ""),  # rules
-    (re.compile(r"`([^`]*)`"), r"\1"),
+    (re.compile(r"`([^`\n]{0,300})`"), r"\1"),
 ]
 
 
@@ -233,6 +297,7 @@ def _plain_text(data: bytes, name: str) -> str:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")  # Windows' old default
+    text = text[:MAX_TEXT]
     if _control_share(text) > 0.05:
         raise ResumeError(
             "unsupported",

@@ -25,7 +25,6 @@ person's corrections (``titles``, ``seniority``, ``years_total``… — see :fun
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from leadboard.enrich.role import FAMILIES
 from leadboard.match.documents import MAX_BYTES, ResumeError, too_large
-from leadboard.match.matcher import MAX_LIMIT, Matcher, MatchResponse
+from leadboard.match.matcher import MAX_LIMIT
 from leadboard.match.profile import LeadershipKind, Profile, edited_profile
 from leadboard.models import Seniority
 from leadboard.search.engine import ANY, SearchFilters
@@ -43,6 +42,9 @@ from leadboard.search.query import parse_amount
 
 MAX_FIELDS_BYTES = 256 * 1024  # everything but the file: filters and an edited profile
 MAX_PARTS = 200
+# The whole body: the file, the fields, and the parts' headers and boundaries. Counted as it
+# arrives, so that no number of parts, nor a body sent without a length, buffers more.
+MAX_BODY = MAX_BYTES + MAX_FIELDS_BYTES + 64 * 1024
 FILE_FIELD = "resume"
 DEFAULT_LIMIT = 20
 MAX_TITLES, MAX_TITLE, MAX_SUMMARY = 5, 120, 2000
@@ -65,14 +67,24 @@ def bad_form(message: str) -> ResumeError:
     return ResumeError("bad_form", message)
 
 
+def too_large_body() -> ResumeError:
+    """The error for a request body over :data:`MAX_BODY`, however many parts it has."""
+    return ResumeError(
+        "too_large",
+        f"The upload is larger than {MAX_BODY // (1024 * 1024)} MB in all. Send one résumé "
+        "file (up to 5 MB) and the form's fields, nothing more.",
+    )
+
+
 async def read_form(
     content_type: str | None, chunks: AsyncIterator[bytes], max_file: int = MAX_BYTES
 ) -> Form:
     """Read a ``multipart/form-data`` body (or an empty one) into a :class:`Form`, in memory.
 
-    Raises ``ResumeError`` ("too_large") as soon as the file passes ``max_file`` bytes, and
-    ("unsupported") for a body that is not such a form or whose other fields pass
-    ``MAX_FIELDS_BYTES``.
+    Raises ``ResumeError`` ("too_large") as soon as the file passes ``max_file`` bytes or the
+    whole body :data:`MAX_BODY`, and ("bad_form") for a body that is not such a form or whose
+    other fields pass ``MAX_FIELDS_BYTES``. Only the first ``resume`` file is kept: other files
+    are counted and dropped.
     """
     kind, options = parse_options_header(content_type or "")
     boundary = options.get(b"boundary")
@@ -82,14 +94,14 @@ async def read_form(
             f"{FILE_FIELD!r}."
         )
     form = Form()
-    parts: list[dict[str, bytes | bytearray | None]] = []
+    parts: list[_Part] = []
     header = {"field": bytearray(), "value": bytearray()}
-    sizes = {"fields": 0}
+    sizes = {"fields": 0, "body": 0}
 
     def on_part_begin() -> None:
         if len(parts) >= MAX_PARTS:
             raise bad_form("The form has too many fields.")
-        parts.append({"disposition": None, "data": bytearray()})
+        parts.append(_Part())
 
     def on_header_field(data: bytes, start: int, end: int) -> None:
         header["field"] += data[start:end]
@@ -99,17 +111,26 @@ async def read_form(
 
     def on_header_end() -> None:
         if bytes(header["field"]).lower() == b"content-disposition":
-            parts[-1]["disposition"] = bytes(header["value"])
+            _, options = parse_options_header(bytes(header["value"]))
+            parts[-1].name = options.get(b"name", b"").decode("utf-8", "replace")
+            filename = options.get(b"filename")
+            parts[-1].filename = None if filename is None else filename.decode("utf-8", "replace")
         header["field"], header["value"] = bytearray(), bytearray()
+
+    def on_headers_finished() -> None:
+        part = parts[-1]
+        # One file is read: the first résumé part that holds one (a browser sends an empty
+        # part with filename="" when no file was chosen). Other files are counted, not kept.
+        chosen = any(p.kept and p.filename is not None and (p.data or p.filename) for p in parts)
+        part.kept = part.filename is None or (part.name == FILE_FIELD and not chosen)
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
         part = parts[-1]
-        buffer = part["data"]
-        assert isinstance(buffer, bytearray)
-        buffer += data[start:end]
-        _, options = parse_options_header(part["disposition"])
-        if b"filename" in options:
-            if len(buffer) > max_file:
+        if not part.kept:
+            return
+        part.data += data[start:end]
+        if part.filename is not None:
+            if len(part.data) > max_file:
                 raise too_large()
         else:
             sizes["fields"] += end - start
@@ -123,10 +144,14 @@ async def read_form(
             "on_header_field": on_header_field,
             "on_header_value": on_header_value,
             "on_header_end": on_header_end,
+            "on_headers_finished": on_headers_finished,
             "on_part_data": on_part_data,
         },
     )
     async for chunk in chunks:
+        sizes["body"] += len(chunk)
+        if sizes["body"] > MAX_BODY:
+            raise too_large_body()
         try:
             parser.write(chunk)
         except ResumeError:
@@ -135,28 +160,37 @@ async def read_form(
             raise bad_form("The upload is not a well-formed form: send it again.") from error
     parser.finalize()
     for part in parts:
-        _, options = parse_options_header(part["disposition"])
-        name = options.get(b"name", b"").decode("utf-8", "replace")
-        data = bytes(part["data"] or b"")
-        if b"filename" in options:
-            # A browser sends an empty part with filename="" when no file was chosen.
-            if name == FILE_FIELD and form.file is None and (data or options[b"filename"]):
-                form.filename = options[b"filename"].decode("utf-8", "replace")[:200]
-                form.file = data
-        else:
-            form.fields.setdefault(name, []).append(data.decode("utf-8", "replace"))
+        if not part.kept:
+            continue
+        if part.filename is None:
+            form.fields.setdefault(part.name, []).append(part.data.decode("utf-8", "replace"))
+        elif form.file is None and (part.data or part.filename):
+            form.filename = part.filename[:200]
+            form.file = bytes(part.data)
     return form
+
+
+@dataclass
+class _Part:
+    """One part of a form as it is read: its name, its file name (None: a text field), whether
+    it is kept, and its bytes so far."""
+
+    name: str = ""
+    filename: str | None = None
+    kept: bool = False
+    data: bytearray = field(default_factory=bytearray)
 
 
 # --- What the form asks --------------------------------------------------------------------------
 
-# How the API answers each problem: too big, a kind of file it does not read, or a file (or
-# field) it could not use.
-STATUS = {"too_large": 413, "unsupported": 415, "macros": 415}
+# How the API answers each problem: too big, a kind of file it does not read, out of time
+# (503: try again later), the client gone (499, as nginx logs it), or a file (or field) it could
+# not use.
+STATUS = {"too_large": 413, "unsupported": 415, "macros": 415, "too_slow": 503, "gone": 499}
 
 
 def status_of(error: ResumeError) -> int:
-    """The HTTP status of a problem: 413, 415, or 422 for the rest.
+    """The HTTP status of a problem: 413, 415, 503, 499, or 422 for the rest.
 
     >>> status_of(too_large()), status_of(bad_form("x"))
     (413, 422)
@@ -252,23 +286,16 @@ def _number(text: str, default: float) -> float:
     return round(value, 1)
 
 
-async def match_request(
-    matcher: Matcher, headers: Mapping[str, str], chunks: AsyncIterator[bytes]
-) -> tuple[Form, MatchResponse]:
-    """Read a match form from a request's headers and body, and match what it carries: the
-    résumé file if there is one, else the profile sent back. The parsing and matching run in a
-    worker thread (they take a CPU for a moment)."""
+async def read_match_form(headers: Mapping[str, str], chunks: AsyncIterator[bytes]) -> Form:
+    """Read a match form from a request's headers and body; a body declared larger than
+    :data:`MAX_BODY` is refused before a byte of it is read."""
     declared = headers.get("content-length") or "0"
-    if declared.isdigit() and int(declared) > MAX_BYTES + MAX_FIELDS_BYTES:
-        raise too_large()  # said before a byte of the body is read
-    form = await read_form(headers.get("content-type"), chunks)
-    filters, limit = filters_from(form)
-    profile = profile_from(form)
-    if form.file is not None:
-        profile = await asyncio.to_thread(matcher.read, form.file, form.filename or "")
-    if profile is None:
-        raise ResumeError(
-            "missing", "Choose a résumé file to upload (PDF, DOCX, TXT or Markdown, up to 5 MB)."
-        )
-    answer = await asyncio.to_thread(matcher.match, profile, filters, limit)
-    return form, answer
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise too_large_body()
+    return await read_form(headers.get("content-type"), chunks)
+
+
+def no_resume() -> ResumeError:
+    return ResumeError(
+        "missing", "Choose a résumé file to upload (PDF, DOCX, TXT or Markdown, up to 5 MB)."
+    )

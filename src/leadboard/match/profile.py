@@ -51,13 +51,15 @@ SectionKind = Literal[
 # architecture), and two that only a résumé says.
 LeadershipKind = Literal["people_management", "led_team", "mentoring", "architecture", "hiring"]
 MAX_LINE = 240  # evidence lines are cut to this: a line proves a fact, it does not retell a job
+# A profile is small whatever the résumé (or a client) sends: matching's work is bounded by it.
+MAX_ROLES, MAX_LEADERSHIP, MAX_SKILLS = 40, 30, 300
 
 
 class SkillEvidence(BaseModel):
     """A skill of the vocabulary, with the résumé lines that name it."""
 
     name: str
-    lines: list[str] = Field(default_factory=list)
+    lines: list[str] = Field(default_factory=list, max_length=5)
 
 
 class LeadershipEvidence(BaseModel):
@@ -80,14 +82,14 @@ class Profile(BaseModel):
     """What a résumé says about its author, as the matcher uses it. Every field can be edited
     (the web page does), and the matcher reads only these fields."""
 
-    titles: list[str] = Field(default_factory=list, description="Most recent first.")
+    titles: list[str] = Field(default_factory=list, max_length=10, description="Most recent first.")
     seniority: Seniority = "unknown"
     years_total: float = 0.0
     years_ml: float = 0.0
-    skills: list[SkillEvidence] = Field(default_factory=list)
-    leadership: list[LeadershipEvidence] = Field(default_factory=list)
+    skills: list[SkillEvidence] = Field(default_factory=list, max_length=MAX_SKILLS)
+    leadership: list[LeadershipEvidence] = Field(default_factory=list, max_length=MAX_LEADERSHIP)
     people_managed: int | None = None
-    roles: list[Role] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=list, max_length=MAX_ROLES)
     sections: list[SectionKind] = Field(default_factory=list)
     summary: str = Field("", description="The résumé's own summary (or first lines), shortened.")
 
@@ -458,9 +460,23 @@ def _leadership(lines: list[str]) -> tuple[list[LeadershipEvidence], int | None]
     return evidence, most
 
 
-def _short(line: str) -> str:
-    line = " ".join(_strip_markup(line).lstrip("-•·* ").split())
-    return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1].rstrip() + "…"
+def _short(line: str, at: int = 0) -> str:
+    """The line as evidence, cut to :data:`MAX_LINE`; of a long line only the window around
+    ``at`` (where the fact is said) is read, so each piece of evidence costs the same whatever
+    the line's length (a one-line résumé has thousands).
+
+    >>> _short("- **Led** the   ranking team")
+    'Led the ranking team'
+    >>> _short("x " * 5000 + "PyTorch " + "y " * 5000, at=10_000)[:20]
+    '… x x x x x x x x x '
+    """
+    window = ""
+    if len(line) > 2 * MAX_LINE:
+        start = max(0, min(at - MAX_LINE // 2, len(line) - 2 * MAX_LINE))
+        window = "… " if start else ""
+        line = line[start : start + 2 * MAX_LINE]
+    short = window + " ".join(_strip_markup(line).lstrip("-•·* ").split())
+    return short if len(short) <= MAX_LINE else short[: MAX_LINE - 1].rstrip() + "…"
 
 
 # --- The profile ---------------------------------------------------------------------------------
@@ -472,7 +488,9 @@ def read_profile(text: str, *, today: date | None = None) -> Profile:
     ``today`` ends the ranges that run "to the present" (default: the real today).
     """
     today = today or date.today()
-    lines = unwrapped(text.splitlines())
+    # A run of spaces is a column gap however wide it is (three mean one to the patterns); kept
+    # wide it lets a pattern's optional spaces be split in as many ways as it is long.
+    lines = unwrapped([_WIDE_GAP.sub("   ", line) for line in text.splitlines()])
     text = "\n".join(lines)
     sections = split_sections(lines)
     kinds = {section.kind for section in sections}
@@ -502,12 +520,15 @@ def read_profile(text: str, *, today: date | None = None) -> Profile:
         years_total=years_total,
         years_ml=years_ml,
         skills=_skills(text, lines, sections),
-        leadership=leadership,
+        leadership=leadership[:MAX_LEADERSHIP],
         people_managed=people,
-        roles=[role for role, _ in recent],
+        roles=[role for role, _ in recent][:MAX_ROLES],
         sections=[s.kind for s in sections if s.kind != "header"],
         summary=_summary(lines, sections),
     )
+
+
+_WIDE_GAP = re.compile(r"\s{4,}")
 
 
 def unwrapped(lines: list[str]) -> list[str]:
@@ -517,14 +538,17 @@ def unwrapped(lines: list[str]) -> list[str]:
     >>> unwrapped(["- Managed a team of", "  eight engineers.", "Python"])
     ['- Managed a team of eight engineers.', 'Python']
     """
-    joined: list[str] = []
+    # Each line's pieces are gathered and joined once: growing a string by each piece would
+    # copy it again per piece (quadratic in a résumé of a thousand lower-case lines).
+    joined: list[list[str]] = []
     for line in lines:
         stripped = line.strip()
-        if joined and joined[-1].strip() and stripped[:1].islower():
-            joined[-1] = f"{joined[-1].rstrip()} {stripped}"
+        if joined and joined[-1][-1].strip() and stripped[:1].islower():
+            joined[-1][-1] = joined[-1][-1].rstrip()
+            joined[-1].append(stripped)
         else:
-            joined.append(line)
-    return joined
+            joined.append([line])
+    return [" ".join(pieces) for pieces in joined]
 
 
 def _roles(
@@ -625,9 +649,10 @@ def _skills(text: str, lines: list[str], sections: list[Section]) -> list[SkillE
     for name, start in sorted(spans, key=lambda pair: pair[1]):
         line = lines[_line_at(offsets, start)]
         evidence = found.setdefault(name, [])
-        short = _short(line)
-        if short not in evidence and len(evidence) < 2:
-            evidence.append(short)
+        if len(evidence) < 2:  # two lines prove a skill: the rest are not read
+            short = _short(line, start - offsets[_line_at(offsets, start)])
+            if short not in evidence:
+                evidence.append(short)
     return [SkillEvidence(name=name, lines=lines_) for name, lines_ in found.items()]
 
 

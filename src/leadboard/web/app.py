@@ -26,7 +26,7 @@ from leadboard.enrich.role import FAMILIES
 from leadboard.insights.page import PageCache, UnknownTopic, topic_for
 from leadboard.insights.render import to_html
 from leadboard.match import Matcher, ResumeError
-from leadboard.match.form import match_request, status_of
+from leadboard.match.form import status_of
 from leadboard.match.profile import LeadershipKind
 from leadboard.normalize.html import sanitize_html
 from leadboard.search.engine import (
@@ -50,6 +50,7 @@ from leadboard.web.schemas import (
     SearchAnswer,
 )
 from leadboard.web.security import RateLimit, SecurityHeaders, refuse_open_writes, safe_url
+from leadboard.web.uploads import MATCH_FORM_OPENAPI, match_upload
 
 HERE = Path(__file__).parent
 SENIORITIES = ("intern", "junior", "mid", "senior", "staff", "principal", "manager", "director",
@@ -240,12 +241,12 @@ def create_app(
 
     @app.post("/api/v1/match", response_model=MatchAnswer, tags=["match"],
               responses={code: {"model": MatchErrorOut} for code in (413, 415, 422)},
-              openapi_extra=MATCH_FORM_DOC)  # fmt: skip
+              openapi_extra=MATCH_FORM_OPENAPI)  # fmt: skip
     async def api_match(request: Request) -> Any:
         """Jobs that fit a résumé (or a profile read before), each explained, and the skills
         that would open the most of them. Errors say what went wrong and what to do."""
         try:
-            _, answer = await match_request(matcher, request.headers, request.stream())
+            _, answer = await match_upload(matcher, request)
         except ResumeError as error:
             return JSONResponse({"detail": error.message, "problem": error.problem},
                                 status_code=status_of(error))  # fmt: skip
@@ -258,7 +259,7 @@ def create_app(
     @app.post("/match", response_class=HTMLResponse, include_in_schema=False)
     async def match_post(request: Request) -> Any:
         try:
-            form, answer = await match_request(matcher, request.headers, request.stream())
+            form, answer = await match_upload(matcher, request)
         except ResumeError as error:
             return templates.TemplateResponse(request, "match.html", _match_page(
                 error=error.message), status_code=status_of(error))  # fmt: skip
@@ -295,19 +296,6 @@ def _match_page(**values: Any) -> dict[str, Any]:
         "answer": None, "error": None, "form": None, "search": None, "families": FAMILIES,
         "seniorities": SENIORITIES, "leadership_kinds": get_args(LeadershipKind), **values,
     }  # fmt: skip
-MATCH_FORM_DOC = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object",
-    "properties": {
-        "resume": {"type": "string", "format": "binary",
-                   "description": "PDF, DOCX, TXT or Markdown, up to 5 MB."},
-        "profile": {"type": "string", "description": "Instead of a résumé: a profile this API "
-                    "answered before (JSON), to match again."},
-        "remote": {"type": "boolean"}, "min_salary": {"type": "string", "example": "200k"},
-        "currency": {"type": "string", "example": "USD"},
-        "family": {"type": "array", "items": {"type": "string", "enum": [*FAMILIES, ANY]}},
-        "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-    },
-}}}}}  # fmt: skip
 
 
 def _job_detail(store: Store, engine: SearchEngine, job_id: str) -> JobDetail:
