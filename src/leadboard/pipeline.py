@@ -168,17 +168,21 @@ def import_paths(
 ) -> IngestSummary:
     """``leadboard import``: load dumps (files or folders of them). Each file's snapshot date is
     ``snapshot`` when given, else the date its path names (``linkedin-ds-2018``), else unknown."""
-    from leadboard.sources.files import iter_dump_files, read_dump
+    from leadboard.sources.files import read_dump, scan_dump_files
 
     summary = _start(store, "import", [str(p) for p in paths])
     index = store.duplicate_index()
     for path in paths:
         try:
-            files = iter_dump_files(path)
+            scan = scan_dump_files(path)
         except (OSError, ValueError) as error:
             summary.failed.append((str(path), str(error)))
             continue
-        for file in files:
+        summary.failed += [(str(file), why) for file, why in scan.unreadable]
+        if not scan.files and not scan.unreadable:  # nothing to import: say why, never "ok"
+            passed_over = [(str(file), why) for file, why in scan.skipped]
+            summary.failed += passed_over or [(str(path), "no dump files")]
+        for file in scan.files:
             try:
                 ingest(
                     store, read_dump(file), summary, index=index, origin=str(file),

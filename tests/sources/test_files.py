@@ -472,3 +472,96 @@ def test_ai_labs_raw_records_merge_with_live_crawl_ids(shared_data_dir):
     assert len(described) >= 39  # descriptions kept beside the raw records
     boards = {p.board for p in postings if p.source == "greenhouse"}
     assert {"anthropic", "deepmind", "scaleai"} <= boards
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile input (issue 12, items 6 and 8)
+
+GOOD = {"title": "Head of ML", "description": "Lead the ML team.", "company": "Acme"}
+
+
+def test_a_deeply_nested_line_is_a_reject_and_its_neighbours_are_kept(tmp_path):
+    lines = [
+        json.dumps({**GOOD, "id": "before"}),
+        "[" * 100_000,  # RecursionError in json.loads: the whole import used to abort
+        json.dumps({**GOOD, "id": "deep-but-valid", "extra": {"x": [[[[[[[[1]]]]]]]]}}),
+        '{"title": "t", "extra": ' + "[" * 70 + "]" * 70 + "}",
+        json.dumps({**GOOD, "id": "after"}),
+    ]
+    path = write(tmp_path, "dump.jsonl", "\n".join(lines) + "\n")
+    postings, rejects = read_all(path)
+    assert sorted(p.external_id for p in postings) == ["after", "before", "deep-but-valid"]
+    assert [(r.where, r.reason) for r in rejects] == [
+        ("line 2", "nested deeper than 64 levels"),
+        ("line 4", "nested deeper than 64 levels"),
+    ]
+
+
+def test_a_deeply_nested_first_line_does_not_stop_the_scan(tmp_path):
+    write(tmp_path, "dump.jsonl", "{" * 100_000 + "\n" + json.dumps({**GOOD, "id": "ok"}) + "\n")
+    scan = scan_dump_files(tmp_path)
+    assert [f.name for f in scan.files] == ["dump.jsonl"]
+    postings, rejects = read_all(scan.files[0])
+    assert [p.external_id for p in postings] == ["ok"]
+    assert rejects[0].reason == "nested deeper than 64 levels"
+
+
+def test_a_deeply_nested_element_of_a_json_array(tmp_path):
+    deep = "[" * 70 + "]" * 70
+    path = write(tmp_path, "dump.json", f'[{json.dumps({**GOOD, "id": "a"})}, {deep}, {{"x": 1}}]')
+    postings, rejects = read_all(path)
+    assert [p.external_id for p in postings] == ["a"]
+    assert rejects[0].reason == "nested deeper than 64 levels"
+    path = write(tmp_path, "bomb.json", f"[{json.dumps({**GOOD, 'id': 'a'})}, " + "[" * 100_000)
+    postings, rejects = read_all(path)
+    assert [p.external_id for p in postings] == ["a"]  # what came before is kept
+    assert len(rejects) == 1 and "nested deeper than" in rejects[0].reason
+
+
+def test_a_nested_extra_column_in_csv_is_kept_as_text(tmp_path):
+    extra = '"' + "[" * 100_000 + '"'
+    path = write(tmp_path, "ours.csv", f"id,title,description,extra\nx,Head of ML,Lead.,{extra}\n")
+    postings, rejects = read_all(path)
+    assert rejects == [] and postings[0].extra["extra_text"].startswith("[[[")
+
+
+def test_a_folder_with_only_a_file_that_is_no_dump_fails_and_says_why(tmp_path, store):
+    from leadboard.pipeline import import_paths
+
+    (tmp_path / "only").mkdir()
+    write(tmp_path / "only", "skills.csv", "skill,weight\npython,1\n")
+    summary = import_paths(store, [tmp_path / "only"])
+    assert summary.status == "failed"
+    assert summary.failed == [
+        (str(tmp_path / "only" / "skills.csv"), "CSV header is not a posting dump: skill, weight")
+    ]
+
+
+def test_an_empty_folder_fails_and_says_so(tmp_path, store):
+    from leadboard.pipeline import import_paths
+
+    (tmp_path / "empty").mkdir()
+    summary = import_paths(store, [tmp_path / "empty"])
+    assert (summary.status, summary.failed) == (
+        "failed",
+        [(str(tmp_path / "empty"), "no dump files")],
+    )
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+def test_an_unreadable_file_is_named_with_its_reason(tmp_path, store):
+    from leadboard.pipeline import import_paths
+
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    write(folder, "good.jsonl", json.dumps({**GOOD, "id": "a"}) + "\n")
+    locked = write(folder, "locked.jsonl", json.dumps({**GOOD, "id": "b"}) + "\n")
+    locked.chmod(0)
+    scan = scan_dump_files(folder)
+    assert [f.name for f in scan.files] == ["good.jsonl"]
+    assert scan.unreadable == [(locked, "cannot be read: Permission denied")]
+    summary = import_paths(store, [folder])
+    assert summary.inserted == 1 and summary.failed == [
+        (str(locked), "cannot be read: Permission denied")
+    ]
+    assert summary.status != "ok"

@@ -77,6 +77,10 @@ POSTING_KEYS = {"title", "description", "url", "job_url", "company", "raw_record
 NONE_WORDS = {"", "none", "null", "nan", "n/a", "na", "-"}
 DECODE_WARNING = "invalid UTF-8 bytes replaced"
 DETECT_BYTES = 1 << 16  # enough for a CSV header or a first JSON record
+# A posting record is a few levels deep; a line nested deeper is broken or hostile, and Python's
+# json (and everything that walks a record after it) recurses once a level: 100k "[" would raise
+# RecursionError and end the import. Such a line is a reject, measured before it is parsed.
+MAX_JSON_DEPTH = 64
 
 
 class DumpFormatError(ValueError):
@@ -89,6 +93,7 @@ class DumpScan:
 
     files: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)  # data files we could not open
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,6 +128,9 @@ def scan_dump_files(path: Path) -> DumpScan:
             kind = _detect_kind(file)
         except DumpFormatError as error:
             scan.skipped.append((file, str(error).removeprefix(f"{file}: ")))
+            continue
+        except OSError as error:  # one unreadable file must not hide the folder's others
+            scan.unreadable.append((file, f"cannot be read: {error.strerror or error}"))
             continue
         if kind == "empty":
             scan.skipped.append((file, "empty file"))
@@ -229,7 +237,7 @@ def _detect_kind(path: Path) -> str:
     if suffix == ".json" and first_line.lstrip().startswith("["):
         return "json"
     try:
-        first = json.loads(first_line)
+        first = None if json_too_deep(first_line) else json.loads(first_line)
     except json.JSONDecodeError:
         first = None
     if suffix == ".json" and not isinstance(first, dict):  # a dict: JSON Lines named .json
@@ -240,6 +248,48 @@ def _detect_kind(path: Path) -> str:
         shown = ", ".join(list(first)[:8])
         raise DumpFormatError(f"{path}: JSON records hold no posting fields (keys: {shown})")
     return "jsonl"
+
+
+_JSON_TOKENS = re.compile(r'\\.|["\[\]{}]', re.DOTALL)  # escapes, quotes, brackets: one pass
+
+
+def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether JSON text nests arrays or objects deeper than ``limit`` (strings not counted).
+
+    Linear in the text and cheap for ordinary lines (counting brackets is enough there).
+
+    >>> json_too_deep("[" * 100_000), json_too_deep('{"a": [[1]]}', 2), json_too_deep('"[[[["', 2)
+    (True, True, False)
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth, in_string = 0, False
+    for token in _JSON_TOKENS.finditer(text):
+        char = token.group()
+        if char == '"':
+            in_string = not in_string
+        elif in_string or len(char) == 2:
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def _value_too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a parsed JSON value nests deeper than ``limit`` (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _first_content_line(head: bytes) -> str | None:
@@ -304,6 +354,9 @@ def _read_jsonl(context: _Context) -> Iterator[SourcePosting | Reject]:
             if not text.strip():
                 continue
             where = f"line {number}"
+            if json_too_deep(text):
+                yield context.reject(where, f"nested deeper than {MAX_JSON_DEPTH} levels", text)
+                continue
             try:
                 record = json.loads(text)
             except json.JSONDecodeError as error:
@@ -319,6 +372,9 @@ def _read_json_array(context: _Context) -> Iterator[SourcePosting | Reject]:
             yield context.reject(where, item.reason, item.sample)
             return
         record, bad_bytes = item
+        if _value_too_deep(record):
+            yield context.reject(where, f"nested deeper than {MAX_JSON_DEPTH} levels", "")
+            continue
         yield from _from_record(record, context, where, bad_bytes=bad_bytes, raw=record)
 
 
@@ -369,6 +425,10 @@ def _stream_json_array(
                     if chunks.at_end:
                         yield _JsonError(f"malformed JSON: {error.msg}", buffer[position:])
                         return
+                except RecursionError:  # an array cannot be resynchronised: the stream ends
+                    reason = f"nested deeper than {MAX_JSON_DEPTH} levels"
+                    yield _JsonError(f"malformed JSON: {reason}", buffer[position:])
+                    return
                 buffer, position = buffer[position:] + chunks.read(size), 0
                 size *= 2  # a long element: grow reads so that re-parsing stays linear
             yield element, chunks.bad_bytes and "\ufffd" in buffer[position:end]
@@ -467,6 +527,8 @@ def _ours_from_csv(row: dict[str, str]) -> dict[str, Any]:
     extra = record.get("extra")
     if isinstance(extra, str):
         try:
+            if json_too_deep(extra):
+                raise json.JSONDecodeError("nested too deep", extra, 0)
             record["extra"] = json.loads(extra)
         except json.JSONDecodeError:
             record["extra"] = {"extra_text": extra}
