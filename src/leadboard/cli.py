@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 import json
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +15,6 @@ from leadboard.pipeline import (
     EXIT_WITH_REJECTS,
     EnrichSummary,
     IngestSummary,
-    enrich_store,
     import_paths,
     ingest_fetches,
 )
@@ -23,6 +22,7 @@ from leadboard.sources.base import BoardFetch
 from leadboard.store.database import database_url
 from leadboard.store.repository import JobFilters, Store
 from leadboard.store.schema import Job as JobRow
+from leadboard.terminal import echo
 
 app = typer.Typer(
     help="Leadboard: find and understand machine-learning leadership jobs.",
@@ -50,33 +50,33 @@ OFFLINE_HINT = (
 )
 
 
-# Characters a terminal obeys rather than shows: C0 and C1 controls but tab and newline (ESC moves
-# the cursor, recolours, retitles), and the bidirectional overrides that reorder what is read.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    r"""``text`` safe to print on a terminal: what a terminal would obey is shown escaped.
-
-    >>> printable("title\x1b[2J\x1b]0;owned\x07 end\r\tok \u202egnp.exe")
-    'title\\x1b[2J\\x1b]0;owned\\x07 end\\x0d\tok \\u202egnp.exe'
-    """
-    return _UNPRINTABLE.sub(_escaped, text)
-
-
-def _escaped(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def echo(message: str = "", *, err: bool = False) -> None:
-    """Print a line; all the CLI prints goes through here, since dumps, boards and résumés put
-    their own text (titles, CSV headers, reasons) in what it prints."""
-    typer.echo(printable(message), err=err)
-
-
 def _open_store() -> Store:
     return Store.open()
+
+
+@contextmanager
+def _writing_store(*, quiet: bool = False) -> Iterator[Store]:
+    """The store, with its writer lock held: a second writer waits for the first, saying so."""
+    with _open_store().writer(say=_say_unless(quiet)) as store:
+        yield store
+
+
+def main() -> None:
+    """The `leadboard` command: a store another process holds, or a database that cannot be
+    reached, is one line on stderr and exit status 1, never a traceback."""
+    from sqlalchemy.exc import OperationalError
+
+    from leadboard.store.locks import StoreBusy
+
+    try:
+        app()
+    except StoreBusy as error:
+        echo(f"leadboard: {error}", err=True)
+        raise SystemExit(1) from None
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        echo(f"leadboard: the database cannot be used: {reason[:300]}", err=True)
+        raise SystemExit(1) from None
 
 
 def _finish(
@@ -125,6 +125,14 @@ def import_command(
     paths: Annotated[list[Path], typer.Argument(help="Dump files or folders of them.")],
     enrich: EnrichOption = True,
     embeddings: EmbedOption = False,
+    snapshot_date: Annotated[
+        str | None,
+        typer.Option(
+            "--snapshot-date",
+            help="When the dump was taken (2026-05-21, 2026-05, 2018); default: the date its "
+            "folder or file name gives, else unknown. Its postings are open as of that date.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Load postings from dumps: our JSONL/CSV schema, native CSVs, raw ATS records, HN posts.
@@ -136,8 +144,17 @@ def import_command(
     if missing:
         echo(f"No such file or folder: {', '.join(missing)}", err=True)
         raise typer.Exit(1)
-    store = _open_store()
-    _finish(import_paths(store, paths), as_json, store, enrich=enrich, embeddings=embeddings)
+    if snapshot_date is not None:
+        from leadboard.store.snapshots import parse_snapshot
+
+        try:
+            snapshot_date = parse_snapshot(snapshot_date)
+        except ValueError as error:
+            echo(str(error), err=True)
+            raise typer.Exit(2) from None
+    with _writing_store(quiet=as_json) as store:
+        summary = import_paths(store, paths, snapshot=snapshot_date)
+        _finish(summary, as_json, store, enrich=enrich, embeddings=embeddings)
 
 
 @app.command()
@@ -154,7 +171,7 @@ def crawl(
     embeddings: EmbedOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Fetch job boards (Greenhouse, Lever, Ashby) and store their postings."""
+    """Fetch job boards of any supported ATS kind (see `leadboard boards`); store their postings."""
     from leadboard.sources.boards import load_boards, parse_board_specs
     from leadboard.sources.crawl import crawl as crawl_boards
 
@@ -163,10 +180,12 @@ def crawl(
     except ValueError as error:
         echo(str(error), err=True)
         raise typer.Exit(2) from error
-    store = _open_store()
-    fetches = _stop_when_offline(crawl_boards(refs, concurrency=concurrency), after=concurrency)
-    summary = ingest_fetches(store, fetches, "crawl", boards or ["<curated>"])
-    _finish(summary, as_json, store, enrich=enrich, embeddings=embeddings)
+    with _writing_store(quiet=as_json) as store:
+        fetches = _stop_when_offline(
+            crawl_boards(refs, concurrency=concurrency), after=concurrency
+        )
+        summary = ingest_fetches(store, fetches, "crawl", boards or ["<curated>"])
+        _finish(summary, as_json, store, enrich=enrich, embeddings=embeddings)
 
 
 def _stop_when_offline(fetches: Iterable[BoardFetch], after: int) -> Iterator[BoardFetch]:
@@ -192,9 +211,9 @@ def crawl_page(
     """Fetch one career page and store the JobPostings its JSON-LD describes."""
     from leadboard.sources.crawl import fetch_career_page
 
-    store = _open_store()
-    summary = ingest_fetches(store, [fetch_career_page(url)], "crawl-page", [url])
-    _finish(summary, as_json, store, enrich=enrich, embeddings=embeddings)
+    with _writing_store(quiet=as_json) as store:
+        summary = ingest_fetches(store, [fetch_career_page(url)], "crawl-page", [url])
+        _finish(summary, as_json, store, enrich=enrich, embeddings=embeddings)
 
 
 def _is_offline_error(error: str) -> bool:
@@ -320,7 +339,8 @@ def stats(as_json: JsonOption = False) -> None:
     total = numbers["jobs"] or 1
     echo(f"store: {database_url()}")
     echo(
-        f"jobs: {numbers['jobs']} ({numbers['open']} open, {numbers['closed']} closed), "
+        f"jobs: {numbers['jobs']} ({numbers['open']} open, {numbers['stale']} stale, "
+        f"{numbers['closed']} closed), "
         f"raw postings kept: {numbers['raw_postings']}"
     )
     echo(
@@ -341,6 +361,14 @@ def stats(as_json: JsonOption = False) -> None:
         for name, n in numbers[key].items():
             echo(f"  {n:>7}  {name}")
     echo(f"errors logged: {numbers['errors']}")
+    boards = numbers["boards"]["by_status"]
+    if boards:
+        echo("boards: " + ", ".join(f"{n} {status}" for status, n in sorted(boards.items())))
+    for board in numbers["boards_in_trouble"]:
+        echo(
+            f"  {board['status'].upper()} {board['board']} ({board['failures']} failures in a "
+            f"row; next try {board['next_try'] or 'not scheduled'}): {board['why']}"
+        )
 
 
 def job_summary(row: JobRow) -> dict[str, Any]:
@@ -387,64 +415,27 @@ def _salary_line(row: JobRow) -> str:
     return f"{row.salary_currency} {amounts} / {row.salary_period}"
 
 
-if __name__ == "__main__":  # pragma: no cover
-    app()
 
 
 # -- enrichment -------------------------------------------------------------------------------
 
 
 def _role_model(*, train_if_missing: bool = False, quiet: bool = False) -> Any:
-    """The trained role model, or None (rules-only fields then, with the reason on each job).
+    """The trained role model, or None (see ``pipeline.role_model``)."""
+    from leadboard.pipeline import role_model
 
-    With ``train_if_missing``, a missing model is trained once from the shared data when it is
-    there (about a minute), as `leadboard train` would.
-    """
-    from leadboard.enrich.training import load_role_model, train_role_model
-    from leadboard.eval.labels import shared_data_dir
-
-    model = load_role_model()
-    labels = shared_data_dir() / "labels" / "dev.jsonl"
-    if model is not None or not train_if_missing or not labels.is_file():
-        return model
-    if not quiet:
-        echo(
-            f"No role model yet: training one from {shared_data_dir()} (about a minute, once; "
-            "`leadboard train` does this on its own).",
-            err=True,
-        )
-    try:
-        train_role_model()
-    except Exception as error:  # noqa: BLE001 - enrichment goes on without role families
-        echo(f"Training the role model failed: {error}", err=True)
-        return None
-    return load_role_model()
+    return role_model(train_if_missing=train_if_missing, say=_say_unless(quiet))
 
 
 def _enrich(store: Store, embeddings: bool, *, quiet: bool = False) -> EnrichSummary:
-    """Enrich (and embed) the stored jobs that need it; say what could not be done."""
-    from leadboard.enrich.embeddings import EmbeddingsUnavailable
-    from leadboard.enrich.enricher import Enricher
-    from leadboard.enrich.training import role_model_problem
-    from leadboard.search.index import sync_search_index
+    """Enrich (and embed) the stored jobs that need it, then make them searchable."""
+    from leadboard.pipeline import refresh_store
 
-    if not store.jobs_to_enrich("", limit=1):  # no job at all (an offline first crawl):
-        return EnrichSummary(version="nothing stored")  # no model to load, none to train
-    enricher = Enricher(role_model=_role_model(train_if_missing=True, quiet=quiet))
+    return refresh_store(store, embeddings=embeddings, say=_say_unless(quiet))
 
-    def progress(done: int) -> None:
-        if not quiet and done % 2048 == 0:
-            echo(f"  enriched {done} jobs…", err=True)
 
-    try:
-        summary = enrich_store(store, enricher, embed=embeddings, progress=progress)
-    except EmbeddingsUnavailable as error:
-        summary = enrich_store(store, enricher, embed=False, progress=progress)
-        summary.problems.append(f"no embeddings: {error}")
-    if enricher.role_model is None:
-        summary.problems.append(f"no role families: {role_model_problem()}")
-    sync_search_index(store)  # cheap when nothing changed; search never waits for it then
-    return summary
+def _say_unless(quiet: bool) -> Callable[[str], None]:
+    return (lambda message: None) if quiet else (lambda message: echo(message, err=True))
 
 
 def _print_enrichment(summary: EnrichSummary) -> None:
@@ -754,7 +745,8 @@ def enrich(
         if output_path is not None:
             echo("--output goes with --input", err=True)
             raise typer.Exit(2)
-        summary = _enrich(_open_store(), embeddings is not False, quiet=as_json)
+        with _writing_store(quiet=as_json) as store:
+            summary = _enrich(store, embeddings is not False, quiet=as_json)
         if as_json:
             echo(json.dumps(summary.as_dict(), indent=2))
         else:
@@ -859,3 +851,17 @@ def evaluate_command(
             "note: the role model was trained on the tune split, so its figures here are "
             "in-sample; report them from --split holdout"
         )
+
+
+def _register_board_commands() -> None:
+    from leadboard.cli_boards import boards_app, watch
+
+    app.add_typer(boards_app, name="boards")
+    app.command("watch")(watch)
+
+
+_register_board_commands()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -12,6 +12,7 @@ import typer
 from leadboard.sources.boards import BoardSpecError, detect_board, load_registry, parse_board_spec
 from leadboard.store.repository import Store
 from leadboard.store.schema import Board
+from leadboard.terminal import echo
 
 boards_app = typer.Typer(
     help="The job boards Leadboard crawls: list, add, remove, disable, enable.",
@@ -58,16 +59,16 @@ def boards(
     counts = store.open_by_board()
     rows = [board_json(b, counts.get(b.spec, 0)) for b in store.boards.list(ats)]
     if as_json:
-        typer.echo(json.dumps(rows, indent=2))
+        echo(json.dumps(rows, indent=2))
         return
     for row in rows:
         when = (row["last_success"] or "never")[:16]
         why = f"  ({row['last_error'][:80]})" if row["last_error"] else ""
-        typer.echo(
+        echo(
             f"{row['status']:<11} {row['ats']}:{row['token']:<40} {row['open_postings']:>5} open"
             f"  last ok {when}{why}"
         )
-    typer.echo(f"{len(rows)} boards")
+    echo(f"{len(rows)} boards")
 
 
 @boards_app.command("add")
@@ -79,12 +80,12 @@ def add(
     try:
         ref = _board_of(url)
     except BoardSpecError as error:
-        typer.echo(str(error), err=True)
+        echo(str(error), err=True)
         raise typer.Exit(1) from None
     board = _store().boards.add(ref)
     document = {"ats": board.kind, "token": board.token, "company": board.company,
                 "url": board.url}  # fmt: skip
-    typer.echo(json.dumps(document, indent=2) if as_json else f"added {board.spec}")
+    echo(json.dumps(document, indent=2) if as_json else f"added {board.spec}")
 
 
 @boards_app.command("remove")
@@ -109,12 +110,12 @@ def _switch(name: str, *, enabled: bool, removed: bool, word: str) -> None:
     try:
         spec = _board_of(name).spec
     except BoardSpecError as error:
-        typer.echo(str(error), err=True)
+        echo(str(error), err=True)
         raise typer.Exit(1) from None
     if not _store().boards.set_enabled(spec, enabled, removed=removed):
-        typer.echo(f"no board {spec!r} (see `leadboard boards`)", err=True)
+        echo(f"no board {spec!r} (see `leadboard boards`)", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{word} {spec}")
+    echo(f"{word} {spec}")
 
 
 def _board_of(text: str) -> Any:
@@ -145,11 +146,11 @@ def watch(
     def report(cycle: CycleReport) -> None:
         document = cycle.as_dict()
         if as_json:
-            typer.echo(json.dumps(document))
+            echo(json.dumps(document))
             return
         ingest = document["ingest"] or {}
         lag = document["index_lag_s"]["p95"]
-        typer.echo(
+        echo(
             f"{document['finished_at'][:19]}  {cycle.boards} boards ({cycle.failed} failed): "
             f"{ingest.get('inserted', 0)} new, {ingest.get('updated', 0)} updated, "
             f"{ingest.get('closed', 0)} closed, {ingest.get('reopened', 0)} reopened"
@@ -158,7 +159,7 @@ def watch(
 
     watcher = Watcher(
         Store.open(), kinds=ats, max_boards=max_boards, concurrency=concurrency,
-        embeddings=embeddings, say=lambda message: typer.echo(message, err=True),
+        embeddings=embeddings, say=lambda message: echo(message, err=True),
     )  # fmt: skip
     if once:
         report(watcher.run_cycle())
