@@ -71,7 +71,7 @@ def too_large_body() -> ResumeError:
     """The error for a request body over :data:`MAX_BODY`, however many parts it has."""
     return ResumeError(
         "too_large",
-        f"The upload is larger than {MAX_BODY // (1024 * 1024)} MB in all. Send one résumé "
+        f"The upload is larger than {MAX_BODY / (1024 * 1024):.1f} MB in all. Send one résumé "
         "file (up to 5 MB) and the form's fields, nothing more.",
     )
 
