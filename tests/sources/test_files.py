@@ -565,3 +565,22 @@ def test_an_unreadable_file_is_named_with_its_reason(tmp_path, store):
         (str(locked), "cannot be read: Permission denied")
     ]
     assert summary.status != "ok"
+
+
+def test_a_number_too_long_to_convert_is_a_reject_not_a_failed_file(tmp_path):
+    # Found by tests/test_fuzz_parsers.py: json raises a plain ValueError past 4,300 digits.
+    lines = [json.dumps({**GOOD, "id": "a"}), '{"title": ' + "9" * 5_000 + "}"]
+    postings, rejects = read_all(write(tmp_path, "dump.jsonl", "\n".join(lines) + "\n"))
+    assert [p.external_id for p in postings] == ["a"]
+    assert rejects[0].reason.startswith("malformed JSON: Exceeds the limit")
+    path = write(tmp_path, "dump.json", "[" + lines[0] + ", " + "9" * 5_000 + "]")
+    postings, rejects = read_all(path)
+    assert [p.external_id for p in postings] == ["a"] and len(rejects) == 1
+
+
+def test_a_field_of_an_unexpected_type_is_a_reject_not_a_failed_file(tmp_path):
+    # Found by tests/test_fuzz_parsers.py: {"job_url": 5} raised TypeError out of read_dump.
+    lines = [json.dumps({**GOOD, "id": "a"}), json.dumps({"job_url": 5, "title": "x"})]
+    postings, rejects = read_all(write(tmp_path, "dump.jsonl", "\n".join(lines) + "\n"))
+    assert [p.external_id for p in postings] == ["a"]
+    assert [(r.where, r.reason) for r in rejects] == [("line 2", "missing title")]

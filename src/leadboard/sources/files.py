@@ -238,7 +238,7 @@ def _detect_kind(path: Path) -> str:
         return "json"
     try:
         first = None if json_too_deep(first_line) else json.loads(first_line)
-    except json.JSONDecodeError:
+    except ValueError:  # malformed, or a number too long for Python to convert
         first = None
     if suffix == ".json" and not isinstance(first, dict):  # a dict: JSON Lines named .json
         raise DumpFormatError(f"{path}: a .json dump must hold an array of posting records")
@@ -359,8 +359,9 @@ def _read_jsonl(context: _Context) -> Iterator[SourcePosting | Reject]:
                 continue
             try:
                 record = json.loads(text)
-            except json.JSONDecodeError as error:
-                yield context.reject(where, f"malformed JSON: {error.msg}", text)
+            except ValueError as error:  # a 5,000-digit number is a ValueError, not a decode error
+                reason = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+                yield context.reject(where, f"malformed JSON: {reason}", text)
                 continue
             yield from _from_record(record, context, where, bad_bytes=bad_bytes, raw=text)
 
@@ -425,6 +426,9 @@ def _stream_json_array(
                     if chunks.at_end:
                         yield _JsonError(f"malformed JSON: {error.msg}", buffer[position:])
                         return
+                except ValueError as error:  # a number too long to convert
+                    yield _JsonError(f"malformed JSON: {error}", buffer[position:])
+                    return
                 except RecursionError:  # an array cannot be resynchronised: the stream ends
                     reason = f"nested deeper than {MAX_JSON_DEPTH} levels"
                     yield _JsonError(f"malformed JSON: {reason}", buffer[position:])
@@ -530,7 +534,7 @@ def _ours_from_csv(row: dict[str, str]) -> dict[str, Any]:
             if json_too_deep(extra):
                 raise json.JSONDecodeError("nested too deep", extra, 0)
             record["extra"] = json.loads(extra)
-        except json.JSONDecodeError:
+        except ValueError:
             record["extra"] = {"extra_text": extra}
     return record
 
@@ -610,11 +614,11 @@ def _from_record(
     if not isinstance(record, dict):
         yield context.reject(where, f"not a JSON object but {type(record).__name__}", raw)
         return
-    if "job_url" in record and "url" not in record:
-        record = _from_ats_sample(record, context)
     warnings = [DECODE_WARNING] if bad_bytes else []
-    payload = raw if isinstance(raw, dict) else record  # CSV: the row as the file has it
     try:
+        if "job_url" in record and "url" not in record:
+            record = _from_ats_sample(record, context)
+        payload = raw if isinstance(raw, dict) else record  # CSV: the row as the file has it
         if hn.is_hn_record(record):
             postings = hn.postings_from_record(record, fetched_at=context.fetched_at)
             for posting in postings:
@@ -630,6 +634,9 @@ def _from_record(
         problem = error.errors()[0]
         field_name = ".".join(str(part) for part in problem["loc"])
         yield context.reject(where, f"invalid field {field_name}: {problem['msg']}", raw)
+        return
+    except (TypeError, AttributeError, KeyError) as error:  # a field of a shape no reader expects
+        yield context.reject(where, f"unreadable record: {type(error).__name__}: {error}", raw)
         return
     for posting in postings:
         if warnings:
@@ -779,8 +786,8 @@ def _from_ats_sample(sample: dict[str, Any], context: _Context) -> dict[str, Any
     }
 
 
-def _ats_of_url(url: str | None) -> str | None:
-    if not url:
+def _ats_of_url(url: Any) -> str | None:
+    if not url or not isinstance(url, str):
         return None
     return next((ats for ats, pattern in ATS_URL_PATTERNS.items() if pattern.search(url)), None)
 

@@ -149,6 +149,10 @@ def _loads_lenient(text: str) -> list[Any]:
 
 def _decode_all(text: str) -> list[Any]:
     """Decode one or more JSON values written one after another (control characters allowed)."""
+    from leadboard.sources.files import MAX_JSON_DEPTH, json_too_deep
+
+    if json_too_deep(text):  # json and _job_postings recurse a level at a time (issue 12)
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
     decoder = json.JSONDecoder(strict=False)
     values: list[Any] = []
     position, text = 0, text.strip().rstrip(";")
