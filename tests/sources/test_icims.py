@@ -51,8 +51,13 @@ def connector(http: HttpClient, server: HTTPServer) -> IcimsConnector:
 def serve_list(server: HTTPServer, body: str, page: str | None = None) -> None:
     query = {**LIST_QUERY, "pr": page} if page else LIST_QUERY
     server.expect_request(LIST, query_string=query).respond_with_data(
-        body, content_type="text/html"
+        whole_page(body), content_type="text/html"
     )
+
+
+def whole_page(body: str) -> str:
+    """A list page as served: a page cut short (no ``</html>``) does not count as a listing."""
+    return body if "</html>" in body else f"<html><body>{body}</body></html>"
 
 
 def serve_job(server: HTTPServer, job_id: str, body: str, status: int = 200) -> None:
@@ -145,7 +150,7 @@ def test_retries_after_429(httpserver: HTTPServer, http: HttpClient) -> None:
         "slow down", status=429, headers={"Retry-After": "0"}
     )
     httpserver.expect_ordered_request(LIST).respond_with_data(
-        card("1", "One"), content_type="text/html"
+        whole_page(card("1", "One")), content_type="text/html"
     )
     serve_job(httpserver, "1", job_page("<p>1</p>"))
     fetch = connector(http, httpserver).fetch(HOST)
@@ -206,3 +211,19 @@ def test_board_from_url(url: str, token: str | None) -> None:
 
 def test_careers_url() -> None:
     assert IcimsConnector.careers_url(HOST) == f"https://{HOST}/jobs/search?ss=1"
+
+
+def test_a_list_page_cut_short_is_a_partial_listing(
+    httpserver: HTTPServer, http: HttpClient
+) -> None:
+    httpserver.expect_request(LIST).respond_with_data(
+        "<html><body>"
+        + card("1", "One")
+        + card(
+            "2",
+            "Tw",
+        ),
+        content_type="text/html",
+    )
+    fetch = connector(http, httpserver).fetch(HOST)
+    assert fetch.complete is False and "cut short" in (fetch.error or "")

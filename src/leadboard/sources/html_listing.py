@@ -86,6 +86,10 @@ def get_page(client: HttpClient, url: str, params: Mapping[str, str]) -> LexborH
         raise FetchError(f"response from {url} is not an HTML page ({shown})", url=url)
     if response.url.path.rstrip("/") != urlsplit(url).path.rstrip("/"):
         raise FetchError(f"{url} redirected to {response.url}: no such board?", url=url)
+    # A page cut short still parses; only its end tag says the list on it is whole. Without it
+    # the rows past the cut would look removed upstream, and be closed.
+    if "</html>" not in response.text[-4096:].lower():
+        raise FetchError(f"page from {url} is cut short (no </html> at its end)", url=url)
     return LexborHTMLParser(response.text)
 
 
