@@ -82,13 +82,14 @@ def test_import_list_show_stats_and_reimport_changes_nothing(home):
     assert (again["inserted"], again["updated"], again["unchanged"]) == (0, 0, 3)
 
     listed = json.loads(run("jobs", "--json").output)
-    # Newest first; a posting without a date counts from when it was first seen (today).
+    # Newest first by the dates the postings gave; one without a date is never "new": last.
     assert [job["title"] for job in listed] == [
-        "ML Engineering Manager",
         "Staff Machine Learning Engineer",
         "Head of AI",
+        "ML Engineering Manager",
     ]
-    staff = listed[1]
+    assert listed[2]["posted_at"] is None
+    staff = listed[0]
     assert staff["remote"] == "remote"
     assert staff["salary"] == {
         "min": 200000.0,
@@ -224,7 +225,12 @@ def test_real_dumps_import_twice_without_changes(home, shared_data_dir):
     assert numbers["raw_postings"] >= numbers["jobs"]
     # Raw Greenhouse records are keyed like a live crawl of their board.
     assert numbers["by_source"].get("greenhouse", 0) > 0
-    jobs = json.loads(run("jobs", "--source", "greenhouse", "--limit", "5", "--json").output)
+    # Both dumps are months old (2025-08, 2026-04 by their folders): stale, listed only on request.
+    assert numbers["stale"] == numbers["jobs"] and numbers["open"] == 0
+    assert json.loads(run("jobs", "--source", "greenhouse", "--json").output) == []
+    jobs = json.loads(
+        run("jobs", "--source", "greenhouse", "--closed", "--limit", "5", "--json").output
+    )
     assert all(job["id"].startswith("greenhouse:") for job in jobs) and jobs
 
 

@@ -291,8 +291,9 @@ def show(
     for label, value in [
         ("id", row.id), ("url", row.url), ("location", _location_line(row)),
         ("salary", _salary_line(row)), ("type", row.employment_type),
-        ("posted", row.posted_at), ("first seen", row.first_seen_at),
-        ("updated", row.updated_at), ("closed", row.closed_at),
+        ("posted", row.posted_at or "not given by the source"),
+        ("first seen", row.first_seen_at), ("snapshot", row.snapshot),
+        ("updated", row.updated_at), ("stale since", row.stale_at), ("closed", row.closed_at),
         ("duplicates", ", ".join(m for m in members if m != row.id)),
         ("warnings", "; ".join(row.warnings)),
     ]:  # fmt: skip
@@ -390,6 +391,8 @@ def job_summary(row: JobRow) -> dict[str, Any]:
         "salary": salary,
         "posted_at": row.posted_at,
         "first_seen_at": row.first_seen_at,
+        "snapshot": row.snapshot,
+        "stale_at": row.stale_at,
         "closed_at": row.closed_at,
         "cluster_id": row.cluster_id,
     }
