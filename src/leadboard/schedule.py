@@ -34,6 +34,7 @@ from leadboard.store.repository import Store
 log = logging.getLogger(__name__)
 
 MAX_SLEEP_S = 60.0  # look for due boards at least this often
+INDEX_EVERY_S = 20.0  # during a cycle, make what changed searchable at least this often
 
 
 @dataclass
@@ -70,7 +71,8 @@ class Watcher:
 
     ``registry`` is the boards to know of (default: the shipped registry and the curated list,
     added to the store's board table once; the user's disables and removals are kept).
-    ``max_boards`` caps one cycle; ``kinds`` limits the ATS kinds crawled.
+    ``max_boards`` caps one cycle; ``kinds`` limits the ATS kinds crawled; a long cycle makes
+    what it stored searchable every ``index_every_s`` seconds as it goes.
     """
 
     def __init__(
@@ -85,6 +87,7 @@ class Watcher:
         max_boards: int | None = None,
         enrich: bool = True,
         embeddings: bool = False,
+        index_every_s: float = INDEX_EVERY_S,
         say: Callable[[str], None] = lambda message: None,
     ) -> None:
         self.store = store
@@ -95,6 +98,7 @@ class Watcher:
         self.max_boards = max_boards
         self.enrich = enrich
         self.embeddings = embeddings
+        self.index_every_s = index_every_s
         self.say = say
         self._enricher: Any = None
         store.boards.sync(load_registry() if registry is None else registry)
@@ -108,13 +112,25 @@ class Watcher:
             report.finished_at = datetime.now(UTC)
             return report
         refs = [BoardRef(b.kind, b.token, b.company) for b in due]
-        changed_at: list[float] = []  # when each board with changes was stored
+        waiting: list[float] = []  # when each board with changes was stored, not yet indexed
+        last_indexed = time.monotonic()
+
+        def make_searchable() -> None:
+            nonlocal last_indexed
+            self._make_searchable(report)
+            last_indexed = time.monotonic()
+            report.index_lag_s += [last_indexed - stored for stored in waiting]
+            waiting.clear()
 
         def on_board(fetch: BoardFetch, outcome: CrawlOutcome) -> None:
             if outcome.changed:
-                changed_at.append(time.monotonic())
+                waiting.append(time.monotonic())
             if not outcome.ok:
                 report.failed += 1
+            # A long cycle indexes as it goes: what a board brought is findable within about
+            # ``index_every_s``, not only when the last board is done.
+            if waiting and time.monotonic() - last_indexed >= self.index_every_s:
+                make_searchable()
 
         def known(board: BoardRef) -> dict[str, str]:
             return self.store.listing_hashes(board.kind, board.token)
@@ -129,9 +145,7 @@ class Watcher:
         report.summary = ingest_fetches(
             self.store, fetches, "watch", [f"{len(refs)} due boards"], on_board=on_board
         )
-        self._make_searchable(report)
-        findable = time.monotonic()
-        report.index_lag_s = [findable - stored for stored in changed_at]
+        make_searchable()
         report.finished_at = datetime.now(UTC)
         return report
 

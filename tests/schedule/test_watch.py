@@ -239,3 +239,28 @@ def test_unchanged_postings_are_not_read_in_detail_again(
     assert report.summary is not None and report.summary.closed == 0
     assert store.get_job("smartrecruiters:acme:1").closed_at is None
     assert store.get_job("smartrecruiters:acme:2").title == "Head of Machine Learning"
+
+
+@pytest.mark.parametrize(("index_every_s", "index_updates"), [(0.0, 2), (1e9, 1)])
+def test_a_long_cycle_makes_postings_searchable_as_it_goes(
+    store: Store, httpserver: HTTPServer, index_every_s: float, index_updates: int
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from leadboard.search.columns import current_generation
+
+    for token in ("acme", "beta"):
+        body = {"jobs": [job(1, f"ML Lead at {token}")], "meta": {"total": 1}}
+        httpserver.expect_request(f"/gh/v1/boards/{token}/jobs").respond_with_json(body)
+    client = HttpClient(timeout=2, retries=0, min_interval=0)
+    watcher = Watcher(
+        store, client=client, base_urls={"greenhouse": httpserver.url_for("/gh")},
+        registry=[BoardRef("greenhouse", "acme"), BoardRef("greenhouse", "beta")],
+        enrich=False, index_every_s=index_every_s,
+    )  # fmt: skip
+    report = watcher.run_cycle()
+    client.close()
+    with Session(store.engine) as session:
+        assert current_generation(session) == index_updates
+    assert len(report.index_lag_s) == 2
+    assert titles(store) == ["ML Lead at acme", "ML Lead at beta"]
