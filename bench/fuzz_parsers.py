@@ -155,7 +155,7 @@ def main() -> int:
     rng = random.Random(options.seed)
     for parse, _ in PARSERS.values():  # first-use loading is not per-input time
         parse("warm up London 2020 $100k", rng)
-    per_parser = max(1, options.inputs // len(PARSERS))
+    per_parser = max(1, -(-options.inputs // len(PARSERS)))  # rounded up: at least --inputs
     crashes: dict[tuple[str, str], tuple[int, str]] = {}
     worst_per_mb: dict[str, float] = {}
     slowest: dict[str, tuple[float, int]] = {}
