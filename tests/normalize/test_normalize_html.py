@@ -126,3 +126,21 @@ def test_huge_description_is_truncated_quickly_with_a_warning() -> None:
     assert elapsed < 2.0, f"5 MB description took {elapsed:.2f}s"
     assert len(clean.text) <= MAX_DESCRIPTION_CHARS
     assert clean.warnings and "truncated" in clean.warnings[0]
+
+
+def test_deep_nesting_is_flattened_in_linear_time() -> None:
+    """100k nested tags took ~110 s to parse (both parsers are quadratic in depth): issue 12."""
+    import time
+
+    from leadboard.normalize.html import MAX_NESTING, clean_description, flatten_deep_nesting
+
+    depth = 100_000
+    markup = "<div>" * depth + "<p>Lead the ML team</p>" + "</div>" * depth
+    started = time.perf_counter()
+    cleaned = clean_description(markup, "html")
+    assert time.perf_counter() - started < 5
+    assert cleaned.text == "Lead the ML team"
+    flat = flatten_deep_nesting(markup)
+    assert flat.count("<div>") == MAX_NESTING and flat.count("</div>") == MAX_NESTING
+    shallow = "<div><ul><li>Python</li></ul></div>"
+    assert flatten_deep_nesting(shallow) == shallow
