@@ -168,3 +168,58 @@ def test_an_aes_256_pdf_locked_only_by_an_owner_password_is_read():
     writer.write(locked)
     assert PdfReader(io.BytesIO(locked.getvalue())).is_encrypted
     assert "Managed a team of 6" in resume_text(locked.getvalue(), "cv.pdf")
+
+
+# --- PDF pages that would take seconds to parse ------------------------------------------------
+
+
+def _pdf_with_pages(*contents: bytes) -> bytes:
+    """A PDF whose pages hold these drawing instructions (deflated, as PDFs store them)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    helvetica = DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"),
+        NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+    })  # fmt: skip
+    writer = PdfWriter()
+    for content in contents:
+        page = writer.add_blank_page(width=612, height=792)
+        fonts = DictionaryObject({NameObject("/F1"): helvetica})
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+        stream = DecodedStreamObject()
+        stream.set_data(content)
+        page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _text_ops(text: str, repeat: int) -> bytes:
+    return (f"BT /F1 11 Tf 72 720 Td ({text}) Tj ET\n" * repeat).encode("latin-1")
+
+
+def test_a_pdf_page_with_megabytes_of_drawing_instructions_is_refused_fast():
+    """~1.5 s of CPU a MB in pypdf: a 6 KB PDF holding MBs of text cost a request seconds."""
+    from leadboard.match.documents import MAX_PDF_CONTENT
+
+    huge = _text_ops("Python PyTorch Kubernetes leadership", MAX_PDF_CONTENT // 40)
+    data = _pdf_with_pages(huge)
+    assert len(data) < 200_000  # small on the wire, huge once inflated
+    started = time.process_time()
+    with pytest.raises(ResumeError) as error:
+        resume_text(data, "cv.pdf")
+    assert time.process_time() - started < 1.0
+    assert error.value.problem == "too_large" and "drawing instructions" in error.value.message
+
+
+def test_pages_past_the_content_budget_are_left_unread():
+    from leadboard.match.documents import MAX_PDF_CONTENT
+
+    first = _text_ops("Staff ML engineer: PyTorch, Kubernetes, led a team of six", 40)
+    rest = _text_ops("filler", MAX_PDF_CONTENT // 30)
+    started = time.process_time()
+    text = resume_text(_pdf_with_pages(first, rest), "cv.pdf")
+    assert time.process_time() - started < 1.0
+    assert "led a team of six" in text and "filler" not in text

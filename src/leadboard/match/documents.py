@@ -24,7 +24,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from typing import Literal
+from typing import Any, Literal
 
 from leadboard.normalize.html import clean_plain_text
 
@@ -40,6 +40,10 @@ _PIECE = 64 * 1024  # what one read of a zip member may inflate to
 # and every later step is linear in what is kept, so this bounds the whole request's work.
 MAX_TEXT = 100_000
 MAX_PAGES = 30  # a résumé is a few pages; a 500-page PDF is not one, and costs seconds to read
+# pypdf reads a page's drawing instructions at ~1.5 s of CPU a MB: a résumé's pages hold tens of
+# KB, so past 2 MB in all the rest is not read (a request stays within seconds of CPU).
+MAX_PDF_CONTENT = 2 * 1024 * 1024
+MAX_PDF_STREAM = 8 * 1024 * 1024  # one stream inflated past this is refused (pypdf's cap is 75 MB)
 MIN_LETTERS = 80  # fewer letters than this is no résumé: a scan, a blank page, a stray file
 ACCEPTED = "PDF, DOCX, TXT or Markdown, up to 5 MB"
 
@@ -136,8 +140,20 @@ a resume of an engineer.'
 # --- PDF -----------------------------------------------------------------------------------------
 
 
+def _content_size(page: Any) -> int:
+    """The inflated size of a PDF page's content streams (inflating is fast; parsing is not)."""
+    from pypdf.generic import ArrayObject
+
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    contents = contents.get_object()
+    streams = contents if isinstance(contents, ArrayObject) else [contents]
+    return sum(len(stream.get_object().get_data()) for stream in streams)
+
+
 def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
+    from pypdf import PdfReader, apply_configuration
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
     encrypted = ResumeError(
@@ -147,23 +163,18 @@ def _pdf_text(data: bytes) -> str:
         "PDF) and upload that.",
     )
     try:
-        reader = PdfReader(io.BytesIO(data))
-        # Many PDFs are "encrypted" only to restrict printing, with an empty password.
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise encrypted
-        pages, length = [], 0
-        for page in reader.pages[:MAX_PAGES]:
-            pages.append(page.extract_text() or "")
-            length += len(pages[-1])
-            if length >= MAX_TEXT:
-                break
+        with apply_configuration(zlib_maximum_output_length=MAX_PDF_STREAM):
+            reader = PdfReader(io.BytesIO(data))
+            # Many PDFs are "encrypted" only to restrict printing, with an empty password.
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise encrypted
+            text = _first_pages_text(reader)
     except ResumeError:
         raise
     except (FileNotDecryptedError, DependencyError) as error:
         raise encrypted from error
     except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on a broken file
         raise _corrupt("PDF") from error
-    text = "\n".join(pages)
     if _letters(text) < MIN_LETTERS:
         raise ResumeError(
             "scanned",
@@ -173,6 +184,30 @@ def _pdf_text(data: bytes) -> str:
             "that.",
         )
     return text
+
+
+def _first_pages_text(reader: Any) -> str:
+    """The text of the first pages, within :data:`MAX_PAGES`, :data:`MAX_TEXT` and
+    :data:`MAX_PDF_CONTENT` (what the pages' drawing instructions may add up to)."""
+    pages: list[str] = []
+    length = content = 0
+    for page in reader.pages[:MAX_PAGES]:
+        content += _content_size(page)
+        if content > MAX_PDF_CONTENT:
+            if not pages:
+                raise ResumeError(
+                    "too_large",
+                    "The first page of this PDF holds more than "
+                    f"{MAX_PDF_CONTENT // (1024 * 1024)} MB of drawing instructions, far more "
+                    "than a résumé's. Export it again from the program that wrote it (or "
+                    "upload a DOCX or text file).",
+                )
+            break  # the pages read are enough to match on
+        pages.append(page.extract_text() or "")
+        length += len(pages[-1])
+        if length >= MAX_TEXT:
+            break
+    return "\n".join(pages)
 
 
 # --- DOCX ----------------------------------------------------------------------------------------
