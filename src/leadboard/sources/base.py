@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from leadboard.models import SourcePosting
+from leadboard.models import SalaryHint, SourcePosting
 from leadboard.sources.http import FetchError, HttpClient, api_base, record_sample
 
 
@@ -269,6 +269,35 @@ def non_empty(**fields: Any) -> dict[str, Any]:
     {'team': 'Applied ML', 'is_listed': False}
     """
     return {key: value for key, value in fields.items() if value not in (None, [], {})}
+
+
+def salary_hint(
+    fields: Any,
+    *,
+    low: str = "min",
+    high: str = "max",
+    currency: str = "currency",
+    period: str = "period",
+) -> SalaryHint | None:
+    """Pay as a record's fields state it (amounts as numbers or numeric strings), or None when
+    it names no amount; the keys differ by ATS. Nothing is guessed: ``normalize`` decides.
+
+    >>> salary_hint({"min": "5253", "max": "", "currency": "EUR", "period": "month"})
+    SalaryHint(min=5253.0, max=None, currency='EUR', period='month', cents=False)
+    >>> salary_hint({"compensation_minimum": None}, low="compensation_minimum") is None
+    True
+    """
+    if not isinstance(fields, dict):
+        return None
+    low_amount, high_amount = to_number(fields.get(low)), to_number(fields.get(high))
+    if low_amount is None and high_amount is None:
+        return None
+    return SalaryHint(
+        min=low_amount,
+        max=high_amount,
+        currency=clean_text(fields.get(currency)),
+        period=clean_text(fields.get(period)),
+    )
 
 
 def to_number(value: Any) -> float | None:

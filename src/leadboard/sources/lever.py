@@ -20,7 +20,7 @@ from leadboard.sources.base import (
     clean_text,
     id_and_title,
     non_empty,
-    to_number,
+    salary_hint,
     unique_texts,
 )
 from leadboard.sources.http import FetchError, HttpClient, api_base
@@ -221,14 +221,4 @@ def _epoch_ms(value: Any) -> str | None:
 
 def _salary(salary_range: Any) -> SalaryHint | None:
     """``{"min": 180000, "max": 240000, "currency": "USD", "interval": "per-year-salary"}``."""
-    if not isinstance(salary_range, dict):
-        return None
-    low, high = to_number(salary_range.get("min")), to_number(salary_range.get("max"))
-    if low is None and high is None:
-        return None
-    return SalaryHint(
-        min=low,
-        max=high,
-        currency=clean_text(salary_range.get("currency")),
-        period=clean_text(salary_range.get("interval")),
-    )
+    return salary_hint(salary_range, period="interval")

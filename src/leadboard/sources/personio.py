@@ -30,7 +30,7 @@ from leadboard.sources.base import (
     clean_text,
     id_and_title,
     non_empty,
-    to_number,
+    salary_hint,
     unique_texts,
 )
 from leadboard.sources.http import FetchError, HttpClient
@@ -236,14 +236,4 @@ def _description(sections: Any) -> str | None:
 
 def _salary(info: Any) -> SalaryHint | None:
     """``{"min": "100000.00", "max": "", "currencyCode": "GBP", "type": "yearly"}``."""
-    if not isinstance(info, dict):
-        return None
-    low, high = to_number(info.get("min")), to_number(info.get("max"))
-    if low is None and high is None:
-        return None
-    return SalaryHint(
-        min=low,
-        max=high,
-        currency=clean_text(info.get("currencyCode")),
-        period=clean_text(info.get("type")),
-    )
+    return salary_hint(info, currency="currencyCode", period="type")

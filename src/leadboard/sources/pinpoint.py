@@ -25,7 +25,7 @@ from leadboard.sources.base import (
     clean_text,
     id_and_title,
     non_empty,
-    to_number,
+    salary_hint,
     unique_texts,
 )
 from leadboard.sources.http import FetchError
@@ -166,13 +166,10 @@ def _name(value: Any) -> str | None:
 
 
 def _salary(record: dict[str, Any]) -> SalaryHint | None:
-    low = to_number(record.get("compensation_minimum"))
-    high = to_number(record.get("compensation_maximum"))
-    if low is None and high is None:
-        return None
-    return SalaryHint(
-        min=low,
-        max=high,
-        currency=clean_text(record.get("compensation_currency")),
-        period=clean_text(record.get("compensation_frequency")),
+    return salary_hint(
+        record,
+        low="compensation_minimum",
+        high="compensation_maximum",
+        currency="compensation_currency",
+        period="compensation_frequency",
     )

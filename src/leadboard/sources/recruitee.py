@@ -26,6 +26,7 @@ from leadboard.sources.base import (
     clean_text,
     id_and_title,
     non_empty,
+    salary_hint,
     to_number,
     unique_texts,
 )
@@ -214,14 +215,4 @@ def _description(record: dict[str, Any]) -> str | None:
 
 def _salary(salary: Any) -> SalaryHint | None:
     """``{"min": "5253", "max": "6152", "period": "month", "currency": "EUR"}``; all-null: None."""
-    if not isinstance(salary, dict):
-        return None
-    low, high = to_number(salary.get("min")), to_number(salary.get("max"))
-    if low is None and high is None:
-        return None
-    return SalaryHint(
-        min=low,
-        max=high,
-        currency=clean_text(salary.get("currency")),
-        period=clean_text(salary.get("period")),
-    )
+    return salary_hint(salary)

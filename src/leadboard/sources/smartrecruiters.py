@@ -28,7 +28,7 @@ from leadboard.sources.base import (
     clean_text,
     id_and_title,
     non_empty,
-    to_number,
+    salary_hint,
     unique_texts,
 )
 from leadboard.sources.http import FetchError, HttpClient
@@ -290,13 +290,4 @@ def _description(job_ad: Any) -> str | None:
 
 def _salary(compensation: Any) -> SalaryHint | None:
     """``{"min": 34, "max": 47, "currency": "USD", "period": "HOURLY"}``, as given."""
-    pay = _dict(compensation)
-    low, high = to_number(pay.get("min")), to_number(pay.get("max"))
-    if low is None and high is None:
-        return None
-    return SalaryHint(
-        min=low,
-        max=high,
-        currency=clean_text(pay.get("currency")),
-        period=clean_text(pay.get("period")),
-    )
+    return salary_hint(compensation)
