@@ -262,7 +262,8 @@ def _describe(filters: SearchFilters, chips: list[Any]) -> str:
         else " and ".join(FAMILY_NAMES.get(f, f) for f in families) + " roles"
     )
     said = [f"{chip.kind}: {chip.label}" for chip in chips]
-    return f"open {named}, each duplicate once" + (f"; {', '.join(said)}" if said else "")
+    state = "open, stale and closed" if filters.include_closed else "open"
+    return f"{state} {named}, each duplicate once" + (f"; {', '.join(said)}" if said else "")
 
 
 def _specific(skills: list[SkillRow], *, more: bool) -> list[SkillRow]:

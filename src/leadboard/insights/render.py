@@ -36,8 +36,9 @@ from leadboard.insights.stats import MIN_SAMPLE, Share
 WEB = Path(__file__).resolve().parents[1] / "web"
 CHART_SKILLS = 15  # bars in the skills chart (the table lists more)
 SOURCES_NOTE = (
-    "Where the postings come from. “Open” means no complete listing of the board has shown "
-    "them gone: postings from dumps stay open, however old the dump."
+    "Where the postings come from. “Open” means no complete listing of its board has shown a "
+    "posting gone and it was confirmed open within 60 days: a dump's postings count only until "
+    "60 days after the dump's snapshot."
 )
 MIN_BOX = 5  # fewer midpoints than this make no box; the table still lists them
 
