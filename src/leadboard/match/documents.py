@@ -154,7 +154,7 @@ def _content_size(page: Any) -> int:
 
 def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader, apply_configuration
-    from pypdf.errors import DependencyError, FileNotDecryptedError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
 
     encrypted = ResumeError(
         "encrypted",
@@ -173,6 +173,8 @@ def _pdf_text(data: bytes) -> str:
         raise
     except (FileNotDecryptedError, DependencyError) as error:
         raise encrypted from error
+    except LimitReachedError as error:
+        raise _too_complex() from error
     except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on a broken file
         raise _corrupt("PDF") from error
     if _letters(text) < MIN_LETTERS:
@@ -186,6 +188,16 @@ def _pdf_text(data: bytes) -> str:
     return text
 
 
+def _too_complex() -> ResumeError:
+    return ResumeError(
+        "too_large",
+        "The first page of this PDF holds more than "
+        f"{MAX_PDF_CONTENT // (1024 * 1024)} MB of drawing instructions, far more than a "
+        "résumé's. Export it again from the program that wrote it (or upload a DOCX or text "
+        "file).",
+    )
+
+
 def _first_pages_text(reader: Any) -> str:
     """The text of the first pages, within :data:`MAX_PAGES`, :data:`MAX_TEXT` and
     :data:`MAX_PDF_CONTENT` (what the pages' drawing instructions may add up to)."""
@@ -195,13 +207,7 @@ def _first_pages_text(reader: Any) -> str:
         content += _content_size(page)
         if content > MAX_PDF_CONTENT:
             if not pages:
-                raise ResumeError(
-                    "too_large",
-                    "The first page of this PDF holds more than "
-                    f"{MAX_PDF_CONTENT // (1024 * 1024)} MB of drawing instructions, far more "
-                    "than a résumé's. Export it again from the program that wrote it (or "
-                    "upload a DOCX or text file).",
-                )
+                raise _too_complex()
             break  # the pages read are enough to match on
         pages.append(page.extract_text() or "")
         length += len(pages[-1])
