@@ -104,7 +104,12 @@ class Watcher:
         store.boards.sync(load_registry() if registry is None else registry)
 
     def run_cycle(self, now: datetime | None = None) -> CycleReport:
-        """Fetch every due board once, store, delist, then index what changed."""
+        """Fetch every due board once, store, delist, then index what changed; with the store's
+        writer lock held, so that an import waits for the cycle (and the cycle for an import)."""
+        with self.store.writer(say=self.say):
+            return self._cycle(now)
+
+    def _cycle(self, now: datetime | None) -> CycleReport:
         report = CycleReport(started_at=now or datetime.now(UTC))
         due = self.store.boards.due(report.started_at, kinds=self.kinds, limit=self.max_boards)
         report.boards = len(due)
