@@ -194,6 +194,28 @@ def test_meaning_finds_what_words_miss_and_similar_jobs(store, embedder):
     assert vectors.nearest(vector, 1)[0][1] == pytest.approx(1.0, abs=1e-4)
 
 
+def test_postings_embedded_while_serving_join_the_vector_index(store, embedder):
+    """serve --watch embeds new postings in the background: the running engine's vector index
+    takes them in when the search index changes, without a restart."""
+    fill(store, JOBS[:4])
+    embed_store(store, embedder, EnrichSummary())
+    try:
+        vectors = open_vector_index(store)
+    except VectorIndexUnavailable as error:
+        pytest.skip(str(error))
+    vectors.sync(store, embedder.version)
+    engine = SearchEngine(store, embedder=embedder, vectors=vectors)
+    assert "Pastry Chef" not in titles(engine.search(SearchRequest(q="patisserie", filters=ANY)))
+    fill(store, JOBS[4:])  # what a watch cycle stores, embeds and indexes
+    embed_store(store, embedder, EnrichSummary())
+    engine.search(SearchRequest(q="patisserie", filters=ANY))  # sees the index move on
+    deadline = time.monotonic() + 20
+    while vectors.count() < len(JOBS) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert vectors.count() == len(JOBS)
+    assert "Pastry Chef" in titles(engine.search(SearchRequest(q="patisserie", filters=ANY)))
+
+
 def test_the_sqlite_vector_index_serves_many_threads_and_survives_a_reopen(tmp_path):
     """The web app searches from a thread pool; the graph is saved beside the store, and a
     damaged file is rebuilt rather than trusted."""

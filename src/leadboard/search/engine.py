@@ -18,6 +18,7 @@ asked for. The default view is ML-leadership roles only (``role_family=["ml_lead
 from __future__ import annotations
 
 import html
+import logging
 import re
 import threading
 import time
@@ -153,6 +154,9 @@ class SearchResponse:
         }
 
 
+log = logging.getLogger(__name__)
+
+
 class SearchEngine:
     """Searches one store. ``embedder`` and ``vectors`` are optional: without them the search is
     lexical only, and says so in ``notes``."""
@@ -279,7 +283,17 @@ class SearchEngine:
                 if changed and self._warmed and self.dialect == "sqlite":
                     # The common words' scores were the old index's: read them again, aside.
                     threading.Thread(target=self._warm_words, daemon=True).start()
+                if changed and self.vectors is not None and self.embedder is not None:
+                    # New postings' embeddings (serve --watch) join the vector index, aside.
+                    threading.Thread(target=self._sync_vectors, daemon=True).start()
             return self._columns
+
+    def _sync_vectors(self) -> None:
+        assert self.vectors is not None and self.embedder is not None
+        try:
+            self.vectors.sync(self.store, self.embedder.version)
+        except Exception:  # noqa: BLE001 - search goes on with the vectors it has
+            log.exception("adding new embeddings to the vector index failed")
 
     def selection(self, q: str = "", filters: SearchFilters | None = None) -> Selection:
         """What ``search`` matches by words and chips — every document, not a page of them.
