@@ -76,3 +76,17 @@ def test_a_run_left_running_by_a_killed_process_is_marked_interrupted(store: Sto
     with Session(store.engine) as session:
         run = session.get(IngestRun, run_id)
         assert run is not None and run.status == "interrupted" and run.finished_at is not None
+
+
+def test_opening_search_during_an_import_neither_waits_nor_writes(store: Store) -> None:
+    """`serve` or `search` started while an import runs: no wait, no second writer on the index
+    (two syncs at once failed with UNIQUE constraint errors); the import's own sync follows."""
+    import time
+
+    from leadboard.search.engine import open_engine
+
+    with Store(store.engine).writer():
+        started = time.monotonic()
+        engine = open_engine(store, semantic=False)
+        assert time.monotonic() - started < 5
+    assert engine.notes == ["semantic search is off (asked for)"]

@@ -23,7 +23,8 @@ import re
 import threading
 import time
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -726,6 +727,21 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
+@contextmanager
+def _writing_if_free(store: Store) -> Iterator[bool]:
+    """The writer lock if no other process holds it (True), else nothing (False): a search
+    never waits for an import, and the import brings the index up to date when it ends."""
+    from leadboard.store.locks import StoreBusy
+
+    try:
+        with store.writer(wait=0):
+            yield True
+            return
+    except StoreBusy:
+        pass
+    yield False
+
+
 def open_engine(store: Store, *, semantic: bool = True) -> SearchEngine:
     """Bring the search index up to date and open an engine on it, semantic where it can be;
     also says what is missing (no embedding model, no embeddings yet, no vector engine)."""
@@ -737,16 +753,18 @@ def open_engine(store: Store, *, semantic: bool = True) -> SearchEngine:
     from leadboard.search.index import sync_search_index
     from leadboard.search.vectors import VectorIndexUnavailable, open_vector_index
 
-    sync_search_index(store)
-    if not semantic:
-        return SearchEngine(store, notes=["semantic search is off (asked for)"])
-    try:
-        model_dir()
-        embedder = Embedder()
-        vectors = open_vector_index(store)
-        indexed = vectors.sync(store, embedder.version)
-    except (EmbeddingsUnavailable, VectorIndexUnavailable) as error:
-        return SearchEngine(store, notes=[f"semantic search is off: {error}"])
+    with _writing_if_free(store) as free:
+        if free:
+            sync_search_index(store)
+        if not semantic:
+            return SearchEngine(store, notes=["semantic search is off (asked for)"])
+        try:
+            model_dir()
+            embedder = Embedder()
+            vectors = open_vector_index(store)
+            indexed = vectors.sync(store, embedder.version) if free else 0
+        except (EmbeddingsUnavailable, VectorIndexUnavailable) as error:
+            return SearchEngine(store, notes=[f"semantic search is off: {error}"])
     if not indexed and not vectors.count():
         return SearchEngine(
             store, notes=["semantic search is off: no embeddings yet (run `leadboard enrich`)"]
