@@ -241,6 +241,12 @@ def remote_policy_from_hint(hint: str | None) -> RemotePolicy:
     return "unknown"
 
 
+# Past these a "location" is not one (a real list of offices is a few dozen names of a few
+# words); reading further would only cost time (~2.4 s a MB).
+MAX_LOCATIONS = 200
+MAX_LOCATION_CHARS = 2_000
+
+
 def parse_location(
     locations: list[str] | tuple[str, ...],
     workplace_type: str | None = None,
@@ -260,10 +266,10 @@ def parse_location(
     places: list[Place] = []
     regions: list[str] = []
     seen: set[tuple[str | None, str | None, str | None]] = set()
-    for raw in locations:
+    for raw in list(locations)[:MAX_LOCATIONS]:
         if not raw or not raw.strip():
             continue
-        parsed = _parse_string(raw.strip())
+        parsed = _parse_string(raw.strip()[:MAX_LOCATION_CHARS])
         if _POLICY_RANK[parsed.policy] > _POLICY_RANK[policy]:
             policy = parsed.policy
         for place in parsed.places:

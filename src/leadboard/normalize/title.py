@@ -58,6 +58,9 @@ _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'’+#.]*")
 
 
+MAX_TITLE_CHARS = 1_000  # no job title is longer; past it, cleaning would only cost time
+
+
 def clean_title(raw: str | None) -> str:
     """A title without emoji, workplace tags, calls to action or requisition ids.
 
@@ -71,7 +74,7 @@ def clean_title(raw: str | None) -> str:
     """
     if not raw:
         return ""
-    title = unicodedata.normalize("NFKC", raw)
+    title = unicodedata.normalize("NFKC", raw[:MAX_TITLE_CHARS])
     title = _drop_symbols(title)
     title = _SPACES.sub(" ", title).strip()
     for _ in range(3):  # noise can be stacked: "X (Remote) - Apply now! - R123"
