@@ -101,26 +101,20 @@ def store(database_url: str):
 
 # --- Models ------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def small_role_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
-    """A role model trained once a session on 150 labelled postings (no weak labels): enough
-    for the plumbing; None when the shared data is absent."""
-    data = _shared_data_path()
-    if not (data / "labels" / "dev.jsonl").is_file():
-        return None
-    from leadboard.enrich.training import train_role_model
+def role_models_dir() -> Path:
+    """A models folder holding a trained role model (``role/``): the one shipped with the
+    package, so no test trains one unless it tests training."""
+    from leadboard.enrich.training import PACKAGED_ROLE_MODEL_DIR
 
-    folder = tmp_path_factory.mktemp("models") / "role"
-    train_role_model(data, output=folder, weak=False, limit=150)
-    return folder.parent
+    return PACKAGED_ROLE_MODEL_DIR.parent
 
 
 @pytest.fixture
-def models_dir(
-    small_role_model_dir: Path | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    """$LEADBOARD_MODELS_DIR for one test: the session's small role model when there is one, so
-    commands that enrich never train a full model on their own."""
-    folder = small_role_model_dir or tmp_path / "no-models"
+def models_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$LEADBOARD_MODELS_DIR for one test: an empty folder, so commands that enrich use the
+    packaged role model and never train one on their own."""
+    folder = tmp_path / "models"
+    folder.mkdir()
     monkeypatch.setenv("LEADBOARD_MODELS_DIR", str(folder))
     return folder
 

@@ -48,6 +48,11 @@ OFFLINE_HINT = (
     "No job board could be reached: this machine seems to have no internet access.\n"
     "Load postings from a dump instead, e.g.:  leadboard import ../shared/data/postings"
 )
+# A crawl that reached no board at all fetched nothing and failed nothing: said, exit 0.
+OFFLINE_CRAWL = (
+    "no job board could be reached (offline?): nothing fetched; import a dump with "
+    "`leadboard import PATH` (e.g. leadboard import ../shared/data/postings)"
+)
 
 
 def _open_store() -> Store:
@@ -86,19 +91,35 @@ def _finish(
     *,
     enrich: bool = False,
     embeddings: bool = False,
+    offline_ok: bool = False,
 ) -> None:
-    """Print what an ingest did, enrich what it stored (when asked), and exit with its code."""
+    """Print what an ingest did, enrich what it stored (when asked), and exit with its code.
+
+    With ``offline_ok`` (a crawl), no board reached because the machine is offline is no
+    failure: it says so and how to load postings instead, and exits 0.
+    """
+    offline = bool(summary.failed) and len(summary.failed) == summary.boards
+    offline = offline and _all_offline(summary)
     enriched = _enrich(store, embeddings, quiet=as_json) if store and enrich else None
     if as_json:
-        document = {"status": summary.status, **summary.as_dict()}
+        status = "offline" if offline and offline_ok else summary.status
+        document = {"status": status, **summary.as_dict()}
+        if offline and offline_ok:
+            document["message"] = OFFLINE_CRAWL
         if enriched:
             document["enrichment"] = enriched.as_dict()
         echo(json.dumps(document, indent=2))
+    elif offline and offline_ok:
+        echo(OFFLINE_CRAWL)
+        if enriched and enriched.enriched:
+            _print_enrichment(enriched)
     else:
         _print_summary(summary)
         if enriched:
             _print_enrichment(enriched)
-    if summary.failed and len(summary.failed) == summary.boards and _all_offline(summary):
+    if offline and offline_ok:
+        raise typer.Exit(0)
+    if offline:
         echo(OFFLINE_HINT, err=True)
     raise typer.Exit(summary.exit_code)
 
@@ -181,11 +202,9 @@ def crawl(
         echo(str(error), err=True)
         raise typer.Exit(2) from error
     with _writing_store(quiet=as_json) as store:
-        fetches = _stop_when_offline(
-            crawl_boards(refs, concurrency=concurrency), after=concurrency
-        )
+        fetches = _stop_when_offline(crawl_boards(refs, concurrency=concurrency), after=concurrency)
         summary = ingest_fetches(store, fetches, "crawl", boards or ["<curated>"])
-        _finish(summary, as_json, store, enrich=enrich, embeddings=embeddings)
+        _finish(summary, as_json, store, enrich=enrich, embeddings=embeddings, offline_ok=True)
 
 
 def _stop_when_offline(fetches: Iterable[BoardFetch], after: int) -> Iterator[BoardFetch]:
@@ -418,16 +437,19 @@ def _salary_line(row: JobRow) -> str:
     return f"{row.salary_currency} {amounts} / {row.salary_period}"
 
 
-
-
 # -- enrichment -------------------------------------------------------------------------------
 
 
-def _role_model(*, train_if_missing: bool = False, quiet: bool = False) -> Any:
-    """The trained role model, or None (see ``pipeline.role_model``)."""
+def _role_model(*, quiet: bool = False) -> Any:
+    """The user's trained role model, else the packaged one (see ``pipeline.role_model``); when
+    neither can be read, says why on stderr and gives None."""
+    from leadboard.enrich.training import role_model_problem
     from leadboard.pipeline import role_model
 
-    return role_model(train_if_missing=train_if_missing, say=_say_unless(quiet))
+    model = role_model()
+    if model is None and not quiet:
+        echo(f"no role families: {role_model_problem()}", err=True)
+    return model
 
 
 def _enrich(store: Store, embeddings: bool, *, quiet: bool = False) -> EnrichSummary:
@@ -693,11 +715,26 @@ def train(
     limit: Annotated[
         int | None, typer.Option(min=20, help="Train on the first N labelled postings only.")
     ] = None,
+    package: Annotated[
+        bool,
+        typer.Option(
+            "--package",
+            help="Rebuild the model shipped with leadboard (src/leadboard/data/models/role) "
+            "instead of your own.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Train the role model from ../shared/data (never on the holdout split) and save it under
-    $LEADBOARD_HOME/models; `enrich`, `import` and `crawl` use it from then on."""
-    from leadboard.enrich.training import train_role_model
+    $LEADBOARD_HOME/models; `enrich`, `import` and `crawl` use it from then on instead of the
+    model shipped with leadboard. Deterministic: the same data gives the same files."""
+    from leadboard.enrich.training import PACKAGED_ROLE_MODEL_DIR, train_role_model
+
+    if package and (no_extra or no_weak or limit is not None):
+        echo(
+            "--package trains on everything: leave out --no-extra, --no-weak and --limit", err=True
+        )
+        raise typer.Exit(2)
 
     def progress(message: str) -> None:
         if not as_json:
@@ -705,7 +742,11 @@ def train(
 
     try:
         report = train_role_model(
-            extra=not no_extra, weak=not no_weak, limit=limit, progress=progress
+            extra=not no_extra,
+            weak=not no_weak,
+            limit=limit,
+            output=PACKAGED_ROLE_MODEL_DIR if package else None,
+            progress=progress,
         )
     except (FileNotFoundError, ValueError) as error:
         echo(f"Cannot train: {error}", err=True)
@@ -833,7 +874,7 @@ def evaluate_command(
     if not labelled:
         echo("No labelled postings found (is ../shared/data there?)", err=True)
         raise typer.Exit(1)
-    enricher = Enricher(role_model=_role_model(train_if_missing=True, quiet=as_json))
+    enricher = Enricher(role_model=_role_model(quiet=as_json))
     rows = [item.posting for item in labelled]
     # Building and quantising the embedding model (~5 s, once a process) is no throughput.
     enricher.embedding_model().encode(["warm-up"])

@@ -341,28 +341,12 @@ def enrich_store(
     return summary
 
 
-def role_model(*, train_if_missing: bool = False, say: Callable[[str], None] = print) -> Any:
-    """The trained role model, or None (rules-only fields then, with the reason on each job).
+def role_model() -> Any:
+    """The user's trained role model, else the one shipped with the package; None only when
+    neither can be read (rules-only fields then, with the reason on each job). Training is
+    never done on the way: it is `leadboard train`'s job alone."""
+    from leadboard.enrich.training import load_role_model
 
-    With ``train_if_missing``, a missing model is trained once from the shared data when it is
-    there (about a minute), as `leadboard train` would.
-    """
-    from leadboard.enrich.training import load_role_model, train_role_model
-    from leadboard.eval.labels import shared_data_dir
-
-    model = load_role_model()
-    labels = shared_data_dir() / "labels" / "dev.jsonl"
-    if model is not None or not train_if_missing or not labels.is_file():
-        return model
-    say(
-        f"No role model yet: training one from {shared_data_dir()} (about a minute, once; "
-        "`leadboard train` does this on its own)."
-    )
-    try:
-        train_role_model()
-    except Exception as error:  # noqa: BLE001 - enrichment goes on without role families
-        say(f"Training the role model failed: {error}")
-        return None
     return load_role_model()
 
 
@@ -382,9 +366,9 @@ def refresh_store(
 
     if not store.jobs_to_enrich("", limit=1):  # no job at all (an offline first crawl):
         sync_search_index(store)  # closings still reach search
-        return EnrichSummary(version="nothing stored")  # no model to load, none to train
+        return EnrichSummary(version="nothing stored")  # no model to load
     if enricher is None:
-        enricher = Enricher(role_model=role_model(train_if_missing=True, say=say))
+        enricher = Enricher(role_model=role_model())
 
     def progress(done: int) -> None:
         if done % 2048 == 0:

@@ -188,7 +188,7 @@ class Watcher:
             from leadboard.enrich.enricher import Enricher
             from leadboard.pipeline import role_model
 
-            self._enricher = Enricher(role_model=role_model(train_if_missing=True, say=self.say))
+            self._enricher = Enricher(role_model=role_model())
         summary = refresh_store(
             self.store, embeddings=self.embeddings, enricher=self._enricher, say=self.say
         )

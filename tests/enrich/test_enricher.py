@@ -91,18 +91,16 @@ HOSTILE_ROWS = [
 
 
 def test_hostile_input_never_stops_a_batch_with_the_trained_model_and_embeddings(
-    small_role_model_dir,
+    role_models_dir,
 ):
     from leadboard.enrich.embeddings import Embedder, EmbeddingsUnavailable, model_dir
     from leadboard.enrich.role import RoleClassifier
 
-    if small_role_model_dir is None:
-        pytest.skip("no shared data to train the role model on")
     try:
         model_dir()
     except EmbeddingsUnavailable as error:
         pytest.skip(str(error))
-    enricher = Enricher(RoleClassifier.load(small_role_model_dir / "role"), Embedder(threads=2))
+    enricher = Enricher(RoleClassifier.load(role_models_dir / "role"), Embedder(threads=2))
     results, vectors = enricher.enrich_with_embeddings(HOSTILE_ROWS, embed=True)
     assert [r.id for r in results] == [row["id"] for row in HOSTILE_ROWS]
     assert vectors.shape == (len(HOSTILE_ROWS), 384) and np.isfinite(vectors).all()

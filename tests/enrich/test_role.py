@@ -307,12 +307,10 @@ def test_quality_on_tune_labels(shared_data_dir) -> None:
     assert f1 >= 0.72
 
 
-def test_postings_without_a_description_are_read_from_their_titles(small_role_model_dir):
+def test_postings_without_a_description_are_read_from_their_titles(role_models_dir):
     """Some sources list jobs with no description: the title model reads those, so an empty
     text is not taken as evidence against ML work."""
-    if small_role_model_dir is None:
-        pytest.skip("no shared data to train on")
-    model = RoleClassifier.load(small_role_model_dir / "role")
+    model = RoleClassifier.load(role_models_dir / "role")
     assert model.title_only_ is not None
     titles = ["Staff Machine Learning Engineer", "Machine Learning Engineer, Integrity",
               "Account Director, Retail"]  # fmt: skip

@@ -5,8 +5,10 @@ import json
 
 import pytest
 
-from leadboard.enrich.role import FAMILIES, RoleClassifier
+from leadboard.enrich import training
+from leadboard.enrich.role import FAMILIES, MODEL_FILE, RoleClassifier
 from leadboard.enrich.training import (
+    PACKAGED_ROLE_MODEL_DIR,
     extra_labels,
     load_role_model,
     role_model_problem,
@@ -49,13 +51,14 @@ def test_weak_labels_skip_every_hand_labelled_posting(shared_data_dir) -> None:
 
 def test_train_saves_a_model_that_enrichment_finds(shared_data_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("LEADBOARD_MODELS_DIR", str(tmp_path / "models"))
-    assert load_role_model() is None
-    assert "run `leadboard train`" in role_model_problem()
+    packaged = RoleClassifier.load(PACKAGED_ROLE_MODEL_DIR)
+    assert load_role_model().name == packaged.name  # none of one's own yet: the shipped one
+    assert role_model_problem() is None
 
     report = train_role_model(shared_data_dir, weak=False, limit=120)
 
     model = load_role_model()
-    assert isinstance(model, RoleClassifier) and role_model_problem() is None
+    assert model.name == RoleClassifier.load(report.path).name != packaged.name
     assert report.path == str(tmp_path / "models" / "role")
     assert report.labelled == {"dev_tune": 120} and 0.3 <= report.threshold <= 0.7
     saved = json.loads((tmp_path / "models" / "role" / "training.json").read_text())
@@ -64,13 +67,18 @@ def test_train_saves_a_model_that_enrichment_finds(shared_data_dir, tmp_path, mo
     assert prediction.role_family in FAMILIES
 
 
-def test_a_model_of_another_version_is_not_used_and_says_why(tmp_path, monkeypatch):
+def test_a_model_that_cannot_be_read_is_passed_over_and_says_why(tmp_path, monkeypatch):
     monkeypatch.setenv("LEADBOARD_MODELS_DIR", str(tmp_path))
     folder = tmp_path / "role"
     folder.mkdir()
-    (folder / "role_model.joblib").write_bytes(b"not a model")
+    (folder / MODEL_FILE).write_bytes(b"not a model")
+    assert load_role_model().name == RoleClassifier.load(PACKAGED_ROLE_MODEL_DIR).name
+    # With no packaged model either (a broken install), enrichment is told why.
+    monkeypatch.setattr(training, "PACKAGED_ROLE_MODEL_DIR", tmp_path / "not-installed")
     assert load_role_model() is None
-    assert "cannot be used" in role_model_problem()
+    problem = role_model_problem()
+    assert "cannot be used" in problem and "no role model at" in problem
+    assert "run `leadboard train`" in problem
 
 
 def test_the_same_training_gives_the_same_model_name(shared_data_dir, tmp_path) -> None:
@@ -79,6 +87,8 @@ def test_the_same_training_gives_the_same_model_name(shared_data_dir, tmp_path) 
     other = train_role_model(shared_data_dir, output=tmp_path / "c", weak=False, limit=80)
     names = [RoleClassifier.load(r.path).name for r in (first, second, other)]
     assert names[0] == names[1] != names[2]
+    for name in (MODEL_FILE, "role_model.json", "training.json"):  # byte for byte
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
 def test_nothing_to_train_on_is_a_clear_error(tmp_path) -> None:

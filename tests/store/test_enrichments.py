@@ -25,10 +25,8 @@ def stored(store, *pairs_):
 
 
 @pytest.fixture(scope="module")
-def role_model(small_role_model_dir):
-    if small_role_model_dir is None:
-        pytest.skip("no shared data to train the role model on")
-    return RoleClassifier.load(small_role_model_dir / "role")
+def role_model(role_models_dir):
+    return RoleClassifier.load(role_models_dir / "role")
 
 
 def test_enriching_the_store_fills_every_job_once(store, role_model):

@@ -38,7 +38,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import scipy.sparse as sp
 import sklearn
@@ -48,12 +47,13 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
+from leadboard.enrich.role_format import read_archive, write_archive
 from leadboard.enrich.seniority import title_level
 from leadboard.models import RoleFamily
 from leadboard.normalize.html import clean_description
 from leadboard.normalize.title import clean_title
 
-ROLE_MODEL_VERSION = "role-3"  # bump when features, training or the saved layout change
+ROLE_MODEL_VERSION = "role-4"  # bump when features, training or the saved layout change
 FAMILIES: tuple[RoleFamily, ...] = ("ml_leadership", "ml_ic", "data", "software", "other")
 _ML_LEAD, _ML_IC = 0, 1
 _REST = (2, 3, 4)  # data, software, other
@@ -62,7 +62,7 @@ DESCRIPTION_CHARS = 6000  # the start of a description the text features read
 # no description at all, and the full model, trained on postings that have one, reads an empty
 # text as evidence against ML work ("Research Engineer, Post-Training" came out `other`).
 SHORT_TEXT_CHARS = 200
-MODEL_FILE = "role_model.joblib"
+MODEL_FILE = "role_model.zip"  # see role_format.py: data, no pickle
 META_FILE = "role_model.json"
 
 
@@ -276,8 +276,8 @@ class _WeakTextModel:
         self.four_way_ = self._logistic().fit(x, four_way) if len(set(four_way)) > 1 else None
         return self
 
-    def _logistic(self) -> LogisticRegression:
-        return LogisticRegression(
+    def _logistic(self) -> _Float32LogisticRegression:
+        return _Float32LogisticRegression(
             C=3.0, max_iter=3000, class_weight="balanced", random_state=self.random_state
         )
 
@@ -511,11 +511,11 @@ class RoleClassifier:
     # -- persistence --
 
     def save(self, folder: str | Path) -> Path:
-        """Write the model into ``folder`` (created if needed): a joblib file and a JSON note."""
+        """Write the model into ``folder`` (created if needed): a data-only zip and a JSON note."""
         self._require_fitted()
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        joblib.dump(self, folder / MODEL_FILE, compress=3)
+        write_archive(self, folder / MODEL_FILE)
         meta = {
             "version": self.version,
             "name": self.name,
@@ -526,7 +526,9 @@ class RoleClassifier:
             "n_weak": self.n_weak_,
             "embedding_dim": self.embedding_dim_,
         }
-        (folder / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        (folder / META_FILE).write_text(
+            json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
         return folder
 
     @classmethod
@@ -535,7 +537,7 @@ class RoleClassifier:
         path = Path(folder) / MODEL_FILE
         if not path.is_file():
             raise FileNotFoundError(f"no role model at {path}")
-        model = joblib.load(path)
+        model = read_archive(path)
         if not isinstance(model, cls):
             raise TypeError(f"{path} does not hold a RoleClassifier")
         if model.version != ROLE_MODEL_VERSION:
@@ -587,8 +589,8 @@ class _Parts:
         blocks.append(sp.csr_matrix(self.scaler_.transform(dense) * self.dense_weights))
         return sp.hstack(blocks).tocsr()
 
-    def _logistic(self, class_weight: str | None = "balanced") -> LogisticRegression:
-        return LogisticRegression(
+    def _logistic(self, class_weight: str | None = "balanced") -> _Float32LogisticRegression:
+        return _Float32LogisticRegression(
             C=self.C, max_iter=5000, class_weight=class_weight, random_state=self.random_state
         )
 
@@ -644,6 +646,21 @@ def _fingerprint(
     return digest.hexdigest()[:10]
 
 
+def _float32_weights(model: LogisticRegression) -> LogisticRegression:
+    """Round a fitted model's weights to float32 values (kept as float64): what the saved file
+    holds (half the bytes of float64), so a loaded model predicts exactly as the trained one."""
+    model.coef_ = model.coef_.astype(np.float32).astype(np.float64)
+    model.intercept_ = model.intercept_.astype(np.float32).astype(np.float64)
+    return model
+
+
+class _Float32LogisticRegression(LogisticRegression):
+    """A logistic regression whose weights are float32 values once fitted."""
+
+    def fit(self, *args: Any, **kwargs: Any) -> _Float32LogisticRegression:
+        return _float32_weights(super().fit(*args, **kwargs))
+
+
 def _fit_or_none(vectorizer: TfidfVectorizer, texts: list[str]) -> TfidfVectorizer | None:
     """A fitted vectorizer, or None when the texts have no vocabulary (titles only, tiny sets)."""
     try:
@@ -664,7 +681,7 @@ class _PlattCalibrator:
     def fit(self, raw: np.ndarray, target: np.ndarray) -> _PlattCalibrator:
         self.model_ = None
         if len(set(target)) == 2:
-            self.model_ = LogisticRegression(C=1e4, max_iter=1000).fit(_logit(raw), target)
+            self.model_ = _Float32LogisticRegression(C=1e4, max_iter=1000).fit(_logit(raw), target)
         return self
 
     def transform(self, raw: np.ndarray) -> np.ndarray:

@@ -9,12 +9,16 @@ The model learns from three sources, and never from the holdout split it is repo
 3. weak labels from titles that leave no doubt (``weak_labels.py``), which feed the description
    model only.
 
-The trained model lives in ``$LEADBOARD_HOME/models/role`` (or ``$LEADBOARD_MODELS_DIR/role``):
-it is data-derived, so it is built here rather than shipped in the repository.
+A model trained by the user lives in ``$LEADBOARD_HOME/models/role`` (or
+``$LEADBOARD_MODELS_DIR/role``) and wins; otherwise the model shipped in the package
+(``leadboard/data/models/role``, rebuilt by ``leadboard train --package``) is used, so a fresh
+install classifies roles without the shared data. Training is deterministic: the same data gives
+the same files, byte for byte.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -39,32 +43,57 @@ def models_dir() -> Path:
     return Path(env).expanduser() if env else leadboard_home() / "models"
 
 
+# The model shipped with the package (package data, see pyproject.toml).
+PACKAGED_ROLE_MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "models" / "role"
+
+
 def role_model_dir() -> Path:
+    """Where ``leadboard train`` saves the user's own model."""
     return models_dir() / "role"
 
 
-def load_role_model() -> RoleClassifier | None:
-    """The trained role model, or None when ``leadboard train`` has not been run.
+def role_model_dirs() -> list[Path]:
+    """Where a role model is looked for, first wins: the user's own, then the packaged one."""
+    return [role_model_dir(), PACKAGED_ROLE_MODEL_DIR]
 
-    A model of another version or one that cannot be read also gives None: enrichment then goes
-    on without role families and says why (``role_model_problem`` names the problem).
+
+def load_role_model() -> RoleClassifier | None:
+    """The user's trained role model, else the packaged one; None when neither can be read.
+
+    A user's model of another version (trained before an upgrade) is passed over for the packaged
+    one. With None, enrichment goes on without role families and says why
+    (``role_model_problem`` names the problem).
     """
-    try:
-        return RoleClassifier.load(role_model_dir())
-    except Exception:  # noqa: BLE001 - a missing or broken model must not stop enrichment
-        return None
+    for folder in role_model_dirs():
+        try:
+            path = folder / MODEL_FILE
+            stat = path.stat()
+            return _load_once(str(folder), stat.st_mtime_ns, stat.st_size)
+        except Exception:  # noqa: BLE001 - a missing or broken model must not stop enrichment
+            continue
+    return None
+
+
+@functools.lru_cache(maxsize=4)
+def _load_once(folder: str, mtime_ns: int, size: int) -> RoleClassifier:
+    """A model read once a process while its file stays the same (reading takes ~1 s)."""
+    return RoleClassifier.load(folder)
 
 
 def role_model_problem() -> str | None:
     """Why :func:`load_role_model` gives None, in words a user can act on (None when it loads)."""
-    path = role_model_dir() / MODEL_FILE
-    if not path.is_file():
-        return f"no role model at {path.parent}: run `leadboard train`"
-    try:
-        RoleClassifier.load(role_model_dir())
-    except Exception as error:  # noqa: BLE001 - reported, not raised
-        return f"the role model at {path.parent} cannot be used ({error}): run `leadboard train`"
-    return None
+    problems = []
+    for folder in role_model_dirs():
+        if not (folder / MODEL_FILE).is_file():
+            problems.append(f"no role model at {folder}")
+            continue
+        try:
+            RoleClassifier.load(folder)
+        except Exception as error:  # noqa: BLE001 - reported, not raised
+            problems.append(f"the role model at {folder} cannot be used ({error})")
+        else:
+            return None
+    return f"{'; '.join(problems)}: run `leadboard train` (or reinstall leadboard)"
 
 
 def extra_labels(folder: Path = EXTRA_LABELS_DIR) -> list[dict[str, Any]]:
@@ -141,10 +170,16 @@ class TrainingReport:
 
     path: str
     version: str
+    name: str  # version and training fingerprint (equal for an identical training)
     labelled: dict[str, int]
     weak: int
     threshold: float
     seconds: float
+
+    def record(self) -> dict[str, Any]:
+        """What ``training.json`` keeps: the training, not the run (no path, no time), so a
+        retraining on the same data leaves the packaged files unchanged."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("path", "seconds")}
 
 
 def train_role_model(
@@ -172,9 +207,11 @@ def train_role_model(
     model = RoleClassifier().fit(data.postings, data.labels, weak=data.weak or None)
     folder = model.save(output or role_model_dir())
     report = TrainingReport(
-        path=str(folder), version=model.version, labelled=dict(data.sources),
+        path=str(folder), version=model.version, name=model.name, labelled=dict(data.sources),
         weak=len(data.weak), threshold=float(model.threshold_),
         seconds=round(time.perf_counter() - start, 1),
     )  # fmt: skip
-    (folder / "training.json").write_text(json.dumps(report.__dict__, indent=2) + "\n")
+    (folder / "training.json").write_text(
+        json.dumps(report.record(), indent=2, sort_keys=True) + "\n"
+    )
     return report
