@@ -220,8 +220,11 @@ def create_app(
     ) -> Any:
         answer = answer_for(search)
         params = list(request.query_params.multi_items())
+        # No job at all is no fault of the query: the page says how to get some.
+        store_empty = answer.total == 0 and not store.jobs_to_enrich("", limit=1)
         return templates.TemplateResponse(request, "search.html", {
             "answer": answer, "search": search, "params": params, "error": None,
+            "store_empty": store_empty,
             "currencies": CURRENCIES, "periods": SALARY_PERIODS,
             "chip_links": {chip.source: _link(params, set_={"q": _without(search.q, chip.source)},
                                               drop=["page"]) for chip in answer.query.chips},
