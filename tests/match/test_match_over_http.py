@@ -20,6 +20,15 @@ from leadboard.web.uploads import within_budget
 MB = 1024 * 1024
 
 
+def in_own_thread(function, *args):
+    """Run ``function`` in a fresh thread: the browser tests leave an event loop running in
+    this one (Playwright's sync API), and ``anyio.run`` refuses to start beside it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
 @pytest.fixture
 def app(store, embedder):
     fill_postings(store, embedder)
@@ -64,7 +73,7 @@ def post_streamed(app, path: str, chunks, headers: dict[str, str]) -> tuple[int,
         "server": ("127.0.0.1", 8000), "client": ("127.0.0.1", 1234),
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
     }  # fmt: skip
-    anyio.run(app, scope, receive, send)
+    in_own_thread(anyio.run, app, scope, receive, send)
     return answer["status"], answer["body"]
 
 
@@ -160,5 +169,5 @@ def test_the_work_stops_when_the_client_goes():
             await within_budget(request, work, seconds=30)
         return caught.value, time.monotonic() - started
 
-    error, elapsed = anyio.run(main)
+    error, elapsed = in_own_thread(anyio.run, main)
     assert error.problem == "gone" and elapsed < 1.0 and not finished

@@ -63,6 +63,14 @@ def test_an_old_snapshot_is_stale_hidden_by_default_and_says_where_it_is_from(
     assert (fresh["posted_at"], fresh["snapshot"], fresh["stale"]) == (None, None, False)
     assert fresh["date_note"] == "first seen today"
     assert store.stats()["stale"] == 1
+    # A search that only old postings match says they are hidden, not that nothing matches.
+    answer = SearchEngine(store).search(SearchRequest(q="data scientist", filters=ALL))
+    assert answer.total == 0
+    assert any(note.startswith("1 more matching posting closed or stale") for note in answer.notes)
+    assert not any(
+        "closed or stale" in note
+        for note in SearchEngine(store).search(SearchRequest(q="head", filters=ALL)).notes
+    )
 
 
 def test_only_real_posted_dates_count_as_new_and_sort_as_newest(
@@ -83,9 +91,7 @@ def test_only_real_posted_dates_count_as_new_and_sort_as_newest(
     assert undated is not None and undated.posted_at is None
 
 
-def test_a_dump_seen_again_in_a_newer_snapshot_is_fresh_again(
-    store: Store, tmp_path: Path
-) -> None:
+def test_a_dump_seen_again_in_a_newer_snapshot_is_fresh_again(store: Store, tmp_path: Path) -> None:
     write_dump(tmp_path / "jobs-2018", [row("a", "ML Lead")])
     import_paths(store, [tmp_path / "jobs-2018"])
     assert store.get_job("file:test:a").stale_at is not None

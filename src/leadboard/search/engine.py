@@ -243,6 +243,8 @@ class SearchEngine:
                 page_positions = self._browse(columns, where, request.sort, filters, page,
                                               per_page)  # fmt: skip
                 facets = self._facets(columns, masks, None)
+            if "open" in masks and total < per_page:
+                notes += _hidden_note(columns, masks, matched if terms or use_vectors else None)
             page_ids = [(int(columns.ids[p]), score) for p, score in page_positions]
             hits = self._hits(session, page_ids, terms)
         return SearchResponse(
@@ -584,6 +586,25 @@ def search_terms(text_: str) -> list[str]:
     """
     words = list(dict.fromkeys(_WORDS.findall(text_.lower())))  # each once, in order
     return [w for w in words if w not in STOP_WORDS] or words
+
+
+def _hidden_note(
+    columns: DocumentColumns, masks: dict[str, Mask], matched: Mask | None
+) -> list[str]:
+    """Say how many matches are left out as closed or stale, so that a short or empty answer
+    is not taken for "nothing matches" (a store of old dumps is all stale)."""
+    others = _all_of([mask for name, mask in masks.items() if name != "open"], columns.size)
+    hidden = others & ~columns.open
+    if matched is not None:
+        hidden &= matched
+    count = int(hidden.sum())
+    if not count:
+        return []
+    plural = "s" if count != 1 else ""
+    return [
+        f"{count} more matching posting{plural} closed or stale (not confirmed open for a "
+        "while): hidden; include closed postings to see them"
+    ]
 
 
 def _all_of(masks: Iterable[Mask], size: int) -> Mask:
