@@ -8,7 +8,6 @@ with the listing's own values where the two overlap.
 
 from __future__ import annotations
 
-import doctest
 import json
 import time
 from datetime import UTC, datetime
@@ -19,7 +18,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from leadboard.sources import bamboohr
 from leadboard.sources.bamboohr import BambooHRConnector, parse_job
 from leadboard.sources.http import HttpClient
 
@@ -75,9 +73,6 @@ def serve_details(server: HTTPServer, records: list[dict[str, Any]], tenant: str
 def connector(httpserver: HTTPServer, http: HttpClient) -> BambooHRConnector:
     return BambooHRConnector(http, base_url=httpserver.url_for(""))
 
-
-def test_doctests() -> None:
-    assert doctest.testmod(bamboohr).failed == 0
 
 
 # --- the recorded lists -------------------------------------------------------------------------

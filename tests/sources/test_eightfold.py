@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 import time
 from datetime import UTC, datetime
@@ -13,7 +12,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from leadboard.sources import eightfold
 from leadboard.sources.eightfold import EightfoldConnector, parse_position, split_board
 from leadboard.sources.http import HttpClient
 
@@ -43,9 +41,6 @@ def query(start: int, num: int = 10, domain: str = "fcx.com") -> dict[str, str]:
 def connector(httpserver: HTTPServer, http: HttpClient) -> EightfoldConnector:
     return EightfoldConnector(http, base_url=httpserver.url_for(""))
 
-
-def test_doctests() -> None:
-    assert doctest.testmod(eightfold).failed == 0
 
 
 @pytest.mark.parametrize(

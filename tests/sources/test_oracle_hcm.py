@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 import time
 from datetime import UTC, datetime
@@ -87,9 +86,6 @@ def serve_details(server: HTTPServer) -> None:
 def connector(httpserver: HTTPServer, http: HttpClient) -> OracleHcmConnector:
     return OracleHcmConnector(http, base_url=httpserver.url_for(""))
 
-
-def test_doctests() -> None:
-    assert doctest.testmod(oracle_hcm).failed == 0
 
 
 # --- recorded responses ---------------------------------------------------------------------------

@@ -10,7 +10,6 @@ rangeStart, rangeEnd}]``.
 
 from __future__ import annotations
 
-import doctest
 import json
 import time
 from datetime import UTC, datetime
@@ -21,7 +20,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from leadboard.sources import rippling
 from leadboard.sources.http import HttpClient
 from leadboard.sources.rippling import RipplingConnector, parse_job
 
@@ -101,9 +99,6 @@ def load(fixtures: Path, name: str) -> Any:
 def connector(httpserver: HTTPServer, http: HttpClient) -> RipplingConnector:
     return RipplingConnector(http, base_url=httpserver.url_for(""), page_size=2)
 
-
-def test_doctests() -> None:
-    assert doctest.testmod(rippling).failed == 0
 
 
 # --- the recorded lists -------------------------------------------------------------------------

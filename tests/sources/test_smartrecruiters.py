@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 import re
 import time
@@ -14,7 +13,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from leadboard.sources import smartrecruiters
 from leadboard.sources.http import HttpClient
 from leadboard.sources.smartrecruiters import SmartRecruitersConnector, parse_posting
 
@@ -60,9 +58,6 @@ def serve_details(server: HTTPServer, company: str = "acme") -> None:
 def connector(httpserver: HTTPServer, http: HttpClient) -> SmartRecruitersConnector:
     return SmartRecruitersConnector(http, base_url=httpserver.url_for(""))
 
-
-def test_doctests() -> None:
-    assert doctest.testmod(smartrecruiters).failed == 0
 
 
 # --- recorded responses ---------------------------------------------------------------------------

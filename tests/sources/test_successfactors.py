@@ -3,7 +3,6 @@ served from 127.0.0.1."""
 
 from __future__ import annotations
 
-import doctest
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +11,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from leadboard.sources import successfactors
 from leadboard.sources.http import FetchError, HttpClient
 from leadboard.sources.successfactors import SuccessFactorsConnector, parse_item, read_feed
 
@@ -61,9 +59,6 @@ def recorded_rss(ats_fixtures: Path) -> str:
 def connector(httpserver: HTTPServer, http: HttpClient) -> SuccessFactorsConnector:
     return SuccessFactorsConnector(http, base_url=httpserver.url_for(""))
 
-
-def test_doctests() -> None:
-    assert doctest.testmod(successfactors).failed == 0
 
 
 # --- the recorded RSS feed ------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 import time
 from datetime import UTC, datetime
@@ -13,7 +12,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from leadboard.sources import teamtailor
 from leadboard.sources.http import HttpClient
 from leadboard.sources.teamtailor import TeamtailorConnector, parse_job
 
@@ -68,9 +66,6 @@ def load(fixtures: Path, name: str) -> dict[str, Any]:
 def connector(httpserver: HTTPServer, http: HttpClient) -> TeamtailorConnector:
     return TeamtailorConnector(http, base_url=httpserver.url_for(""), page_size=2)
 
-
-def test_doctests() -> None:
-    assert doctest.testmod(teamtailor).failed == 0
 
 
 # --- the recorded feeds -------------------------------------------------------------------------

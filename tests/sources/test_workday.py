@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 import re
 import time
@@ -75,9 +74,6 @@ def serve_details(server: HTTPServer, api: str = API) -> None:
 def connector(httpserver: HTTPServer, http: HttpClient) -> WorkdayConnector:
     return WorkdayConnector(http, base_url=httpserver.url_for(""))
 
-
-def test_doctests() -> None:
-    assert doctest.testmod(workday).failed == 0
 
 
 # --- recorded responses ---------------------------------------------------------------------------

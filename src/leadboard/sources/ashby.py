@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from leadboard.models import SalaryHint, SourcePosting
 from leadboard.sources.base import (
@@ -22,6 +21,7 @@ from leadboard.sources.base import (
     non_empty,
     to_number,
     unique_texts,
+    url_parts,
 )
 
 SOURCE = "ashby"
@@ -107,9 +107,7 @@ class AshbyConnector(AtsConnector):
         >>> AshbyConnector.board_from_url("https://www.ashbyhq.com/customers") is None
         True
         """
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower()
-        segments = [s for s in parts.path.split("/") if s]
+        host, segments, _, _ = url_parts(url)
         if host == "api.ashbyhq.com" and segments[:2] == ["posting-api", "job-board"]:
             segments = segments[2:]
         elif host != "jobs.ashbyhq.com":

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from leadboard.models import SourcePosting
 from leadboard.sources.base import (
@@ -26,6 +25,7 @@ from leadboard.sources.base import (
     id_and_title,
     non_empty,
     unique_texts,
+    url_parts,
 )
 from leadboard.sources.http import FetchError
 
@@ -157,7 +157,7 @@ class BambooHRConnector(AtsConnector):
         >>> BambooHRConnector.board_from_url("https://www.bamboohr.com/careers") is None
         True
         """
-        host = (urlsplit(url.strip()).hostname or "").lower()
+        host = url_parts(url).host
         tenant, dot, domain = host.partition(".")
         if not dot or domain != DOMAIN or tenant in _NOT_TENANTS:
             return None

@@ -21,7 +21,8 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
+from urllib.parse import urlsplit
 
 from leadboard.models import SalaryHint, SourcePosting
 from leadboard.sources.http import FetchError, HttpClient, api_base, record_sample
@@ -193,6 +194,36 @@ class AtsConnector:
         """``job 42`` when the record has a usable id, else its position: ``jobs[3]``."""
         record_id = self.record_id(record)
         return f"{self.record_word} {record_id}" if record_id else f"{self.record_word}s[{index}]"
+
+
+class UrlParts(NamedTuple):
+    """What ``board_from_url`` reads of a URL."""
+
+    host: str  # lower case, no trailing dot; "" when the URL names none or cannot be read
+    segments: list[str]  # the path's non-empty segments, as written
+    path: str
+    query: str
+
+
+def url_parts(url: str) -> UrlParts:
+    """A careers URL taken apart for ``board_from_url``: with or without a scheme, never raising
+    (a malformed URL, e.g. an unclosed ``[``, has no host).
+
+    >>> url_parts("HTTPS://Jobs.Lever.co./acme/123?x=1")
+    UrlParts(host='jobs.lever.co', segments=['acme', '123'], path='/acme/123', query='x=1')
+    >>> url_parts("acme.recruitee.com/o").host, url_parts("https://[oops/x").host
+    ('acme.recruitee.com', '')
+    """
+    text = url.strip()
+    if "//" not in text:
+        text = "//" + text
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:
+        return UrlParts("", [], "", "")
+    segments = [segment for segment in parts.path.split("/") if segment]
+    return UrlParts(host.lower().rstrip("."), segments, parts.path, parts.query)
 
 
 def listing_hash(record: Any) -> str:

@@ -24,7 +24,7 @@ import json
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from leadboard.models import SourcePosting
 from leadboard.sources.base import (
@@ -35,6 +35,7 @@ from leadboard.sources.base import (
     non_empty,
     to_number,
     unique_texts,
+    url_parts,
 )
 from leadboard.sources.http import FetchError
 
@@ -130,13 +131,7 @@ class ComeetConnector(AtsConnector):
 
         >>> ComeetConnector.board_from_url("https://www.comeet.co/careers-api/2.0/company/F6.003")
         """
-        text = url.strip()
-        try:
-            parts = urlsplit(text if "//" in text else "//" + text)
-            host = (parts.hostname or "").rstrip(".")
-        except ValueError:
-            return None
-        segments = [s for s in parts.path.split("/") if s]
+        host, segments, _, _ = url_parts(url)
         if host not in _HOSTS or len(segments) < 3 or segments[0].lower() != "jobs":
             return None
         return f"{segments[1]}/{segments[2]}"

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin
 
 from leadboard.models import SourcePosting
 from leadboard.sources.base import (
@@ -33,6 +33,7 @@ from leadboard.sources.base import (
     id_and_title,
     non_empty,
     unique_texts,
+    url_parts,
 )
 from leadboard.sources.http import FetchError, HttpClient
 
@@ -211,12 +212,9 @@ class EightfoldConnector(AtsConnector):
         >>> EightfoldConnector.board_from_url("https://careers.example.com/careers") is None
         True
         """
-        parts = urlsplit(url.strip() if "://" in url else f"https://{url.strip()}")
-        host = (parts.hostname or "").lower()
-        path = parts.path or "/"
-        domains = [
-            v for k, vs in parse_qs(parts.query).items() if k.lower() == "domain" for v in vs
-        ]
+        host, _, path, query = url_parts(url)
+        path = path or "/"
+        domains = [v for k, vs in parse_qs(query).items() if k.lower() == "domain" for v in vs]
         if host.endswith(HOST_SUFFIX):
             name = host[: -len(HOST_SUFFIX)]
             if not _LABEL.fullmatch(name) or name in _NOT_PORTALS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from leadboard.models import SalaryHint, SourcePosting
 from leadboard.sources.base import (
@@ -21,6 +21,7 @@ from leadboard.sources.base import (
     jobs_in,
     non_empty,
     to_number,
+    url_parts,
 )
 
 SOURCE = "greenhouse"
@@ -118,14 +119,12 @@ class GreenhouseConnector(AtsConnector):
         >>> GreenhouseConnector.board_from_url("https://www.greenhouse.com/careers") is None
         True
         """
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower()
+        host, segments, _, query = url_parts(url)
         if host not in _BOARD_HOSTS:
             return None
-        wanted = parse_qs(parts.query).get("for")
+        wanted = parse_qs(query).get("for")
         if wanted and wanted[0].strip():
             return wanted[0].strip()
-        segments = [s for s in parts.path.split("/") if s]
         if host == "boards-api.greenhouse.io" and segments[:2] == ["v1", "boards"]:
             segments = segments[2:]
         if not segments or segments[0].lower() in ("embed", "v1"):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from leadboard.models import SalaryHint, SourcePosting
 from leadboard.sources.base import (
@@ -22,6 +21,7 @@ from leadboard.sources.base import (
     non_empty,
     salary_hint,
     unique_texts,
+    url_parts,
 )
 from leadboard.sources.http import FetchError, HttpClient, api_base
 
@@ -122,9 +122,7 @@ class LeverConnector(AtsConnector):
         >>> LeverConnector.board_from_url("https://lever.co/careers") is None
         True
         """
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower()
-        segments = [s for s in parts.path.split("/") if s]
+        host, segments, _, _ = url_parts(url)
         if host in ("api.lever.co", "api.eu.lever.co") and segments[:2] == ["v0", "postings"]:
             segments = segments[2:]
         elif host not in ("jobs.lever.co", "jobs.eu.lever.co"):

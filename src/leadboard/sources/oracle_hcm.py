@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any, NamedTuple
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote
 
 from leadboard.models import SourcePosting
 from leadboard.sources.base import (
@@ -36,6 +36,7 @@ from leadboard.sources.base import (
     id_and_title,
     non_empty,
     unique_texts,
+    url_parts,
 )
 from leadboard.sources.http import FetchError, HttpClient
 
@@ -278,8 +279,8 @@ class OracleHcmConnector(AtsConnector):
         >>> OracleHcmConnector.board_from_url("https://boards.greenhouse.io/acme") is None
         True
         """
-        parts = urlsplit(url.strip() if "//" in url else f"https://{url.strip()}")
-        host = (parts.hostname or "").lower()
+        parts = url_parts(url)
+        host = parts.host
         site: str | None = None
         if match := _SITE_PATH.search(parts.path):
             site = unquote(match.group(1))

@@ -17,7 +17,6 @@ from __future__ import annotations
 import html
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element  # the type only: parsing goes through defusedxml
 
 from defusedxml import DefusedXmlException
@@ -32,6 +31,7 @@ from leadboard.sources.base import (
     non_empty,
     salary_hint,
     unique_texts,
+    url_parts,
 )
 from leadboard.sources.http import FetchError, HttpClient
 
@@ -180,11 +180,7 @@ class PersonioConnector(AtsConnector):
         >>> PersonioConnector.board_from_url("https://www.personio.de/") is None
         True
         """
-        text = url.strip()
-        try:
-            host = (urlsplit(text if "//" in text else "//" + text).hostname or "").rstrip(".")
-        except ValueError:
-            return None
+        host = url_parts(url).host
         for domain in DOMAINS:
             if host.endswith("." + domain):
                 slug = host[: -len(domain) - 1]

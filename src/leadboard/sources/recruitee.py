@@ -17,7 +17,6 @@ from __future__ import annotations
 import html
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from leadboard.models import SalaryHint, SourcePosting
 from leadboard.sources.base import (
@@ -29,6 +28,7 @@ from leadboard.sources.base import (
     salary_hint,
     to_number,
     unique_texts,
+    url_parts,
 )
 from leadboard.sources.http import FetchError
 
@@ -130,7 +130,7 @@ class RecruiteeConnector(AtsConnector):
         >>> RecruiteeConnector.board_from_url("https://jobs.lever.co/acme") is None
         True
         """
-        host = url_host(url)
+        host = url_parts(url).host
         if not host.endswith("." + DOMAIN):
             return None
         slug = host[: -len(DOMAIN) - 1]
@@ -151,21 +151,6 @@ def board_host(board: str) -> str:
     """
     token = board.strip().lower()
     return token if "." in token else f"{token}.{DOMAIN}"
-
-
-def url_host(url: str) -> str:
-    """The lower-case host of ``url``, with or without its scheme.
-
-    >>> url_host("HTTPS://Acme.Recruitee.com:443/o/x?y=1"), url_host("acme.recruitee.com/o")
-    ('acme.recruitee.com', 'acme.recruitee.com')
-    """
-    text = url.strip()
-    if "//" not in text:
-        text = "//" + text
-    try:
-        return (urlsplit(text).hostname or "").rstrip(".")
-    except ValueError:
-        return ""
 
 
 def _offer_url(board: str, record: dict[str, Any]) -> str | None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from leadboard.models import SalaryHint, SourcePosting
 from leadboard.sources.base import (
@@ -32,6 +31,7 @@ from leadboard.sources.base import (
     non_empty,
     to_number,
     unique_texts,
+    url_parts,
 )
 from leadboard.sources.http import FetchError, HttpClient
 
@@ -260,9 +260,7 @@ class RipplingConnector(AtsConnector):
         >>> RipplingConnector.board_from_url("https://www.rippling.com/careers") is None
         True
         """
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower()
-        segments = [s for s in parts.path.split("/") if s]
+        host, segments, _, _ = url_parts(url)
         if host == API_HOST:
             # /platform/api/ats/v1/board/{slug}/jobs
             if len(segments) > 5 and segments[:5] == ["platform", "api", "ats", "v1", "board"]:

@@ -19,7 +19,7 @@ import html
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from leadboard.models import SalaryHint, SourcePosting
 from leadboard.sources.base import (
@@ -30,6 +30,7 @@ from leadboard.sources.base import (
     non_empty,
     salary_hint,
     unique_texts,
+    url_parts,
 )
 from leadboard.sources.http import FetchError, HttpClient
 
@@ -187,9 +188,7 @@ class SmartRecruitersConnector(AtsConnector):
         >>> SmartRecruitersConnector.board_from_url("https://jobs.lever.co/acme") is None
         True
         """
-        parts = urlsplit(url.strip() if "://" in url else f"https://{url.strip()}")
-        host = (parts.hostname or "").lower()
-        segments = [s for s in parts.path.split("/") if s]
+        host, segments, _, _ = url_parts(url)
         if host == API_HOST:
             if len(segments) >= 3 and segments[0] == "v1" and segments[1] == "companies":
                 candidate = segments[2]

@@ -30,7 +30,14 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from leadboard.models import SourcePosting
-from leadboard.sources.base import AtsConnector, Listing, clean_text, non_empty, unique_texts
+from leadboard.sources.base import (
+    AtsConnector,
+    Listing,
+    clean_text,
+    non_empty,
+    unique_texts,
+    url_parts,
+)
 from leadboard.sources.http import FetchError
 
 SOURCE = "successfactors"
@@ -203,8 +210,8 @@ class SuccessFactorsConnector(AtsConnector):
         >>> SuccessFactorsConnector.board_from_url("https://jobs.sap.com/search/") is None
         True
         """
-        parts = urlsplit(url.strip() if "://" in url else f"https://{url.strip()}")
-        host = (parts.hostname or "").lower()
+        parts = url_parts(url)
+        host = parts.host
         if not host or "." not in host:
             return None
         if _LEGACY_HOST.match(host):

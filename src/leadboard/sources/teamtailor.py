@@ -38,6 +38,7 @@ from leadboard.sources.base import (
     id_and_title,
     non_empty,
     unique_texts,
+    url_parts,
 )
 from leadboard.sources.http import FetchError, HttpClient
 from leadboard.sources.jsonld import parse_job_posting
@@ -256,7 +257,7 @@ class TeamtailorConnector(AtsConnector):
         >>> TeamtailorConnector.board_from_url("https://careers.d-edge.com/jobs") is None
         True
         """
-        host = (urlsplit(url.strip()).hostname or "").lower()
+        host = url_parts(url).host
         if not host.endswith(f".{DOMAIN}") or not _HOST.fullmatch(host):
             return None
         if host.split(".", 1)[0] in _NOT_SITES:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import html
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from leadboard.models import SourcePosting
 from leadboard.sources.base import (
@@ -33,6 +32,7 @@ from leadboard.sources.base import (
     id_and_title,
     non_empty,
     unique_texts,
+    url_parts,
 )
 from leadboard.sources.http import FetchError
 
@@ -194,13 +194,7 @@ class WorkableConnector(AtsConnector):
         >>> WorkableConnector.board_from_url("https://apply.workable.com/j/401786A940") is None
         True
         """
-        text = url.strip()
-        try:
-            parts = urlsplit(text if "//" in text else "//" + text)
-            host = (parts.hostname or "").rstrip(".")
-        except ValueError:
-            return None
-        segments = [s for s in parts.path.split("/") if s]
+        host, segments, _, _ = url_parts(url)
         if host == HOST:
             if segments[:1] == ["api"]:  # /api/v1/widget/accounts/{slug}, /api/v3/accounts/{slug}
                 if "accounts" in segments[:-1]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any, NamedTuple
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from leadboard.models import SourcePosting
 from leadboard.sources.base import (
@@ -39,6 +39,7 @@ from leadboard.sources.base import (
     id_and_title,
     non_empty,
     unique_texts,
+    url_parts,
 )
 from leadboard.sources.http import FetchError, HttpClient
 
@@ -259,9 +260,8 @@ class WorkdayConnector(AtsConnector):
         >>> WorkdayConnector.board_from_url("https://jobs.lever.co/acme") is None
         True
         """
-        parts = urlsplit(url.strip() if "//" in url else f"https://{url.strip()}")
-        host = (parts.hostname or "").lower()
-        segments = [unquote(s) for s in parts.path.split("/") if s]
+        host, raw_segments, _, _ = url_parts(url)
+        segments = [unquote(s) for s in raw_segments]
         labels = host.split(".")
         if host.endswith(".myworkdayjobs.com") and len(labels) == 4:
             tenant, instance = labels[0], labels[1]
