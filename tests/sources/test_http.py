@@ -251,3 +251,8 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_a_malformed_url_is_a_fetch_error_not_a_crash(http: HttpClient) -> None:
+    with pytest.raises(FetchError, match="is not a URL that can be fetched"):
+        http.get("https://[abc/careers")

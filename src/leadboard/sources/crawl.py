@@ -13,9 +13,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Protocol
-from urllib.parse import urlsplit
 
-from leadboard.sources.base import BoardFetch
+from leadboard.sources.base import BoardFetch, url_parts
 from leadboard.sources.boards import BoardRef
 from leadboard.sources.http import FetchError, HttpClient
 from leadboard.sources.jsonld import SOURCE as JSONLD
@@ -155,4 +154,4 @@ def _client_for(client: HttpClient | None) -> Iterator[HttpClient]:
 
 
 def _host(url: str) -> str:
-    return urlsplit(url).hostname or url
+    return url_parts(url).host or url

@@ -173,7 +173,10 @@ class HttpClient:
         """Send one request (GET, or POST for APIs that list by POST, like Workday's); return the
         2xx response or raise ``FetchError`` once retries are spent. At most ``per_host`` requests
         to one host are in flight at once, ``min_interval`` apart."""
-        host = urlsplit(url).netloc.lower()
+        try:
+            host = urlsplit(url).netloc.lower()
+        except ValueError as err:  # e.g. an unclosed IPv6 bracket in a pasted URL
+            raise FetchError(f"{url!r} is not a URL that can be fetched: {err}", url=url) from err
         attempts = self.retries + 1
         for attempt in range(attempts):
             self.rate_limiter.wait(host)
