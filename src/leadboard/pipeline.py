@@ -240,12 +240,12 @@ def ingest_fetch(
         summary.reopened += store.confirm_listed([f"{name}:{i}" for i in fetch.unchanged], now)
     if fetch.gone:
         summary.closed += store.close_jobs([f"{name}:{i}" for i in fetch.gone], now)
-    board = store.boards.get(name)
     empty_streak = 0
     if fetch.complete and not fetch.error:
         listed = seen | {f"{name}:{i}" for i in fetch.listed | fetch.unchanged}
-        open_now = store.open_count(fetch.source, fetch.board)
-        if not fetch.listed and open_now:
+        open_now = store.open_count(fetch.source, fetch.board) if not fetch.listed else 0
+        if open_now:  # an empty listing of a board that had open postings
+            board = store.boards.get(name)
             empty_streak = (board.empty_streak if board else 0) + 1
         if empty_streak == 1:
             summary.suspicious.append(
@@ -257,7 +257,6 @@ def ingest_fetch(
         ok=fetch.error is None,
         error=fetch.error,
         changed=_changes(summary) != changes_before,
-        open_postings=store.open_count(fetch.source, fetch.board),
         empty_streak=empty_streak,
     )
 

@@ -101,7 +101,7 @@ def test_new_postings_are_findable_and_removed_ones_close_after_one_cycle(
     assert store.get_job("greenhouse:acme:2").closed_at is not None
     assert titles(store) == ["Principal Machine Learning Lead", "Staff ML Engineer"]
     assert "Head of AI" in titles(store, filters=EVERYTHING)
-    assert store.boards.get("greenhouse:acme").open_postings == 2
+    assert store.open_by_board()["greenhouse:acme"] == 2
 
 
 def test_a_failed_fetch_closes_nothing_and_a_failing_board_is_quarantined(

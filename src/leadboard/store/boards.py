@@ -39,7 +39,6 @@ class CrawlOutcome:
     ok: bool
     error: str | None = None
     changed: bool = False  # anything new, updated, closed or reopened
-    open_postings: int = 0
     empty_streak: int = 0
 
 
@@ -135,7 +134,6 @@ class Boards:
             if outcome.ok:
                 row.status, row.failures, row.last_error = "ok", 0, None
                 row.last_success_at = at
-                row.open_postings = outcome.open_postings
                 # Changing boards are read hourly; quiet ones less and less often.
                 interval = row.interval_s or MIN_INTERVAL_S
                 interval = MIN_INTERVAL_S if outcome.changed else min(MAX_INTERVAL_S, interval * 2)
@@ -193,7 +191,6 @@ def _new_row(entry: BoardRef) -> Board:
         spec=entry.spec, kind=entry.kind, token=entry.token, company=entry.company,
         url=entry.url, origin=entry.origin, ml_heavy=entry.ml_heavy, enabled=True,
         removed=False, status="new", failures=0, interval_s=MIN_INTERVAL_S, empty_streak=0,
-        open_postings=0,
     )  # fmt: skip
 
 

@@ -184,7 +184,6 @@ class Board(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(index=True)
     interval_s: Mapped[int] = mapped_column(Integer, default=3600)
     empty_streak: Mapped[int] = mapped_column(Integer, default=0)  # empty listings in a row
-    open_postings: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class IngestError(Base):

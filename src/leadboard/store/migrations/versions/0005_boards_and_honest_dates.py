@@ -46,7 +46,6 @@ def upgrade() -> None:
         sa.Column("next_due_at", sa.DateTime(timezone=True), index=True),
         sa.Column("interval_s", sa.Integer(), nullable=False),
         sa.Column("empty_streak", sa.Integer(), nullable=False),
-        sa.Column("open_postings", sa.Integer(), nullable=False),
     )
     for column in (
         sa.Column("confirmed_at", sa.DateTime(timezone=True)),
