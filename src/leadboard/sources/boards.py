@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leadboard.sources.registry import KINDS
@@ -137,8 +137,6 @@ def load_registry(
     >>> len(boards) > 4000, boards[0].origin, boards[0].ml_heavy
     (True, 'curated', True)
     """
-    from dataclasses import replace
-
     chosen: dict[str, BoardRef] = {}
     for board in load_boards(curated):
         chosen.setdefault(board.spec, replace(board, origin="curated", ml_heavy=True))
