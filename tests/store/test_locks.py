@@ -78,15 +78,30 @@ def test_a_run_left_running_by_a_killed_process_is_marked_interrupted(store: Sto
         assert run is not None and run.status == "interrupted" and run.finished_at is not None
 
 
-def test_opening_search_during_an_import_neither_waits_nor_writes(store: Store) -> None:
+def test_opening_search_during_an_import_neither_waits_nor_writes(
+    store: Store, tmp_path: Path, dump: Path
+) -> None:
     """`serve` or `search` started while an import runs: no wait, no second writer on the index
-    (two syncs at once failed with UNIQUE constraint errors); the import's own sync follows."""
+    (two syncs at once failed with UNIQUE constraint errors); the next opening syncs it."""
     import time
 
-    from leadboard.search.engine import open_engine
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
 
+    from leadboard.pipeline import import_paths
+    from leadboard.search.engine import open_engine
+    from leadboard.store.schema import SearchDocument
+
+    def documents() -> int:
+        with Session(store.engine) as session:
+            return session.scalar(select(func.count(SearchDocument.id))) or 0
+
+    import_paths(store, [dump])  # stored, not yet indexed
     with Store(store.engine).writer():
         started = time.monotonic()
         engine = open_engine(store, semantic=False)
         assert time.monotonic() - started < 5
+        assert documents() == 0, "the index belongs to the writer at work"
     assert engine.notes == ["semantic search is off (asked for)"]
+    open_engine(store, semantic=False)
+    assert documents() == len(ROWS)
