@@ -86,10 +86,14 @@ class AtsConnector:
     board_word: ClassVar[str] = "board"  # what the ATS calls a board, for error messages
     record_word: ClassVar[str] = "job"  # what it calls a record, for reject locations
     has_details: ClassVar[bool] = False  # the listing lacks descriptions: ``read_detail`` them
+    default_page_size: ClassVar[int] = 100  # records a page, for ATSs that page their listing
 
-    def __init__(self, client: HttpClient, *, base_url: str | None = None) -> None:
+    def __init__(
+        self, client: HttpClient, *, base_url: str | None = None, page_size: int | None = None
+    ) -> None:
         self.client = client
         self.base_url = api_base(base_url, self.api_env_var, self.default_api)
+        self.page_size = page_size or self.default_page_size
 
     def url(self, host: str, path: str) -> str:
         """``https://{host}{path}``, or ``{root}/{host}{path}`` when the API root is overridden.

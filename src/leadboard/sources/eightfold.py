@@ -35,7 +35,7 @@ from leadboard.sources.base import (
     unique_texts,
     url_parts,
 )
-from leadboard.sources.http import FetchError, HttpClient
+from leadboard.sources.http import FetchError
 
 SOURCE = "eightfold"
 HOST_SUFFIX = ".eightfold.ai"
@@ -127,20 +127,16 @@ def parse_position(record: dict[str, Any], board: str, fetched_at: datetime) -> 
 class EightfoldConnector(AtsConnector):
     """Fetches Eightfold portals page by page against the announced ``count``.
 
+    >>> from leadboard.sources.http import HttpClient
     >>> conn = EightfoldConnector(HttpClient(), base_url="http://127.0.0.1:9")
     >>> conn.url(split_board("fcx")[0], V2_PATH)
     'http://127.0.0.1:9/fcx.eightfold.ai/api/apply/v2/jobs'
     """
 
     kind = SOURCE
+    default_page_size = PAGE_SIZE
     board_word = "portal"
     record_word = "position"
-
-    def __init__(
-        self, client: HttpClient, *, base_url: str | None = None, page_size: int = PAGE_SIZE
-    ) -> None:
-        super().__init__(client, base_url=base_url)
-        self.page_size = page_size
 
     def read_listing(self, board: str) -> Listing:
         """Every position of ``board``: the v2 jobs API, else the search API."""

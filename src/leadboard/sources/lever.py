@@ -107,9 +107,8 @@ class LeverConnector(AtsConnector):
         eu_base_url: str | None = None,
         page_size: int = PAGE_SIZE,
     ) -> None:
-        super().__init__(client, base_url=base_url)
+        super().__init__(client, base_url=base_url, page_size=page_size)
         self.eu_base_url = api_base(eu_base_url, EU_API_ENV_VAR, DEFAULT_EU_API)
-        self.page_size = page_size
 
     @classmethod
     def board_from_url(cls, url: str) -> str | None:

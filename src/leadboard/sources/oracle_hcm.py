@@ -38,7 +38,7 @@ from leadboard.sources.base import (
     unique_texts,
     url_parts,
 )
-from leadboard.sources.http import FetchError, HttpClient
+from leadboard.sources.http import FetchError
 
 SOURCE = "oracle_hcm"
 API_PATH = "/hcmRestApi/resources/latest"
@@ -168,21 +168,17 @@ def parse_job(record: dict[str, Any], board: str, fetched_at: datetime) -> Sourc
 class OracleHcmConnector(AtsConnector):
     """Fetches Oracle Recruiting Cloud sites: the listing page by page, then each detail.
 
+    >>> from leadboard.sources.http import HttpClient
     >>> conn = OracleHcmConnector(HttpClient(), base_url="http://127.0.0.1:9")
     >>> conn.detail_url("egug.fa.us2.oraclecloud.com/CX_1", "26011990").split("?")[1]
     'expand=all&onlyData=true&finder=ById;Id=%2226011990%22,siteNumber=CX_1'
     """
 
     kind = SOURCE
+    default_page_size = PAGE_SIZE
     board_word = "site"
     record_word = "requisition"
     has_details = True
-
-    def __init__(
-        self, client: HttpClient, *, base_url: str | None = None, page_size: int = PAGE_SIZE
-    ) -> None:
-        super().__init__(client, base_url=base_url)
-        self.page_size = page_size
 
     def list_url(self, board: str, offset: int) -> str:
         """The listing page at ``offset``; the finder keeps ``;``, ``=`` and ``,`` unescaped,

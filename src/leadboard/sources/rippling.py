@@ -33,7 +33,7 @@ from leadboard.sources.base import (
     unique_texts,
     url_parts,
 )
-from leadboard.sources.http import FetchError, HttpClient
+from leadboard.sources.http import FetchError
 
 SOURCE = "rippling"
 BOARD_HOST = "ats.rippling.com"
@@ -124,6 +124,7 @@ class RipplingConnector(AtsConnector):
     """Fetches Rippling boards: the paged list (or the older one-response list), then each job's
     detail (``has_details``).
 
+    >>> from leadboard.sources.http import HttpClient
     >>> conn = RipplingConnector(HttpClient(), base_url="http://127.0.0.1:9")
     >>> conn.jobs_url("acme")
     'http://127.0.0.1:9/ats.rippling.com/api/v2/board/acme/jobs'
@@ -132,13 +133,8 @@ class RipplingConnector(AtsConnector):
     """
 
     kind = SOURCE
+    default_page_size = PAGE_SIZE
     has_details = True
-
-    def __init__(
-        self, client: HttpClient, *, base_url: str | None = None, page_size: int = PAGE_SIZE
-    ) -> None:
-        super().__init__(client, base_url=base_url)
-        self.page_size = page_size
 
     def jobs_url(self, slug: str) -> str:
         """The paged (v2) list."""

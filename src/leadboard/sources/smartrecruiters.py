@@ -32,7 +32,7 @@ from leadboard.sources.base import (
     unique_texts,
     url_parts,
 )
-from leadboard.sources.http import FetchError, HttpClient
+from leadboard.sources.http import FetchError
 
 SOURCE = "smartrecruiters"
 API_HOST = "api.smartrecruiters.com"
@@ -104,21 +104,17 @@ def parse_posting(record: dict[str, Any], board: str, fetched_at: datetime) -> S
 class SmartRecruitersConnector(AtsConnector):
     """Fetches SmartRecruiters companies: the paged listing, then each posting's detail.
 
+    >>> from leadboard.sources.http import HttpClient
     >>> conn = SmartRecruitersConnector(HttpClient(), base_url="http://127.0.0.1:9")
     >>> conn.postings_url("Visa")
     'http://127.0.0.1:9/api.smartrecruiters.com/v1/companies/Visa/postings'
     """
 
     kind = SOURCE
+    default_page_size = PAGE_SIZE
     board_word = "company"
     record_word = "posting"
     has_details = True
-
-    def __init__(
-        self, client: HttpClient, *, base_url: str | None = None, page_size: int = PAGE_SIZE
-    ) -> None:
-        super().__init__(client, base_url=base_url)
-        self.page_size = page_size
 
     def postings_url(self, company: str) -> str:
         return self.url(API_HOST, f"/v1/companies/{quote(company, safe='')}/postings")

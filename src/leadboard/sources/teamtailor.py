@@ -40,7 +40,7 @@ from leadboard.sources.base import (
     unique_texts,
     url_parts,
 )
-from leadboard.sources.http import FetchError, HttpClient
+from leadboard.sources.http import FetchError
 from leadboard.sources.jsonld import parse_job_posting
 
 SOURCE = "teamtailor"
@@ -147,19 +147,15 @@ def job_number(record: Any) -> str | None:
 class TeamtailorConnector(AtsConnector):
     """Fetches Teamtailor career sites: the RSS feed page by page, else the JSON Feed.
 
+    >>> from leadboard.sources.http import HttpClient
     >>> conn = TeamtailorConnector(HttpClient(), base_url="http://127.0.0.1:9")
     >>> conn.rss_url("careers.d-edge.com")
     'http://127.0.0.1:9/careers.d-edge.com/jobs.rss'
     """
 
     kind = SOURCE
+    default_page_size = PAGE_SIZE
     board_word = "site"
-
-    def __init__(
-        self, client: HttpClient, *, base_url: str | None = None, page_size: int = PAGE_SIZE
-    ) -> None:
-        super().__init__(client, base_url=base_url)
-        self.page_size = page_size
 
     def rss_url(self, host: str) -> str:
         return self.url(host, "/jobs.rss")

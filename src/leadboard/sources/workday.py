@@ -41,7 +41,7 @@ from leadboard.sources.base import (
     unique_texts,
     url_parts,
 )
-from leadboard.sources.http import FetchError, HttpClient
+from leadboard.sources.http import FetchError
 
 SOURCE = "workday"
 PAGE_SIZE = 20  # Workday refuses larger pages on some tenants
@@ -167,21 +167,17 @@ def parse_job(record: dict[str, Any], board: str, fetched_at: datetime) -> Sourc
 class WorkdayConnector(AtsConnector):
     """Fetches Workday careers sites: the listing page by page, then each posting's detail.
 
+    >>> from leadboard.sources.http import HttpClient
     >>> conn = WorkdayConnector(HttpClient(), base_url="http://127.0.0.1:9")
     >>> conn.jobs_url("gdit/wd5/Ext")
     'http://127.0.0.1:9/gdit.wd5.myworkdayjobs.com/wday/cxs/gdit/Ext/jobs'
     """
 
     kind = SOURCE
+    default_page_size = PAGE_SIZE
     board_word = "site"
     record_word = "posting"
     has_details = True
-
-    def __init__(
-        self, client: HttpClient, *, base_url: str | None = None, page_size: int = PAGE_SIZE
-    ) -> None:
-        super().__init__(client, base_url=base_url)
-        self.page_size = page_size
 
     def jobs_url(self, board: str) -> str:
         site = split_board(board)
