@@ -44,8 +44,13 @@ def sample_rows(count: int) -> list[dict[str, Any]]:
     return rows[:count]
 
 
-def measure(label: str, rows: list[dict[str, Any]], run: Callable[[list], object],
-            batch_size: int, baseline: float | None) -> float:  # fmt: skip
+def measure(
+    label: str,
+    rows: list[dict[str, Any]],
+    run: Callable[[list], object],
+    batch_size: int,
+    baseline: float | None,
+) -> float:
     run(rows[:batch_size])  # warm-up: model loading is not throughput
     start = time.perf_counter()
     for index in range(0, len(rows), batch_size):
@@ -64,8 +69,10 @@ def main() -> None:
     rows = sample_rows(args.n)
     if not rows:
         raise SystemExit(f"no postings under {data_dir()} (set LEADBOARD_DATA_DIR)")
-    print(f"{len(rows)} postings from {len(DUMPS)} dumps, batches of {args.batch_size}, "
-          f"{os.cpu_count()} CPUs")  # fmt: skip
+    print(
+        f"{len(rows)} postings from {len(DUMPS)} dumps, batches of {args.batch_size}, "
+        f"{os.cpu_count()} CPUs"
+    )
 
     rules = Enricher(role_model=None)
     base = measure("rules only", rows, rules.enrich_batch, args.batch_size, None)
@@ -81,8 +88,9 @@ def main() -> None:
 
     def one_after_the_other(batch: list[dict[str, Any]]) -> None:
         results = sequential.enrich_batch(batch)
-        texts = [clean_description(r.get("description"), r.get("description_format")).text
-                 for r in batch]  # fmt: skip
+        texts = [
+            clean_description(r.get("description"), r.get("description_format")).text for r in batch
+        ]
         pairs = zip(batch, texts, strict=True)
         fp32.encode([posting_text(row.get("title"), text) for row, text in pairs])
         del results

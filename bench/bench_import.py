@@ -26,7 +26,7 @@ def default_paths() -> list[Path]:
     return [data / "postings"]
 
 
-def timed(label: str, work, baseline: float | None = None) -> float:  # noqa: ANN001
+def timed(label: str, work, baseline: float | None = None) -> float:
     start = time.perf_counter()
     count = work()
     seconds = time.perf_counter() - start

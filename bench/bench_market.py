@@ -31,12 +31,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from market_sim import Churn, Faults, SimProcess, judge, store_state  # noqa: E402
+from market_sim import Churn, Faults, SimProcess, judge, store_state
 
-from leadboard.schedule import Watcher  # noqa: E402
-from leadboard.sources.boards import BoardRef, load_registry  # noqa: E402
-from leadboard.sources.http import HttpClient  # noqa: E402
-from leadboard.store.repository import Store  # noqa: E402
+from leadboard.schedule import Watcher
+from leadboard.sources.boards import BoardRef, load_registry
+from leadboard.sources.http import HttpClient
+from leadboard.store.repository import Store
 
 MB = 1024 * 1024
 
@@ -68,9 +68,13 @@ def run_cycles(args: argparse.Namespace) -> None:
     churn = Churn(args.churn_new, args.churn_removed, args.churn_edited)
     started = time.perf_counter()
     sim = SimProcess(
-        seed=args.seed, boards=args.boards, postings=args.postings,
-        registry=not args.no_registry, faults=faults_from(args), churn=churn,
-    )  # fmt: skip
+        seed=args.seed,
+        boards=args.boards,
+        postings=args.postings,
+        registry=not args.no_registry,
+        faults=faults_from(args),
+        churn=churn,
+    )
     kinds = sorted({kind for kind, _, _ in sim.boards})
     print(
         f"world: {len(sim.boards)} boards of {len(kinds)} kinds, {sim.postings} postings "
@@ -82,13 +86,20 @@ def run_cycles(args: argparse.Namespace) -> None:
     store = Store.open(f"sqlite:///{db}")
     refs = [BoardRef(k, t, c, origin="registry") for k, t, c in sim.boards]
     client = HttpClient(
-        min_interval=0, timeout=args.timeout, retries=2, per_host=args.concurrency,
+        min_interval=0,
+        timeout=args.timeout,
+        retries=2,
+        per_host=args.concurrency,
         backoff=args.backoff,
-    )  # fmt: skip
+    )
     watcher = Watcher(
-        store, client=client, base_urls=sim.base_urls(), registry=refs,
-        concurrency=args.concurrency, enrich=args.enrich,
-    )  # fmt: skip
+        store,
+        client=client,
+        base_urls=sim.base_urls(),
+        registry=refs,
+        concurrency=args.concurrency,
+        enrich=args.enrich,
+    )
     print(f"store: {db}; peak RSS before the first cycle {peak_rss_mb():.0f} MB")
     print()
     header = (
@@ -162,18 +173,36 @@ def kill_test(args: argparse.Namespace) -> None:
         f"kill test: {args.kill_boards} boards, {args.kill_postings} postings; `leadboard watch"
         f" --once` killed with SIGKILL at {args.kill_at:.0%} of its requests"
     )
-    faults = Faults(latency=0.05, latency_s=0.01, too_many=0.01, server_error=0.0, hang=0.0,
-                    board_fail=0.01, truncate=0.0)  # fmt: skip
-    sim = SimProcess(seed=args.seed + 1, boards=args.kill_boards, postings=args.kill_postings,
-                     registry=not args.no_registry, faults=faults)  # fmt: skip
+    faults = Faults(
+        latency=0.05,
+        latency_s=0.01,
+        too_many=0.01,
+        server_error=0.0,
+        hang=0.0,
+        board_fail=0.01,
+        truncate=0.0,
+    )
+    sim = SimProcess(
+        seed=args.seed + 1,
+        boards=args.kill_boards,
+        postings=args.kill_postings,
+        registry=not args.no_registry,
+        faults=faults,
+    )
     home = Path(tempfile.mkdtemp(prefix="bench-kill-"))
     db = home / "leadboard.db"
     url = f"sqlite:///{db}"
     store = Store.open(url)
     refs = [BoardRef(k, t, c, origin="registry") for k, t, c in sim.boards]
     with HttpClient(min_interval=0, timeout=args.timeout, retries=2, per_host=8) as client:
-        Watcher(store, client=client, base_urls=sim.base_urls(), registry=refs, enrich=False,
-                concurrency=8).run_cycle()  # fmt: skip
+        Watcher(
+            store,
+            client=client,
+            base_urls=sim.base_urls(),
+            registry=refs,
+            enrich=False,
+            concurrency=8,
+        ).run_cycle()
     prefill_requests = sim.tally()["requests"]
     # `leadboard watch` adds the shipped registry: boards outside this world are disabled first
     # (the user's disables are kept), and every board is made due again.
@@ -206,8 +235,10 @@ def kill_test(args: argparse.Namespace) -> None:
         time.sleep(0.05)
     killed_after = time.perf_counter() - t0
     if proc.returncode != -signal.SIGKILL:
-        print(f"  the first run ended (rc {proc.returncode}) before the kill point: "
-              f"{(proc.stdout.read() if proc.stdout else b'').decode()[-400:]}")  # fmt: skip
+        print(
+            f"  the first run ended (rc {proc.returncode}) before the kill point: "
+            f"{(proc.stdout.read() if proc.stdout else b'').decode()[-400:]}"
+        )
     else:
         print(
             f"  killed after {killed_after:.1f} s, {served} of ~{prefill_requests} requests served"
@@ -220,20 +251,26 @@ def kill_test(args: argparse.Namespace) -> None:
     wrongly = [
         j for j, is_open in after_kill.items() if not is_open and before.get(j) and j in upstream
     ]
-    print(f"  after the kill: integrity {integrity}; {len(before)} postings stored before, "
-          f"{len(lost)} lost; {len(wrongly)} open upstream but closed")  # fmt: skip
+    print(
+        f"  after the kill: integrity {integrity}; {len(before)} postings stored before, "
+        f"{len(lost)} lost; {len(wrongly)} open upstream but closed"
+    )
     t1 = time.perf_counter()
     second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1200)
     final = _state(url)
     truth = sim.truth()
     check = judge(before, final, truth)
-    print(f"  second `watch --once`: rc {second.returncode} in {time.perf_counter() - t1:.1f} s: "
-          f"{second.stdout.strip()[-300:]}")  # fmt: skip
-    print(f"  store vs world after both runs: precision {check.precision:.3f}, recall "
-          f"{check.recall:.3f} ({check.did_close}/{check.should_close}), new stored "
-          f"{check.new_stored}/{check.new_expected}, mismatched {check.mismatched}, closed by a "
-          f"failed fetch {check.closed_by_failed_fetch}, boards a fault made fail "
-          f"{check.failed_boards}")  # fmt: skip
+    print(
+        f"  second `watch --once`: rc {second.returncode} in {time.perf_counter() - t1:.1f} s: "
+        f"{second.stdout.strip()[-300:]}"
+    )
+    print(
+        f"  store vs world after both runs: precision {check.precision:.3f}, recall "
+        f"{check.recall:.3f} ({check.did_close}/{check.should_close}), new stored "
+        f"{check.new_stored}/{check.new_expected}, mismatched {check.mismatched}, closed by a "
+        f"failed fetch {check.closed_by_failed_fetch}, boards a fault made fail "
+        f"{check.failed_boards}"
+    )
     if check.problems:
         print("  problems: " + "; ".join(check.problems[:6]))
     ok = not lost and not wrongly and integrity == "ok" and second.returncode in (0, 3)

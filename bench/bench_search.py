@@ -44,8 +44,12 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def ranked_ids(engine: SearchEngine, query: str, mode: str, depth: int) -> list[str]:
-    request = SearchRequest(q=query, filters=SearchFilters(role_family=["any"]), mode=mode,  # type: ignore[arg-type]
-                            per_page=depth)  # fmt: skip
+    request = SearchRequest(
+        q=query,
+        filters=SearchFilters(role_family=["any"]),
+        mode=mode,  # type: ignore[arg-type]
+        per_page=depth,
+    )
     return [hit.job_id for hit in engine.search(request).results]
 
 
@@ -81,10 +85,12 @@ def relevance(engine: SearchEngine) -> None:
     mean = {s: {f: statistics.mean(scores[s][f]) for f in figures} for s in SYSTEMS}
     for system in SYSTEMS:
         got, base = mean[system], mean["lexical"]
-        print(f"{system:<9} nDCG@10 {got['ndcg']:.3f} ({got['ndcg'] / base['ndcg']:.2f}x BM25)   "
-              f"recall@50 {got['recall']:.3f}   unjudged in top 10 {got['unjudged']:.1%}   "
-              f"condensed nDCG@10 {got['condensed']:.3f} "
-              f"({got['condensed'] / base['condensed']:.2f}x)")  # fmt: skip
+        print(
+            f"{system:<9} nDCG@10 {got['ndcg']:.3f} ({got['ndcg'] / base['ndcg']:.2f}x BM25)   "
+            f"recall@50 {got['recall']:.3f}   unjudged in top 10 {got['unjudged']:.1%}   "
+            f"condensed nDCG@10 {got['condensed']:.3f} "
+            f"({got['condensed'] / base['condensed']:.2f}x)"
+        )
 
 
 def job_titles(engine: SearchEngine, count: int = 48, seed: int = 7) -> list[str]:
@@ -111,8 +117,10 @@ def latency(engine: SearchEngine, repeats: int = 3) -> None:
 
 
 def _latency(engine: SearchEngine, queries: list[str], repeats: int) -> None:
-    for label, filters in (("default view (ML leadership)", SearchFilters()),
-                           ("all families", SearchFilters(role_family=["any"]))):  # fmt: skip
+    for label, filters in (
+        ("default view (ML leadership)", SearchFilters()),
+        ("all families", SearchFilters(role_family=["any"])),
+    ):
         new_text, facet_click = [], []
         for _ in range(repeats):
             for query in queries:
@@ -129,8 +137,10 @@ def _latency(engine: SearchEngine, queries: list[str], repeats: int) -> None:
         for kind, timings in (("new query text", new_text), ("then a facet click", facet_click)):
             timings.sort()
             p50, p95 = timings[len(timings) // 2], timings[int(len(timings) * 0.95) - 1]
-            print(f"{label:<30} {kind:<20} {len(timings)} searches: p50 {p50:.0f} ms, "
-                  f"p95 {p95:.0f} ms")  # fmt: skip
+            print(
+                f"{label:<30} {kind:<20} {len(timings)} searches: p50 {p50:.0f} ms, "
+                f"p95 {p95:.0f} ms"
+            )
 
 
 def scaled_copy(store: Store, target: int) -> Store:
@@ -158,23 +168,41 @@ def repeat_jobs(store: Store, target: int) -> None:
         copies = max(0, math.ceil(target / documents) - 1)
         for k in range(1, copies + 1):
             suffix, offset = f"#{k}", k * (top + 1)
-            for table, renamed in ((Job, {"id", "cluster_id"}), (JobEnrichment, {"job_id"}),
-                                   (JobEmbedding, {"job_id"})):  # fmt: skip
+            for table, renamed in (
+                (Job, {"id", "cluster_id"}),
+                (JobEnrichment, {"job_id"}),
+                (JobEmbedding, {"job_id"}),
+            ):
                 names = [c.name for c in table.__table__.columns]
                 values = [f"{n} || '{suffix}'" if n in renamed else n for n in names]
-                connection.execute(text(
-                    f"INSERT INTO {table.__tablename__} ({', '.join(names)}) "
-                    f"SELECT {', '.join(values)} FROM {table.__tablename__} "
-                    f"WHERE {'id' if table is Job else 'job_id'} NOT LIKE '%#%'"))  # fmt: skip
+                connection.execute(
+                    text(
+                        f"INSERT INTO {table.__tablename__} ({', '.join(names)}) "
+                        f"SELECT {', '.join(values)} FROM {table.__tablename__} "
+                        f"WHERE {'id' if table is Job else 'job_id'} NOT LIKE '%#%'"
+                    )
+                )
             names = [c.name for c in SearchDocument.__table__.columns]
-            values = [f"id + {offset}" if n == "id" else f"{n} || '{suffix}'"
-                      if n in ("job_id", "cluster_id") else n for n in names]  # fmt: skip
-            connection.execute(text(
-                f"INSERT INTO search_documents ({', '.join(names)}) SELECT {', '.join(values)} "
-                f"FROM search_documents WHERE id <= {top}"))  # fmt: skip
-            connection.execute(text(
-                f"INSERT INTO search_tags (document_id, kind, value) SELECT document_id + "
-                f"{offset}, kind, value FROM search_tags WHERE document_id <= {top}"))  # fmt: skip
+            values = [
+                f"id + {offset}"
+                if n == "id"
+                else f"{n} || '{suffix}'"
+                if n in ("job_id", "cluster_id")
+                else n
+                for n in names
+            ]
+            connection.execute(
+                text(
+                    f"INSERT INTO search_documents ({', '.join(names)}) SELECT {', '.join(values)} "
+                    f"FROM search_documents WHERE id <= {top}"
+                )
+            )
+            connection.execute(
+                text(
+                    f"INSERT INTO search_tags (document_id, kind, value) SELECT document_id + "
+                    f"{offset}, kind, value FROM search_tags WHERE document_id <= {top}"
+                )
+            )
 
 
 def postgres_copy(store: Store, url: str) -> Store:
@@ -207,10 +235,18 @@ def pool(engine: SearchEngine, out: Path, depth: int = 20) -> None:
         for job_id in ids:
             job = engine.store.get_job(job_id)
             assert isinstance(job, Job)
-            rows.append({"query_id": query["id"], "query": query["query"], "job_id": job_id,
-                         "title": job.title, "company": job.company, "remote": job.remote,
-                         "location": job.location_raw,
-                         "text": " ".join(job.description_text.split())[:1500]})  # fmt: skip
+            rows.append(
+                {
+                    "query_id": query["id"],
+                    "query": query["query"],
+                    "job_id": job_id,
+                    "title": job.title,
+                    "company": job.company,
+                    "remote": job.remote,
+                    "location": job.location_raw,
+                    "text": " ".join(job.description_text.split())[:1500],
+                }
+            )
         (out / f"{query['id']}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
         print(query["id"], len(rows), "to judge")
 
@@ -221,8 +257,11 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=0, help="latency on >= N documents")
     parser.add_argument("--out", type=Path, default=Path("pools"))
     parser.add_argument("--no-sqlite", action="store_true", help="latency: skip the SQLite runs")
-    parser.add_argument("--postgres", action="store_true",
-                        help="latency on a throwaway PostgreSQL copy of the store too")  # fmt: skip
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="latency on a throwaway PostgreSQL copy of the store too",
+    )
     args = parser.parse_args()
     store = Store.open()
     start = time.perf_counter()
@@ -271,8 +310,10 @@ def measure_latency(store: Store) -> None:
     read = engine.warm_up()
     with store.engine.connect() as connection:
         count = connection.scalar(select(func.count(SearchDocument.id)))
-    print(f"{count} search documents; engine ready and warmed up ({read} common words) in "
-          f"{time.perf_counter() - start:.0f} s; notes: {engine.notes or 'none'}")  # fmt: skip
+    print(
+        f"{count} search documents; engine ready and warmed up ({read} common words) in "
+        f"{time.perf_counter() - start:.0f} s; notes: {engine.notes or 'none'}"
+    )
     latency(engine)
 
 

@@ -41,8 +41,10 @@ def report(name: str, millis: list[float], found: list, truth: list, baseline: f
     millis = sorted(millis)
     p50, p95 = statistics.median(millis), millis[int(len(millis) * 0.95) - 1]
     recall = np.mean([len(set(f) & set(t)) / len(t) for f, t in zip(found, truth, strict=True)])
-    print(f"{name:<26} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  recall {recall:.3f}  "
-          f"{baseline / p50:5.1f}x the exact scan")  # fmt: skip
+    print(
+        f"{name:<26} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  recall {recall:.3f}  "
+        f"{baseline / p50:5.1f}x the exact scan"
+    )
 
 
 def main() -> None:
@@ -84,8 +86,10 @@ def main() -> None:
     connection = apsw.Connection(":memory:")
     connection.enable_load_extension(True)
     connection.load_extension(sqlite_vec.loadable_path())
-    connection.execute(f"CREATE VIRTUAL TABLE v USING vec0(id INTEGER PRIMARY KEY, "
-                       f"e float[{matrix.shape[1]}] distance_metric=cosine)")  # fmt: skip
+    connection.execute(
+        f"CREATE VIRTUAL TABLE v USING vec0(id INTEGER PRIMARY KEY, "
+        f"e float[{matrix.shape[1]}] distance_metric=cosine)"
+    )
     with connection:
         connection.executemany(
             "INSERT INTO v VALUES (?, ?)",
@@ -93,8 +97,10 @@ def main() -> None:
         )
 
     def vec0(query: np.ndarray) -> list[int]:
-        rows = connection.execute("SELECT id FROM v WHERE e MATCH ? AND k = ? ORDER BY distance",
-                                  (query.astype("<f4").tobytes(), args.k))  # fmt: skip
+        rows = connection.execute(
+            "SELECT id FROM v WHERE e MATCH ? AND k = ? ORDER BY distance",
+            (query.astype("<f4").tobytes(), args.k),
+        )
         return [row[0] for row in rows]
 
     found, millis = timed(vec0, queries)

@@ -35,8 +35,9 @@ def start_server(store: Store) -> tuple[str, uvicorn.Server]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(store, engine), host="127.0.0.1",
-                                           port=port, log_level="warning"))  # fmt: skip
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(store, engine), host="127.0.0.1", port=port, log_level="warning")
+    )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
@@ -46,8 +47,10 @@ def start_server(store: Store) -> tuple[str, uvicorn.Server]:
 def paths(store: Store) -> list[str]:
     queries = [json.loads(line)["query"] for line in QUERIES.read_text().splitlines() if line]
     engine = open_engine(store, semantic=False)
-    jobs = [hit.job_id for hit in engine.search(SearchRequest(filters=SearchFilters(),
-                                                              per_page=20)).results]  # fmt: skip
+    jobs = [
+        hit.job_id
+        for hit in engine.search(SearchRequest(filters=SearchFilters(), per_page=20)).results
+    ]
     found = []
     for query, job in itertools.zip_longest(queries, jobs):
         if query:
@@ -73,8 +76,13 @@ def load(base: str, urls: list[str], clients: int, seconds: float) -> dict[str, 
                 except httpx.HTTPError:
                     status = 0  # the connection failed: an error like any non-200
                 elapsed = (time.perf_counter() - start) * 1000
-                kind = "api" if url.startswith("/api") else "job" if url.startswith("/jobs") \
-                    else "page"  # fmt: skip
+                kind = (
+                    "api"
+                    if url.startswith("/api")
+                    else "job"
+                    if url.startswith("/jobs")
+                    else "page"
+                )
                 with lock:
                     results[kind].append(elapsed)
                     if status != 200:
@@ -110,8 +118,9 @@ def main() -> None:
     urls = paths(store)
     load(base, urls[:6], 1, 3)  # warm-up
     one = report("1 client (baseline)", load(base, urls, 1, args.seconds), args.seconds)
-    many = report(f"{args.clients} clients", load(base, urls, args.clients, args.seconds),
-                  args.seconds)  # fmt: skip
+    many = report(
+        f"{args.clients} clients", load(base, urls, args.clients, args.seconds), args.seconds
+    )
     print(f"throughput with {args.clients} clients: {many / one:.2f}x one client")
     server.should_exit = True
 

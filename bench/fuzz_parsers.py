@@ -36,11 +36,62 @@ from leadboard.search.query import parse_amount, parse_query
 from leadboard.sources.files import DumpFormatError, read_dump
 from leadboard.sources.jsonld import parse_jsonld_page
 
-PIECES = ["$", "€", "₹", "£", "CHF ", "k", " LPA", ",", ".", "'", "\u202f", "-", "–", "/", " ",
-          "\n", "\t", "\x00", "\x1b[2J", "<", ">", "</", "<div class=\"", "<script>", "&amp;",
-          "&#x", '"', "\\", "{", "}", "[", "]", "(", ")", "up to ", "per month", "remote", "hybrid",
-          "Senior ", "2020", "Jan ", "– present", "Python", "9" * 40, "\u200b", "\ufeff", "𝟗",
-          "\ud7ff", "١٢٣", "lakh", "@type", "JobPosting", "http://", "javascript:"]  # fmt: skip
+PIECES = [
+    "$",
+    "€",
+    "₹",
+    "£",
+    "CHF ",
+    "k",
+    " LPA",
+    ",",
+    ".",
+    "'",
+    "\u202f",
+    "-",
+    "–",
+    "/",
+    " ",
+    "\n",
+    "\t",
+    "\x00",
+    "\x1b[2J",
+    "<",
+    ">",
+    "</",
+    '<div class="',
+    "<script>",
+    "&amp;",
+    "&#x",
+    '"',
+    "\\",
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    "up to ",
+    "per month",
+    "remote",
+    "hybrid",
+    "Senior ",
+    "2020",
+    "Jan ",
+    "– present",
+    "Python",
+    "9" * 40,
+    "\u200b",
+    "\ufeff",
+    "𝟗",
+    "\ud7ff",
+    "١٢٣",
+    "lakh",
+    "@type",
+    "JobPosting",
+    "http://",
+    "javascript:",
+]
 NEST_OPEN = ["[", "{", '{"a":', "<div>", "(", "<b><i>", "[[{"]
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -51,8 +102,10 @@ def random_text(rng: random.Random, size: int) -> str:
     length = 0
     while length < size:
         if rng.random() < 0.3:
-            piece = "".join(chr(rng.choice([rng.randrange(32, 0x2FF), rng.randrange(0, 0x10FFFF)]))
-                            for _ in range(rng.randint(1, 8)))  # fmt: skip
+            piece = "".join(
+                chr(rng.choice([rng.randrange(32, 0x2FF), rng.randrange(0, 0x10FFFF)]))
+                for _ in range(rng.randint(1, 8))
+            )
             piece = piece.encode("utf-8", "replace").decode("utf-8", "replace")
         else:
             piece = rng.choice(PIECES)
@@ -80,9 +133,15 @@ def adversarial_text(rng: random.Random, size: int) -> str:
 
 
 def jsonl_dump(text: str, rng: random.Random) -> bytes:
-    record = {"id": "x", "title": text[:200], "description": text, "company": "c",
-              "salary_text": text[:300], "location": text[:100],
-              "extra": {"k": text[:50]}}  # fmt: skip
+    record = {
+        "id": "x",
+        "title": text[:200],
+        "description": text,
+        "company": "c",
+        "salary_text": text[:300],
+        "location": text[:100],
+        "extra": {"k": text[:50]},
+    }
     lines = [json.dumps(record), text.replace("\n", " "), json.dumps({"job_url": text[:50]})]
     rng.shuffle(lines)
     return "\n".join(lines).encode("utf-8", "surrogatepass")
@@ -111,9 +170,14 @@ def read_file(kind: str) -> Callable[[str, random.Random], Any]:
 
 
 def jsonld_page(text: str, rng: random.Random) -> Any:
-    node = {"@type": "JobPosting", "title": text[:100], "description": text[:1000],
-            "url": text[:40], "datePosted": text[:30],
-            "baseSalary": {"value": text[:20]}}  # fmt: skip
+    node = {
+        "@type": "JobPosting",
+        "title": text[:100],
+        "description": text[:1000],
+        "url": text[:40],
+        "datePosted": text[:30],
+        "baseSalary": {"value": text[:20]},
+    }
     blocks = [json.dumps(node), text, json.dumps([node, {"@graph": [node]}])]
     rng.shuffle(blocks)
     page = "".join(f'<script type="application/ld+json">{b}</script>' for b in blocks)
@@ -132,7 +196,7 @@ PARSERS: dict[str, tuple[Callable[[str, random.Random], Any], int]] = {
     "location": (
         lambda t, _: (parse_location([t[:2000], t], t[:50]), find_workplace_signal(t)),
         1 << 20,
-    ),  # fmt: skip
+    ),
     "dates": (lambda t, _: parse_datetime(t), 1 << 20),
     "html": (lambda t, _: (html_to_text(t), clean_description(t, None)), 1 << 20),
     "title": (lambda t, _: clean_title(t), 1 << 20),

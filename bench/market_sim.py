@@ -46,10 +46,27 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 KINDS = (
-    "greenhouse", "lever", "ashby", "workday", "smartrecruiters", "recruitee", "workable",
-    "personio", "teamtailor", "pinpoint", "gem", "bamboohr", "rippling", "hibob", "breezy",
-    "eightfold", "successfactors", "oracle_hcm", "comeet", "jobvite",
-)  # fmt: skip
+    "greenhouse",
+    "lever",
+    "ashby",
+    "workday",
+    "smartrecruiters",
+    "recruitee",
+    "workable",
+    "personio",
+    "teamtailor",
+    "pinpoint",
+    "gem",
+    "bamboohr",
+    "rippling",
+    "hibob",
+    "breezy",
+    "eightfold",
+    "successfactors",
+    "oracle_hcm",
+    "comeet",
+    "jobvite",
+)
 # API roots of the kinds with their own variable (the rest use $LEADBOARD_ATS_ROOT).
 API_HOSTS = {
     "greenhouse": "boards-api.greenhouse.io",
@@ -57,37 +74,77 @@ API_HOSTS = {
     "lever_eu": "api.eu.lever.co",
     "ashby": "api.ashbyhq.com",
 }
-PAGE_SIZES = {"lever": 100, "workday": 20, "smartrecruiters": 100, "teamtailor": 100,
-              "rippling": 50, "eightfold": 10, "oracle_hcm": 25}  # fmt: skip
+PAGE_SIZES = {
+    "lever": 100,
+    "workday": 20,
+    "smartrecruiters": 100,
+    "teamtailor": 100,
+    "rippling": 50,
+    "eightfold": 10,
+    "oracle_hcm": 25,
+}
 MAX_BOARD_POSTINGS = 1500
 EPOCH = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
 # --- what postings say ---
 
 ML_TITLES = (
-    "Head of Machine Learning", "Director of AI", "ML Engineering Manager",
-    "Staff Machine Learning Engineer", "Principal ML Scientist", "VP of Artificial Intelligence",
-    "Lead Data Scientist", "Machine Learning Platform Lead", "Research Scientist, LLMs",
-    "Senior Applied Scientist", "Head of Data Science", "Manager, ML Infrastructure",
-)  # fmt: skip
+    "Head of Machine Learning",
+    "Director of AI",
+    "ML Engineering Manager",
+    "Staff Machine Learning Engineer",
+    "Principal ML Scientist",
+    "VP of Artificial Intelligence",
+    "Lead Data Scientist",
+    "Machine Learning Platform Lead",
+    "Research Scientist, LLMs",
+    "Senior Applied Scientist",
+    "Head of Data Science",
+    "Manager, ML Infrastructure",
+)
 OTHER_TITLES = (
-    "Senior Software Engineer", "Product Manager", "Account Executive", "Sales Development "
-    "Representative", "Customer Success Manager", "Financial Analyst", "Recruiter",
-    "Backend Engineer (Go)", "Frontend Engineer", "Site Reliability Engineer", "Data Engineer",
-    "Marketing Manager", "Office Manager", "Legal Counsel", "UX Designer", "Warehouse Associate",
-    "Registered Nurse", "Mechanical Engineer", "Controller", "HR Business Partner",
-    "Security Engineer", "QA Analyst", "Technical Writer", "Solutions Architect",
-)  # fmt: skip
+    "Senior Software Engineer",
+    "Product Manager",
+    "Account Executive",
+    "Sales Development Representative",
+    "Customer Success Manager",
+    "Financial Analyst",
+    "Recruiter",
+    "Backend Engineer (Go)",
+    "Frontend Engineer",
+    "Site Reliability Engineer",
+    "Data Engineer",
+    "Marketing Manager",
+    "Office Manager",
+    "Legal Counsel",
+    "UX Designer",
+    "Warehouse Associate",
+    "Registered Nurse",
+    "Mechanical Engineer",
+    "Controller",
+    "HR Business Partner",
+    "Security Engineer",
+    "QA Analyst",
+    "Technical Writer",
+    "Solutions Architect",
+)
 PLACES = (
-    ("San Francisco", "California", "United States", "US"), ("New York", "New York",
-    "United States", "US"), ("London", "England", "United Kingdom", "GB"), ("Berlin", "Berlin",
-    "Germany", "DE"), ("Paris", "Ile-de-France", "France", "FR"), ("Toronto", "Ontario",
-    "Canada", "CA"), ("Bangalore", "Karnataka", "India", "IN"), ("Zurich", "Zurich",
-    "Switzerland", "CH"), ("Amsterdam", "North Holland", "Netherlands", "NL"), ("Austin",
-    "Texas", "United States", "US"), ("Singapore", "Singapore", "Singapore", "SG"), ("Tel Aviv",
-    "Tel Aviv", "Israel", "IL"), ("Remote", "", "United States", "US"), ("Warsaw", "Masovia",
-    "Poland", "PL"), ("Stockholm", "Stockholm", "Sweden", "SE"),
-)  # fmt: skip
+    ("San Francisco", "California", "United States", "US"),
+    ("New York", "New York", "United States", "US"),
+    ("London", "England", "United Kingdom", "GB"),
+    ("Berlin", "Berlin", "Germany", "DE"),
+    ("Paris", "Ile-de-France", "France", "FR"),
+    ("Toronto", "Ontario", "Canada", "CA"),
+    ("Bangalore", "Karnataka", "India", "IN"),
+    ("Zurich", "Zurich", "Switzerland", "CH"),
+    ("Amsterdam", "North Holland", "Netherlands", "NL"),
+    ("Austin", "Texas", "United States", "US"),
+    ("Singapore", "Singapore", "Singapore", "SG"),
+    ("Tel Aviv", "Tel Aviv", "Israel", "IL"),
+    ("Remote", "", "United States", "US"),
+    ("Warsaw", "Masovia", "Poland", "PL"),
+    ("Stockholm", "Stockholm", "Sweden", "SE"),
+)
 DEPARTMENTS = ("Engineering", "Research", "Sales", "Operations", "Finance", "People", "Product")
 SENTENCES = (
     "You will lead a team that builds and ships models used by millions of people.",
@@ -106,7 +163,7 @@ SENTENCES = (
     "We value curiosity, ownership and kindness over credentials.",
     "The role includes occasional travel to customer sites (up to 20%).",
     "Benefits include health insurance, parental leave and a pension plan.",
-)  # fmt: skip
+)
 
 
 @dataclass(slots=True)
@@ -176,7 +233,7 @@ def external_id(kind: str, seq: int) -> str:
     >>> external_id("greenhouse", 7), external_id("workday", 7)
     ('4000000007', 'JR0000007')
     """
-    hexed = hashlib.md5(str(seq).encode()).hexdigest()  # noqa: S324 - an id, not security
+    hexed = hashlib.md5(str(seq).encode()).hexdigest()  # an id, not security
     uuid = f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:32]}"
     return {
         "greenhouse": f"{4_000_000_000 + seq}",
@@ -526,7 +583,7 @@ class Responders:
                 "first_published": _iso(p),
                 "company_name": board.company,
                 "departments": [{"id": p.dept, "name": DEPARTMENTS[p.dept]}],
-            }  # fmt: skip
+            }
             for p in self._items(board)
         ]
         return _json({"jobs": jobs, "meta": {"total": len(jobs)}}, board)
@@ -552,7 +609,7 @@ class Responders:
                     "commitment": "Full-time",
                 },
                 "workplaceType": "remote" if _place(p)[0] == "Remote" else "onsite",
-            }  # fmt: skip
+            }
             for p in chunk
         ]
         return _json(records, board, last_page=last)
@@ -573,7 +630,7 @@ class Responders:
                 "publishedAt": _iso(p),
                 "jobUrl": f"https://jobs.ashbyhq.com/{board.token}/{p.pid}",
                 "employmentType": "FullTime",
-            }  # fmt: skip
+            }
             for p in self._items(board)
         ]
         return _json({"jobs": jobs, "apiVersion": "1"}, board)
@@ -598,7 +655,7 @@ class Responders:
                     "locationsText": _place(p)[0],
                     "postedOn": f"Posted {p.seq % 30} Days Ago",
                     "bulletFields": [p.pid],
-                }  # fmt: skip
+                }
                 for p in chunk
             ]
             total = len(board.postings) if offset == 0 else 0
@@ -608,13 +665,22 @@ class Responders:
             if p is None:
                 return Response(404, b'{"error":"gone"}', board=board, role="detail")
             info = {
-                "id": f"wd{p.seq}", "title": p.title, "jobDescription": p.description(),
-                "location": _loc_text(p), "startDate": p.posted().date().isoformat(),
-                "jobReqId": p.pid, "timeType": "Full time", "postedOn": "Posted Today",
-                "country": {"descriptor": _place(p)[2]}, "canApply": True,
-            }  # fmt: skip
-            detail = {"jobPostingInfo": info, "hiringOrganization": {"name": board.company},
-                      "similarJobs": []}  # fmt: skip
+                "id": f"wd{p.seq}",
+                "title": p.title,
+                "jobDescription": p.description(),
+                "location": _loc_text(p),
+                "startDate": p.posted().date().isoformat(),
+                "jobReqId": p.pid,
+                "timeType": "Full time",
+                "postedOn": "Posted Today",
+                "country": {"descriptor": _place(p)[2]},
+                "canApply": True,
+            }
+            detail = {
+                "jobPostingInfo": info,
+                "hiringOrganization": {"name": board.company},
+                "similarJobs": [],
+            }
             return _json(detail, board, role="detail")
         return NOT_FOUND
 
@@ -628,26 +694,46 @@ class Responders:
         def item(p: Posting) -> dict[str, Any]:
             city, region, country, code = _place(p)
             return {
-                "id": p.pid, "name": p.title, "uuid": f"u{p.seq}", "refNumber": f"REF{p.seq}",
-                "releasedDate": _iso(p), "company": {"identifier": board.token,
-                "name": board.company}, "location": {"city": city, "region": region, "country":
-                code.lower(), "fullLocation": _loc_text(p), "remote": city == "Remote",
-                "hybrid": False}, "department": {"label": DEPARTMENTS[p.dept]},
+                "id": p.pid,
+                "name": p.title,
+                "uuid": f"u{p.seq}",
+                "refNumber": f"REF{p.seq}",
+                "releasedDate": _iso(p),
+                "company": {"identifier": board.token, "name": board.company},
+                "location": {
+                    "city": city,
+                    "region": region,
+                    "country": code.lower(),
+                    "fullLocation": _loc_text(p),
+                    "remote": city == "Remote",
+                    "hybrid": False,
+                },
+                "department": {"label": DEPARTMENTS[p.dept]},
                 "typeOfEmployment": {"label": "Full-time"},
-            }  # fmt: skip
+            }
 
         if len(seg) == 5:
             p = board.postings.get(seg[4])
             if p is None:
                 return Response(404, b'{"message":"gone"}', board=board, role="detail")
-            detail = {**item(p), "postingUrl": f"https://jobs.smartrecruiters.com/{board.token}/"
-                      f"{p.pid}", "jobAd": {"sections": {"jobDescription": {"title":
-                      "Job Description", "text": p.description()}}}}  # fmt: skip
+            detail = {
+                **item(p),
+                "postingUrl": f"https://jobs.smartrecruiters.com/{board.token}/{p.pid}",
+                "jobAd": {
+                    "sections": {
+                        "jobDescription": {"title": "Job Description", "text": p.description()}
+                    }
+                },
+            }
             return _json(detail, board, role="detail")
         offset, limit = int(q.get("offset", ["0"])[0]), int(q.get("limit", ["100"])[0])
         chunk, last = _page(self._items(board), offset, limit)
-        answer = {"offset": offset, "limit": limit, "totalFound": len(board.postings),
-                  "content": [item(p) for p in chunk]}  # fmt: skip
+        answer = {
+            "offset": offset,
+            "limit": limit,
+            "totalFound": len(board.postings),
+            "content": [item(p) for p in chunk],
+        }
         return _json(answer, board, last_page=last)
 
     def _recruitee(self, host, seg, q, body) -> Response:  # /api/offers/
@@ -657,15 +743,26 @@ class Responders:
         offers = []
         for p in self._items(board):
             city, region, country, code = _place(p)
-            offers.append({
-                "id": int(p.pid), "title": p.title, "slug": p.slug.lower(), "status": "published",
-                "description": p.description(), "requirements": "<p>Python.</p>",
-                "city": city, "state_name": region, "country": country, "country_code": code,
-                "remote": city == "Remote", "published_at": p.posted().strftime(
-                "%Y-%m-%d %H:%M:%S UTC"), "careers_url": f"https://{host}/o/{p.slug.lower()}",
-                "company_name": board.company, "department": DEPARTMENTS[p.dept],
-                "employment_type_code": "fulltime",
-            })  # fmt: skip
+            offers.append(
+                {
+                    "id": int(p.pid),
+                    "title": p.title,
+                    "slug": p.slug.lower(),
+                    "status": "published",
+                    "description": p.description(),
+                    "requirements": "<p>Python.</p>",
+                    "city": city,
+                    "state_name": region,
+                    "country": country,
+                    "country_code": code,
+                    "remote": city == "Remote",
+                    "published_at": p.posted().strftime("%Y-%m-%d %H:%M:%S UTC"),
+                    "careers_url": f"https://{host}/o/{p.slug.lower()}",
+                    "company_name": board.company,
+                    "department": DEPARTMENTS[p.dept],
+                    "employment_type_code": "fulltime",
+                }
+            )
         return _json({"offers": offers}, board)
 
     def _workable(self, host, seg, q, body) -> Response:
@@ -685,7 +782,7 @@ class Responders:
                     "department": DEPARTMENTS[p.dept],
                     "telecommuting": _place(p)[0] == "Remote",
                     "url": f"https://apply.workable.com/j/{p.pid}",
-                }  # fmt: skip
+                }
                 for p in self._items(board)
             ]
             return _json({"name": board.company, "jobs": jobs}, board)
@@ -753,7 +850,7 @@ class Responders:
                 "employment_type": "full_time",
                 "workplace_type": "remote" if _place(p)[0] == "Remote" else "onsite",
                 "job": {"id": p.seq, "department": {"name": DEPARTMENTS[p.dept]}},
-            }  # fmt: skip
+            }
             for p in self._items(board)
         ]
         return _json({"data": data}, board)
@@ -775,7 +872,7 @@ class Responders:
                 "location_type": "remote" if _place(p)[0] == "Remote" else "in_office",
                 "employment_type": "full_time",
                 "departments": [{"name": DEPARTMENTS[p.dept]}],
-            }  # fmt: skip
+            }
             for p in self._items(board)
         ]
         return _json(posts, board)
@@ -794,7 +891,7 @@ class Responders:
                     "location": {"city": _place(p)[0], "state": _place(p)[1]},
                     "isRemote": None,
                     "locationType": "1" if _place(p)[0] == "Remote" else "0",
-                }  # fmt: skip
+                }
                 for p in self._items(board)
             ]
             return _json({"meta": {"totalCount": len(result)}, "result": result}, board)
@@ -802,9 +899,13 @@ class Responders:
             p = board.postings.get(seg[1])
             if p is None:
                 return Response(404, b"{}", board=board, role="detail")
-            opening = {"jobOpeningShareUrl": f"https://{host}/careers/{p.pid}", "description":
-                       p.description(), "datePosted": p.posted().date().isoformat(),
-                       "jobOpeningName": p.title, "jobOpeningStatus": "Open"}  # fmt: skip
+            opening = {
+                "jobOpeningShareUrl": f"https://{host}/careers/{p.pid}",
+                "description": p.description(),
+                "datePosted": p.posted().date().isoformat(),
+                "jobOpeningName": p.title,
+                "jobOpeningStatus": "Open",
+            }
             return _json({"result": {"jobOpening": opening}}, board, role="detail")
         return NOT_FOUND
 
@@ -828,12 +929,17 @@ class Responders:
                         }
                     ],
                     "language": "en-US",
-                }  # fmt: skip
+                }
                 for p in chunk
             ]
             total = len(board.postings)
-            answer = {"items": items, "page": page, "pageSize": size, "totalItems": total,
-                      "totalPages": max(1, math.ceil(total / size))}  # fmt: skip
+            answer = {
+                "items": items,
+                "page": page,
+                "pageSize": size,
+                "totalItems": total,
+                "totalPages": max(1, math.ceil(total / size)),
+            }
             return _json(answer, board, last_page=last)
         if host == "api.rippling.com" and seg[:5] == ["platform", "api", "ats", "v1", "board"]:
             board = self.world.routes.get(("ats.rippling.com", seg[5]))
@@ -843,10 +949,17 @@ class Responders:
                 p = board.postings.get(seg[7])
                 if p is None:
                     return Response(404, b"{}", board=board, role="detail")
-                detail = {"uuid": p.pid, "name": p.title, "description": {"company":
-                          f"<p>{html.escape(board.company)}</p>", "role": p.description()},
-                          "createdOn": _iso(p), "employmentType": {"label": "Salaried, "
-                          "full-time"}, "companyName": board.company}  # fmt: skip
+                detail = {
+                    "uuid": p.pid,
+                    "name": p.title,
+                    "description": {
+                        "company": f"<p>{html.escape(board.company)}</p>",
+                        "role": p.description(),
+                    },
+                    "createdOn": _iso(p),
+                    "employmentType": {"label": "Salaried, full-time"},
+                    "companyName": board.company,
+                }
                 return _json(detail, board, role="detail")
             return Response(404, b"{}", board=board)  # the v1 list: not served (v2 is)
         return NOT_FOUND
@@ -867,7 +980,7 @@ class Responders:
                 "workspaceType": "Remote" if _place(p)[0] == "Remote" else "On-site",
                 "employmentType": "Full-time",
                 "department": DEPARTMENTS[p.dept],
-            }  # fmt: skip
+            }
             for p in self._items(board)
         ]
         return _json({"jobAdDetails": ads}, board)
@@ -892,7 +1005,7 @@ class Responders:
                     },
                     "department": DEPARTMENTS[p.dept],
                     "company": {"name": board.company},
-                }  # fmt: skip
+                }
                 for p in self._items(board)
             ]
             return _json(positions, board)
@@ -925,7 +1038,7 @@ class Responders:
                 "job_description": p.description(),
                 "display_job_id": f"R{p.seq}",
                 "work_location_option": "remote" if _place(p)[0] == "Remote" else "onsite",
-            }  # fmt: skip
+            }
             for p in chunk
         ]
         return _json({"count": len(board.postings), "positions": positions}, board, last_page=last)
@@ -965,24 +1078,34 @@ class Responders:
             return NOT_FOUND
 
         def req(p: Posting) -> dict[str, Any]:
-            return {"Id": p.pid, "Title": p.title, "PostedDate": p.posted().date().isoformat(),
-                    "PrimaryLocation": _loc_text(p), "PrimaryLocationCountry": _place(p)[3],
-                    "ShortDescriptionStr": "Join us.", "secondaryLocations": [],
-                    "WorkplaceType": "Remote" if _place(p)[0] == "Remote"
-                    else "On-site"}  # fmt: skip
+            return {
+                "Id": p.pid,
+                "Title": p.title,
+                "PostedDate": p.posted().date().isoformat(),
+                "PrimaryLocation": _loc_text(p),
+                "PrimaryLocationCountry": _place(p)[3],
+                "ShortDescriptionStr": "Join us.",
+                "secondaryLocations": [],
+                "WorkplaceType": "Remote" if _place(p)[0] == "Remote" else "On-site",
+            }
 
         if seg[3] == "recruitingCEJobRequisitions" and name == "findReqs":
             offset, limit = int(fields.get("offset", 0)), int(fields.get("limit", 25))
             chunk, last = _page(self._items(board), offset, limit)
-            wrapper = {"requisitionList": [req(p) for p in chunk],
-                       "TotalJobsCount": len(board.postings)}  # fmt: skip
+            wrapper = {
+                "requisitionList": [req(p) for p in chunk],
+                "TotalJobsCount": len(board.postings),
+            }
             return _json({"items": [wrapper], "count": 1}, board, last_page=last)
         if seg[3] == "recruitingCEJobRequisitionDetails" and name == "ById":
             p = board.postings.get(fields.get("Id", "").strip('"'))
             if p is None:
                 return _json({"items": [], "count": 0}, board, role="detail")
-            detail = {**req(p), "ExternalDescriptionStr": p.description(),
-                      "ExternalResponsibilitiesStr": "<p>Own it.</p>"}  # fmt: skip
+            detail = {
+                **req(p),
+                "ExternalDescriptionStr": p.description(),
+                "ExternalResponsibilitiesStr": "<p>Own it.</p>",
+            }
             return _json({"items": [detail], "count": 1}, board, role="detail")
         return NOT_FOUND
 
@@ -1010,7 +1133,7 @@ class Responders:
                 "time_updated": _iso(p),
                 "company_name": board.company,
                 "employment_type": "Full-time",
-            }  # fmt: skip
+            }
             for p in self._items(board)
         ]
         page = (
@@ -1074,10 +1197,10 @@ class Simulator:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's names
+            def do_GET(self) -> None:  # http.server's names
                 simulator._handle(self, b"")
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 simulator._handle(self, self.rfile.read(length) if length else b"")
 
@@ -1356,8 +1479,14 @@ class SimProcess:
 
         context = multiprocessing.get_context("fork")
         parent, child = context.Pipe()
-        config = {"seed": seed, "boards": boards, "postings": postings, "registry": registry,
-                  "faults": asdict(faults), "churn": asdict(churn)}  # fmt: skip
+        config = {
+            "seed": seed,
+            "boards": boards,
+            "postings": postings,
+            "registry": registry,
+            "faults": asdict(faults),
+            "churn": asdict(churn),
+        }
         self.process = context.Process(target=_serve, args=(config, child), daemon=True)
         self.process.start()
         ready = parent.recv()

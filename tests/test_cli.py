@@ -301,8 +301,9 @@ def test_without_a_role_model_or_labels_enrichment_says_so(home, monkeypatch, tm
     assert numbers["enriched"] == 3 and numbers["by_role_family"] == {"None": 3}
 
 
-def test_train_writes_a_model_the_next_enrichment_uses(home, monkeypatch, tmp_path,
-                                                       shared_data_dir):  # fmt: skip
+def test_train_writes_a_model_the_next_enrichment_uses(
+    home, monkeypatch, tmp_path, shared_data_dir
+):
     monkeypatch.setenv("LEADBOARD_MODELS_DIR", str(tmp_path / "models"))
     result = run("train", "--limit", "60", "--no-weak", "--no-extra", "--json")
     assert result.exit_code == 0, result.output
@@ -326,8 +327,16 @@ def test_search_answers_the_api_contract_as_json(home):
     assert answer["query"]["chips"][0]["kind"] == "remote"
     top = answer["results"][0]
     assert top["job"]["title"] == "Staff Machine Learning Engineer" and top["score"] > 0
-    assert set(top["job"]) >= {"id", "title", "company", "location", "remote", "salary",
-                               "seniority", "skills"}  # fmt: skip
+    assert set(top["job"]) >= {
+        "id",
+        "title",
+        "company",
+        "location",
+        "remote",
+        "salary",
+        "seniority",
+        "skills",
+    }
     assert "<mark>ranking</mark>" in top["highlights"][0]
     text = run("search", "head of ai", "--family", "any", "--words-only")
     assert text.exit_code == 0 and "Head of AI" in text.output

@@ -21,11 +21,21 @@ from leadboard.web.app import create_app
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 POSTINGS = [
-    {"id": "lead", "title": "Head of Machine Learning", "company": "Acme", "location": "Remote",
-     "description": "Lead a team of ML engineers building ranking models; hire and mentor."},
-    {"id": "sales", "title": "Account Executive", "company": "Acme", "location": "NYC",
-     "description": "Own a sales quota and grow customer accounts."},
-]  # fmt: skip
+    {
+        "id": "lead",
+        "title": "Head of Machine Learning",
+        "company": "Acme",
+        "location": "Remote",
+        "description": "Lead a team of ML engineers building ranking models; hire and mentor.",
+    },
+    {
+        "id": "sales",
+        "title": "Account Executive",
+        "company": "Acme",
+        "location": "NYC",
+        "description": "Own a sales quota and grow customer accounts.",
+    },
+]
 
 
 @pytest.fixture
@@ -70,8 +80,16 @@ def test_enrich_a_file_on_a_fresh_machine_gives_families_and_probabilities(fresh
 
 
 def test_the_users_own_model_wins_over_the_packaged_one(fresh):
-    postings = [{"title": t} for t in ("Staff ML Engineer", "ML Engineer", "Data Analyst",
-                                        "Backend Engineer", "Account Executive")] * 4  # fmt: skip
+    postings = [
+        {"title": t}
+        for t in (
+            "Staff ML Engineer",
+            "ML Engineer",
+            "Data Analyst",
+            "Backend Engineer",
+            "Account Executive",
+        )
+    ] * 4
     labels = ["ml_leadership", "ml_ic", "data", "software", "other"] * 4
     own = RoleClassifier().fit(postings, labels).save(fresh / "models" / "role")
     assert load_role_model().name == RoleClassifier.load(own).name

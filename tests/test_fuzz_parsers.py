@@ -41,11 +41,55 @@ FUZZ = settings(
 # Text as hostile users write it: any unicode, control characters, and the characters parsers
 # care about repeated (digits, separators, brackets, currency signs, markup).
 PIECES = st.sampled_from(
-    ["$", "€", "₹", "£", "CHF", "k", "LPA", ",", ".", "'", "\u202f", "-", "–", "/", " ", "\n",
-     "\t", "\x00", "\x1b[31m", "<", ">", "</", "<script>", "&amp;", "&#", '"', "{", "}", "[",
-     "]", "(", ")", "up to", "per month", "remote", "hybrid", "Senior", "2020", "Jan", "–present",
-     "Python", "9" * 30, "\ud7ff", "\u200b", "\ufeff", "𝟗"]
-)  # fmt: skip
+    [
+        "$",
+        "€",
+        "₹",
+        "£",
+        "CHF",
+        "k",
+        "LPA",
+        ",",
+        ".",
+        "'",
+        "\u202f",
+        "-",
+        "–",
+        "/",
+        " ",
+        "\n",
+        "\t",
+        "\x00",
+        "\x1b[31m",
+        "<",
+        ">",
+        "</",
+        "<script>",
+        "&amp;",
+        "&#",
+        '"',
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        "up to",
+        "per month",
+        "remote",
+        "hybrid",
+        "Senior",
+        "2020",
+        "Jan",
+        "–present",
+        "Python",
+        "9" * 30,
+        "\ud7ff",
+        "\u200b",
+        "\ufeff",
+        "𝟗",
+    ]
+)
 PAGE_URL = "https://jobs.example.com/1"
 HOSTILE = st.one_of(
     st.text(max_size=300),
@@ -132,18 +176,32 @@ RECORDS = st.fixed_dictionaries(
     {},
     optional={
         key: JSON_VALUES
-        for key in ("id", "title", "company", "description", "url", "location", "salary_text",
-                    "posted_at", "extra", "job_url", "raw_record")
+        for key in (
+            "id",
+            "title",
+            "company",
+            "description",
+            "url",
+            "location",
+            "salary_text",
+            "posted_at",
+            "extra",
+            "job_url",
+            "raw_record",
+        )
     },
-)  # fmt: skip
+)
 
 
 @settings(FUZZ, max_examples=40)
 @given(st.lists(st.one_of(RECORDS.map(json.dumps), HOSTILE), min_size=1, max_size=6))
 def test_dump_lines_jsonl(tmp_path_factory: pytest.TempPathFactory, lines: list[str]) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "dump.jsonl"
-    path.write_text("\n".join(line.replace("\n", " ") for line in lines), encoding="utf-8",
-                    errors="surrogatepass")  # fmt: skip
+    path.write_text(
+        "\n".join(line.replace("\n", " ") for line in lines),
+        encoding="utf-8",
+        errors="surrogatepass",
+    )
     read_each(path)
 
 
@@ -173,10 +231,10 @@ def read_each(path: Path) -> None:
 def test_jsonld_page(nodes: list[Any], noise: str) -> None:
     blocks = "".join(
         f'<script type="application/ld+json">{json.dumps({"@type": "JobPosting", **node})}</script>'
-        if isinstance(node, dict) else
-        f'<script type="application/ld+json">{json.dumps(node)}{noise[:50]}</script>'
+        if isinstance(node, dict)
+        else f'<script type="application/ld+json">{json.dumps(node)}{noise[:50]}</script>'
         for node in nodes
-    )  # fmt: skip
+    )
     page = f"<html><body>{noise}{blocks}</body></html>"
     timed(lambda: parse_jsonld_page(page, PAGE_URL, datetime(2026, 1, 1)), len(page))
 

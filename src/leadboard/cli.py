@@ -267,9 +267,15 @@ def jobs(
         echo("--remote must be one of: remote, hybrid, onsite, unknown", err=True)
         raise typer.Exit(2)
     filters = JobFilters(
-        company=company, source=source, remote=remote, country=country, title=title,
-        with_salary=with_salary, include_closed=closed, one_per_cluster=not all_duplicates,
-    )  # fmt: skip
+        company=company,
+        source=source,
+        remote=remote,
+        country=country,
+        title=title,
+        with_salary=with_salary,
+        include_closed=closed,
+        one_per_cluster=not all_duplicates,
+    )
     rows = _open_store().list_jobs(filters, limit=limit, offset=offset)
     if as_json:
         echo(json.dumps([job_summary(row) for row in rows], indent=2, default=str))
@@ -308,14 +314,20 @@ def show(
     if row.title_raw != row.title:
         echo(f"(as posted: {row.title_raw})")
     for label, value in [
-        ("id", row.id), ("url", row.url), ("location", _location_line(row)),
-        ("salary", _salary_line(row)), ("type", row.employment_type),
+        ("id", row.id),
+        ("url", row.url),
+        ("location", _location_line(row)),
+        ("salary", _salary_line(row)),
+        ("type", row.employment_type),
         ("posted", row.posted_at or "not given by the source"),
-        ("first seen", row.first_seen_at), ("snapshot", row.snapshot),
-        ("updated", row.updated_at), ("stale since", row.stale_at), ("closed", row.closed_at),
+        ("first seen", row.first_seen_at),
+        ("snapshot", row.snapshot),
+        ("updated", row.updated_at),
+        ("stale since", row.stale_at),
+        ("closed", row.closed_at),
         ("duplicates", ", ".join(m for m in members if m != row.id)),
         ("warnings", "; ".join(row.warnings)),
-    ]:  # fmt: skip
+    ]:
         if value:
             echo(f"{label:>11}: {value}")
     if enrichment:
@@ -339,12 +351,14 @@ def _print_enrichment_of_job(detail: dict[str, Any]) -> None:
         for skill in detail.get("skills", [])
     ]
     for label, value in [
-        ("role", family), ("seniority", detail.get("seniority")),
+        ("role", family),
+        ("seniority", detail.get("seniority")),
         ("years", years),
-        ("skills", ", ".join(skills)), ("duties", ", ".join(detail.get("duties", []))),
+        ("skills", ", ".join(skills)),
+        ("duties", ", ".join(detail.get("duties", []))),
         ("enriched by", detail.get("model_version")),
         ("unknown", "; ".join(detail.get("reasons", []))),
-    ]:  # fmt: skip
+    ]:
         if value:
             echo(f"{label:>11}: {value}")
 
@@ -373,10 +387,13 @@ def stats(as_json: JsonOption = False) -> None:
         f"({numbers['with_location'] / total:.1%})"
     )
     for title, key in [
-        ("by source", "by_source"), ("by remote policy", "by_remote"),
-        ("salary currency", "salary_currency"), ("top boards", "by_board"),
-        ("top companies", "by_company"), ("errors by reason", "errors_by_reason"),
-    ]:  # fmt: skip
+        ("by source", "by_source"),
+        ("by remote policy", "by_remote"),
+        ("salary currency", "salary_currency"),
+        ("top boards", "by_board"),
+        ("top companies", "by_company"),
+        ("errors by reason", "errors_by_reason"),
+    ]:
         echo(f"{title}:")
         for name, n in numbers[key].items():
             echo(f"  {n:>7}  {name}")
@@ -396,9 +413,11 @@ def job_summary(row: JobRow) -> dict[str, Any]:
     salary = None
     if row.salary_currency:
         salary = {
-            "min": row.salary_min, "max": row.salary_max,
-            "currency": row.salary_currency, "period": row.salary_period,
-        }  # fmt: skip
+            "min": row.salary_min,
+            "max": row.salary_max,
+            "currency": row.salary_currency,
+            "period": row.salary_period,
+        }
     return {
         "id": row.id,
         "title": row.title,
@@ -492,8 +511,10 @@ def search(
     currency: Annotated[str, typer.Option(help="Currency of --min-salary.")] = "USD",
     period: Annotated[str, typer.Option(help="year, month, week, day or hour.")] = "year",
     convert: Annotated[
-        bool, typer.Option("--convert/--same-currency",
-                           help="Compare other currencies at the dated ECB rates.")
+        bool,
+        typer.Option(
+            "--convert/--same-currency", help="Compare other currencies at the dated ECB rates."
+        ),
     ] = True,
     posted_within: Annotated[
         int | None, typer.Option(min=1, help="Posted in the last N days.")
@@ -525,11 +546,19 @@ def search(
         echo(str(error), err=True)
         raise typer.Exit(2) from error
     filters = SearchFilters(
-        role_family=family or None, seniority=seniority or [], remote=remote or [],
-        country=[c.upper() for c in country or []], skills=skill or [], company=company or [],
-        salary_min=floor, salary_currency=currency.upper(), salary_period=period,
-        convert_currency=convert, posted_within_days=posted_within, include_closed=include_closed,
-    )  # fmt: skip
+        role_family=family or None,
+        seniority=seniority or [],
+        remote=remote or [],
+        country=[c.upper() for c in country or []],
+        skills=skill or [],
+        company=company or [],
+        salary_min=floor,
+        salary_currency=currency.upper(),
+        salary_period=period,
+        convert_currency=convert,
+        posted_within_days=posted_within,
+        include_closed=include_closed,
+    )
     engine = open_engine(_open_store(), semantic=semantic)
     response = engine.search(
         SearchRequest(q=query, filters=filters, sort=sort, page=page, per_page=limit)  # type: ignore[arg-type]
@@ -546,8 +575,10 @@ def search(
     for hit in response.results:
         job = hit.job
         lead = f" · ML lead {job['ml_leadership']:.0%}" if job["ml_leadership"] is not None else ""
-        echo(f"{job['id']}\n  {job['title']} — {job['company'] or '?'} · {job['location']} "
-                   f"[{job['remote']}] · {job['seniority'] or '?'}{lead}")  # fmt: skip
+        echo(
+            f"{job['id']}\n  {job['title']} — {job['company'] or '?'} · {job['location']} "
+            f"[{job['remote']}] · {job['seniority'] or '?'}{lead}"
+        )
         if hit.highlights:
             echo("  " + _plain(hit.highlights[0]))
 
@@ -590,24 +621,30 @@ def match(
         echo(f"{resume.name}: {error}", err=True)
         raise typer.Exit(2) from error
     filters = SearchFilters(
-        role_family=family or [ANY], remote=["remote"] if remote else [], salary_min=floor,
+        role_family=family or [ANY],
+        remote=["remote"] if remote else [],
+        salary_min=floor,
         salary_currency=currency.upper(),
-    )  # fmt: skip
+    )
     answer = matcher.match(profile, filters, limit)
     if as_json:
         echo(json.dumps(answer.as_dict(), indent=2, default=str))
         return
     profile = answer.profile
     managed = f" · managed {profile.people_managed}" if profile.people_managed else ""
-    echo(f"{', '.join(profile.titles[:2]) or 'no title found'} · {profile.seniority} · "
-               f"{profile.years_total:g} years ({profile.years_ml:g} in ML){managed}")  # fmt: skip
+    echo(
+        f"{', '.join(profile.titles[:2]) or 'no title found'} · {profile.seniority} · "
+        f"{profile.years_total:g} years ({profile.years_ml:g} in ML){managed}"
+    )
     echo(f"skills: {', '.join(profile.skill_names) or 'none found'}")
     for note in answer.notes:
         echo(f"  note: {note}", err=True)
     for fit in answer.results:
         job = fit.job
-        echo(f"\n{fit.score:.2f}  {job['title']} — {job['company'] or '?'} · "
-                   f"{job['location']} [{job['remote']}]\n      {job['id']}")  # fmt: skip
+        echo(
+            f"\n{fit.score:.2f}  {job['title']} — {job['company'] or '?'} · "
+            f"{job['location']} [{job['remote']}]\n      {job['id']}"
+        )
         echo(f"      {fit.verdict}")
         echo(f"      {fit.summary}; {fit.experience['text']}")
         if fit.missing:
@@ -883,8 +920,9 @@ def evaluate_command(
     for at in range(0, len(rows), ENRICH_BATCH):  # as `leadboard enrich --input` runs
         results += enricher.enrich_with_embeddings(rows[at : at + ENRICH_BATCH], embed=True)[0]
     elapsed = time.perf_counter() - start
-    report = evaluate([contract_line(r) for r in results], [i.label for i in labelled],
-                      elapsed_s=elapsed)  # fmt: skip
+    report = evaluate(
+        [contract_line(r) for r in results], [i.label for i in labelled], elapsed_s=elapsed
+    )
     if as_json:
         echo(to_json(report))
         return

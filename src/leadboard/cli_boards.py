@@ -83,8 +83,7 @@ def add(
         echo(str(error), err=True)
         raise typer.Exit(1) from None
     board = _store().boards.add(ref)
-    document = {"ats": board.kind, "token": board.token, "company": board.company,
-                "url": board.url}  # fmt: skip
+    document = {"ats": board.kind, "token": board.token, "company": board.company, "url": board.url}
     echo(json.dumps(document, indent=2) if as_json else f"added {board.spec}")
 
 
@@ -158,9 +157,13 @@ def watch(
         )
 
     watcher = Watcher(
-        Store.open(), kinds=ats, max_boards=max_boards, concurrency=concurrency,
-        embeddings=embeddings, say=lambda message: echo(message, err=True),
-    )  # fmt: skip
+        Store.open(),
+        kinds=ats,
+        max_boards=max_boards,
+        concurrency=concurrency,
+        embeddings=embeddings,
+        say=lambda message: echo(message, err=True),
+    )
     if once:
         report(watcher.run_cycle())
         return

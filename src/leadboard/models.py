@@ -17,13 +17,28 @@ SalaryPeriod = Literal["hour", "day", "week", "month", "year"]
 DescriptionFormat = Literal["html", "text"]
 RoleFamily = Literal["ml_leadership", "ml_ic", "data", "software", "other"]
 Seniority = Literal[
-    "intern", "junior", "mid", "senior", "staff", "principal", "manager", "director", "executive",
+    "intern",
+    "junior",
+    "mid",
+    "senior",
+    "staff",
+    "principal",
+    "manager",
+    "director",
+    "executive",
     "unknown",
-]  # fmt: skip
+]
 Duty = Literal[
-    "architecture", "hands_on_coding", "best_practices", "mentoring", "project_management",
-    "stakeholders", "people_management", "research", "deployment_mlops",
-]  # fmt: skip
+    "architecture",
+    "hands_on_coding",
+    "best_practices",
+    "mentoring",
+    "project_management",
+    "stakeholders",
+    "people_management",
+    "research",
+    "deployment_mlops",
+]
 
 
 class SalaryHint(BaseModel):

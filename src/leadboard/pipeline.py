@@ -136,9 +136,15 @@ def ingest(
         if pairs or rejects:
             now = datetime.now(UTC)
             counts = store.save_batch(
-                pairs, rejects, index=index, seen_at=now, run_id=summary.run_id, origin=origin,
-                from_dump=from_dump, snapshot=snapshot,
-            )  # fmt: skip
+                pairs,
+                rejects,
+                index=index,
+                seen_at=now,
+                run_id=summary.run_id,
+                origin=origin,
+                from_dump=from_dump,
+                snapshot=snapshot,
+            )
             summary.add(counts)
             pairs.clear()
             rejects.clear()
@@ -185,9 +191,14 @@ def import_paths(
         for file in scan.files:
             try:
                 ingest(
-                    store, read_dump(file), summary, index=index, origin=str(file),
-                    from_dump=True, snapshot=snapshot or snapshot_of_path(file),
-                )  # fmt: skip
+                    store,
+                    read_dump(file),
+                    summary,
+                    index=index,
+                    origin=str(file),
+                    from_dump=True,
+                    snapshot=snapshot or snapshot_of_path(file),
+                )
             except (OSError, ValueError) as error:  # unreadable file: name it, go on
                 summary.failed.append((str(file), str(error)))
     return _finish(store, summary)

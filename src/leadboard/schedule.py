@@ -164,7 +164,7 @@ class Watcher:
         while not stop.is_set():
             try:
                 report = self.run_cycle()
-            except Exception:  # noqa: BLE001 - a bad cycle must not end the watch
+            except Exception:
                 log.exception("watch cycle failed; trying again in a minute")
                 stop.wait(MAX_SLEEP_S)
                 continue

@@ -44,24 +44,30 @@ SPLITS = [
         "industry conferences.QualificationsRequired: 3+ years",
         ["industry conferences.", "Qualifications", "Required:", "3+ years"],
     ),
-    ("platform architectureQualificationsRequired", ["platform architecture", "Qualifications",
-                                                     "Required"]),
+    (
+        "platform architectureQualificationsRequired",
+        ["platform architecture", "Qualifications", "Required"],
+    ),
     # markdown headings
-    ("**About the Role** We build. **What You’ll Work On** - Ranking",
-     ["About the Role", "We build.", "What You’ll Work On", "Ranking"]),
+    (
+        "**About the Role** We build. **What You’ll Work On** - Ranking",
+        ["About the Role", "We build.", "What You’ll Work On", "Ranking"],
+    ),
     # bullets that lost their marks: a capitalised duty verb after a lower-case word
     (
         "help improve our offering Confidently interact with executives",
         ["help improve our offering", "Confidently interact with executives"],
     ),
-    ("Implement unit tests Keep up-to-date with iOS", ["Implement unit tests",
-                                                       "Keep up-to-date with iOS"]),
+    (
+        "Implement unit tests Keep up-to-date with iOS",
+        ["Implement unit tests", "Keep up-to-date with iOS"],
+    ),
     # Python list reprs from CSV dumps
     ("['Build models', 'Work with product teams']", ["Build models", "Work with product teams"]),
     # what must stay whole
     ("Use Node.js and PyTorch, e.g. for serving.", ["Use Node.js and PyTorch, e.g. for serving."]),
     ("", []),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "expected"), SPLITS)
@@ -124,13 +130,19 @@ PLACES = [
         "As a Cloud AI Engineer, you will design ML systems.",
         "role",
     ),
-    ("Acme is the leading platform for payments.", "Acme is the leading platform for payments.",
-     "about"),
+    (
+        "Acme is the leading platform for payments.",
+        "Acme is the leading platform for payments.",
+        "about",
+    ),
     ("Our mission is to build safe AI.", "Our mission is to build safe AI.", "about"),
     ("About Us: - Lead the research agenda", "Lead the research agenda", "role"),
-    ("Please tell your recruiter about any accommodation you need.",
-     "Please tell your recruiter about any accommodation you need.", "about"),
-]  # fmt: skip
+    (
+        "Please tell your recruiter about any accommodation you need.",
+        "Please tell your recruiter about any accommodation you need.",
+        "about",
+    ),
+]
 
 
 @pytest.mark.parametrize(("text", "sentence", "section"), PLACES)
@@ -452,13 +464,15 @@ def test_score_duties_needs_aligned_lists() -> None:
 
 def _toy_examples() -> list[DutyExample]:
     lead = DutyExample(
-        "Responsibilities: - Mentor engineers - Hire a team", "ML Manager",
+        "Responsibilities: - Mentor engineers - Hire a team",
+        "ML Manager",
         frozenset({"mentoring", "people_management"}),
-    )  # fmt: skip
+    )
     coder = DutyExample(
-        "Responsibilities: - Write code - Deploy models to production", "ML Engineer",
+        "Responsibilities: - Write code - Deploy models to production",
+        "ML Engineer",
         frozenset({"hands_on_coding", "deployment_mlops"}),
-    )  # fmt: skip
+    )
     return [lead, coder] * 6
 
 

@@ -50,11 +50,13 @@ def test_enrich_fills_every_contract_field():
 
 def test_bad_postings_get_reasons_not_exceptions():
     enricher = Enricher(role_model=None)
-    empty, no_title, huge = enricher.enrich_batch([
-        {"id": "e", "title": "ML Lead", "description": ""},
-        {"id": "t", "description": "Lead the ML team."},
-        {"id": "h", "title": "ML Lead", "description": "<p>word </p>" * 300_000},
-    ])  # fmt: skip
+    empty, no_title, huge = enricher.enrich_batch(
+        [
+            {"id": "e", "title": "ML Lead", "description": ""},
+            {"id": "t", "description": "Lead the ML team."},
+            {"id": "h", "title": "ML Lead", "description": "<p>word </p>" * 300_000},
+        ]
+    )
     assert "no description text" in empty.reasons
     assert any("missing title" in reason for reason in no_title.reasons)
     assert huge.id == "h" and huge.seniority == "senior"
@@ -77,17 +79,23 @@ def test_enrich_command_writes_one_line_per_posting(tmp_path, monkeypatch):
 
 
 HOSTILE_ROWS = [
-    {"id": "de", "title": "Leiter Maschinelles Lernen (m/w/d)",
-     "description": "Sie führen ein Team von ML-Ingenieuren. Mindestens 8 Jahre Erfahrung."},
+    {
+        "id": "de",
+        "title": "Leiter Maschinelles Lernen (m/w/d)",
+        "description": "Sie führen ein Team von ML-Ingenieuren. Mindestens 8 Jahre Erfahrung.",
+    },
     {"id": "zh", "title": "机器学习负责人", "description": "领导机器学习团队，五年以上经验。"},
-    {"id": "soup", "title": "<b>Staff</b> ML Engineer",
-     "description": "<div><script>alert(1)</script><p>Lead <i>the <b>ranking</p></div></td>"
-                    "<style>p{}</style>&nbsp;&#0;&bogus; 5+ years of experience",
-     "description_format": "html"},
+    {
+        "id": "soup",
+        "title": "<b>Staff</b> ML Engineer",
+        "description": "<div><script>alert(1)</script><p>Lead <i>the <b>ranking</p></div></td>"
+        "<style>p{}</style>&nbsp;&#0;&bogus; 5+ years of experience",
+        "description_format": "html",
+    },
     {"id": "blank", "title": "   ", "description": "   \n\t "},
     {"id": "types", "title": 42, "description": ["not", "text"], "location": {"city": 1}},
     {"id": "huge", "title": "ML Lead", "description": "Python and PyTorch. " * 200_000},
-]  # fmt: skip
+]
 
 
 def test_hostile_input_never_stops_a_batch_with_the_trained_model_and_embeddings(
@@ -105,8 +113,9 @@ def test_hostile_input_never_stops_a_batch_with_the_trained_model_and_embeddings
     assert [r.id for r in results] == [row["id"] for row in HOSTILE_ROWS]
     assert vectors.shape == (len(HOSTILE_ROWS), 384) and np.isfinite(vectors).all()
     by_id = {r.id: r for r in results}
-    assert "script" not in " ".join(e.text for ev in by_id["soup"].duty_evidence.values()
-                                    for e in ev)  # fmt: skip
+    assert "script" not in " ".join(
+        e.text for ev in by_id["soup"].duty_evidence.values() for e in ev
+    )
     assert by_id["soup"].years_min == 5
     assert {"Python", "PyTorch"} <= {s.name for s in by_id["huge"].skills}
     for broken in ("blank", "types"):

@@ -20,17 +20,31 @@ from leadboard.enrich.role import (
 # Small hand-written postings: a title and a line of what the job does, per family.
 _TRAINING = {
     "ml_leadership": [
-        ("Staff Machine Learning Engineer, Ranking", "Set technical direction for ranking models; "
-         "mentor engineers; train and deploy deep learning models in production."),
-        ("Engineering Manager, ML Infrastructure", "Manage a team of 8 engineers building our "
-         "model training and inference platform."),
+        (
+            "Staff Machine Learning Engineer, Ranking",
+            "Set technical direction for ranking models; "
+            "mentor engineers; train and deploy deep learning models in production.",
+        ),
+        (
+            "Engineering Manager, ML Infrastructure",
+            "Manage a team of 8 engineers building our model training and inference platform.",
+        ),
         ("Head of AI", "Lead the machine learning team; own the model roadmap; hire ML engineers."),
-        ("Principal Applied Scientist, NLP", "Lead research on large language models and guide "
-         "scientists on fine-tuning and evaluation."),
-        ("Director of Machine Learning", "Build and lead the ML organisation shipping "
-         "recommendation and fraud detection models."),
-        ("Tech Lead, Computer Vision", "Lead a team training computer vision models with PyTorch; "
-         "own the architecture of our perception stack."),
+        (
+            "Principal Applied Scientist, NLP",
+            "Lead research on large language models and guide "
+            "scientists on fine-tuning and evaluation.",
+        ),
+        (
+            "Director of Machine Learning",
+            "Build and lead the ML organisation shipping "
+            "recommendation and fraud detection models.",
+        ),
+        (
+            "Tech Lead, Computer Vision",
+            "Lead a team training computer vision models with PyTorch; "
+            "own the architecture of our perception stack.",
+        ),
     ],
     "ml_ic": [
         ("Machine Learning Engineer", "Train and deploy machine learning models with PyTorch."),
@@ -46,28 +60,34 @@ _TRAINING = {
         ("Analytics Engineer", "Model data in dbt and maintain reporting tables in SQL."),
         ("Data Engineer", "Build ETL pipelines into the data warehouse with Airflow."),
         ("Business Intelligence Analyst", "Create Power BI reports and ad-hoc analyses."),
-        ("Analytics Manager", "Lead a team of analysts answering business questions with A/B "
-         "tests and dashboards."),
+        (
+            "Analytics Manager",
+            "Lead a team of analysts answering business questions with A/B tests and dashboards.",
+        ),
     ],
     "software": [
         ("Backend Engineer", "Build REST APIs and microservices in Go on Kubernetes."),
         ("Senior Frontend Engineer", "Build React and TypeScript web applications."),
         ("Site Reliability Engineer", "Own on-call, reliability and latency of our services."),
         ("iOS Engineer", "Ship features in Swift for our mobile app."),
-        ("Engineering Manager, Payments", "Manage a team of backend engineers building payment "
-         "APIs."),
+        (
+            "Engineering Manager, Payments",
+            "Manage a team of backend engineers building payment APIs.",
+        ),
         ("Security Engineer", "Harden infrastructure and run application security reviews."),
     ],
     "other": [
         ("Account Executive", "Own a sales quota, close deals and grow enterprise accounts."),
-        ("Product Manager, AI Platform", "Write product requirements and drive the roadmap with "
-         "customers."),
+        (
+            "Product Manager, AI Platform",
+            "Write product requirements and drive the roadmap with customers.",
+        ),
         ("Technical Recruiter", "Source and hire engineers; run interview loops."),
         ("Customer Success Manager", "Onboard customers and drive renewals."),
         ("Solutions Architect", "Run pre-sales technical demos for customers and partners."),
         ("Senior Legal Counsel", "Negotiate commercial contracts and advise on privacy."),
     ],
-}  # fmt: skip
+}
 
 
 def _training_set() -> tuple[list[dict], list[str]]:
@@ -125,9 +145,12 @@ def test_rule_features_have_one_value_per_name() -> None:
 
 def test_role_text_cleans_title_and_html() -> None:
     text = role_text(
-        {"title": "STAFF ML ENGINEER (Remote)", "description": "<ul><li>Ship models</li></ul>",
-         "description_format": "html"}
-    )  # fmt: skip
+        {
+            "title": "STAFF ML ENGINEER (Remote)",
+            "description": "<ul><li>Ship models</li></ul>",
+            "description_format": "html",
+        }
+    )
     assert text.title == "Staff ML Engineer"
     assert "Ship models" in text.text
 
@@ -138,14 +161,17 @@ def test_role_text_cleans_title_and_html() -> None:
 @pytest.mark.parametrize(
     ("title", "description", "family"),
     [
-        ("Staff Machine Learning Engineer, Search", "Lead the design of ranking models.",
-         "ml_leadership"),
+        (
+            "Staff Machine Learning Engineer, Search",
+            "Lead the design of ranking models.",
+            "ml_leadership",
+        ),
         ("Machine Learning Engineer, Ads", "Train models with PyTorch.", "ml_ic"),
         ("Data Analyst, Finance", "SQL, dashboards and KPI reports.", "data"),
         ("Backend Engineer, Billing", "Go microservices and APIs.", "software"),
         ("Account Executive, Enterprise", "Close deals and own a quota.", "other"),
     ],
-)  # fmt: skip
+)
 def test_obvious_postings(model: RoleClassifier, title: str, description: str, family: str) -> None:
     assert model.predict([{"title": title, "description": description}]) == [family]
 
@@ -255,15 +281,23 @@ def test_predict_before_fit() -> None:
 def test_weak_labels_train_the_text_model() -> None:
     postings, labels = _training_set()
     weak = [
-        ({"title": "Data Analyst", "description": "SQL dashboards KPIs reporting insights " * 3},
-         "data"),
-        ({"title": "ML Engineer", "description": "train deploy models pytorch inference " * 3},
-         "ml_ic"),
-        ({"title": "Backend Engineer", "description": "apis microservices kubernetes go " * 3},
-         "software"),
-        ({"title": "Account Executive", "description": "quota deals customers sales " * 3},
-         "other"),
-    ] * 3  # fmt: skip
+        (
+            {"title": "Data Analyst", "description": "SQL dashboards KPIs reporting insights " * 3},
+            "data",
+        ),
+        (
+            {"title": "ML Engineer", "description": "train deploy models pytorch inference " * 3},
+            "ml_ic",
+        ),
+        (
+            {"title": "Backend Engineer", "description": "apis microservices kubernetes go " * 3},
+            "software",
+        ),
+        (
+            {"title": "Account Executive", "description": "quota deals customers sales " * 3},
+            "other",
+        ),
+    ] * 3
     model = RoleClassifier(calibration_folds=2).fit(postings, labels, weak=weak)
     assert model.weak_model_ is not None
     assert model.n_weak_ == len(weak)
@@ -312,8 +346,11 @@ def test_postings_without_a_description_are_read_from_their_titles(role_models_d
     text is not taken as evidence against ML work."""
     model = RoleClassifier.load(role_models_dir / "role")
     assert model.title_only_ is not None
-    titles = ["Staff Machine Learning Engineer", "Machine Learning Engineer, Integrity",
-              "Account Director, Retail"]  # fmt: skip
+    titles = [
+        "Staff Machine Learning Engineer",
+        "Machine Learning Engineer, Integrity",
+        "Account Director, Retail",
+    ]
     families = model.predict([{"title": title, "description": ""} for title in titles])
     assert families[0] == "ml_leadership"
     assert families[1] in ("ml_ic", "ml_leadership")

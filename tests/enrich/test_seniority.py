@@ -145,9 +145,17 @@ def test_title_without_level(title: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("years", "level"), [(None, "mid"), (0, "junior"), (1, "junior"), (2, "mid"), (4, "mid"),
-                         (5, "senior"), (12, "senior")],
-)  # fmt: skip
+    ("years", "level"),
+    [
+        (None, "mid"),
+        (0, "junior"),
+        (1, "junior"),
+        (2, "mid"),
+        (4, "mid"),
+        (5, "senior"),
+        (12, "senior"),
+    ],
+)
 def test_level_from_years(years: int | None, level: str) -> None:
     assert level_from_years(years) == level
 
@@ -203,11 +211,14 @@ def test_text_without_supervision_keeps_the_title_level(text: str) -> None:
     [
         ("Solutions Architect - France", "As a Senior Solutions Architect, you'll help.", "senior"),
         ("Software Engineer, AI DevX", "As a Staff Software Engineer on our team", "staff"),
-        ("Embedded Software Engineer", "BETA is seeking an entry-level Embedded Software "
-         "Engineer who is eager", "junior"),
+        (
+            "Embedded Software Engineer",
+            "BETA is seeking an entry-level Embedded Software Engineer who is eager",
+            "junior",
+        ),
         ("Data Analyst", "We work closely with a Senior Data Analyst.", "mid"),  # not the role
     ],
-)  # fmt: skip
+)
 def test_level_named_in_the_text(title: str, text: str, level: str) -> None:
     assert seniority_of(title, text).level == level
 

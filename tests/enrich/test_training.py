@@ -23,8 +23,18 @@ def test_our_extra_labels_are_valid_and_never_relabel_the_dev_set(shared_data_di
     assert len(rows) >= 600
     ids = [row["id"] for row in rows]
     assert len(ids) == len(set(ids)), "a posting labelled twice"
-    seniorities = {"intern", "junior", "mid", "senior", "staff", "principal", "manager",
-                   "director", "executive", "unknown"}  # fmt: skip
+    seniorities = {
+        "intern",
+        "junior",
+        "mid",
+        "senior",
+        "staff",
+        "principal",
+        "manager",
+        "director",
+        "executive",
+        "unknown",
+    }
     assert all(row["role_family"] in FAMILIES and row["seniority"] in seniorities for row in rows)
     dev = {json.loads(line)["id"] for line in (shared_data_dir / "labels" / "dev.jsonl").open()}
     assert not dev & set(ids)

@@ -22,9 +22,18 @@ from leadboard.eval.baseline import (
 from leadboard.eval.labels import load_labelled
 
 CONTRACT_FIELDS = {
-    "id", "ml_leadership", "is_ml_leadership", "role_family", "seniority", "remote", "years_min",
-    "years_max", "salary", "skills", "duties",
-}  # fmt: skip
+    "id",
+    "ml_leadership",
+    "is_ml_leadership",
+    "role_family",
+    "seniority",
+    "remote",
+    "years_min",
+    "years_max",
+    "salary",
+    "skills",
+    "duties",
+}
 
 
 @pytest.mark.parametrize(

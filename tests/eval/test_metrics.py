@@ -151,10 +151,18 @@ def test_set_scores_with_nothing_labelled_or_predicted_is_perfect() -> None:
 
 def test_evaluate_perfect_predictions_score_one_everywhere() -> None:
     labels = [
-        label("a", role_family="ml_leadership", seniority="staff", remote="remote", years_min=5,
-              salary=SALARY, skills=["Python", "PyTorch"], duties=["mentoring"]),
+        label(
+            "a",
+            role_family="ml_leadership",
+            seniority="staff",
+            remote="remote",
+            years_min=5,
+            salary=SALARY,
+            skills=["Python", "PyTorch"],
+            duties=["mentoring"],
+        ),
         label("b", role_family="data", skills=["SQL"]),
-    ]  # fmt: skip
+    ]
     predictions = [dict(row, ml_leadership=float(row["id"] == "a")) for row in labels]
     report = evaluate(predictions, labels)
     values = report.headline()

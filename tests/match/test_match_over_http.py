@@ -68,11 +68,18 @@ def post_streamed(app, path: str, chunks, headers: dict[str, str]) -> tuple[int,
             answer["body"] += message.get("body", b"")
 
     scope = {
-        "type": "http", "http_version": "1.1", "method": "POST", "path": path, "raw_path":
-        path.encode(), "query_string": b"", "root_path": "", "scheme": "http",
-        "server": ("127.0.0.1", 8000), "client": ("127.0.0.1", 1234),
+        "type": "http",
+        "http_version": "1.1",
+        "method": "POST",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "scheme": "http",
+        "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 1234),
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-    }  # fmt: skip
+    }
     in_own_thread(anyio.run, app, scope, receive, send)
     return answer["status"], answer["body"]
 

@@ -164,11 +164,19 @@ def test_places_keep_the_text_they_came_from() -> None:
 @pytest.mark.parametrize(
     ("hint", "policy"),
     [
-        ("Remote", "remote"), ("remote", "remote"), ("TELECOMMUTE", "remote"),
-        ("Hybrid", "hybrid"), ("hybrid", "hybrid"), ("OnSite", "onsite"), ("on-site", "onsite"),
-        ("In Office", "onsite"), ("unspecified", "unknown"), ("", "unknown"), (None, "unknown"),
+        ("Remote", "remote"),
+        ("remote", "remote"),
+        ("TELECOMMUTE", "remote"),
+        ("Hybrid", "hybrid"),
+        ("hybrid", "hybrid"),
+        ("OnSite", "onsite"),
+        ("on-site", "onsite"),
+        ("In Office", "onsite"),
+        ("unspecified", "unknown"),
+        ("", "unknown"),
+        (None, "unknown"),
     ],
-)  # fmt: skip
+)
 def test_remote_policy_from_hint(hint: str | None, policy: str) -> None:
     assert remote_policy_from_hint(hint) == policy
 

@@ -161,10 +161,17 @@ class TestContentHash:
 @pytest.mark.parametrize(
     ("raw", "kind"),
     [
-        ("FullTime", "full_time"), ("FULL_TIME", "full_time"), ("Full-time", "full_time"),
-        ("Part-time", "part_time"), ("Contract", "contract"), ("Intern", "internship"),
-        ("Temporary", "temporary"), ("Per Diem", "per_diem"), ("", None), (None, None),
+        ("FullTime", "full_time"),
+        ("FULL_TIME", "full_time"),
+        ("Full-time", "full_time"),
+        ("Part-time", "part_time"),
+        ("Contract", "contract"),
+        ("Intern", "internship"),
+        ("Temporary", "temporary"),
+        ("Per Diem", "per_diem"),
+        ("", None),
+        (None, None),
     ],
-)  # fmt: skip
+)
 def test_normalize_employment_type(raw: str | None, kind: str | None) -> None:
     assert normalize_employment_type(raw) == kind

@@ -130,21 +130,43 @@ def test_no_salary_words_are_silent(text: str | None) -> None:
 @pytest.mark.parametrize(
     ("raw", "period"),
     [
-        ("year", "year"), ("YEAR", "year"), ("per-year-salary", "year"), ("yearly", "year"),
-        ("ANNUAL", "year"), ("HOUR", "hour"), ("hourly", "hour"), ("per-hour-wage", "hour"),
-        ("monthly", "month"), ("MONTH", "month"), ("weekly", "week"), ("DAY", "day"),
-        ("biweekly", None), ("one-time", None), ("", None), (None, None), ("salary", None),
+        ("year", "year"),
+        ("YEAR", "year"),
+        ("per-year-salary", "year"),
+        ("yearly", "year"),
+        ("ANNUAL", "year"),
+        ("HOUR", "hour"),
+        ("hourly", "hour"),
+        ("per-hour-wage", "hour"),
+        ("monthly", "month"),
+        ("MONTH", "month"),
+        ("weekly", "week"),
+        ("DAY", "day"),
+        ("biweekly", None),
+        ("one-time", None),
+        ("", None),
+        (None, None),
+        ("salary", None),
     ],
-)  # fmt: skip
+)
 def test_normalize_period(raw: str | None, period: str | None) -> None:
     assert normalize_period(raw) == period
 
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("usd", "USD"), ("€", "EUR"), ("£", "GBP"), ("CA$", "CAD"), ("₹", "INR"), ("$", "USD"),
-     ("RMB", "CNY"), ("XYZ", None), ("", None)],
-)  # fmt: skip
+    [
+        ("usd", "USD"),
+        ("€", "EUR"),
+        ("£", "GBP"),
+        ("CA$", "CAD"),
+        ("₹", "INR"),
+        ("$", "USD"),
+        ("RMB", "CNY"),
+        ("XYZ", None),
+        ("", None),
+    ],
+)
 def test_currency_code(raw: str, code: str | None) -> None:
     assert currency_code(raw) == code
 
@@ -272,30 +294,40 @@ REAL_SALARY_TEXTS = [
     ("Deal: £70k - £90k + Up to 2% Equity.", (70_000, 90_000, "GBP", "year")),  # hn-46558870
     ("€ 55-72k", (55_000, 72_000, "EUR", "year")),  # hn-46869428
     ("€60k-€90k", (60_000, 90_000, "EUR", "year")),  # hn-46862101
-    ("$200k–$400k base / £150k–£300k base + significant equity",
-     (200_000, 400_000, "USD", "year")),  # hn-46870302
+    (
+        "$200k–$400k base / £150k–£300k base + significant equity",
+        (200_000, 400_000, "USD", "year"),
+    ),  # hn-46870302
     ("Up to $140k CAD + Generous Equity", (140_000, 140_000, "CAD", "year")),  # hn-46857970
-    ("Salary - $150k–$250k USD / £90k–£130k GBP + equity",
-     (150_000, 250_000, "USD", "year")),  # hn-46860563
+    (
+        "Salary - $150k–$250k USD / £90k–£130k GBP + equity",
+        (150_000, 250_000, "USD", "year"),
+    ),  # hn-46860563
     ("Comp: ₹40–60L + ESOPs (flexible)", (4_000_000, 6_000_000, "INR", "year")),  # hn-46867515
     # hn-46857760
     ("Compensation: €70k–€120k depending on experience.", (70_000, 120_000, "EUR", "year")),
     ("We offer £90k+ salary", (90_000, 90_000, "GBP", "year")),  # hn-46871501
-    ("Stipend ₹45,000 per month or equivalent (full-time internship/contract)",
-     (45_000, 45_000, "INR", "month")),  # hn-46891963
+    (
+        "Stipend ₹45,000 per month or equivalent (full-time internship/contract)",
+        (45_000, 45_000, "INR", "month"),
+    ),  # hn-46891963
     ("$300-600k AUD", (300_000, 600_000, "AUD", "year")),  # hn-46896484
     ("$300–$600K AUD", (300_000, 600_000, "AUD", "year")),  # hn-47224990
     ("€55K-65K", (55_000, 65_000, "EUR", "year")),  # hn-47220401
     ("€160.000+", (160_000, 160_000, "EUR", "year")),  # hn-47229571
-    ("For the junior/medior position we offer €45.000 - € 70.000 per year depending on role",
-     (45_000, 70_000, "EUR", "year")),  # hn-47219700
+    (
+        "For the junior/medior position we offer €45.000 - € 70.000 per year depending on role",
+        (45_000, 70_000, "EUR", "year"),
+    ),  # hn-47219700
     # hn-47757571
     ("National pay range: $142,700 - $214,100 CAD", (142_700, 214_100, "CAD", "year")),
     ("100-200k CHF", (100_000, 200_000, "CHF", "year")),  # hn-47606463
     # hn-47625506
     ("COMPENSATION: €54,840–€68,550 + SARs (equity)", (54_840, 68_550, "EUR", "year")),
-    ("Salary on a B2B contract: 45-70 USD or 180-280 PLN per hour",
-     (45, 70, "USD", "hour")),  # hn-47624241: the period after the alternative applies to both
+    (
+        "Salary on a B2B contract: 45-70 USD or 180-280 PLN per hour",
+        (45, 70, "USD", "hour"),
+    ),  # hn-47624241: the period after the alternative applies to both
     ("Salary: $120-$130k CAD", (120_000, 130_000, "CAD", "year")),  # hn-47623753
     # hn-47604638
     ("Infrastructure/Support Engineer (40-80k EUR)", (40_000, 80_000, "EUR", "year")),
@@ -306,8 +338,10 @@ REAL_SALARY_TEXTS = [
     ("€100–125K base + equity", (100_000, 125_000, "EUR", "year")),  # hn-47660915
     ("Up to £100k base", (100_000, 100_000, "GBP", "year")),  # hn-47612309
     ("65-95k€ + VSOP", (65_000, 95_000, "EUR", "year")),  # hn-47604194
-    ("Staff Software Engineer - Frontend - €85.000 - €105.000 EUR",
-     (85_000, 105_000, "EUR", "year")),  # hn-47604388
+    (
+        "Staff Software Engineer - Frontend - €85.000 - €105.000 EUR",
+        (85_000, 105_000, "EUR", "year"),
+    ),  # hn-47604388
     ("55 - 85k EUR", (55_000, 85_000, "EUR", "year")),  # hn-47602509
     ("£40K - £120K GBP", (40_000, 120_000, "GBP", "year")),  # hn-47908047
     ("$142k - $165k CAD per year", (142_000, 165_000, "CAD", "year")),  # hn-47976670
@@ -338,7 +372,7 @@ REAL_SALARY_TEXTS = [
     ("$1.40k - $1.80k", None),  # no period, and too small to be yearly
     ("$0.05 – $0.06 / hour", None),  # a demo board's placeholder: implausible
     ("$1 – $5 / year", None),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "expected"), REAL_SALARY_TEXTS)
@@ -376,7 +410,7 @@ MARKET_NOTATIONS = [
     ("SEK 650 000", (650_000, 650_000, "SEK", "year")),
     ("PLN 262,000 - PLN 350,000", (262_000, 350_000, "PLN", "year")),  # ats26-2105f47e937a
     ("PLN 18,000", None),  # a Polish monthly figure: no period guessed
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "expected"), MARKET_NOTATIONS)
@@ -388,35 +422,61 @@ def test_market_notations(text: str, expected: tuple | None) -> None:
 
 # Pay lines and their look-alikes in real descriptions, read by hand.
 REAL_DESCRIPTIONS = [
-    ("Annual Salary: €235.000 — €295.000 EUR Logistics Minimum education",
-     (235_000, 295_000, "EUR", "year")),  # ats26-633c46944e98
-    ("The base salary range for this role is PLN 262,000 - PLN 350,000 . The starting salary",
-     (262_000, 350_000, "PLN", "year")),  # ats26-2105f47e937a
+    (
+        "Annual Salary: €235.000 — €295.000 EUR Logistics Minimum education",
+        (235_000, 295_000, "EUR", "year"),
+    ),  # ats26-633c46944e98
+    (
+        "The base salary range for this role is PLN 262,000 - PLN 350,000 . The starting salary",
+        (262_000, 350_000, "PLN", "year"),
+    ),  # ats26-2105f47e937a
     # ats26-37920e70f0f3
     ("Italy Annual Pay Range €51.000 — €58.000 EUR", (51_000, 58_000, "EUR", "year")),
-    ("the estimated current annual base range for this role is £70,400 - £93,500 (GBP) .",
-     (70_400, 93_500, "GBP", "year")),  # ats26-07d97c4b5a17
-    ("The London base pay range for this role is £ 210,000 - £ 266,000. Actual salary",
-     (210_000, 266_000, "GBP", "year")),  # ats26-20d18bbd6f32
-    ("the applicable collective bargaining agreement amounts to €31,514 gross per year for full",
-     (31_514, 31_514, "EUR", "year")),  # ats26-d68381d7c944
-    ("The expected base stipend for this role is 3,850 USD / 2,310 GBP / 4,300 CAD per week",
-     (3_850, 3_850, "USD", "week")),  # ats26-0aa51a6b7b58: a fellowship's pay
-    ("Weekly stipend of 3,850 USD / 2,310 GBP / 4,300 CAD + benefits",
-     (3_850, 3_850, "USD", "week")),  # ats26-0aa51a6b7b58
-    ("Minimum stipend starts at $18/hour, with the possibility of a higher rate",
-     (18, 18, "USD", "hour")),  # li25-cd652890a7ac
-    ("This position (full-time or part-time) provides a stipend between $28,000 and $36,000.",
-     (28_000, 36_000, "USD", "year")),  # li25-a33c9551cc84
+    (
+        "the estimated current annual base range for this role is £70,400 - £93,500 (GBP) .",
+        (70_400, 93_500, "GBP", "year"),
+    ),  # ats26-07d97c4b5a17
+    (
+        "The London base pay range for this role is £ 210,000 - £ 266,000. Actual salary",
+        (210_000, 266_000, "GBP", "year"),
+    ),  # ats26-20d18bbd6f32
+    (
+        "the applicable collective bargaining agreement amounts to €31,514 gross per year for full",
+        (31_514, 31_514, "EUR", "year"),
+    ),  # ats26-d68381d7c944
+    (
+        "The expected base stipend for this role is 3,850 USD / 2,310 GBP / 4,300 CAD per week",
+        (3_850, 3_850, "USD", "week"),
+    ),  # ats26-0aa51a6b7b58: a fellowship's pay
+    (
+        "Weekly stipend of 3,850 USD / 2,310 GBP / 4,300 CAD + benefits",
+        (3_850, 3_850, "USD", "week"),
+    ),  # ats26-0aa51a6b7b58
+    (
+        "Minimum stipend starts at $18/hour, with the possibility of a higher rate",
+        (18, 18, "USD", "hour"),
+    ),  # li25-cd652890a7ac
+    (
+        "This position (full-time or part-time) provides a stipend between $28,000 and $36,000.",
+        (28_000, 36_000, "USD", "year"),
+    ),  # li25-a33c9551cc84
     ("Summer Stipend   $36/hour  Equal Opportunity", (36, 36, "USD", "hour")),  # li25-000d62f2ed33
-    ("Salary: £50,000 to £60,000 per annum dependent on experience",
-     (50_000, 60_000, "GBP", "year")),  # agg26-3c25ef8e394f
-    ("The Benefits Salary banding between £50,000 and £70,000 Permanent",
-     (50_000, 70_000, "GBP", "year")),  # ds20-a3e71b24c3f2 (a lost line break restored)
-    ("Stipend ₹45,000 per month or equivalent (full-time internship/contract)",
-     (45_000, 45_000, "INR", "month")),  # hn-46891963
-    ("salary range: $80,000 – $95,000 USD annually, depending on experience",
-     (80_000, 95_000, "USD", "year")),  # fixtures/ats (recruitee)
+    (
+        "Salary: £50,000 to £60,000 per annum dependent on experience",
+        (50_000, 60_000, "GBP", "year"),
+    ),  # agg26-3c25ef8e394f
+    (
+        "The Benefits Salary banding between £50,000 and £70,000 Permanent",
+        (50_000, 70_000, "GBP", "year"),
+    ),  # ds20-a3e71b24c3f2 (a lost line break restored)
+    (
+        "Stipend ₹45,000 per month or equivalent (full-time internship/contract)",
+        (45_000, 45_000, "INR", "month"),
+    ),  # hn-46891963
+    (
+        "salary range: $80,000 – $95,000 USD annually, depending on experience",
+        (80_000, 95_000, "USD", "year"),
+    ),  # fixtures/ats (recruitee)
     # Benefits, vouchers and company figures: not the role's pay
     ("Meal voucher: £200 monthly allowance for its meals", None),  # ats26-ad1c5bfcb870
     # ats26-ad1c5bfcb870
@@ -437,7 +497,7 @@ REAL_DESCRIPTIONS = [
     ("Why join us: - €10k signing bonus - Visa sponsorship", None),  # hn-47672608
     # agg26-218df068298d
     ("Professional Growth: Up to $/€/£1,000 per year for self-driven learning", None),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "expected"), REAL_DESCRIPTIONS)

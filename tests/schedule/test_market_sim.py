@@ -18,13 +18,19 @@ from leadboard.sources.http import HttpClient
 from leadboard.store.repository import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from market_sim import KINDS, Churn, Faults, Simulator, World, judge, store_state  # noqa: E402
+from market_sim import KINDS, Churn, Faults, Simulator, World, judge, store_state
 
 TESTED_KINDS = KINDS  # every simulated kind, Jobvite's HTML pages included
 FAULTS = Faults(
-    latency=0.05, latency_s=0.005, too_many=0.05, server_error=0.02, hang=0.01, hang_s=1.0,
-    board_fail=0.08, truncate=0.08,
-)  # fmt: skip
+    latency=0.05,
+    latency_s=0.005,
+    too_many=0.05,
+    server_error=0.02,
+    hang=0.01,
+    hang_s=1.0,
+    board_fail=0.08,
+    truncate=0.08,
+)
 
 
 @pytest.fixture

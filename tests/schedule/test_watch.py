@@ -174,8 +174,13 @@ def test_quiet_boards_are_read_less_often_and_a_restart_resumes(
     client = HttpClient(timeout=2, retries=0, min_interval=0)
 
     def new_watcher() -> Watcher:  # a fresh process: all it knows is in the store
-        return Watcher(store, client=client, base_urls={"greenhouse": httpserver.url_for("/gh")},
-                       registry=[BoardRef("greenhouse", "acme", "Acme")], enrich=False)  # fmt: skip
+        return Watcher(
+            store,
+            client=client,
+            base_urls={"greenhouse": httpserver.url_for("/gh")},
+            registry=[BoardRef("greenhouse", "acme", "Acme")],
+            enrich=False,
+        )
 
     new_watcher().run_cycle()
     first = store.boards.get("greenhouse:acme")
@@ -227,9 +232,12 @@ def test_unchanged_postings_are_not_read_in_detail_again(
     httpserver.expect_request(f"{SR_LIST}/2").respond_with_handler(detail)
     client = HttpClient(timeout=2, retries=0, min_interval=0)
     watcher = Watcher(
-        store, client=client, base_urls={"smartrecruiters": httpserver.url_for("")},
-        registry=[BoardRef("smartrecruiters", "acme", "Acme")], enrich=False,
-    )  # fmt: skip
+        store,
+        client=client,
+        base_urls={"smartrecruiters": httpserver.url_for("")},
+        registry=[BoardRef("smartrecruiters", "acme", "Acme")],
+        enrich=False,
+    )
     watcher.run_cycle()
     assert sorted(details) == ["1", "2"]
     postings[1] = sr_posting("2", "Head of Machine Learning")  # edited upstream
@@ -254,10 +262,13 @@ def test_a_long_cycle_makes_postings_searchable_as_it_goes(
         httpserver.expect_request(f"/gh/v1/boards/{token}/jobs").respond_with_json(body)
     client = HttpClient(timeout=2, retries=0, min_interval=0)
     watcher = Watcher(
-        store, client=client, base_urls={"greenhouse": httpserver.url_for("/gh")},
+        store,
+        client=client,
+        base_urls={"greenhouse": httpserver.url_for("/gh")},
         registry=[BoardRef("greenhouse", "acme"), BoardRef("greenhouse", "beta")],
-        enrich=False, index_every_s=index_every_s,
-    )  # fmt: skip
+        enrich=False,
+        index_every_s=index_every_s,
+    )
     report = watcher.run_cycle()
     client.close()
     with Session(store.engine) as session:

@@ -40,8 +40,10 @@ def test_when_no_job_has_every_word_any_word_will_do_without_vectors(store):
 def test_the_default_view_is_ml_leadership_and_facets_can_widen_it(store):
     fill(store)
     response = SearchEngine(store).search(SearchRequest(q="team"))
-    assert set(titles(response)) == {"Staff Machine Learning Engineer, Ranking",
-                                     "Engineering Manager, ML Platform"}  # fmt: skip
+    assert set(titles(response)) == {
+        "Staff Machine Learning Engineer, Ranking",
+        "Engineering Manager, ML Platform",
+    }
     families = dict(response.facets["role_family"])
     assert families == {"ml_leadership": 2, "data": 1}  # its own filter left out of its counts
 
@@ -50,7 +52,10 @@ def test_inline_constraints_become_chips_and_filters(store):
     fill(store)
     response = SearchEngine(store).search(SearchRequest(q="remote pytroch $200k+", filters=ANY))
     assert [(c.kind, c.value) for c in response.query.chips] == [
-        ("remote", "remote"), ("skill", "PyTorch"), ("salary_min", "USD 200000")]  # fmt: skip
+        ("remote", "remote"),
+        ("skill", "PyTorch"),
+        ("salary_min", "USD 200000"),
+    ]
     assert titles(response) == ["Staff Machine Learning Engineer, Ranking"]
     assert response.query.corrections == {"pytroch": "PyTorch"}
 
@@ -58,26 +63,52 @@ def test_inline_constraints_become_chips_and_filters(store):
 def test_a_salary_floor_compares_other_currencies_through_the_dated_rate_table(store):
     from leadboard.search.currency import rate_table
 
-    fill(store, JOBS + [
-        ("6", "ML Lead, Berlin", "Lead ML.", "ml_leadership", "senior", "onsite", [],
-         (240_000, "EUR"), 5),
-        ("7", "ML Lead, Buenos Aires", "Lead ML.", "ml_leadership", "senior", "onsite", [],
-         (300_000_000, "ARS"), 5),  # a currency the ECB table does not quote
-    ])  # fmt: skip
+    fill(
+        store,
+        JOBS
+        + [
+            (
+                "6",
+                "ML Lead, Berlin",
+                "Lead ML.",
+                "ml_leadership",
+                "senior",
+                "onsite",
+                [],
+                (240_000, "EUR"),
+                5,
+            ),
+            (
+                "7",
+                "ML Lead, Buenos Aires",
+                "Lead ML.",
+                "ml_leadership",
+                "senior",
+                "onsite",
+                [],
+                (300_000_000, "ARS"),
+                5,
+            ),  # a currency the ECB table does not quote
+        ],
+    )
     engine = SearchEngine(store)
     floor = SearchFilters(role_family=["any"], salary_min=210_000)
     converted = engine.search(SearchRequest(filters=floor, sort="salary"))
-    assert set(titles(converted)) == {"Staff Machine Learning Engineer, Ranking",
-                                      "Engineering Manager, ML Platform", "Head of Applied AI",
-                                      "ML Lead, Berlin"}  # fmt: skip
+    assert set(titles(converted)) == {
+        "Staff Machine Learning Engineer, Ranking",
+        "Engineering Manager, ML Platform",
+        "Head of Applied AI",
+        "ML Lead, Berlin",
+    }
     assert rate_table().day.isoformat() in converted.notes[-1]
     floor.convert_currency = False
     same_currency = engine.search(SearchRequest(filters=floor))
     assert "ML Lead, Berlin" not in titles(same_currency) and same_currency.total == 3
     assert not any("rates" in note for note in same_currency.notes)
     # A floor by the hour is a floor by the (full-time) year: $100/h is $208,000.
-    hourly = SearchFilters(role_family=["any"], salary_min=100, salary_period="hour",
-                           convert_currency=False)  # fmt: skip
+    hourly = SearchFilters(
+        role_family=["any"], salary_min=100, salary_period="hour", convert_currency=False
+    )
     assert engine.search(SearchRequest(filters=hourly)).total == 3
     by_pay = engine.search(SearchRequest(filters=ANY, sort="salary"))
     assert titles(by_pay)[0] == "Head of Applied AI"
@@ -88,21 +119,28 @@ def test_a_salary_floor_compares_other_currencies_through_the_dated_rate_table(s
 def test_filters_without_words_list_ml_leadership_first_or_by_salary(store):
     fill(store)
     engine = SearchEngine(store)
-    by_relevance = engine.search(SearchRequest(filters=SearchFilters(role_family=["any"],
-                                                                     country=["GB"])))  # fmt: skip
+    by_relevance = engine.search(
+        SearchRequest(filters=SearchFilters(role_family=["any"], country=["GB"]))
+    )
     assert by_relevance.total == 5
-    assert set(titles(by_relevance)[:3]) == {"Staff Machine Learning Engineer, Ranking",
-                                             "Engineering Manager, ML Platform",
-                                             "Head of Applied AI"}  # fmt: skip
+    assert set(titles(by_relevance)[:3]) == {
+        "Staff Machine Learning Engineer, Ranking",
+        "Engineering Manager, ML Platform",
+        "Head of Applied AI",
+    }
     by_salary = engine.search(SearchRequest(filters=ANY, sort="salary"))
-    assert titles(by_salary)[:3] == ["Head of Applied AI", "Staff Machine Learning Engineer, "
-                                     "Ranking", "Engineering Manager, ML Platform"]  # fmt: skip
+    assert titles(by_salary)[:3] == [
+        "Head of Applied AI",
+        "Staff Machine Learning Engineer, Ranking",
+        "Engineering Manager, ML Platform",
+    ]
     newest = engine.search(SearchRequest(filters=ANY, sort="newest"))
     assert titles(newest)[0] == "Data Analyst"
     skills = dict(by_relevance.facets["skills"])
     assert skills["Python"] == 2 and skills["SQL"] == 1
-    within = engine.search(SearchRequest(filters=SearchFilters(role_family=["any"],
-                                                               posted_within_days=7)))  # fmt: skip
+    within = engine.search(
+        SearchRequest(filters=SearchFilters(role_family=["any"], posted_within_days=7))
+    )
     assert within.total == 3
 
 
@@ -126,7 +164,8 @@ def test_duplicates_show_once_and_closed_jobs_are_hidden(store):
     assert summary.indexed == 2  # the copy, and the job that closed
     engine = SearchEngine(store)
     assert titles(engine.search(SearchRequest(q="ranking", filters=ANY))) == [
-        "Staff Machine Learning Engineer, Ranking"]  # fmt: skip
+        "Staff Machine Learning Engineer, Ranking"
+    ]
     assert "Head of Applied AI" not in titles(engine.search(SearchRequest(q="applied")))
     closed = SearchFilters(role_family=["any"], include_closed=True)
     assert "Head of Applied AI" in titles(engine.search(SearchRequest(q="applied", filters=closed)))
@@ -145,8 +184,20 @@ def test_the_index_follows_changes_only(store):
     assert engine.search(SearchRequest(q="sales reports", filters=ANY)).total == 0
 
 
-HOSTILE = ['"', "*", "NEAR(", "'; DROP TABLE jobs; --", "<script>alert(1)</script>",
-           "x" * 10_000, "AND OR NOT", "title:ranking", "^", "(((", "🚀", ""]  # fmt: skip
+HOSTILE = [
+    '"',
+    "*",
+    "NEAR(",
+    "'; DROP TABLE jobs; --",
+    "<script>alert(1)</script>",
+    "x" * 10_000,
+    "AND OR NOT",
+    "title:ranking",
+    "^",
+    "(((",
+    "🚀",
+    "",
+]
 
 
 @pytest.mark.parametrize("query", HOSTILE)
@@ -257,8 +308,16 @@ def test_words_are_ranked_one_by_one_exactly_as_the_full_text_engine_ranks_them(
     engine = SearchEngine(store)
     engine.words = WordScores(common_rows=3)  # the fixture's "common" words: in 3+ jobs
     assert engine.warm_up() >= 3  # read ahead: the rest is read when asked for
-    queries = ("engineer", "machine learning engineer", "ml ranking staff", "head applied",
-               "ranking croissants", "team platform", "modelling models", "lead")  # fmt: skip
+    queries = (
+        "engineer",
+        "machine learning engineer",
+        "ml ranking staff",
+        "head applied",
+        "ranking croissants",
+        "team platform",
+        "modelling models",
+        "lead",
+    )
     matched_some = 0
     with Session(store.engine) as session:
         columns = engine.columns(session)
@@ -267,10 +326,12 @@ def test_words_are_ranked_one_by_one_exactly_as_the_full_text_engine_ranks_them(
             for every in (True, False):
                 expression = (" " if every else " OR ").join(f'"{w}"' for w in words)
                 reference = session.scalars(
-                    text(f"SELECT rowid FROM search_fts WHERE search_fts MATCH :e "
-                         f"ORDER BY bm25(search_fts, {BM25_WEIGHTS}), rowid"),
+                    text(
+                        f"SELECT rowid FROM search_fts WHERE search_fts MATCH :e "
+                        f"ORDER BY bm25(search_fts, {BM25_WEIGHTS}), rowid"
+                    ),
                     {"e": expression},
-                )  # fmt: skip
+                )
                 expected = columns.positions_of(np.array(list(reference), dtype=np.int64))
                 got = engine.words.ranked(session, columns, words, every)
                 assert got.tolist() == expected.tolist(), (q, every)

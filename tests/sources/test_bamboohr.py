@@ -74,7 +74,6 @@ def connector(httpserver: HTTPServer, http: HttpClient) -> BambooHRConnector:
     return BambooHRConnector(http, base_url=httpserver.url_for(""))
 
 
-
 # --- the recorded lists -------------------------------------------------------------------------
 
 

@@ -42,7 +42,6 @@ def connector(httpserver: HTTPServer, http: HttpClient) -> EightfoldConnector:
     return EightfoldConnector(http, base_url=httpserver.url_for(""))
 
 
-
 @pytest.mark.parametrize(
     ("board", "expected"),
     [

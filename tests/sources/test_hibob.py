@@ -34,7 +34,6 @@ def ad(job_id: str, title: str = "ML Engineer", **fields: Any) -> dict[str, Any]
     return {"id": job_id, "title": title, **fields}
 
 
-
 # --- the recorded answer ------------------------------------------------------------------------
 
 

@@ -87,7 +87,6 @@ def connector(httpserver: HTTPServer, http: HttpClient) -> OracleHcmConnector:
     return OracleHcmConnector(http, base_url=httpserver.url_for(""))
 
 
-
 # --- recorded responses ---------------------------------------------------------------------------
 
 

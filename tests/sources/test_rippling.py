@@ -100,7 +100,6 @@ def connector(httpserver: HTTPServer, http: HttpClient) -> RipplingConnector:
     return RipplingConnector(http, base_url=httpserver.url_for(""), page_size=2)
 
 
-
 # --- the recorded lists -------------------------------------------------------------------------
 
 

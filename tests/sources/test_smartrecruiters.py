@@ -59,7 +59,6 @@ def connector(httpserver: HTTPServer, http: HttpClient) -> SmartRecruitersConnec
     return SmartRecruitersConnector(http, base_url=httpserver.url_for(""))
 
 
-
 # --- recorded responses ---------------------------------------------------------------------------
 
 

@@ -60,7 +60,6 @@ def connector(httpserver: HTTPServer, http: HttpClient) -> SuccessFactorsConnect
     return SuccessFactorsConnector(http, base_url=httpserver.url_for(""))
 
 
-
 # --- the recorded RSS feed ------------------------------------------------------------------------
 
 

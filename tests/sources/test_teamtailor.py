@@ -67,7 +67,6 @@ def connector(httpserver: HTTPServer, http: HttpClient) -> TeamtailorConnector:
     return TeamtailorConnector(http, base_url=httpserver.url_for(""), page_size=2)
 
 
-
 # --- the recorded feeds -------------------------------------------------------------------------
 
 

@@ -75,7 +75,6 @@ def connector(httpserver: HTTPServer, http: HttpClient) -> WorkdayConnector:
     return WorkdayConnector(http, base_url=httpserver.url_for(""))
 
 
-
 # --- recorded responses ---------------------------------------------------------------------------
 
 

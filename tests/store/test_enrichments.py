@@ -79,8 +79,12 @@ def test_stored_salary_and_remote_are_carried_not_recomputed(store):
     enrich_store(store, Enricher())
     detail = store.get_enrichment("greenhouse:acme:1").detail
     assert detail["remote"] == "remote"
-    assert detail["salary"] == {"min": 200000.0, "max": 250000.0, "currency": "USD",
-                                "period": "year"}  # fmt: skip
+    assert detail["salary"] == {
+        "min": 200000.0,
+        "max": 250000.0,
+        "currency": "USD",
+        "period": "year",
+    }
 
 
 def test_a_job_with_an_empty_description_is_enriched_with_reasons(store):

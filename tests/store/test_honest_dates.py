@@ -25,8 +25,14 @@ def write_dump(folder: Path, rows: list[dict]) -> Path:
 
 
 def row(row_id: str, title: str, posted_at: str | None = None) -> dict:
-    return {"id": row_id, "source": "test", "company": "Acme", "title": title,
-            "description": f"{title}: lead the ranking team.", "posted_at": posted_at}  # fmt: skip
+    return {
+        "id": row_id,
+        "source": "test",
+        "company": "Acme",
+        "title": title,
+        "description": f"{title}: lead the ranking team.",
+        "posted_at": posted_at,
+    }
 
 
 def hits(store: Store, **filters: object) -> dict[str, dict]:

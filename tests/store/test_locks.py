@@ -16,8 +16,16 @@ from leadboard.store.locks import StoreBusy
 from leadboard.store.repository import Store
 from leadboard.store.schema import IngestRun
 
-ROWS = [{"id": f"r{i}", "source": "locks", "company": "Acme", "title": f"ML Lead {i}",
-         "description": "Lead the ranking team."} for i in range(40)]  # fmt: skip
+ROWS = [
+    {
+        "id": f"r{i}",
+        "source": "locks",
+        "company": "Acme",
+        "title": f"ML Lead {i}",
+        "description": "Lead the ranking team.",
+    }
+    for i in range(40)
+]
 
 
 def leadboard(home: Path, *args: str, wait: str = "60") -> subprocess.Popen[str]:
@@ -25,8 +33,11 @@ def leadboard(home: Path, *args: str, wait: str = "60") -> subprocess.Popen[str]
     env.pop("LEADBOARD_DATABASE_URL", None)
     return subprocess.Popen(
         [sys.executable, "-m", "leadboard", *args],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @pytest.fixture
@@ -47,9 +58,7 @@ def test_two_imports_into_a_new_home_both_succeed(tmp_path: Path, dump: Path) ->
     assert store.stats()["jobs"] == len(ROWS)
 
 
-def test_a_second_writer_that_cannot_wait_says_why_in_one_line(
-    tmp_path: Path, dump: Path
-) -> None:
+def test_a_second_writer_that_cannot_wait_says_why_in_one_line(tmp_path: Path, dump: Path) -> None:
     home = tmp_path / "home"
     store = Store.open(f"sqlite:///{home / 'leadboard.db'}")
     with store.writer():

@@ -139,8 +139,16 @@ def _server_account() -> _Account | None:
     try:
         entry = pwd.getpwnam(SERVER_ACCOUNT)
     except KeyError:
-        command = ["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
-                   "--shell", "/usr/sbin/nologin", SERVER_ACCOUNT]  # fmt: skip
+        command = [
+            "useradd",
+            "--system",
+            "--no-create-home",
+            "--home-dir",
+            "/nonexistent",
+            "--shell",
+            "/usr/sbin/nologin",
+            SERVER_ACCOUNT,
+        ]
         try:
             result = subprocess.run(command, capture_output=True, text=True, check=False)
             problem = result.stderr.strip()
@@ -212,12 +220,20 @@ def _chown_tree(root: Path, account: _Account) -> None:
 
 def _initdb(bin_dir: Path, data_dir: Path, account: _Account | None) -> None:
     command = [
-        str(bin_dir / "initdb"), "-D", str(data_dir), "-U", DATABASE_USER, "--auth=trust",
-        "--encoding=UTF8", "--locale=C",
+        str(bin_dir / "initdb"),
+        "-D",
+        str(data_dir),
+        "-U",
+        DATABASE_USER,
+        "--auth=trust",
+        "--encoding=UTF8",
+        "--locale=C",
         # Unicode-aware lower()/upper() without depending on the machine's installed locales.
-        "--locale-provider=builtin", "--builtin-locale=C.UTF-8",
-        "--no-sync", "--no-instructions",
-    ]  # fmt: skip
+        "--locale-provider=builtin",
+        "--builtin-locale=C.UTF-8",
+        "--no-sync",
+        "--no-instructions",
+    ]
     result = subprocess.run(
         command, capture_output=True, text=True, cwd=data_dir.parent, **_as_account(account)
     )

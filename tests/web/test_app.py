@@ -20,7 +20,8 @@ def test_api_search_answers_the_typed_contract(client):
     answer = client.get("/api/v1/search", params={"q": "ranking remote", "family": "any"}).json()
     assert answer["total"] == 1
     assert answer["query"]["chips"] == [
-        {"kind": "remote", "value": "remote", "label": "remote", "source": "remote"}]  # fmt: skip
+        {"kind": "remote", "value": "remote", "label": "remote", "source": "remote"}
+    ]
     job = answer["results"][0]["job"]
     assert job["title"] == "Staff Machine Learning Engineer, Ranking"
     assert job["salary"] == {"min": 250000.0, "max": 250000.0, "currency": "USD", "period": "year"}
@@ -31,8 +32,7 @@ def test_api_search_answers_the_typed_contract(client):
 def test_api_facets_and_filters_by_parameter(client):
     answer = client.get("/api/v1/facets", params={"family": "any", "skill": "Python"}).json()
     assert answer["total"] == 2
-    assert {f["value"]: f["count"] for f in answer["facets"]["role_family"]} == {
-        "ml_leadership": 2}  # fmt: skip
+    assert {f["value"]: f["count"] for f in answer["facets"]["role_family"]} == {"ml_leadership": 2}
 
 
 def test_a_pay_floor_by_the_hour_and_the_rate_table_it_used_are_shown(client):

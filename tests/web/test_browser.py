@@ -42,8 +42,10 @@ def test_search_filter_open_a_job_and_come_back(server, browser, javascript, csp
 
     page.get_by_role("link", name="Remove remote remote").click()  # the chip goes, the team stays
     page.wait_for_url("**/?q=team")
-    assert set(cards.all_inner_texts()) == {"Staff Machine Learning Engineer, Ranking",
-                                            "Engineering Manager, ML Platform"}  # fmt: skip
+    assert set(cards.all_inner_texts()) == {
+        "Staff Machine Learning Engineer, Ranking",
+        "Engineering Manager, ML Platform",
+    }
     page.locator("aside").get_by_role("link", name="manager", exact=True).click()  # a facet
     assert cards.all_inner_texts() == ["Engineering Manager, ML Platform"]
     shot(page, f"03-facet-{'js' if javascript else 'nojs'}")

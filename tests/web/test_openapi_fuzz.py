@@ -42,9 +42,12 @@ def test_the_api_keeps_its_contract_whatever_it_is_sent(app: object) -> None:
 def _fuzz(operation: Any, excluded: list[Any]) -> None:
     @given(case=operation.as_strategy())
     @settings(
-        max_examples=25, deadline=None, phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck), database=None,
-    )  # fmt: skip
+        max_examples=25,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
     def call(case: schemathesis.Case) -> None:
         case.call_and_validate(excluded_checks=excluded)
 

@@ -38,9 +38,13 @@ def client(store):
 @pytest.mark.parametrize("url", HOSTILE_URLS)
 def test_an_imported_script_url_is_dropped_with_a_warning(url):
     posting = SourcePosting(
-        source="dump", board="acme", external_id="x", fetched_at=datetime.now(UTC),
-        title="Head of ML", url=url,
-    )  # fmt: skip
+        source="dump",
+        board="acme",
+        external_id="x",
+        fetched_at=datetime.now(UTC),
+        title="Head of ML",
+        url=url,
+    )
     job = normalize_posting(posting)
     assert job.url is None
     assert any(w.startswith("url dropped, not an http(s) link") for w in job.warnings)
@@ -51,8 +55,12 @@ def test_an_imported_script_url_is_dropped_with_a_warning(url):
 @pytest.mark.parametrize("url", HOSTILE_URLS[:4])
 def test_a_stored_script_url_is_never_a_link(store, url):
     # Rows stored before ingest checked the scheme: the page and the API still show no such link.
-    store.save_batch([make_job("9", "Head of ML", "Lead.", "remote", None, 1, url=url)], [],
-                     index=store.duplicate_index(), seen_at=NOW)  # fmt: skip
+    store.save_batch(
+        [make_job("9", "Head of ML", "Lead.", "remote", None, 1, url=url)],
+        [],
+        index=store.duplicate_index(),
+        seen_at=NOW,
+    )
     sync_search_index(store)
     client = TestClient(create_app(store, SearchEngine(store)))
     page = client.get("/jobs/greenhouse:acme:9")
@@ -64,8 +72,15 @@ def test_a_stored_script_url_is_never_a_link(store, url):
     assert [r["job"]["url"] for r in listed["results"]] == [None]
 
 
-PATHS = ["/", "/jobs/greenhouse:acme:1", "/api/v1/search", "/docs", "/static/style.css",
-         "/nowhere", "/api/v1/jobs/nope"]  # fmt: skip
+PATHS = [
+    "/",
+    "/jobs/greenhouse:acme:1",
+    "/api/v1/search",
+    "/docs",
+    "/static/style.css",
+    "/nowhere",
+    "/api/v1/jobs/nope",
+]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -81,8 +96,15 @@ def test_every_response_carries_the_security_headers(client, path):
 
 def test_pages_have_no_inline_script_or_style(client):
     # What the Content-Security-Policy would block: script and style written into the page.
-    for path in ["/", "/?q=ml", "/jobs/greenhouse:acme:1", "/match", "/insights/ml-tech-lead",
-                 "/nowhere", "/docs"]:  # fmt: skip
+    for path in [
+        "/",
+        "/?q=ml",
+        "/jobs/greenhouse:acme:1",
+        "/match",
+        "/insights/ml-tech-lead",
+        "/nowhere",
+        "/docs",
+    ]:
         text = client.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), path
         assert not re.search(r"<style|<[^>]+\s(style|on\w+)=", text), path
@@ -117,8 +139,10 @@ def test_the_openapi_lists_the_closed_vocabularies_as_enums(client):
         p["name"]: p["schema"] for p in schema["paths"]["/api/v1/search"]["get"]["parameters"]
     }
     assert "remote" in params["remote"]["items"]["enum"]
-    assert "ml_leadership" in params["family"]["items"]["enum"] and "any" in (
-        params["family"]["items"]["enum"])  # fmt: skip
+    assert (
+        "ml_leadership" in params["family"]["items"]["enum"]
+        and "any" in (params["family"]["items"]["enum"])
+    )
     assert "staff" in params["seniority"]["items"]["enum"]
     assert set(params["sort"]["enum"]) == {"relevance", "newest", "salary"}
     assert "hour" in params["period"]["enum"] and "hybrid" in params["mode"]["enum"]
@@ -157,8 +181,9 @@ def _with_a_write_route(app: FastAPI) -> FastAPI:
 
 
 def test_writes_beyond_loopback_need_the_write_token(store):
-    app = _with_a_write_route(create_app(store, SearchEngine(store), public=True,
-                                         write_token="s3cret"))  # fmt: skip
+    app = _with_a_write_route(
+        create_app(store, SearchEngine(store), public=True, write_token="s3cret")
+    )
     client = TestClient(app)
     assert client.post("/api/v1/notes").status_code == 401
     for wrong in ("Bearer wrong", "Bearer s3cret-", "Basic s3cret", "s3cret"):

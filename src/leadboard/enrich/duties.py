@@ -292,35 +292,65 @@ _READS_AS_REQUIREMENT = re.compile(
     r"|willingness|fluent|self-|a strong|an? \w+ (?:with|who)|preferred|nice to have|bonus)"
 )
 _READS_AS_ABOUT = CueIndex(
-    {"about": [
-        r"401\(?k", r"\binsurance", r"\bpaid time off", r"\bpto\b", r"\bparental leave",
-        r"\bequal opportunity", r"\bsexual orientation", r"\bnational origin", r"\bdisabilit",
-        r"\bveteran", r"\breasonable accommodation", r"\be-verify", r"\beverify", r"\bbenefits",
-        r"\bdental\b", r"\bvisa sponsorship", r"\bbackground check", r"\bbase (?:pay|salary)",
-        r"\bsalary range", r"\bpay range", r"\bequity\b", r"\bapplicants?\b",
-        # the hiring process, not the job
-        r"\brecruiter", r"\brecruiting process", r"\brecruitment process", r"\binterview",
-        r"\bhiring (?:manager|process)", r"\bto apply\b", r"\bapply (?:now|today|for this)",
-        r"\bresume\b", r"\bapplication process", r"\byour application",
-        r"\bwe're hiring", r"\bwe are hiring", r"\bwe hire",
-    ]}
-)  # fmt: skip
+    {
+        "about": [
+            r"401\(?k",
+            r"\binsurance",
+            r"\bpaid time off",
+            r"\bpto\b",
+            r"\bparental leave",
+            r"\bequal opportunity",
+            r"\bsexual orientation",
+            r"\bnational origin",
+            r"\bdisabilit",
+            r"\bveteran",
+            r"\breasonable accommodation",
+            r"\be-verify",
+            r"\beverify",
+            r"\bbenefits",
+            r"\bdental\b",
+            r"\bvisa sponsorship",
+            r"\bbackground check",
+            r"\bbase (?:pay|salary)",
+            r"\bsalary range",
+            r"\bpay range",
+            r"\bequity\b",
+            r"\bapplicants?\b",
+            # the hiring process, not the job
+            r"\brecruiter",
+            r"\brecruiting process",
+            r"\brecruitment process",
+            r"\binterview",
+            r"\bhiring (?:manager|process)",
+            r"\bto apply\b",
+            r"\bapply (?:now|today|for this)",
+            r"\bresume\b",
+            r"\bapplication process",
+            r"\byour application",
+            r"\bwe're hiring",
+            r"\bwe are hiring",
+            r"\bwe hire",
+        ]
+    }
+)
 _READS_AS_ROLE = CueIndex(
-    {"role": [
-        # one alternative per spelling, each with its own keyword
-        (" will", rf"(?:^|\b){_YOU_WILL}\b"),
-        ("'ll", rf"(?:^|\b){_YOU_WILL}\b"),
-        ("’ll", rf"(?:^|\b){_YOU_WILL}\b"),
-        r"\bin this (?:role|position)",
-        r"\bthis (?:role|position) (?:will|is)",
-        (
-            " will",
-            r"\bthe (?:role|position|candidate|successful \w+|\w+ engineer|\w+ scientist) will",
-        ),
-        r"\bresponsible for",
-        ("", rf"^(?:{_BULLET_VERBS.lower()})(?:s|ing)?\b"),
-    ]}
-)  # fmt: skip
+    {
+        "role": [
+            # one alternative per spelling, each with its own keyword
+            (" will", rf"(?:^|\b){_YOU_WILL}\b"),
+            ("'ll", rf"(?:^|\b){_YOU_WILL}\b"),
+            ("’ll", rf"(?:^|\b){_YOU_WILL}\b"),
+            r"\bin this (?:role|position)",
+            r"\bthis (?:role|position) (?:will|is)",
+            (
+                " will",
+                r"\bthe (?:role|position|candidate|successful \w+|\w+ engineer|\w+ scientist) will",
+            ),
+            r"\bresponsible for",
+            ("", rf"^(?:{_BULLET_VERBS.lower()})(?:s|ing)?\b"),
+        ]
+    }
+)
 # "You will design…" states a duty even under a requirements heading (Google puts the role summary
 # after the qualifications); "you will have / need / bring" does not.
 _STATES_A_DUTY = re.compile(
@@ -439,7 +469,10 @@ _CUES: dict[Duty, list[str | tuple[str, str]]] = {
             r"(?<!solutions )(?<!solution )(?<!gpu )(?<!campaign )"
             r"\barchitect(?:ure|ures|ural|ing|ed)?\b(?! team| of (?:\w+ )?(?:models|llms|neural))",
         ),
-        r"\bsystems? design", r"\bdesign reviews?", r"\bdesign docs?", r"\btechnical design",
+        r"\bsystems? design",
+        r"\bdesign reviews?",
+        r"\bdesign docs?",
+        r"\btechnical design",
         # the other verbs in any order: "design, implement, and optimize training systems"
         rf"\bdesign(?:s|ing|ed)?\b(?:,? (?:and |or )?(?:{_ALSO_VERBS}|build|develop|implement"
         rf"|deliver|code|integrate|operate)\w*)*\s+{_W}{_SYSTEM_THINGS}",
@@ -448,24 +481,40 @@ _CUES: dict[Duty, list[str | tuple[str, str]]] = {
         r"(?:direction|vision|strategy)",
         *_each(("design", "architectural", "technical"), r" (?:decisions|trade-?offs|choices)"),
         r"\bscalable (?:\w+ )?(?:systems|architecture|infrastructure|platforms?|services)",
-        r"\bend-to-end (?:design|architecture)", r"\bown(?:s|ing)? the (?:\w+ )?design",
+        r"\bend-to-end (?:design|architecture)",
+        r"\bown(?:s|ing)? the (?:\w+ )?design",
     ],
     "hands_on_coding": [
         *_each(("writ", "ship", "contribut"), rf"\w* {_W}code\b"),
-        r"\bhands-on", r"\bhands on\b", r"\bcoding", r"\bprogramming\b(?! languages?)",
-        r"\bimplement", r"\bprototyp", r"\bdebug", r"\brefactor", r"\bsoftware development",
-        r"\bfull[- ]stack", r"\bproduction[- ](?:quality |ready |grade )?code",
+        r"\bhands-on",
+        r"\bhands on\b",
+        r"\bcoding",
+        r"\bprogramming\b(?! languages?)",
+        r"\bimplement",
+        r"\bprototyp",
+        r"\bdebug",
+        r"\brefactor",
+        r"\bsoftware development",
+        r"\bfull[- ]stack",
+        r"\bproduction[- ](?:quality |ready |grade )?code",
         *_each(
             (
-                "build(?:s|ing)?", "develop(?:s|ing|ed)?", "creat(?:e|es|ing)", "engineer(?:ed)?",
-                "train(?:s|ing)?", "fine-tun(?:e|es|ing)", "optimi[sz](?:e|es|ing)",
-                "writ(?:e|es|ing)", "automat(?:e|es|ing)",
+                "build(?:s|ing)?",
+                "develop(?:s|ing|ed)?",
+                "creat(?:e|es|ing)",
+                "engineer(?:ed)?",
+                "train(?:s|ing)?",
+                "fine-tun(?:e|es|ing)",
+                "optimi[sz](?:e|es|ing)",
+                "writ(?:e|es|ing)",
+                "automat(?:e|es|ing)",
             ),
             rf"\b{_ALSO}\s+{_W}{_TECH_THINGS}",
         ),
     ],
     "best_practices": [
-        r"\bcode reviews?", r"\breview(?:s|ing)? (?:\w+ ){0,2}(?:code|pull requests|prs|designs?)",
+        r"\bcode reviews?",
+        r"\breview(?:s|ing)? (?:\w+ ){0,2}(?:code|pull requests|prs|designs?)",
         r"\bbest practices",
         *_each(
             ("coding", "engineering", "quality", "code", "development", "technical", "software"),
@@ -483,73 +532,131 @@ _CUES: dict[Duty, list[str | tuple[str, str]]] = {
         # "design, testing, and launch", but not statistics: "A/B testing, regression models"
         r"\btesting,(?<!a/b testing,)(?<!hypothesis testing,)(?<!significance testing,)"
         r"(?<!statistical testing,)",
-        *_each(("well", "properly", "thoroughly", "fully"), r"[- ]tested\b"), r"\btestable",
-        r"\breliability\b", r"\bmaintainab", r"\bobservability", r"\btechnical documentation",
+        *_each(("well", "properly", "thoroughly", "fully"), r"[- ]tested\b"),
+        r"\btestable",
+        r"\breliability\b",
+        r"\bmaintainab",
+        r"\bobservability",
+        r"\btechnical documentation",
         r"\bdocument(?:ing|ation of)? (?:\w+ )?(?:code|apis?|designs?|systems?|architecture)",
-        r"\bengineering excellence", r"\boperational excellence", r"\btechnical excellence",
+        r"\bengineering excellence",
+        r"\boperational excellence",
+        r"\btechnical excellence",
         # "raise the bar for the team", not the careers-page "join others who raise the bar"
-        r"\braising the bar\b", r"\braise the bar (?:for|on)\b", r"\bhigh bar\b", r"\bci/cd",
+        r"\braising the bar\b",
+        r"\braise the bar (?:for|on)\b",
+        r"\bhigh bar\b",
+        r"\bci/cd",
         *_each(("code", "software", "data", "model"), r" quality"),
-        r"\bquality (?:assurance|standards|control|bar)", r"\bhigh[- ]quality (?:code|software)",
-        r"\bsecurity (?:reviews?|best)", r"\bincident", r"\bpostmortem", r"\bslos?\b",
-        r"\bon-call", r"\bclean code", r"\btest-driven",
+        r"\bquality (?:assurance|standards|control|bar)",
+        r"\bhigh[- ]quality (?:code|software)",
+        r"\bsecurity (?:reviews?|best)",
+        r"\bincident",
+        r"\bpostmortem",
+        r"\bslos?\b",
+        r"\bon-call",
+        r"\bclean code",
+        r"\btest-driven",
         # standards the work keeps, not a person's or the law's: "high standards", "ethical
         # standards", "standards of integrity", "regulatory standards"
         r"\bstandards\b(?<!high standards)(?<!highest standards)(?<!ethical standards)"
         r"(?<!legal standards)(?<!regulatory standards)(?<!grooming standards)"
         r"(?! (?:of|for) (?:ethics|integrity|conduct|excellence|rigor))",
-        r"\bdesign (?:proposals|documents)", r"\bquality gates?",
+        r"\bdesign (?:proposals|documents)",
+        r"\bquality gates?",
     ],
     "mentoring": [
-        r"\bmentor", r"\bcoach",
+        r"\bmentor",
+        r"\bcoach",
         r"\bgrow(?:s|ing|th of)? (?:\w+ ){0,2}(?:engineers|scientists|team members|talent|people"
         r"|others|careers?|junior)",
         r"\bdevelop(?:s|ing)? (?:\w+ )?(?:talent|engineers|people|others|team members)",
         r"\bguid(?:e|es|ing|ance) (?:\w+ ){0,3}(?:engineers|junior|team|scientists|others)",
-        r"\blevel up", r"\bcareer (?:growth|development)", r"\btechnical guidance", r"\bupskill",
+        r"\blevel up",
+        r"\bcareer (?:growth|development)",
+        r"\btechnical guidance",
+        r"\bupskill",
         r"\btrain(?:s|ing)? (?:\w+ )?(?:engineers|staff|team members|others|colleagues|junior)",
-        r"\bknowledge[- ]sharing", r"\bteach",
+        r"\bknowledge[- ]sharing",
+        r"\bteach",
     ],
     "project_management": [
-        r"\broadmaps?", r"\bprioriti[sz](?:e|es|ing|ation)", r"\btimelines?\b", r"\bmilestones?",
-        r"\bdeliverables?", r"\bproject management", r"\bprogram management", r"\bproject plans?",
+        r"\broadmaps?",
+        r"\bprioriti[sz](?:e|es|ing|ation)",
+        r"\btimelines?\b",
+        r"\bmilestones?",
+        r"\bdeliverables?",
+        r"\bproject management",
+        r"\bprogram management",
+        r"\bproject plans?",
         *_each(
             ("set", "setting", "define", "defining", "own", "owning", "drive"),
             r" (?:\w+ ){0,2}priorities",
         ),
         *_each(
-            ("project", "sprint", "roadmap", "release", "capacity", "resource", "quarterly",
-             "strategic", "program", "delivery"),
+            (
+                "project",
+                "sprint",
+                "roadmap",
+                "release",
+                "capacity",
+                "resource",
+                "quarterly",
+                "strategic",
+                "program",
+                "delivery",
+            ),
             r" planning",
         ),
-        r"\bplanning (?:and|&) (?:execution|delivery|prioriti)", r"\bplan (?:and|the|out)\b",
+        r"\bplanning (?:and|&) (?:execution|delivery|prioriti)",
+        r"\bplan (?:and|the|out)\b",
         r"\bscop(?:e|es|ing) (?:\w+ )?(?:projects?|work|requirements)",
         r"\bmanag(?:e|es|ing) (?:\w+ ){0,2}(?:projects?|programs?|initiatives?|workstreams?"
         r"|delivery)",
-        r"\bon[- ]time", r"\bdeadlines?",
+        r"\bon[- ]time",
+        r"\bdeadlines?",
         *_each(
             ("drive", "driving", "own", "owning", "lead", "leading", "ensure"),
             r"\w* (?:\w+ ){0,2}(?:projects?|execution|initiatives|programs?|delivery)",
         ),
-        r"\bresource allocation", r"\bagile (?:ceremonies|process)", r"\bscrum master",
-        r"\bstatus (?:updates|reports)", r"\bproject (?:scope|delivery|execution)",
+        r"\bresource allocation",
+        r"\bagile (?:ceremonies|process)",
+        r"\bscrum master",
+        r"\bstatus (?:updates|reports)",
+        r"\bproject (?:scope|delivery|execution)",
     ],
     "stakeholders": [
-        r"\bcross[- ]?functional", r"\bstakeholders?", r"\bpartner(?:s|ing)?\b", r"\bcollaborat",
-        r"\bwork(?:s|ing)? (?:closely |directly )?with", r"\bcommunicat", r"\bliaison",
-        r"\bpresent(?:s|ing)? ", r"\bcustomers?\b", r"\bclients?\b",
+        r"\bcross[- ]?functional",
+        r"\bstakeholders?",
+        r"\bpartner(?:s|ing)?\b",
+        r"\bcollaborat",
+        r"\bwork(?:s|ing)? (?:closely |directly )?with",
+        r"\bcommunicat",
+        r"\bliaison",
+        r"\bpresent(?:s|ing)? ",
+        r"\bcustomers?\b",
+        r"\bclients?\b",
         r"\bbusiness (?:partners|leaders|needs|units|teams|stakeholders|requirements|objectives"
         r"|goals|problems|questions)",
-        r"\bproduct (?:managers?|teams?|management)", r"\bexecutives?", r"\bleadership\b",
-        r"\bnon-technical", r"\binfluenc", r"\balign",
+        r"\bproduct (?:managers?|teams?|management)",
+        r"\bexecutives?",
+        r"\bleadership\b",
+        r"\bnon-technical",
+        r"\binfluenc",
+        r"\balign",
     ],
     "people_management": [
-        r"\bdirect reports", r"\bpeople (?:manage|lead)", r"\bline manage", r"\bmanaging managers",
+        r"\bdirect reports",
+        r"\bpeople (?:manage|lead)",
+        r"\bline manage",
+        r"\bmanaging managers",
         r"\bmanager of managers",
         *_each(
             (
-                "hir(?:e|es|ing)(?! managers?| process| team)", "recruit(?:s|ing)?(?! process)",
-                "attract(?:s|ing)?", "retain(?:s|ing)?",
+                "hir(?:e|es|ing)(?! managers?| process| team)",
+                "recruit(?:s|ing)?(?! process)",
+                "attract(?:s|ing)?",
+                "retain(?:s|ing)?",
             ),
             r"\b(?:,? (?:and )?\w+)*,? (?:[\w-]+ ){0,3}(?:engineers|scientists|talent|team|people"
             r"|researchers|members|staff|candidates|analysts|leaders|managers)\b",
@@ -560,14 +667,20 @@ _CUES: dict[Duty, list[str | tuple[str, str]]] = {
         r"|staff|group|analysts|managers)\b(?! (?:projects?|members'? (?:projects|work)))",
         r"\blead(?:s|ing)? (?:a |the )?(?:\w+ ){0,2}(?:team|group) of",
         r"\bbuild(?:s|ing)?(?:,? \w+,?)? (?:and \w+ )?(?:out )?(?:a |the )?(?:[\w-]+ ){0,3}team\b",
-        r"\bteam growth", r"\bheadcount", r"\bsupervis(?:e|es|ing)\b(?! learning)",
+        r"\bteam growth",
+        r"\bheadcount",
+        r"\bsupervis(?:e|es|ing)\b(?! learning)",
         *_each(
             ("grow", "scale", "develop"),
             r"(?:s|ing)? (?:a |the )?(?:\w+ ){0,2}(?:team|organi[sz]ation)\b",
         ),
     ],
     "research": [
-        r"\bpublish", r"\bpublications?", r"\bpapers?\b", r"\bliterature\b", r"\bsota\b",
+        r"\bpublish",
+        r"\bpublications?",
+        r"\bpapers?\b",
+        r"\bliterature\b",
+        r"\bsota\b",
         r"\bnovel (?:\w+ )?(?:methods|techniques|approaches|algorithms|architectures|research|ideas"
         r"|models|solutions)",
         r"\bresearch(?:ing)? (?:and|&) (?:experiment|prototyp|implement|evaluat)",
@@ -583,10 +696,12 @@ _CUES: dict[Duty, list[str | tuple[str, str]]] = {
         *_each(("new", "novel"), r" (?:methods|techniques|approaches|algorithms|architectures)"),
         r"\bcutting[- ]edge research",
         r"\bscientific (?:research|publications?|community|discover|understanding)",
-        r"\bresearch(?:ing)? (?:new|novel|the latest)", r"\bexplor(?:e|es|ing) (?:new|novel)",
+        r"\bresearch(?:ing)? (?:new|novel|the latest)",
+        r"\bexplor(?:e|es|ing) (?:new|novel)",
         r"\bpush(?:ing)? the (?:frontiers?|state)",
         r"\badvanc\w* the (?:state|frontier)",
-        r"\bexperiment(?:s|ing)? with (?:new|novel)", r"\bresearch (?:scientists?|engineers?) ",
+        r"\bexperiment(?:s|ing)? with (?:new|novel)",
+        r"\bresearch (?:scientists?|engineers?) ",
     ],
     "deployment_mlops": [
         *_each(
@@ -596,7 +711,9 @@ _CUES: dict[Duty, list[str | tuple[str, str]]] = {
         rf"\bserv(?:e|es|ing)\b(?! as)\s+{_W}{_ML_THINGS}",
         ("production", rf"{_ML_THINGS} (?:\w+ ){{0,4}}(?:in|into|to|for) production"),
         r"\bproduction (?:ml|machine learning|ai|models?|inference|llms?)\b",
-        r"\bmlops", r"\bllmops", r"\bml ops",
+        r"\bmlops",
+        r"\bllmops",
+        r"\bml ops",
         *_each(
             ("ml", "machine learning", "model", "training", "inference"),
             r" (?:infrastructure|platforms?|pipelines?|systems|deployment|serving|monitoring"
@@ -604,9 +721,10 @@ _CUES: dict[Duty, list[str | tuple[str, str]]] = {
         ),
         r"\bmodel (?:registry|drift|monitoring|serving|deployment)",
         ("inference", r"(?<!causal )(?<!statistical )\binference\b"),
-        r"\bfeature stores?", r"\bgpu clusters?",
+        r"\bfeature stores?",
+        r"\bgpu clusters?",
     ],
-}  # fmt: skip
+}
 _DUTY_CUES: CueIndex[Duty] = CueIndex(_CUES)
 # Sentences that name a duty the role does not do: an intern *receives* mentoring.
 _NOT_THE_ROLES_CUES: dict[Duty, list[str | tuple[str, str]]] = {
@@ -636,8 +754,15 @@ _NOT_THE_ROLES_CUES: dict[Duty, list[str | tuple[str, str]]] = {
     # multiple priorities", "meet tight deadlines", "a deadline-driven environment".
     "project_management": [
         *_each(
-            ("multiple", "competing", "shifting", "changing", "evolving", "conflicting",
-             "overlapping"),
+            (
+                "multiple",
+                "competing",
+                "shifting",
+                "changing",
+                "evolving",
+                "conflicting",
+                "overlapping",
+            ),
             r" (?:\w+ )?(?:priorities|deadlines|tasks)",
         ),
         *_each(("meet", "meeting", "tight", "under", "aggressive"), r" deadlines?\b"),
@@ -646,7 +771,7 @@ _NOT_THE_ROLES_CUES: dict[Duty, list[str | tuple[str, str]]] = {
         r"\bprioriti[sz]ation skills",
         r"\bprioriti[sz]e effectively",
     ],
-}  # fmt: skip
+}
 _NOT_THE_ROLES: CueIndex[Duty] = CueIndex(_NOT_THE_ROLES_CUES)
 _DENIABLE = frozenset(_NOT_THE_ROLES_CUES)  # the duties it can take back
 

@@ -226,9 +226,12 @@ def quantize_int8(model: onnx.ModelProto) -> bytes:
         with tempfile.TemporaryDirectory(prefix="leadboard-int8-") as folder:
             path = Path(folder) / "model.onnx"
             quantization.quantize_dynamic(
-                model, path, op_types_to_quantize=["MatMul"], per_channel=True,
+                model,
+                path,
+                op_types_to_quantize=["MatMul"],
+                per_channel=True,
                 weight_type=quantization.QuantType.QInt8,
-            )  # fmt: skip
+            )
             return path.read_bytes()
     finally:
         root.setLevel(level)
@@ -268,7 +271,7 @@ def make_session(model: bytes, threads: int) -> onnxruntime.InferenceSession:
     return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
-def _require(module: str):  # noqa: ANN202 - returns a module
+def _require(module: str):  # returns a module
     """Import ``module``, or say which package to install."""
     try:
         return importlib.import_module(module)

@@ -219,9 +219,12 @@ def _unusable(result: Enrichment) -> bool:
 def job_row(job: Job) -> dict[str, Any]:
     """The enricher's input for a normalised job (a stored one): no second normalisation."""
     return {
-        "id": job.id, "title": job.title_raw, "text": job.description_text,
-        "remote": job.remote, "salary": job.salary,
-    }  # fmt: skip
+        "id": job.id,
+        "title": job.title_raw,
+        "text": job.description_text,
+        "remote": job.remote,
+        "salary": job.salary,
+    }
 
 
 def _as_posting(row: dict[str, Any]) -> SourcePosting:

@@ -195,14 +195,35 @@ _D_SOFTWARE = _rx(
 )
 
 RULE_FEATURE_NAMES: tuple[str, ...] = (
-    "title_leader", "title_level_high", "title_senior", "title_ml", "title_data_science",
-    "title_analyst", "title_data_engineering", "title_software", "title_other",
-    "title_member_of_staff", "title_research", "title_intern", "title_two_levels",
-    "leader_and_ml", "leader_and_data_science", "leader_and_other", "level_high_and_ml",
-    "text_ml", "text_analytics", "text_leadership", "text_go_to_market", "text_software",
-    "text_ml_minus_analytics", "leader_times_text_ml", "data_science_times_ml_minus_analytics",
-    "text_ml_analytics_log_ratio", "leader_times_log_ratio", "data_science_times_log_ratio",
-)  # fmt: skip
+    "title_leader",
+    "title_level_high",
+    "title_senior",
+    "title_ml",
+    "title_data_science",
+    "title_analyst",
+    "title_data_engineering",
+    "title_software",
+    "title_other",
+    "title_member_of_staff",
+    "title_research",
+    "title_intern",
+    "title_two_levels",
+    "leader_and_ml",
+    "leader_and_data_science",
+    "leader_and_other",
+    "level_high_and_ml",
+    "text_ml",
+    "text_analytics",
+    "text_leadership",
+    "text_go_to_market",
+    "text_software",
+    "text_ml_minus_analytics",
+    "leader_times_text_ml",
+    "data_science_times_ml_minus_analytics",
+    "text_ml_analytics_log_ratio",
+    "leader_times_log_ratio",
+    "data_science_times_log_ratio",
+)
 _RULE_TEXT_CHARS = 20_000
 
 
@@ -232,16 +253,35 @@ def rule_features(title: str, text: str) -> np.ndarray:
     text_ml = float(np.log1p(1000.0 * ml_hits / max(words, 50)))
     text_analytics = float(np.log1p(1000.0 * analytics_hits / max(words, 50)))
     values = [
-        leader, level_high, level == "senior", ml, data_science,
-        bool(_T_ANALYST.search(title)), bool(_T_DATA_ENGINEERING.search(title)),
-        bool(_T_SOFTWARE.search(title)), other, bool(_T_MEMBER_OF_STAFF.search(title)),
-        bool(_T_RESEARCH.search(title)), level == "intern", bool(_T_TWO_LEVELS.search(title)),
-        leader and ml, leader and data_science, leader and other, level_high and ml,
-        text_ml, text_analytics, _density(_D_LEAD, text, words),
-        _density(_D_GO_TO_MARKET, text, words), _density(_D_SOFTWARE, text, words),
-        text_ml - text_analytics, leader * text_ml, data_science * (text_ml - text_analytics),
-        log_ratio, leader * log_ratio, data_science * log_ratio,
-    ]  # fmt: skip
+        leader,
+        level_high,
+        level == "senior",
+        ml,
+        data_science,
+        bool(_T_ANALYST.search(title)),
+        bool(_T_DATA_ENGINEERING.search(title)),
+        bool(_T_SOFTWARE.search(title)),
+        other,
+        bool(_T_MEMBER_OF_STAFF.search(title)),
+        bool(_T_RESEARCH.search(title)),
+        level == "intern",
+        bool(_T_TWO_LEVELS.search(title)),
+        leader and ml,
+        leader and data_science,
+        leader and other,
+        level_high and ml,
+        text_ml,
+        text_analytics,
+        _density(_D_LEAD, text, words),
+        _density(_D_GO_TO_MARKET, text, words),
+        _density(_D_SOFTWARE, text, words),
+        text_ml - text_analytics,
+        leader * text_ml,
+        data_science * (text_ml - text_analytics),
+        log_ratio,
+        leader * log_ratio,
+        data_science * log_ratio,
+    ]
     return np.asarray(values, dtype=float)
 
 
@@ -262,9 +302,13 @@ class _WeakTextModel:
     def fit(self, texts: Sequence[str], families: Sequence[str]) -> _WeakTextModel:
         y = np.array([FAMILIES.index(family) for family in families])
         self.vectorizer_ = TfidfVectorizer(
-            ngram_range=(1, 2), sublinear_tf=True, min_df=3, max_features=100_000,
-            stop_words="english", dtype=np.float32,
-        )  # fmt: skip
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+            min_df=3,
+            max_features=100_000,
+            stop_words="english",
+            dtype=np.float32,
+        )
         x = self.vectorizer_.fit_transform([t[:DESCRIPTION_CHARS] for t in texts])
         is_ml = y <= _ML_IC
         self.pairwise_ = []
@@ -373,9 +417,12 @@ class RoleClassifier:
         self.title_only_ = None
         if self.title_model:  # the same labels, read from titles alone (see SHORT_TEXT_CHARS)
             self.title_only_ = RoleClassifier(
-                C=self.C, rule_weight=self.rule_weight, calibration_folds=self.calibration_folds,
-                random_state=self.random_state, title_model=False,
-            ).fit([{"title": t.title, "text": ""} for t in texts], labels)  # fmt: skip
+                C=self.C,
+                rule_weight=self.rule_weight,
+                calibration_folds=self.calibration_folds,
+                random_state=self.random_state,
+                title_model=False,
+            ).fit([{"title": t.title, "text": ""} for t in texts], labels)
         self.trained_id_ = _fingerprint(texts, labels, weak, self)
         return self
 
@@ -458,8 +505,9 @@ class RoleClassifier:
         proba = np.zeros((len(texts), len(FAMILIES)))
         if (~short).any():
             kept = None if embeddings is None else np.asarray(embeddings)[~short]
-            proba[~short] = self._proba([t for t, s in zip(texts, short, strict=True) if not s],
-                                        kept)  # fmt: skip
+            proba[~short] = self._proba(
+                [t for t, s in zip(texts, short, strict=True) if not s], kept
+            )
         proba[short] = title_only._proba([t for t, s in zip(texts, short, strict=True) if s], None)
         thresholds[short] = title_only.threshold_
         return proba, thresholds
@@ -562,9 +610,12 @@ class _Parts:
             analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True
         )
         self.description_ = TfidfVectorizer(
-            ngram_range=(1, 2), sublinear_tf=True, min_df=2, max_features=50_000,
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+            min_df=2,
+            max_features=50_000,
             stop_words="english",
-        )  # fmt: skip
+        )
         titles = [t.title for t in texts]
         descriptions = [t.text[:DESCRIPTION_CHARS] for t in texts]
         self.title_words_.fit(titles)
@@ -619,9 +670,9 @@ class _Parts:
             p_rest = np.zeros((x.shape[0], len(_REST)))
             for column, family in enumerate(self.rest_.classes_):
                 p_rest[:, _REST.index(int(family))] = self.rest_.predict_proba(x)[:, column]
-        return np.hstack([
-            (p_ml * p_lead)[:, None], (p_ml * (1 - p_lead))[:, None], (1 - p_ml)[:, None] * p_rest
-        ])  # fmt: skip
+        return np.hstack(
+            [(p_ml * p_lead)[:, None], (p_ml * (1 - p_lead))[:, None], (1 - p_ml)[:, None] * p_rest]
+        )
 
 
 def _fingerprint(

@@ -25,8 +25,15 @@ Source = Literal["title", "text", "years", "default"]
 # ("Senior Manager" → manager, "Associate Director" → director); "intern" beats everything
 # ("Product Manager MBA Intern" is an internship).
 _ORDER: tuple[Seniority, ...] = (
-    "junior", "mid", "senior", "staff", "principal", "manager", "director", "executive",
-)  # fmt: skip
+    "junior",
+    "mid",
+    "senior",
+    "staff",
+    "principal",
+    "manager",
+    "director",
+    "executive",
+)
 _RANK = {level: rank for rank, level in enumerate(_ORDER)}
 
 _INTERN = re.compile(
@@ -84,9 +91,17 @@ _TWO_LEVELS = re.compile(
     rf"\b({_LEVEL_WORD})\s*(?:/|\bor\b|\bto\b|-|–|&)\s*({_LEVEL_WORD})\b", re.IGNORECASE
 )
 _WORD_LEVEL: dict[str, Seniority] = {
-    "junior": "junior", "jr": "junior", "jr.": "junior", "mid": "mid", "senior": "senior",
-    "sr": "senior", "sr.": "senior", "lead": "senior", "staff": "staff", "principal": "principal",
-}  # fmt: skip
+    "junior": "junior",
+    "jr": "junior",
+    "jr.": "junior",
+    "mid": "mid",
+    "senior": "senior",
+    "sr": "senior",
+    "sr.": "senior",
+    "lead": "senior",
+    "staff": "staff",
+    "principal": "principal",
+}
 
 # Text that clearly says the role supervises people ("a role that clearly supervises people is
 # manager whatever its title").
@@ -111,10 +126,18 @@ _TEXT_LEVEL_WORD = (
 )
 _TEXT_INTRO = r"\b(?:seeking|looking\s+for|to\s+hire|hiring|as)\s+(?:an?\s+)?(?:[\w-]+,?\s+){0,5}?"
 _TEXT_LEVEL_NAMES: dict[str, Seniority] = {
-    "senior": "senior", "sr": "senior", "sr.": "senior", "lead": "senior", "staff": "staff",
-    "principal": "principal", "junior": "junior", "entry-level": "junior", "entry level": "junior",
-    "mid-level": "mid", "mid level": "mid",
-}  # fmt: skip
+    "senior": "senior",
+    "sr": "senior",
+    "sr.": "senior",
+    "lead": "senior",
+    "staff": "staff",
+    "principal": "principal",
+    "junior": "junior",
+    "entry-level": "junior",
+    "entry level": "junior",
+    "mid-level": "mid",
+    "mid level": "mid",
+}
 
 
 @dataclass(frozen=True)

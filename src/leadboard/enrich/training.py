@@ -207,10 +207,14 @@ def train_role_model(
     model = RoleClassifier().fit(data.postings, data.labels, weak=data.weak or None)
     folder = model.save(output or role_model_dir())
     report = TrainingReport(
-        path=str(folder), version=model.version, name=model.name, labelled=dict(data.sources),
-        weak=len(data.weak), threshold=float(model.threshold_),
+        path=str(folder),
+        version=model.version,
+        name=model.name,
+        labelled=dict(data.sources),
+        weak=len(data.weak),
+        threshold=float(model.threshold_),
         seconds=round(time.perf_counter() - start, 1),
-    )  # fmt: skip
+    )
     (folder / "training.json").write_text(
         json.dumps(report.record(), indent=2, sort_keys=True) + "\n"
     )

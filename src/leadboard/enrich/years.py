@@ -35,11 +35,30 @@ from leadboard.models import Evidence
 # --- Numbers -------------------------------------------------------------------------------------
 
 _NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "a": 1, "an": 1,
-}  # fmt: skip
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "a": 1,
+    "an": 1,
+}
 _WORD = "|".join(word for word in _NUMBER_WORDS if len(word) > 2)
 # One number: "5", "five", "three (3)", "(3)", "(5+)". At most two digits, and not glued to a
 # digit, "$" or thousands separator, so "2019" and "$150,000" never start one; a full stop may
@@ -227,9 +246,13 @@ _ANY_HEADER = (
 _HEADER = re.compile(rf"\b(?=[abdegiknmpqrwy]){_ANY_HEADER}")
 _GLUED_HEADER = re.compile(_ANY_HEADER)  # matched where a glued capital starts a header
 _HEADER_TIERS = {
-    "preferred": Tier.PREFERRED, "ideal": Tier.IDEAL, "required": Tier.REQUIRED,
-    "weak_preferred": Tier.PREFERRED, "weak_ideal": Tier.IDEAL, "weak_required": Tier.REQUIRED,
-}  # fmt: skip
+    "preferred": Tier.PREFERRED,
+    "ideal": Tier.IDEAL,
+    "required": Tier.REQUIRED,
+    "weak_preferred": Tier.PREFERRED,
+    "weak_ideal": Tier.IDEAL,
+    "weak_required": Tier.REQUIRED,
+}
 _GLUED_HEADER_WORDS = ("Preferred", "Required", "Qualifications", "Desired", "Bonus", "Nice")
 _SECTION_REACH = 2500  # how far before a phrase its section header is looked for
 

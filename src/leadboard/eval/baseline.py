@@ -41,21 +41,52 @@ def _words(*patterns: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 # --- title: role family, ML leadership, seniority ------------------------------------------------
 
 _ML_TITLE = _words(
-    r"machine learning", "ML", "AI", "artificial intelligence", "deep learning", r"data scien\w*",
-    r"applied scien\w*", r"research scien\w*", "computer vision", "NLP", r"LLMs?", "MLOps",
-    r"gen(?:erative)? ?AI", "perception",
-)  # fmt: skip
+    r"machine learning",
+    "ML",
+    "AI",
+    "artificial intelligence",
+    "deep learning",
+    r"data scien\w*",
+    r"applied scien\w*",
+    r"research scien\w*",
+    "computer vision",
+    "NLP",
+    r"LLMs?",
+    "MLOps",
+    r"gen(?:erative)? ?AI",
+    "perception",
+)
 _LEADER_TITLE = _words(
-    "lead", "staff", "principal", "distinguished", r"architect\w*", r"manager\w*", "head",
-    "director", "VP", "vice president", "chief",
-)  # fmt: skip
+    "lead",
+    "staff",
+    "principal",
+    "distinguished",
+    r"architect\w*",
+    r"manager\w*",
+    "head",
+    "director",
+    "VP",
+    "vice president",
+    "chief",
+)
 _DATA_TITLE = _words(
     r"data", r"analyst\w*", "analytics", "BI", "business intelligence", r"statistic\w*"
 )
 _SOFTWARE_TITLE = _words(
-    "engineer", "engineering", "developer", "SRE", "devops", "infrastructure", "platform",
-    "security", "programmer", "architect", "backend", "frontend", "full[- ]?stack",
-)  # fmt: skip
+    "engineer",
+    "engineering",
+    "developer",
+    "SRE",
+    "devops",
+    "infrastructure",
+    "platform",
+    "security",
+    "programmer",
+    "architect",
+    "backend",
+    "frontend",
+    "full[- ]?stack",
+)
 
 # The first level that matches wins: "Senior Staff" is staff, but "Senior/Staff" (two levels)
 # is senior, the lower one, as GUIDELINES.md says.
@@ -252,34 +283,62 @@ _SKILLS = (_Vocabulary(SKILL_PATTERNS), _Vocabulary(CASE_SENSITIVE_PATTERNS, fla
 
 DUTY_PATTERNS: dict[str, tuple[str, ...]] = {
     "architecture": (
-        r"architect\w*", "system design", r"design(?:s|ing)? (?:scalable |the )?systems",
-        "technical direction", "technical vision", "technical strategy",
+        r"architect\w*",
+        "system design",
+        r"design(?:s|ing)? (?:scalable |the )?systems",
+        "technical direction",
+        "technical vision",
+        "technical strategy",
     ),
     "hands_on_coding": (
-        r"hands-on", r"writ(?:e|ing) code", "coding", r"implement\w*", "programming",
+        r"hands-on",
+        r"writ(?:e|ing) code",
+        "coding",
+        r"implement\w*",
+        "programming",
     ),
     "best_practices": (
-        "best practices", r"code reviews?", "testing", "standards", "reliability", "quality",
+        "best practices",
+        r"code reviews?",
+        "testing",
+        "standards",
+        "reliability",
+        "quality",
     ),
     "mentoring": (r"mentor\w*", r"coach\w*", r"grow(?:ing)? (?:the )?(?:engineers|team)"),
     "project_management": (
-        r"roadmaps?", r"prioriti\w+", r"timelines?", "project management", "planning",
+        r"roadmaps?",
+        r"prioriti\w+",
+        r"timelines?",
+        "project management",
+        "planning",
         r"deliver(?:y|ables)",
     ),
     "stakeholders": (
-        r"cross-functional\w*", r"stakeholders?", r"partner(?:s|ing)? with", r"collaborat\w+",
+        r"cross-functional\w*",
+        r"stakeholders?",
+        r"partner(?:s|ing)? with",
+        r"collaborat\w+",
         r"communicat\w+",
     ),
     "people_management": (
-        "direct reports", r"hir(?:e|ing)", "performance reviews", r"manag(?:e|ing) (?:a )?team",
+        "direct reports",
+        r"hir(?:e|ing)",
+        "performance reviews",
+        r"manag(?:e|ing) (?:a )?team",
         "people management",
     ),
     "research": ("research", r"publications?", "novel", r"experiments?", "state-of-the-art"),
     "deployment_mlops": (
-        r"deploy\w*", "in production", "serving", "monitoring", "MLOps", "ML infrastructure",
+        r"deploy\w*",
+        "in production",
+        "serving",
+        "monitoring",
+        "MLOps",
+        "ML infrastructure",
         "inference",
     ),
-}  # fmt: skip
+}
 _DUTIES = _Vocabulary(DUTY_PATTERNS)
 
 

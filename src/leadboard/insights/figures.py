@@ -64,9 +64,21 @@ class Posting:
 def load(connection: Connection, ids: Sequence[int]) -> list[Posting]:
     """The postings with search document ``ids``, in id order."""
     d = SearchDocument
-    columns = (d.id, d.company, Job.source + ":" + Job.board, d.remote, d.seniority, d.years_min,
-               d.salary_currency, d.salary_year_min, d.salary_year_max, Job.posted_at,
-               JobEnrichment.job_id, JobEnrichment.duties, d.body != "")  # fmt: skip
+    columns = (
+        d.id,
+        d.company,
+        Job.source + ":" + Job.board,
+        d.remote,
+        d.seniority,
+        d.years_min,
+        d.salary_currency,
+        d.salary_year_min,
+        d.salary_year_max,
+        Job.posted_at,
+        JobEnrichment.job_id,
+        JobEnrichment.duties,
+        d.body != "",
+    )
     rows = []
     tags: dict[str, dict[int, list[str]]] = {"skill": {}, "country": {}, "city": {}}
     for start in range(0, len(ids), CHUNK):
@@ -86,8 +98,21 @@ def load(connection: Connection, ids: Sequence[int]) -> list[Posting]:
     skills, countries, cities = tags["skill"], tags["country"], tags["city"]
     postings = []
     for row in sorted(rows, key=lambda row: row[0]):
-        (doc_id, company, source, remote, seniority, years, currency, low, high, posted, job,
-         duties, described) = row  # fmt: skip
+        (
+            doc_id,
+            company,
+            source,
+            remote,
+            seniority,
+            years,
+            currency,
+            low,
+            high,
+            posted,
+            job,
+            duties,
+            described,
+        ) = row
         postings.append(
             Posting(
                 id=doc_id,

@@ -175,7 +175,7 @@ def _pdf_text(data: bytes) -> str:
         raise encrypted from error
     except LimitReachedError as error:
         raise _too_complex() from error
-    except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on a broken file
+    except Exception as error:
         raise _corrupt("PDF") from error
     if _letters(text) < MIN_LETTERS:
         raise ResumeError(
@@ -263,7 +263,7 @@ def _docx_text(data: bytes, name: str) -> str:
                 break
     except ResumeError:
         raise
-    except Exception as error:  # noqa: BLE001 - python-docx raises many kinds on a broken file
+    except Exception as error:
         raise _corrupt("Word") from error
     return "\n".join(lines)
 

@@ -156,7 +156,7 @@ async def read_form(
             parser.write(chunk)
         except ResumeError:
             raise
-        except Exception as error:  # noqa: BLE001 - the parser's own errors on a broken body
+        except Exception as error:
             raise bad_form("The upload is not a well-formed form: send it again.") from error
     parser.finalize()
     for part in parts:

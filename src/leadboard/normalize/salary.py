@@ -33,33 +33,97 @@ class SalaryResult(NamedTuple):
 # next to the range ("$150,000 CAD") when there is one, else USD. "¥" is taken as JPY: Chinese
 # postings write RMB/CNY/元 far more often than the yen sign.
 _SYMBOLS = {
-    "US$": "USD", "USD$": "USD", "CA$": "CAD", "CAD$": "CAD", "C$": "CAD", "CAN$": "CAD",
-    "AU$": "AUD", "AUD$": "AUD", "A$": "AUD", "NZ$": "NZD", "S$": "SGD", "SG$": "SGD",
-    "HK$": "HKD", "R$": "BRL", "MX$": "MXN", "£": "GBP", "€": "EUR", "₹": "INR", "Rs.": "INR",
-    "Rs": "INR", "¥": "JPY", "₩": "KRW", "₪": "ILS", "₱": "PHP", "zł": "PLN", "₺": "TRY",
-    "₦": "NGN", "₫": "VND", "฿": "THB", "$": "$",
-}  # fmt: skip
+    "US$": "USD",
+    "USD$": "USD",
+    "CA$": "CAD",
+    "CAD$": "CAD",
+    "C$": "CAD",
+    "CAN$": "CAD",
+    "AU$": "AUD",
+    "AUD$": "AUD",
+    "A$": "AUD",
+    "NZ$": "NZD",
+    "S$": "SGD",
+    "SG$": "SGD",
+    "HK$": "HKD",
+    "R$": "BRL",
+    "MX$": "MXN",
+    "£": "GBP",
+    "€": "EUR",
+    "₹": "INR",
+    "Rs.": "INR",
+    "Rs": "INR",
+    "¥": "JPY",
+    "₩": "KRW",
+    "₪": "ILS",
+    "₱": "PHP",
+    "zł": "PLN",
+    "₺": "TRY",
+    "₦": "NGN",
+    "₫": "VND",
+    "฿": "THB",
+    "$": "$",
+}
 _CODE_ALIASES = {"RMB": "CNY", "NTD": "TWD", "NT$": "TWD"}
 # Currencies whose amounts are checked against _PLAUSIBLE (see _checked_salary).
-_MAJOR_CURRENCIES = {"USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SGD", "DKK", "SEK", "NOK",
-                     "ILS", "HKD"}  # fmt: skip
+_MAJOR_CURRENCIES = {
+    "USD",
+    "EUR",
+    "GBP",
+    "CAD",
+    "AUD",
+    "NZD",
+    "CHF",
+    "SGD",
+    "DKK",
+    "SEK",
+    "NOK",
+    "ILS",
+    "HKD",
+}
 # The amount from which a figure with no period can only be yearly pay (see _infer_period): above
 # the highest monthly salaries that market quotes. Swedish, Danish, Norwegian, Israeli and Hong Kong
 # pay is quoted per month in the tens of thousands, Polish B2B rates up to ~50k a month, Indian
 # monthly pay up to a few lakh. Currencies not listed (JPY, CNY…) never get a guessed period.
 _YEARLY_FROM = {
-    "USD": 20_000, "EUR": 20_000, "GBP": 20_000, "CAD": 20_000, "AUD": 20_000, "NZD": 20_000,
-    "CHF": 20_000, "SGD": 40_000, "SEK": 150_000, "NOK": 150_000, "DKK": 150_000,
-    "ILS": 150_000, "HKD": 200_000, "PLN": 100_000, "INR": 1_000_000,
-}  # fmt: skip
+    "USD": 20_000,
+    "EUR": 20_000,
+    "GBP": 20_000,
+    "CAD": 20_000,
+    "AUD": 20_000,
+    "NZD": 20_000,
+    "CHF": 20_000,
+    "SGD": 40_000,
+    "SEK": 150_000,
+    "NOK": 150_000,
+    "DKK": 150_000,
+    "ILS": 150_000,
+    "HKD": 200_000,
+    "PLN": 100_000,
+    "INR": 1_000_000,
+}
 # Plausible amounts per period in the major currencies; anything outside is a parsing accident
 # ("$0.00 to $1.00 /hour") or a non-salary figure.
 _PLAUSIBLE = {
-    "hour": (5, 2_000), "day": (40, 20_000), "week": (150, 50_000),
-    "month": (500, 300_000), "year": (5_000, 5_000_000),
-}  # fmt: skip
-_MULTIPLIERS = {"k": 1e3, "m": 1e6, "mm": 1e6, "l": 1e5, "lakh": 1e5, "lac": 1e5, "lpa": 1e5,
-                "cr": 1e7, "crore": 1e7, "thousand": 1e3, "million": 1e6}  # fmt: skip
+    "hour": (5, 2_000),
+    "day": (40, 20_000),
+    "week": (150, 50_000),
+    "month": (500, 300_000),
+    "year": (5_000, 5_000_000),
+}
+_MULTIPLIERS = {
+    "k": 1e3,
+    "m": 1e6,
+    "mm": 1e6,
+    "l": 1e5,
+    "lakh": 1e5,
+    "lac": 1e5,
+    "lpa": 1e5,
+    "cr": 1e7,
+    "crore": 1e7,
+    "thousand": 1e3,
+    "million": 1e6,
+}
 _INDIAN_MULTIPLIERS = {"l", "lakh", "lac", "lpa", "cr", "crore"}
 
 _symbol_alternation = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
@@ -120,20 +184,51 @@ _ALTERNATIVES = re.compile(
     r"(?:\s?[-–—]\s?[^\s\d/]{0,3}\s?\d[\d,.]*[kK]?)?(?:\s?[A-Z]{3}\b)?)+"
 )
 _PERIOD_NEEDLES: tuple[tuple[str, SalaryPeriod], ...] = (
-    ("hour", "hour"), ("annual", "year"), ("annum", "year"), ("year", "year"),
-    ("month", "month"), ("week", "week"), ("day", "day"), ("daily", "day"),
-)  # fmt: skip
+    ("hour", "hour"),
+    ("annual", "year"),
+    ("annum", "year"),
+    ("year", "year"),
+    ("month", "month"),
+    ("week", "week"),
+    ("day", "day"),
+    ("daily", "day"),
+)
 _PERIODS: tuple[SalaryPeriod, ...] = ("hour", "day", "week", "month", "year")
 _UNIT_TO_PERIOD: dict[str, SalaryPeriod] = {
-    "hour": "hour", "hr": "hour", "h": "hour", "hourly": "hour",
-    "year": "year", "yr": "year", "annum": "year", "annually": "year", "annual": "year",
-    "yearly": "year", "p.a.": "year", "pa": "year", "month": "month", "mo": "month",
-    "monthly": "month", "pcm": "month", "week": "week", "wk": "week", "weekly": "week",
-    "day": "day", "daily": "day", "jahr": "year", "jährlich": "year", "an": "year",
-    "monat": "month", "monatlich": "month", "mois": "month", "stunde": "hour", "heure": "hour",
-    "tag": "day", "jour": "day", "annuel": "year",
+    "hour": "hour",
+    "hr": "hour",
+    "h": "hour",
+    "hourly": "hour",
+    "year": "year",
+    "yr": "year",
+    "annum": "year",
+    "annually": "year",
+    "annual": "year",
+    "yearly": "year",
+    "p.a.": "year",
+    "pa": "year",
+    "month": "month",
+    "mo": "month",
+    "monthly": "month",
+    "pcm": "month",
+    "week": "week",
+    "wk": "week",
+    "weekly": "week",
+    "day": "day",
+    "daily": "day",
+    "jahr": "year",
+    "jährlich": "year",
+    "an": "year",
+    "monat": "month",
+    "monatlich": "month",
+    "mois": "month",
+    "stunde": "hour",
+    "heure": "hour",
+    "tag": "day",
+    "jour": "day",
+    "annuel": "year",
     "mensuel": "month",
-}  # fmt: skip
+}
 # Words that make a description figure a salary, and words that make it something else.
 _PAY_WORDS = re.compile(
     r"\b(?:salary|salaries|compensation|comp|pay|paid|wage|wages|base|rate|ote|earnings|"

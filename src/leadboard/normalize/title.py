@@ -18,11 +18,24 @@ NYC SF LA DC 3D 2D ADAS GIS CRM ERP SEO PR FP&A M&A
 """
 _ACRONYMS = set(_ACRONYM_WORDS.split())
 _SPECIAL_CASE = {
-    "IOS": "iOS", "PHD": "PhD", "DEVOPS": "DevOps", "MLOPS": "MLOps", "LLMOPS": "LLMOps",
-    "DATAOPS": "DataOps", "DEVSECOPS": "DevSecOps", "SAAS": "SaaS", "IOT": "IoT", "GENAI": "GenAI",
-    "JAVASCRIPT": "JavaScript", "TYPESCRIPT": "TypeScript", "PYTORCH": "PyTorch", "LLMS": "LLMs",
-    "SR": "Sr", "JR": "Jr", "MGR": "Mgr",
-}  # fmt: skip
+    "IOS": "iOS",
+    "PHD": "PhD",
+    "DEVOPS": "DevOps",
+    "MLOPS": "MLOps",
+    "LLMOPS": "LLMOps",
+    "DATAOPS": "DataOps",
+    "DEVSECOPS": "DevSecOps",
+    "SAAS": "SaaS",
+    "IOT": "IoT",
+    "GENAI": "GenAI",
+    "JAVASCRIPT": "JavaScript",
+    "TYPESCRIPT": "TypeScript",
+    "PYTORCH": "PyTorch",
+    "LLMS": "LLMs",
+    "SR": "Sr",
+    "JR": "Jr",
+    "MGR": "Mgr",
+}
 _SMALL_WORD_LIST = "a an and as at by for in of on or the to with"
 _SMALL_WORDS = set(_SMALL_WORD_LIST.split())
 

@@ -43,8 +43,9 @@ class Categorical:
     @classmethod
     def of(cls, items: Iterable[str | None]) -> Categorical:
         numbering: dict[str, int] = {}
-        codes = [-1 if item is None else numbering.setdefault(item, len(numbering))
-                 for item in items]  # fmt: skip
+        codes = [
+            -1 if item is None else numbering.setdefault(item, len(numbering)) for item in items
+        ]
         return cls(np.array(codes, dtype=np.int32), list(numbering))
 
     def isin(self, wanted: Iterable[str]) -> Mask:
@@ -55,8 +56,10 @@ class Categorical:
     def counts(self, mask: Mask) -> list[tuple[str, int]]:
         """(value, documents) among ``mask``, most first, then by value."""
         counted = np.bincount(self.codes[mask & (self.codes >= 0)], minlength=len(self.values))
-        return sorted(((self.values[i], int(n)) for i, n in enumerate(counted) if n),
-                      key=lambda item: (-item[1], item[0]))  # fmt: skip
+        return sorted(
+            ((self.values[i], int(n)) for i, n in enumerate(counted) if n),
+            key=lambda item: (-item[1], item[0]),
+        )
 
 
 @dataclass
@@ -79,12 +82,27 @@ class Tags:
 class DocumentColumns:
     """One snapshot of every search document's facts (see the module docstring)."""
 
-    def __init__(self, rows: Sequence[tuple[Any, ...]], tags: Sequence[tuple[int, str, str]],
-                 generation: int) -> None:  # fmt: skip
+    def __init__(
+        self, rows: Sequence[tuple[Any, ...]], tags: Sequence[tuple[int, str, str]], generation: int
+    ) -> None:
         self.generation = generation
         columns = list(zip(*rows, strict=True)) if rows else [()] * 14
-        (ids, head, open_, family, lead, seniority, years, remote, company, currency,
-         salary_max, posted, cluster, visa) = columns  # fmt: skip
+        (
+            ids,
+            head,
+            open_,
+            family,
+            lead,
+            seniority,
+            years,
+            remote,
+            company,
+            currency,
+            salary_max,
+            posted,
+            cluster,
+            visa,
+        ) = columns
         self.ids = np.array(ids, dtype=np.int64)  # ascending: rows are read in id order
         self.size = len(self.ids)
         self.head = np.array(head, dtype=bool)
@@ -116,10 +134,23 @@ class DocumentColumns:
         d = SearchDocument
         generation = current_generation(session)
         rows = session.execute(
-            select(d.id, d.is_head, d.is_open, d.role_family, d.ml_leadership, d.seniority,
-                   d.years_min, d.remote, d.company, d.salary_currency, d.salary_year_max,
-                   d.posted_at, d.cluster_id, d.visa).order_by(d.id)
-        ).all()  # fmt: skip
+            select(
+                d.id,
+                d.is_head,
+                d.is_open,
+                d.role_family,
+                d.ml_leadership,
+                d.seniority,
+                d.years_min,
+                d.remote,
+                d.company,
+                d.salary_currency,
+                d.salary_year_max,
+                d.posted_at,
+                d.cluster_id,
+                d.visa,
+            ).order_by(d.id)
+        ).all()
         tags = session.execute(select(SearchTag.document_id, SearchTag.kind, SearchTag.value)).all()
         return cls(rows, tags, generation)  # type: ignore[arg-type]
 

@@ -36,9 +36,11 @@ class RateTable:
         return self.per_euro[target] / self.per_euro[source]
 
     def note(self) -> str:
-        return (f"pay in other currencies compared at the ECB euro reference rates of "
-                f"{self.day.isoformat()} ({self.source}; a fixed table, not today's "
-                "rates)")  # fmt: skip
+        return (
+            f"pay in other currencies compared at the ECB euro reference rates of "
+            f"{self.day.isoformat()} ({self.source}; a fixed table, not today's "
+            "rates)"
+        )
 
 
 @cache

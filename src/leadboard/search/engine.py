@@ -60,9 +60,27 @@ POSTED_BUCKETS = (7, 30, 90, 365)
 _WORDS = re.compile(r"\w+", re.UNICODE)
 # Words that say nothing about a job; full-text engines walk their huge posting lists for nothing.
 STOP_WORDS = frozenset(
-    {"a", "an", "and", "at", "for", "from", "in", "of", "on", "or", "the", "to", "with",
-     "job", "jobs", "role", "roles", "position"}
-)  # fmt: skip
+    {
+        "a",
+        "an",
+        "and",
+        "at",
+        "for",
+        "from",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+        "job",
+        "jobs",
+        "role",
+        "roles",
+        "position",
+    }
+)
 
 
 @dataclass
@@ -196,9 +214,11 @@ class SearchEngine:
         notes = list(parsed.notes)
         terms = search_terms(parsed.text) if request.mode != "semantic" else []
         use_vectors = (
-            bool(parsed.text.strip()) and self.vectors and self.embedder
+            bool(parsed.text.strip())
+            and self.vectors
+            and self.embedder
             and request.mode != "lexical"
-        )  # fmt: skip
+        )
         if parsed.text.strip() and not use_vectors:
             notes.extend(self.notes or ["semantic search is off: words only"])
         if filters.convert_currency and (
@@ -211,8 +231,9 @@ class SearchEngine:
             where = _all_of(masks.values(), columns.size)
             # Facets count over the text's matches under the always-on conditions only, so that
             # each facet can leave its own filter out (and widen the view).
-            base = _all_of([masks[name] for name in ("head", "open") if name in masks],
-                           columns.size)  # fmt: skip
+            base = _all_of(
+                [masks[name] for name in ("head", "open") if name in masks], columns.size
+            )
             if terms or use_vectors:
                 matched = np.zeros(columns.size, dtype=bool)  # the text's matches, any filter
                 lexical = np.zeros(0, dtype=np.int64)
@@ -240,17 +261,24 @@ class SearchEngine:
                 facets = self._facets(columns, masks, in_results)
             else:
                 total = int(where.sum())
-                page_positions = self._browse(columns, where, request.sort, filters, page,
-                                              per_page)  # fmt: skip
+                page_positions = self._browse(columns, where, request.sort, filters, page, per_page)
                 facets = self._facets(columns, masks, None)
             if "open" in masks and total < per_page:
                 notes += _hidden_note(columns, masks, matched if terms or use_vectors else None)
             page_ids = [(int(columns.ids[p]), score) for p, score in page_positions]
             hits = self._hits(session, page_ids, terms)
         return SearchResponse(
-            total=total, query=parsed, filters=filters, results=hits, facets=facets, page=page,
-            per_page=per_page, sort=request.sort, semantic=bool(use_vectors), notes=notes,
-        )  # fmt: skip
+            total=total,
+            query=parsed,
+            filters=filters,
+            results=hits,
+            facets=facets,
+            page=page,
+            per_page=per_page,
+            sort=request.sort,
+            semantic=bool(use_vectors),
+            notes=notes,
+        )
 
     def similar(self, job_id: str, limit: int = 10) -> list[Hit]:
         """Open jobs nearest to ``job_id`` by embedding (any family), its own cluster left out."""
@@ -295,7 +323,7 @@ class SearchEngine:
         assert self.vectors is not None and self.embedder is not None
         try:
             self.vectors.sync(self.store, self.embedder.version)
-        except Exception:  # noqa: BLE001 - search goes on with the vectors it has
+        except Exception:
             log.exception("adding new embeddings to the vector index failed")
 
     def selection(self, q: str = "", filters: SearchFilters | None = None) -> Selection:
@@ -357,9 +385,14 @@ class SearchEngine:
     # -- retrieval -----------------------------------------------------------------------------
 
     def _lexical(
-        self, session: Session, columns: DocumentColumns, terms: list[str], where: Mask,
-        *, any_word_fallback: bool = True,
-    ) -> tuple[np.ndarray, Mask, bool]:  # fmt: skip
+        self,
+        session: Session,
+        columns: DocumentColumns,
+        terms: list[str],
+        where: Mask,
+        *,
+        any_word_fallback: bool = True,
+    ) -> tuple[np.ndarray, Mask, bool]:
         """The full-text matches: those in ``where`` best first (positions), all of them (a
         mask), and whether it needed every word (it does, unless no job in ``where`` has them
         all and ``any_word_fallback``: then any word will do)."""
@@ -438,8 +471,9 @@ class SearchEngine:
             return {}
         ids = np.array([doc_id for doc_id, _ in nearest], dtype=np.int64)
         similarity = dict(nearest)
-        return {int(p): similarity[int(columns.ids[p])]
-                for p in columns.positions_of(ids) if base[p]}  # fmt: skip
+        return {
+            int(p): similarity[int(columns.ids[p])] for p in columns.positions_of(ids) if base[p]
+        }
 
     # -- ranking -------------------------------------------------------------------------------
 
@@ -456,15 +490,19 @@ class SearchEngine:
             return []
         positions = np.fromiter(fused, dtype=np.int64)
         signal = _signals(columns, positions, time.time())
-        scored = [(int(p), fused[int(p)] * float(s)) for p, s in zip(positions, signal,
-                                                                      strict=True)]  # fmt: skip
+        scored = [
+            (int(p), fused[int(p)] * float(s)) for p, s in zip(positions, signal, strict=True)
+        ]
         scored.sort(key=lambda item: (-item[1], item[0]))
         return scored
 
     def _order(
-        self, columns: DocumentColumns, ranked: list[tuple[int, float]], sort: str,
+        self,
+        columns: DocumentColumns,
+        ranked: list[tuple[int, float]],
+        sort: str,
         filters: SearchFilters,
-    ) -> list[tuple[int, float]]:  # fmt: skip
+    ) -> list[tuple[int, float]]:
         if sort == "relevance" or not ranked:
             return ranked
         positions = np.array([p for p, _ in ranked], dtype=np.int64)
@@ -472,9 +510,14 @@ class SearchEngine:
         return [ranked[i] for i in np.lexsort(keys)]
 
     def _browse(
-        self, columns: DocumentColumns, where: Mask, sort: str, filters: SearchFilters,
-        page: int, per_page: int,
-    ) -> list[tuple[int, float]]:  # fmt: skip
+        self,
+        columns: DocumentColumns,
+        where: Mask,
+        sort: str,
+        filters: SearchFilters,
+        page: int,
+        per_page: int,
+    ) -> list[tuple[int, float]]:
         """No query text: the filtered jobs, ML leadership and freshness first (or as sorted)."""
         positions = np.flatnonzero(where)
         keys = self._sort_keys(columns, positions, sort, filters)
@@ -516,8 +559,10 @@ class SearchEngine:
 
         now = time.time()
         posted_base = without("posted")
-        posted = [(f"{days}", int((posted_base & (c.posted >= now - days * 86400)).sum()))
-                  for days in POSTED_BUCKETS]  # fmt: skip
+        posted = [
+            (f"{days}", int((posted_base & (c.posted >= now - days * 86400)).sum()))
+            for days in POSTED_BUCKETS
+        ]
         salary_base = without("salary")
         return {
             "role_family": c.role_family.counts(without("role_family")),
@@ -531,8 +576,9 @@ class SearchEngine:
             "salary": [("stated", int((salary_base & (c.salary_currency.codes >= 0)).sum()))],
         }
 
-    def _hits(self, session: Session, page: Sequence[tuple[int, float]],
-              terms: list[str]) -> list[Hit]:  # fmt: skip
+    def _hits(
+        self, session: Session, page: Sequence[tuple[int, float]], terms: list[str]
+    ) -> list[Hit]:
         if not page:
             return []
         ids = [doc_id for doc_id, _ in page]
@@ -549,19 +595,23 @@ class SearchEngine:
                 continue
             job, enrichment = by_id[doc_id]
             snippet = highlight(job.description_text, terms)
-            hits.append(Hit(doc_id, job.id, round(score, 6), job_card(job, enrichment),
-                            [snippet]))  # fmt: skip
+            hits.append(Hit(doc_id, job.id, round(score, 6), job_card(job, enrichment), [snippet]))
         return hits
 
 
 def merge_chips(filters: SearchFilters, chips: Iterable[Chip]) -> SearchFilters:
     """``filters`` with the query's chips added (a chip never removes an explicit filter)."""
-    merged = SearchFilters(**{k: (list(v) if isinstance(v, list) else v)
-                              for k, v in vars(filters).items()})  # fmt: skip
+    merged = SearchFilters(
+        **{k: (list(v) if isinstance(v, list) else v) for k, v in vars(filters).items()}
+    )
     for chip in chips:
-        target = {"remote": merged.remote, "seniority": merged.seniority,
-                  "country": merged.country, "city": merged.city,
-                  "skill": merged.skills}.get(chip.kind)  # fmt: skip
+        target = {
+            "remote": merged.remote,
+            "seniority": merged.seniority,
+            "country": merged.country,
+            "city": merged.city,
+            "skill": merged.skills,
+        }.get(chip.kind)
         if target is not None and chip.value not in target:
             target.append(chip.value)
         elif chip.kind == "salary_min":
@@ -620,10 +670,14 @@ def _pay(columns: DocumentColumns, filters: SearchFilters) -> np.ndarray:
     currency = columns.salary_currency
     table = rate_table() if filters.convert_currency else None
     factors = np.array(
-        [1.0 if value == filters.salary_currency
-         else (table.factor(value, filters.salary_currency) if table else None) or np.nan
-         for value in currency.values] + [np.nan]  # code -1 (no salary) reads the last one
-    )  # fmt: skip
+        [
+            1.0
+            if value == filters.salary_currency
+            else (table.factor(value, filters.salary_currency) if table else None) or np.nan
+            for value in currency.values
+        ]
+        + [np.nan]  # code -1 (no salary) reads the last one
+    )
     return columns.salary_year_max * factors[currency.codes]
 
 
@@ -653,8 +707,7 @@ def highlight(text_: str, terms: Sequence[str], chars: int = 240) -> str:
     start = 0
     if hits:  # the hit that starts the window holding the most hits
         starts = [begin for begin, _ in hits]
-        best = max(range(len(hits)),
-                   key=lambda i: bisect_left(starts, starts[i] + chars) - i)  # fmt: skip
+        best = max(range(len(hits)), key=lambda i: bisect_left(starts, starts[i] + chars) - i)
         start = max(0, starts[best] - 20)
         start = text_.rfind(" ", 0, start) + 1 if start else 0  # back to a word's start
     end = min(len(text_), start + chars)
@@ -663,8 +716,10 @@ def highlight(text_: str, terms: Sequence[str], chars: int = 240) -> str:
     pieces, cursor = ["… " if start else ""], start
     for begin, finish in hits:
         if begin >= start and finish <= end:
-            pieces += [html.escape(text_[cursor:begin]),
-                       f"<mark>{html.escape(text_[begin:finish])}</mark>"]  # fmt: skip
+            pieces += [
+                html.escape(text_[cursor:begin]),
+                f"<mark>{html.escape(text_[begin:finish])}</mark>",
+            ]
             cursor = finish
     pieces.append(html.escape(text_[cursor:end]) + (" …" if end < len(text_) else ""))
     return "".join(pieces)
@@ -674,8 +729,10 @@ def highlight(text_: str, terms: Sequence[str], chars: int = 240) -> str:
 def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     """Query words as they appear in text: short ones whole ("ml", "llms"), longer ones by
     their first letters, a crude stem ("engineer" marks "engineering")."""
-    alternatives = [re.escape(t) + "s?" if len(t) <= 3 else re.escape(t[: max(4, len(t) - 3)])
-                    + r"\w*" for t in sorted(set(terms), key=len, reverse=True)]  # fmt: skip
+    alternatives = [
+        re.escape(t) + "s?" if len(t) <= 3 else re.escape(t[: max(4, len(t) - 3)]) + r"\w*"
+        for t in sorted(set(terms), key=len, reverse=True)
+    ]
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
 
@@ -683,10 +740,16 @@ def job_card(job: Job, enrichment: JobEnrichment | None) -> dict[str, Any]:
     """The job as a result shows it (the API's ``job`` object)."""
     salary = None
     if job.salary_currency:
-        salary = {"min": job.salary_min, "max": job.salary_max,
-                  "currency": job.salary_currency, "period": job.salary_period}  # fmt: skip
-    places = [", ".join(p for p in (place.get("city"), place.get("country")) if p)
-              for place in job.locations or []]  # fmt: skip
+        salary = {
+            "min": job.salary_min,
+            "max": job.salary_max,
+            "currency": job.salary_currency,
+            "period": job.salary_period,
+        }
+    places = [
+        ", ".join(p for p in (place.get("city"), place.get("country")) if p)
+        for place in job.locations or []
+    ]
     return {
         "id": job.id,
         "title": job.title,

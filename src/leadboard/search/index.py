@@ -91,8 +91,14 @@ def sync_search_index(store: Store) -> SyncSummary:
 def _doc_key(
     job_hash: str, closed: bool, cluster: str, version: str | None, enriched: str | None
 ) -> str:
-    parts = (DOCUMENT_VERSION, job_hash, "closed" if closed else "open", cluster, version or "",
-             enriched or "")  # fmt: skip
+    parts = (
+        DOCUMENT_VERSION,
+        job_hash,
+        "closed" if closed else "open",
+        cluster,
+        version or "",
+        enriched or "",
+    )
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -106,7 +112,7 @@ def _changed_jobs(session: Session) -> list[str]:
             JobEnrichment.version,
             JobEnrichment.content_hash,
             SearchDocument.doc_key,
-        )  # fmt: skip
+        )
         .outerjoin(JobEnrichment, JobEnrichment.job_id == Job.id)
         .outerjoin(SearchDocument, SearchDocument.job_id == Job.id)
     )
@@ -142,8 +148,10 @@ def _write(session: Session, job_ids: Sequence[str]) -> int:
                 update(SearchDocument).where(SearchDocument.id == document_id).values(**values)
             )
             session.execute(delete(SearchTag).where(SearchTag.document_id == document_id))
-        tags = [{"document_id": document_id, "kind": kind, "value": value}
-                for kind, value in _tags(job, enrichment)]  # fmt: skip
+        tags = [
+            {"document_id": document_id, "kind": kind, "value": value}
+            for kind, value in _tags(job, enrichment)
+        ]
         if tags:
             session.execute(insert(SearchTag), tags)
     return len(rows)
@@ -159,7 +167,7 @@ def _document(job: Job, enrichment: JobEnrichment | None) -> dict[str, Any]:
             job.cluster_id,
             enrichment.version if enrichment else None,
             enrichment.content_hash if enrichment else None,
-        ),  # fmt: skip
+        ),
         "cluster_id": job.cluster_id,
         "is_open": _is_open(job),
         "title": job.title,
@@ -199,9 +207,8 @@ def _tags(job: Job, enrichment: JobEnrichment | None) -> Iterable[tuple[str, str
 def _count_a_change(session: Session) -> None:
     """Move ``search_state.generation`` on, so that snapshots of the documents are read again."""
     moved = session.execute(
-        update(SearchState).where(SearchState.id == 1)
-        .values(generation=SearchState.generation + 1)
-    ).rowcount  # fmt: skip
+        update(SearchState).where(SearchState.id == 1).values(generation=SearchState.generation + 1)
+    ).rowcount
     if not moved:
         session.execute(insert(SearchState).values(id=1, generation=1))
 

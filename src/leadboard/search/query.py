@@ -58,17 +58,37 @@ class ParsedQuery:
 
 
 _REMOTE = {
-    "remote": "remote", "wfh": "remote", "work from home": "remote", "fully remote": "remote",
-    "remote-first": "remote", "hybrid": "hybrid", "onsite": "onsite", "on-site": "onsite",
-    "in office": "onsite", "in-office": "onsite",
-}  # fmt: skip
+    "remote": "remote",
+    "wfh": "remote",
+    "work from home": "remote",
+    "fully remote": "remote",
+    "remote-first": "remote",
+    "hybrid": "hybrid",
+    "onsite": "onsite",
+    "on-site": "onsite",
+    "in office": "onsite",
+    "in-office": "onsite",
+}
 _SENIORITY = {
-    "intern": "intern", "internship": "intern", "junior": "junior", "entry level": "junior",
-    "new grad": "junior", "mid": "mid", "mid-level": "mid", "senior": "senior", "sr": "senior",
-    "staff": "staff", "senior staff": "staff", "principal": "principal",
-    "distinguished": "principal", "director": "director", "head of": "director",
-    "vp": "executive", "vice president": "executive", "chief": "executive",
-}  # fmt: skip
+    "intern": "intern",
+    "internship": "intern",
+    "junior": "junior",
+    "entry level": "junior",
+    "new grad": "junior",
+    "mid": "mid",
+    "mid-level": "mid",
+    "senior": "senior",
+    "sr": "senior",
+    "staff": "staff",
+    "senior staff": "staff",
+    "principal": "principal",
+    "distinguished": "principal",
+    "director": "director",
+    "head of": "director",
+    "vp": "executive",
+    "vice president": "executive",
+    "chief": "executive",
+}
 _VISA = re.compile(
     r"\b(?:no visa|needs? (?:a )?visa|visa sponsorship|visa|sponsorship|sponsor(?:s|ed)?)\b", re.I
 )
@@ -100,8 +120,9 @@ def parse_query(
     rest = _SEPARATORS.sub(" ", query)
 
     rest = _take_salary(rest, parsed, default_currency)
-    rest = _take_phrases(rest, parsed, _VISA, lambda _: Chip("visa", "sponsorship",
-                                                             "visa sponsorship", _))  # fmt: skip
+    rest = _take_phrases(
+        rest, parsed, _VISA, lambda _: Chip("visa", "sponsorship", "visa sponsorship", _)
+    )
     rest = _take_words(rest, parsed, _REMOTE, "remote", lambda v: v)
     rest = _take_words(rest, parsed, _SENIORITY, "seniority", lambda v: v)
     rest = _take_places(rest, parsed)
@@ -109,8 +130,9 @@ def parse_query(
     text = " ".join(words)
     named = [(skill.name, text[start:end]) for skill, start, end in skills_named_in(text)]
     # Lower-case names the posting rules only trust in context ("go", "rust") are meant here.
-    named += [(_skill_names()[w.lower()], w) for w in words if len(w) > 1 and w.lower() in
-              _skill_names()]  # fmt: skip
+    named += [
+        (_skill_names()[w.lower()], w) for w in words if len(w) > 1 and w.lower() in _skill_names()
+    ]
     typed = {understood: word for word, understood in parsed.corrections.items()}
     for name, source in named:
         if name not in parsed.values("skill") and name in _filterable_skills():

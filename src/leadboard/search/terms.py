@@ -185,9 +185,11 @@ class WordScores:
         many. Searches meanwhile read what they need themselves."""
         self._cached(columns.generation, ())  # a new generation empties the caches
         session.execute(
-            text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_fts_rows "
-                 "USING fts5vocab(main, search_fts, 'row')")
-        )  # fmt: skip
+            text(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_fts_rows "
+                "USING fts5vocab(main, search_fts, 'row')"
+            )
+        )
         common = session.execute(
             text("SELECT term, doc FROM temp.search_fts_rows WHERE doc >= :rows"),
             {"rows": self.common_rows},
@@ -241,10 +243,12 @@ _NONE: Scores = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 def _read(session: Session, columns: DocumentColumns, expression: str) -> Scores:
     """FTS5's BM25 of one word (or phrase) for every document holding it."""
     rows = session.execute(
-        text(f"SELECT rowid, bm25(search_fts, {BM25_WEIGHTS}) FROM search_fts "
-             "WHERE search_fts MATCH :expression"),
+        text(
+            f"SELECT rowid, bm25(search_fts, {BM25_WEIGHTS}) FROM search_fts "
+            "WHERE search_fts MATCH :expression"
+        ),
         {"expression": expression},
-    ).all()  # fmt: skip
+    ).all()
     ids = np.array([row[0] for row in rows], dtype=np.int64)
     scores = np.array([row[1] for row in rows], dtype=np.float64)
     order = np.argsort(ids)
@@ -276,8 +280,9 @@ def bm25_sum(scored: Sequence[Scores], every: bool) -> np.ndarray:
             has = other_positions[at] == positions
             positions, scores = positions[has], scores[has] + other_scores[at[has]]
         else:  # any word: the union, each document's scores summed
-            positions, inverse = np.unique(np.concatenate([positions, other_positions]),
-                                           return_inverse=True)  # fmt: skip
+            positions, inverse = np.unique(
+                np.concatenate([positions, other_positions]), return_inverse=True
+            )
             scores = np.bincount(inverse, weights=np.concatenate([scores, other_scores]))
     # Lower is better; ties go to the lower document id (its position).
     return positions[np.lexsort((positions, scores))]

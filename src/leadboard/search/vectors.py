@@ -118,9 +118,13 @@ class HnswIndex:
         from usearch.index import Index
 
         return Index(
-            ndim=EMBEDDING_DIM, metric="cos", dtype="f16",
-            connectivity=16, expansion_add=128, expansion_search=EXPANSION_SEARCH,
-        )  # fmt: skip
+            ndim=EMBEDDING_DIM,
+            metric="cos",
+            dtype="f16",
+            connectivity=16,
+            expansion_add=128,
+            expansion_search=EXPANSION_SEARCH,
+        )
 
     def sync(self, store: Store, model: str) -> int:
         wanted = _wanted(store, model)
@@ -161,8 +165,10 @@ class HnswIndex:
         # small index is scanned exactly instead: as fast, and it never misses.
         exact = len(self.index) <= EXACT_BELOW
         found = self.index.search(np.asarray(vector, dtype="<f4"), int(k), exact=exact)
-        return [(int(key), 1.0 - float(distance))
-                for key, distance in zip(found.keys, found.distances, strict=True)]  # fmt: skip
+        return [
+            (int(key), 1.0 - float(distance))
+            for key, distance in zip(found.keys, found.distances, strict=True)
+        ]
 
     def count(self) -> int:
         return len(self.index)
@@ -189,7 +195,7 @@ class PgVectorIndex:
                         "USING hnsw (embedding vector_cosine_ops)"
                     )
                 )
-        except Exception as error:  # noqa: BLE001 - said plainly; search goes on without it
+        except Exception as error:
             raise VectorIndexUnavailable(f"pgvector is not available: {error}") from error
 
     def sync(self, store: Store, model: str) -> int:
@@ -222,7 +228,7 @@ class PgVectorIndex:
                             "embedding": _pg_literal(wanted[doc_id][1]),
                         }
                         for doc_id in new[start : start + BATCH]
-                    ],  # fmt: skip
+                    ],
                 )
         return len(new)
 

@@ -135,7 +135,7 @@ def _fetch_one(
     try:
         listing = known(board) if known is not None else None
         return connector.fetch(board.token, company=board.company, known=listing)
-    except Exception as err:  # a bug in one connector must not end the whole crawl
+    except Exception as err:  # noqa: BLE001 - a bug in one connector must not end the whole crawl
         return BoardFetch(
             source=board.kind,
             board=board.token,

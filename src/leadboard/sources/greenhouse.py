@@ -28,9 +28,12 @@ SOURCE = "greenhouse"
 DEFAULT_API = "https://boards-api.greenhouse.io"
 API_ENV_VAR = "LEADBOARD_GREENHOUSE_API"
 _BOARD_HOSTS = {
-    "job-boards.greenhouse.io", "boards.greenhouse.io", "job-boards.eu.greenhouse.io",
-    "boards.eu.greenhouse.io", "boards-api.greenhouse.io",
-}  # fmt: skip
+    "job-boards.greenhouse.io",
+    "boards.greenhouse.io",
+    "job-boards.eu.greenhouse.io",
+    "boards.eu.greenhouse.io",
+    "boards-api.greenhouse.io",
+}
 
 # Custom-field ("metadata") names that boards use for the remote / on-site hint and the job type.
 _WORKPLACE_FIELDS = ("location type", "workplace type", "workplace", "remote", "work location")

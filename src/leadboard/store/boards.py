@@ -164,7 +164,6 @@ class Boards:
                 by_kind[kind] = by_kind.get(kind, 0) + 1
         return {"by_status": by_status, "by_kind": by_kind}
 
-
     def in_trouble(self, limit: int = 15) -> list[dict[str, object]]:
         """Failing and quarantined boards, most failures first, each with why."""
         query = (
@@ -188,9 +187,17 @@ class Boards:
 
 def _new_row(entry: BoardRef) -> Board:
     return Board(
-        spec=entry.spec, kind=entry.kind, token=entry.token, company=entry.company,
-        url=entry.url, origin=entry.origin, ml_heavy=entry.ml_heavy, enabled=True,
-        removed=False, status="new", failures=0, interval_s=MIN_INTERVAL_S, empty_streak=0,
-    )  # fmt: skip
-
-
+        spec=entry.spec,
+        kind=entry.kind,
+        token=entry.token,
+        company=entry.company,
+        url=entry.url,
+        origin=entry.origin,
+        ml_heavy=entry.ml_heavy,
+        enabled=True,
+        removed=False,
+        status="new",
+        failures=0,
+        interval_s=MIN_INTERVAL_S,
+        empty_streak=0,
+    )

@@ -83,8 +83,9 @@ def store_lock(
             if not connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
                 raise BlockingIOError
 
-        _acquire(take, BlockingIOError, "another leadboard process is writing to the database",
-                 wait, say)  # fmt: skip
+        _acquire(
+            take, BlockingIOError, "another leadboard process is writing to the database", wait, say
+        )
         try:
             yield
         finally:

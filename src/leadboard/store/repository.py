@@ -124,9 +124,14 @@ class Store:
         """An index of every stored job, to assign clusters to incoming ones."""
         index = DuplicateIndex()
         columns = (
-            JobRow.id, JobRow.cluster_id, JobRow.company, JobRow.requisition_id, JobRow.url,
-            JobRow.title, JobRow.minhash,
-        )  # fmt: skip
+            JobRow.id,
+            JobRow.cluster_id,
+            JobRow.company,
+            JobRow.requisition_id,
+            JobRow.url,
+            JobRow.title,
+            JobRow.minhash,
+        )
         with Session(self.engine) as session:
             for row in session.execute(select(*columns).order_by(JobRow.first_seen_at, JobRow.id)):
                 index.add(*row)
@@ -359,10 +364,16 @@ class Store:
         self, table: type[JobEnrichment | JobEmbedding], condition: Any, after: str, limit: int
     ) -> list[tuple[str, str, dict[str, Any]]]:
         columns = (
-            JobRow.id, JobRow.content_hash, JobRow.title_raw, JobRow.description_text,
-            JobRow.remote, JobRow.salary_min, JobRow.salary_max, JobRow.salary_currency,
+            JobRow.id,
+            JobRow.content_hash,
+            JobRow.title_raw,
+            JobRow.description_text,
+            JobRow.remote,
+            JobRow.salary_min,
+            JobRow.salary_max,
+            JobRow.salary_currency,
             JobRow.salary_period,
-        )  # fmt: skip
+        )
         query = (
             select(*columns)
             .outerjoin(table, table.job_id == JobRow.id)
@@ -402,15 +413,17 @@ class Store:
                 "skills": [skill.name for skill in result.skills],
                 "duties": list(result.duties),
                 "detail": result.model_dump(mode="json"),
-            }  # fmt: skip
+            }
             for job_id, digest, result in enriched
         ]
         self._upsert(JobEnrichment, rows)
 
     def save_embeddings(self, embedded: Sequence[tuple[str, str, bytes]], model: str) -> None:
         """Store ``(job id, content hash, float32 vector bytes)`` triples from ``model``."""
-        rows = [{"job_id": job_id, "model": model, "content_hash": digest, "vector": vector}
-                for job_id, digest, vector in embedded]  # fmt: skip
+        rows = [
+            {"job_id": job_id, "model": model, "content_hash": digest, "vector": vector}
+            for job_id, digest, vector in embedded
+        ]
         self._upsert(JobEmbedding, rows)
 
     def _upsert(
@@ -489,11 +502,14 @@ class Store:
             scalar = session.scalar
             jobs = scalar(select(func.count(JobRow.id))) or 0
             open_jobs = scalar(select(func.count(JobRow.id)).where(JobRow.closed_at.is_(None))) or 0
-            stale = scalar(
-                select(func.count(JobRow.id)).where(
-                    JobRow.closed_at.is_(None), JobRow.stale_at.is_not(None)
+            stale = (
+                scalar(
+                    select(func.count(JobRow.id)).where(
+                        JobRow.closed_at.is_(None), JobRow.stale_at.is_not(None)
+                    )
                 )
-            ) or 0
+                or 0
+            )
             clusters = scalar(select(func.count(func.distinct(JobRow.cluster_id)))) or 0
 
             def grouped(column: Any, limit: int | None = None) -> dict[str, int]:

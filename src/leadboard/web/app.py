@@ -53,16 +53,28 @@ from leadboard.web.security import RateLimit, SecurityHeaders, refuse_open_write
 from leadboard.web.uploads import MATCH_FORM_OPENAPI, match_upload
 
 HERE = Path(__file__).parent
-SENIORITIES = ("intern", "junior", "mid", "senior", "staff", "principal", "manager", "director",
-               "executive", "unknown")  # fmt: skip
+SENIORITIES = (
+    "intern",
+    "junior",
+    "mid",
+    "senior",
+    "staff",
+    "principal",
+    "manager",
+    "director",
+    "executive",
+    "unknown",
+)
 REMOTES = ("remote", "hybrid", "onsite", "unknown")
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "CHF", "AUD", "INR", "SGD", "JPY", "PLN", "SEK")
 MAX_QUERY = 20_000  # characters; the parser reads the first 500
 MAX_PAGE = 100_000
 # A pay floor as people type it ("200k", "$185,500"), below a billion: what parse_amount reads.
 AMOUNT = r"^[$£€]?([0-9]{1,3}(,?[0-9]{3}){0,2}(\.[0-9]+)?|[0-9]{1,6}(\.[0-9]+)?[kK])$"
-PATTERN_HINTS = {"min_salary": "not an amount (try 200k or 200000)",
-                 "currency": "not a currency code (try USD)"}  # fmt: skip
+PATTERN_HINTS = {
+    "min_salary": "not an amount (try 200k or 200000)",
+    "currency": "not a currency code (try USD)",
+}
 # The closed vocabularies of the search parameters: validated by type, listed in the OpenAPI.
 Family = Literal[(*FAMILIES, ANY)]  # type: ignore[valid-type]
 Seniority = Literal[SENIORITIES]  # type: ignore[valid-type]
@@ -113,12 +125,21 @@ def search_request(
     except ValueError as error:
         raise BadRequest(str(error)) from error
     filters = SearchFilters(
-        role_family=family or None, seniority=seniority, remote=remote,
-        country=[c.upper() for c in country], city=city, skills=skill, company=company,
-        salary_min=floor, salary_currency=currency.upper(), salary_period=period,
-        convert_currency=convert, posted_within_days=posted_within,
-        years_max=years_max, include_closed=include_closed,
-    )  # fmt: skip
+        role_family=family or None,
+        seniority=seniority,
+        remote=remote,
+        country=[c.upper() for c in country],
+        city=city,
+        skills=skill,
+        company=company,
+        salary_min=floor,
+        salary_currency=currency.upper(),
+        salary_period=period,
+        convert_currency=convert,
+        posted_within_days=posted_within,
+        years_max=years_max,
+        include_closed=include_closed,
+    )
     return SearchRequest(q=q, filters=filters, sort=sort, page=page, per_page=per_page, mode=mode)  # type: ignore[arg-type]
 
 
@@ -152,9 +173,12 @@ def create_app(
         if request.url.path.startswith(("/api/", "/openapi")):
             return JSONResponse({"detail": message}, status_code=status, headers=headers)
         return templates.TemplateResponse(
-            request, "error.html", {"status": status, "message": message}, status_code=status,
+            request,
+            "error.html",
+            {"status": status, "message": message},
+            status_code=status,
             headers=headers,
-        )  # fmt: skip
+        )
 
     @app.exception_handler(BadRequest)
     @app.exception_handler(RequestValidationError)
@@ -165,9 +189,11 @@ def create_app(
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": message}, status_code=422)
         return templates.TemplateResponse(
-            request, "search.html",
-            {"error": message, "answer": None, "params": [], "search": None}, status_code=422,
-        )  # fmt: skip
+            request,
+            "search.html",
+            {"error": message, "answer": None, "params": [], "search": None},
+            status_code=422,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
@@ -181,9 +207,11 @@ def create_app(
 
     async def too_many(scope: Scope, retry_after: int) -> Response:
         return error_response(
-            Request(scope), 429, f"too many requests: try again in {retry_after} s",
+            Request(scope),
+            429,
+            f"too many requests: try again in {retry_after} s",
             {"Retry-After": str(retry_after)},
-        )  # fmt: skip
+        )
 
     if public:
         app.add_middleware(RateLimit, refuse=too_many)
@@ -208,8 +236,12 @@ def create_app(
         answer = answer_for(search)
         return FacetsAnswer(total=answer.total, facets=answer.facets)
 
-    @app.get("/api/v1/jobs/{job_id:path}", response_model=JobDetail,
-             responses={**ERRORS, 404: {"model": ErrorOut}}, tags=["jobs"])  # fmt: skip
+    @app.get(
+        "/api/v1/jobs/{job_id:path}",
+        response_model=JobDetail,
+        responses={**ERRORS, 404: {"model": ErrorOut}},
+        tags=["jobs"],
+    )
     def api_job(job_id: str) -> JobDetail:
         """One job with what enrichment found (and the evidence) and similar jobs."""
         return _job_detail(store, engine, job_id)
@@ -222,13 +254,25 @@ def create_app(
         params = list(request.query_params.multi_items())
         # No job at all is no fault of the query: the page says how to get some.
         store_empty = answer.total == 0 and not store.jobs_to_enrich("", limit=1)
-        return templates.TemplateResponse(request, "search.html", {
-            "answer": answer, "search": search, "params": params, "error": None,
-            "store_empty": store_empty,
-            "currencies": CURRENCIES, "periods": SALARY_PERIODS,
-            "chip_links": {chip.source: _link(params, set_={"q": _without(search.q, chip.source)},
-                                              drop=["page"]) for chip in answer.query.chips},
-        })  # fmt: skip
+        return templates.TemplateResponse(
+            request,
+            "search.html",
+            {
+                "answer": answer,
+                "search": search,
+                "params": params,
+                "error": None,
+                "store_empty": store_empty,
+                "currencies": CURRENCIES,
+                "periods": SALARY_PERIODS,
+                "chip_links": {
+                    chip.source: _link(
+                        params, set_={"q": _without(search.q, chip.source)}, drop=["page"]
+                    )
+                    for chip in answer.query.chips
+                },
+            },
+        )
 
     @app.get("/jobs/{job_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def job_page(request: Request, job_id: str) -> Any:
@@ -242,17 +286,22 @@ def create_app(
     # -- Résumé matching: the résumé is read in memory (match/form.py), never kept or logged.
     matcher = Matcher(engine)
 
-    @app.post("/api/v1/match", response_model=MatchAnswer, tags=["match"],
-              responses={code: {"model": MatchErrorOut} for code in (413, 415, 422)},
-              openapi_extra=MATCH_FORM_OPENAPI)  # fmt: skip
+    @app.post(
+        "/api/v1/match",
+        response_model=MatchAnswer,
+        tags=["match"],
+        responses={code: {"model": MatchErrorOut} for code in (413, 415, 422)},
+        openapi_extra=MATCH_FORM_OPENAPI,
+    )
     async def api_match(request: Request) -> Any:
         """Jobs that fit a résumé (or a profile read before), each explained, and the skills
         that would open the most of them. Errors say what went wrong and what to do."""
         try:
             _, answer = await match_upload(matcher, request)
         except ResumeError as error:
-            return JSONResponse({"detail": error.message, "problem": error.problem},
-                                status_code=status_of(error))  # fmt: skip
+            return JSONResponse(
+                {"detail": error.message, "problem": error.problem}, status_code=status_of(error)
+            )
         return MatchAnswer.model_validate(answer.as_dict())
 
     @app.get("/match", response_class=HTMLResponse, include_in_schema=False)
@@ -264,12 +313,21 @@ def create_app(
         try:
             form, answer = await match_upload(matcher, request)
         except ResumeError as error:
-            return templates.TemplateResponse(request, "match.html", _match_page(
-                error=error.message), status_code=status_of(error))  # fmt: skip
-        return templates.TemplateResponse(request, "match.html", _match_page(
-            answer=MatchAnswer.model_validate(answer.as_dict()), form=form,
-            profile_json=answer.profile.model_dump_json(),
-        ))  # fmt: skip
+            return templates.TemplateResponse(
+                request,
+                "match.html",
+                _match_page(error=error.message),
+                status_code=status_of(error),
+            )
+        return templates.TemplateResponse(
+            request,
+            "match.html",
+            _match_page(
+                answer=MatchAnswer.model_validate(answer.as_dict()),
+                form=form,
+                profile_json=answer.profile.model_dump_json(),
+            ),
+        )
 
     # -- Market pages (insights/): counted once per change of the index, then kept.
     pages = PageCache(engine)
@@ -296,9 +354,15 @@ def create_app(
 def _match_page(**values: Any) -> dict[str, Any]:
     """A fresh context for match.html (the template response adds the request to it)."""
     return {
-        "answer": None, "error": None, "form": None, "search": None, "families": FAMILIES,
-        "seniorities": SENIORITIES, "leadership_kinds": get_args(LeadershipKind), **values,
-    }  # fmt: skip
+        "answer": None,
+        "error": None,
+        "form": None,
+        "search": None,
+        "families": FAMILIES,
+        "seniorities": SENIORITIES,
+        "leadership_kinds": get_args(LeadershipKind),
+        **values,
+    }
 
 
 def _job_detail(store: Store, engine: SearchEngine, job_id: str) -> JobDetail:
@@ -311,18 +375,20 @@ def _job_detail(store: Store, engine: SearchEngine, job_id: str) -> JobDetail:
         {"job": hit.job, "score": hit.score, "highlights": hit.highlights}
         for hit in engine.similar(job_id, limit=6)
     ]
-    return JobDetail.model_validate({
-        "job": job_card(row, enrichment),
-        "description_text": row.description_text,
-        "years_max": detail.get("years_max"),
-        "years_evidence": detail.get("years_evidence"),
-        "skills": detail.get("skills", []),
-        "duties": detail.get("duty_evidence", {}),
-        "enriched_by": detail.get("model_version"),
-        "unknown": detail.get("reasons", []),
-        "duplicates": [m for m in store.cluster_members(row.cluster_id) if m != row.id],
-        "similar": similar,
-    })  # fmt: skip
+    return JobDetail.model_validate(
+        {
+            "job": job_card(row, enrichment),
+            "description_text": row.description_text,
+            "years_max": detail.get("years_max"),
+            "years_evidence": detail.get("years_evidence"),
+            "skills": detail.get("skills", []),
+            "duties": detail.get("duty_evidence", {}),
+            "enriched_by": detail.get("model_version"),
+            "unknown": detail.get("reasons", []),
+            "duplicates": [m for m in store.cluster_members(row.cluster_id) if m != row.id],
+            "similar": similar,
+        }
+    )
 
 
 def _message(error: Exception) -> str:
@@ -332,8 +398,9 @@ def _message(error: Exception) -> str:
             loc = item.get("loc", ())
             if item.get("type") == "literal_error" and len(loc) > 1:  # a word not in the list
                 expected = item.get("ctx", {}).get("expected", "")
-                problems.append(f"unknown {loc[1]} {str(item.get('input'))[:40]!r}; one of: "
-                                f"{expected}")  # fmt: skip
+                problems.append(
+                    f"unknown {loc[1]} {str(item.get('input'))[:40]!r}; one of: {expected}"
+                )
                 continue
             where = ".".join(str(part) for part in loc[1:]) or "request"
             if item.get("type") == "string_pattern_mismatch" and where in PATTERN_HINTS:

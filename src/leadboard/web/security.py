@@ -109,8 +109,11 @@ class Limit:
 
 
 # Per client address. A search costs ~10–100 ms, a market page more, a résumé match up to seconds.
-LIMITS = {"search": Limit(rate=5, burst=30), "insights": Limit(rate=2, burst=10),
-          "match": Limit(rate=0.2, burst=5)}  # fmt: skip
+LIMITS = {
+    "search": Limit(rate=5, burst=30),
+    "insights": Limit(rate=2, burst=10),
+    "match": Limit(rate=0.2, burst=5),
+}
 
 
 def expensive_kind(method: str, path: str) -> str | None:

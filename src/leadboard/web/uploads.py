@@ -52,36 +52,78 @@ T = TypeVar("T")
 
 # The form POST /api/v1/match reads (match/form.py), as OpenAPI says it: a multipart body with
 # the résumé file, or the profile answered before with the person's corrections.
-MATCH_FORM_OPENAPI: dict[str, Any] = {"requestBody": {"required": True, "content": {
-    "multipart/form-data": {
-        "schema": {"type": "object", "properties": {
-            FILE_FIELD: {"type": "string", "format": "binary",
-                         "description": "The résumé: PDF, DOCX, TXT or Markdown, up to 5 MB."},
-            "profile": {"type": "string", "maxLength": MAX_FIELDS_BYTES, "description":
-                        "Instead of a résumé: the profile this API answered before (JSON)."},
-            "edited": {"type": "string", "enum": ["", "1"],
-                       "description": "1: the fields below correct the profile."},
-            "titles": {"type": "string", "description": "One title a line, most recent first."},
-            "seniority": {"type": "string", "enum": list(get_args(Seniority))},
-            "years_total": {"type": "number", "minimum": 0, "maximum": 80},
-            "years_ml": {"type": "number", "minimum": 0, "maximum": 80},
-            "people_managed": {"type": "integer", "minimum": 0},
-            "skills": {"type": "string", "description": "Skill names, comma-separated."},
-            "leadership": {"type": "array",
-                           "items": {"type": "string", "enum": list(get_args(LeadershipKind))}},
-            "summary": {"type": "string", "maxLength": MAX_SUMMARY},
-            "remote": {"type": "boolean"},
-            "min_salary": {"type": "string", "example": "200k"},
-            "currency": {"type": "string", "pattern": "^[A-Za-z]{3}$", "example": "USD"},
-            "family": {"type": "array", "items": {"type": "string", "enum": [*FAMILIES, ANY]}},
-            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT,
-                      "default": DEFAULT_LIMIT},
-        }},
-        "encoding": {FILE_FIELD: {"contentType": "application/pdf, application/vnd."
-                     "openxmlformats-officedocument.wordprocessingml.document, text/plain, "
-                     "text/markdown, application/octet-stream"}},
-    },
-}}}  # fmt: skip
+MATCH_FORM_OPENAPI: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        FILE_FIELD: {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "The résumé: PDF, DOCX, TXT or Markdown, up to 5 MB.",
+                        },
+                        "profile": {
+                            "type": "string",
+                            "maxLength": MAX_FIELDS_BYTES,
+                            "description": (
+                                "Instead of a résumé: the profile this API answered before (JSON)."
+                            ),
+                        },
+                        "edited": {
+                            "type": "string",
+                            "enum": ["", "1"],
+                            "description": "1: the fields below correct the profile.",
+                        },
+                        "titles": {
+                            "type": "string",
+                            "description": "One title a line, most recent first.",
+                        },
+                        "seniority": {"type": "string", "enum": list(get_args(Seniority))},
+                        "years_total": {"type": "number", "minimum": 0, "maximum": 80},
+                        "years_ml": {"type": "number", "minimum": 0, "maximum": 80},
+                        "people_managed": {"type": "integer", "minimum": 0},
+                        "skills": {
+                            "type": "string",
+                            "description": "Skill names, comma-separated.",
+                        },
+                        "leadership": {
+                            "type": "array",
+                            "items": {"type": "string", "enum": list(get_args(LeadershipKind))},
+                        },
+                        "summary": {"type": "string", "maxLength": MAX_SUMMARY},
+                        "remote": {"type": "boolean"},
+                        "min_salary": {"type": "string", "example": "200k"},
+                        "currency": {
+                            "type": "string",
+                            "pattern": "^[A-Za-z]{3}$",
+                            "example": "USD",
+                        },
+                        "family": {
+                            "type": "array",
+                            "items": {"type": "string", "enum": [*FAMILIES, ANY]},
+                        },
+                        "limit": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": MAX_LIMIT,
+                            "default": DEFAULT_LIMIT,
+                        },
+                    },
+                },
+                "encoding": {
+                    FILE_FIELD: {
+                        "contentType": "application/pdf, application/vnd."
+                        "openxmlformats-officedocument.wordprocessingml.document, text/plain, "
+                        "text/markdown, application/octet-stream"
+                    }
+                },
+            },
+        },
+    }
+}
 # Seconds of work one match request may take, reading included (the app's
 # ``state.match_budget`` overrides it): a résumé reads in well under a second.
 MATCH_BUDGET_S = 10.0
