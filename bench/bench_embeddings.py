@@ -6,7 +6,7 @@ are installed, with sentence-transformers on the same weights and thread count. 
 time, postings/s (wall clock) and postings per CPU-second (steadier on a busy machine), and how
 closely the two agree (cosine).
 
-    .venv/bin/python bench/bench_embeddings.py [--n 200] [--threads 2] [--max-tokens 256]
+    .venv/bin/python -m bench.bench_embeddings [--n 200] [--threads 2] [--max-tokens 256]
 """
 
 from __future__ import annotations

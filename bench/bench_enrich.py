@@ -9,7 +9,7 @@ ratios against the first:
 4. everything + embeddings as ``Enricher`` runs them: int8 model, in a second thread while the
    extractors run (the issue's target: >= 20 postings/s on a 2-core machine).
 
-    .venv/bin/python bench/bench_enrich.py [--n 400] [--batch-size 32]
+    .venv/bin/python -m bench.bench_enrich [--n 400] [--batch-size 32]
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench_embeddings import DUMPS, data_dir  # the same dumps, the same data folder
-
+from bench.bench_embeddings import DUMPS, data_dir  # the same dumps, the same data folder
 from leadboard.enrich.embeddings import Embedder, posting_text
 from leadboard.enrich.enricher import Enricher
 from leadboard.enrich.training import load_role_model

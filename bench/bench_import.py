@@ -4,7 +4,7 @@ Prints, in one process: reading the dumps alone (the baseline), normalising them
 a fresh SQLite store, and a second import of the same data (which must change nothing), as
 postings/s and as ratios to the baseline.
 
-    .venv/bin/python bench/bench_import.py [PATH ...] [--database-url URL]
+    .venv/bin/python -m bench.bench_import [PATH ...] [--database-url URL]
 """
 
 from __future__ import annotations

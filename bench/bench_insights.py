@@ -3,7 +3,7 @@
 Needs a store with the shared data imported and enriched (``leadboard import ../shared/data/postings
 && leadboard enrich``); point ``LEADBOARD_HOME`` (or ``LEADBOARD_DATABASE_URL``) at it.
 
-    python bench/bench_insights.py [--repeat 5]
+    python -m bench.bench_insights [--repeat 5]
 
 Prints, for every topic page and a few search pages: the postings counted, the first build (which
 also loads the search engine's in-memory columns, once a process), the median of ``--repeat``

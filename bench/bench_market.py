@@ -10,8 +10,8 @@ the baseline the later, incremental cycles compare with. Then ``--kill-test``: `
 --once`` as a subprocess, killed with SIGKILL mid-cycle, must lose nothing; a second run completes
 and the store matches the world.
 
-    .venv/bin/python bench/bench_market.py                         # small: about two minutes
-    .venv/bin/python bench/bench_market.py --boards 6000 --postings 300000 --cycles 3
+    .venv/bin/python -m bench.bench_market                         # small: about two minutes
+    .venv/bin/python -m bench.bench_market --boards 6000 --postings 300000 --cycles 3
 """
 
 from __future__ import annotations
@@ -29,10 +29,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from market_sim import Churn, Faults, SimProcess, judge, store_state
-
+from bench.market_sim import Churn, Faults, SimProcess, judge, store_state
 from leadboard.schedule import Watcher
 from leadboard.sources.boards import BoardRef, load_registry
 from leadboard.sources.http import HttpClient

@@ -5,9 +5,9 @@ what each résumé says, ``judgments.jsonl`` with graded jobs 0–3) and a store
 corpus, enriched and embedded, which it opens read-only (nothing is migrated, synced or
 written; nearest neighbours are exact, in memory)::
 
-    LEADBOARD_HOME=/work/bench-home .venv/bin/python bench/bench_match.py
-    … bench_match.py --split holdout          # only the held-out half
-    … bench_match.py --tune                   # search the weights on the tune half
+    LEADBOARD_HOME=/work/bench-home .venv/bin/python -m bench.bench_match
+    … -m bench.bench_match --split holdout   # only the held-out half
+    … -m bench.bench_match --tune            # search the weights on the tune half
 
 **Systems compared** (the same candidate jobs, the same filters: every role family, open jobs,
 one per duplicate cluster):

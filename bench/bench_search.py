@@ -3,9 +3,9 @@
 Needs a store with the shared data imported and embedded (``leadboard import ../shared/data/postings
 && leadboard enrich``); point ``LEADBOARD_HOME`` (or ``LEADBOARD_DATABASE_URL``) at it.
 
-    python bench/bench_search.py relevance        # nDCG@10, recall@50 on bench/relevance/
-    python bench/bench_search.py latency [--scale 100000] [--postgres] [--no-sqlite]  # p50/p95
-    python bench/bench_search.py pool --out DIR   # candidates to judge, per query
+    python -m bench.bench_search relevance        # nDCG@10, recall@50 on bench/relevance/
+    python -m bench.bench_search latency [--scale 100000] [--postgres] [--no-sqlite]  # p50/p95
+    python -m bench.bench_search pool --out DIR   # candidates to judge, per query
 
 Relevance: ``bench/relevance/queries.jsonl`` (32 queries a senior ML person types) and
 ``judgments.jsonl`` (graded 0–3 per job id, pooled from the top 20 of each system). Jobs nobody
@@ -283,10 +283,7 @@ def main() -> None:
                 print(f"--- SQLite, scaled copy built in {time.perf_counter() - start:.0f} s")
                 measure_latency(scaled)
         if args.postgres:
-            import sys
-
-            sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
-            from support.postgres import running_postgres
+            from tests.support.postgres import running_postgres  # a test dependency
 
             with running_postgres() as url:
                 start = time.perf_counter()

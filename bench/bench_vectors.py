@@ -1,6 +1,6 @@
 """Nearest-neighbour search over the store's embeddings: exact scan vs the HNSW index vs sqlite-vec.
 
-    python bench/bench_vectors.py [--queries 100] [--k 300]
+    python -m bench.bench_vectors [--queries 100] [--k 300]
 
 Reads the embeddings of ``LEADBOARD_HOME``'s store (``leadboard enrich`` made them), builds each
 index in memory, and asks every one the same queries: real job embeddings with a little noise

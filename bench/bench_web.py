@@ -6,7 +6,7 @@ search API for the queries of ``bench/relevance/queries.jsonl``, and job pages. 
 p50/p95 latency and the count of non-200 answers (which must be 0), per kind and overall; the
 baseline is the same requests sent by one client.
 
-    python bench/bench_web.py [--clients 8] [--seconds 20]
+    python -m bench.bench_web [--clients 8] [--seconds 20]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ as ``dev.jsonl`` (``split_of``: develop on "tune", only check "holdout" at the e
 it: ``years_min`` exact match, duties micro precision / recall / F1, and P/R/F1 per duty. Then the
 CPU cost of the two extractors, in ms a posting over the set's texts (best of three runs).
 
-    .venv/bin/python bench/bench_years_duties.py [--errors tune]
+    .venv/bin/python -m bench.bench_years_duties [--errors tune]
 
 ``--errors tune`` also lists that half's wrong postings (id, predicted, gold), to work from.
 Postings the enricher refuses (the HN posts have no title) count as predicting nothing.

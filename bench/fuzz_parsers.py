@@ -1,6 +1,6 @@
 """Feed every parser of outside input ≥ 100,000 generated hostile inputs; print crashes and times.
 
-    .venv/bin/python bench/fuzz_parsers.py [--inputs 100000] [--seed 12] [--big 40]
+    .venv/bin/python -m bench.fuzz_parsers [--inputs 100000] [--seed 12] [--big 40]
 
 Inputs are random (unicode, control characters, the characters each parser cares about) and
 adversarial (long repeats, deep nesting, huge numbers, unterminated markup and quotes), from 10

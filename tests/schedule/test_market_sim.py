@@ -5,20 +5,16 @@ stored. (The full-scale figures come from ``bench/bench_market.py``.)"""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
+from bench.market_sim import KINDS, Churn, Faults, Simulator, World, judge, store_state
 from leadboard.schedule import Watcher
 from leadboard.sources.boards import BoardRef
 from leadboard.sources.http import HttpClient
 from leadboard.store.repository import Store
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from market_sim import KINDS, Churn, Faults, Simulator, World, judge, store_state
 
 TESTED_KINDS = KINDS  # every simulated kind, Jobvite's HTML pages included
 FAULTS = Faults(
