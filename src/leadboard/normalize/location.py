@@ -669,8 +669,7 @@ def _single_part_place(part: str, raw: str) -> _ParsedPlace | None:
     gaz = _gazetteer()
     key = _key(part)
     if key in _CITY_ALIASES:
-        city, region, country = _CITY_ALIASES[key]
-        return _ParsedPlace(city, region, country, raw)
+        return _ParsedPlace(*_CITY_ALIASES[key], raw)
     two_letters = bool(re.fullmatch(r"[A-Z]{2}", part))
     if not two_letters or not gaz.is_region(part):  # a bare "CA" or "IN" is too ambiguous
         country = gaz.country(part)
@@ -901,8 +900,8 @@ def place_named(text: str, *, min_population: int = 250_000) -> Place | None:
     if not key:
         return None
     if key in _CITY_ALIASES:
-        city, region, country = _CITY_ALIASES[key]
-        return Place(city=city, region=region, country=country, raw=text)
+        alias_city, region, alias_country = _CITY_ALIASES[key]
+        return Place(city=alias_city, region=region, country=alias_country, raw=text)
     gazetteer = _gazetteer()
     country = gazetteer.countries.get(key) or _COUNTRY_ALIASES.get(key)
     if country:

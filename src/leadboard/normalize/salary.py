@@ -15,7 +15,7 @@ import math
 import re
 from functools import cache
 from itertools import islice
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import pycountry
 
@@ -510,10 +510,10 @@ def _parse_number(raw: str) -> float | None:
         digits = digits.replace(thousands, "").replace(decimal, ".")
     elif "," in digits:
         groups = digits.split(",")
-        thousands = all(len(g) == 3 for g in groups[1:])
+        in_thousands = all(len(g) == 3 for g in groups[1:])
         indian = len(groups) > 2 and groups[-1] == groups[-1][:3] and len(groups[-1]) == 3
         indian = indian and all(len(g) == 2 for g in groups[1:-1])  # 12,50,000
-        digits = digits.replace(",", "") if thousands or indian else digits.replace(",", ".")
+        digits = digits.replace(",", "") if in_thousands or indian else digits.replace(",", ".")
     elif "." in digits:
         groups = digits.split(".")
         if len(groups) > 2 or (len(groups[1]) == 3 and len(groups[0]) <= 3 and groups[0] != "0"):
@@ -543,7 +543,7 @@ def _range_currency(first: _Amount, second: _Amount | None, after: str, before: 
 
 def _explicit_period(
     first: _Amount, second: _Amount | None, after: str
-) -> SalaryPeriod | str | None:
+) -> SalaryPeriod | Literal["unsupported"] | None:
     for amount in (second, first):
         if amount is not None and amount.period:
             return amount.period

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from leadboard.models import SalaryHint, SourcePosting
+from leadboard.models import DescriptionFormat, SalaryHint, SourcePosting
 from leadboard.sources.base import (
     AtsConnector,
     Listing,
@@ -144,7 +144,7 @@ def _locations(record: dict[str, Any]) -> list[str]:
     return unique_texts(candidates)
 
 
-def _description(record: dict[str, Any]) -> tuple[str | None, str | None]:
+def _description(record: dict[str, Any]) -> tuple[str | None, DescriptionFormat | None]:
     if html := clean_text(record.get("descriptionHtml")):
         return html, "html"
     if plain := clean_text(record.get("descriptionPlain")):

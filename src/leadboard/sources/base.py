@@ -288,6 +288,16 @@ def clean_text(value: Any) -> str | None:
     return text or None
 
 
+def object_at(record: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """``record[key]`` when it is a JSON object, else an empty one (missing, null, a list…).
+
+    >>> object_at({"categories": {"team": "ML"}}, "categories"), object_at({"extra": None}, "extra")
+    ({'team': 'ML'}, {})
+    """
+    value = record.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def unique_texts(values: Iterable[Any]) -> list[str]:
     """The clean texts among ``values``, first occurrence first, without repeats or blanks.
 

@@ -23,13 +23,14 @@ from urllib.parse import quote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from leadboard.models import SourcePosting
+from leadboard.models import DescriptionFormat, SourcePosting
 from leadboard.sources.base import (
     AtsConnector,
     Listing,
     clean_text,
     id_and_title,
     non_empty,
+    object_at,
     unique_texts,
 )
 from leadboard.sources.http import FetchError
@@ -71,6 +72,8 @@ def parse_job(record: Any, board: str, fetched_at: datetime) -> SourcePosting:
     detail = record[DETAIL_KEY] if page_read else {}
     url = clean_text(record.get("url"))
     from_page = _from_job_posting(detail.get("job_posting"), url, fetched_at)
+    description: str | None
+    description_format: DescriptionFormat | None
     if from_page and from_page.description:  # the JSON-LD reader tells HTML from plain text
         description, description_format = from_page.description, from_page.description_format
     else:
@@ -80,8 +83,8 @@ def parse_job(record: Any, board: str, fetched_at: datetime) -> SourcePosting:
         description_format = "html" if description else None
     places = _places(record)
     remote = any(place.get("is_remote") is True for place in places)
-    kind = record.get("type") if isinstance(record.get("type"), dict) else {}
-    company = record.get("company") if isinstance(record.get("company"), dict) else {}
+    kind = object_at(record, "type")
+    company = object_at(record, "company")
     experience = record.get("experience")
     extra = non_empty(
         friendly_id=clean_text(record.get("friendly_id")),

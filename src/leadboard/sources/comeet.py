@@ -33,6 +33,7 @@ from leadboard.sources.base import (
     clean_text,
     id_and_title,
     non_empty,
+    object_at,
     to_number,
     unique_texts,
     url_parts,
@@ -67,7 +68,7 @@ def parse_position(record: dict[str, Any], board: str, fetched_at: datetime) -> 
         else record,
         word="position",
     )
-    location = record.get("location") if isinstance(record.get("location"), dict) else {}
+    location = object_at(record, "location")
     description = _description(record)
     extra = non_empty(
         department=clean_text(record.get("department")),

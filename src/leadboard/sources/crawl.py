@@ -24,7 +24,8 @@ from leadboard.sources.registry import KINDS, connector_class
 
 
 class Connector(Protocol):
-    kind: str
+    @property
+    def kind(self) -> str: ...  # read-only: connectors set it on the class
 
     def fetch(
         self, board: str, *, company: str | None = None, known: Mapping[str, str] | None = None

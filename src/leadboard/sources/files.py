@@ -64,9 +64,9 @@ from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
-from leadboard.models import SourcePosting
+from leadboard.models import DescriptionFormat, SourcePosting
 from leadboard.sources import ashby, greenhouse, hn, lever
-from leadboard.sources.base import Reject
+from leadboard.sources.base import Reject, object_at
 
 SAMPLE_CHARS = 200
 DOC_FILE_NAMES = {"source.txt", "license", "licence", "notice"}
@@ -654,7 +654,7 @@ def _from_our_schema(
     title = _text(record.get("title"))
     if title is None:
         raise _RecordError("missing title")
-    extra = record.get("extra") if isinstance(record.get("extra"), dict) else {}
+    extra = object_at(record, "extra")
     extra = {key: value for key, value in extra.items() if key != "raw_record"}  # in payload
     description = _unlist(_text(record.get("description"), strip=False))
     return SourcePosting(
@@ -817,7 +817,7 @@ def _locations(value: Any) -> list[str]:
     return [text for item in values if (text := _text(item))]
 
 
-def _description_format(value: Any, description: str | None) -> str | None:
+def _description_format(value: Any, description: str | None) -> DescriptionFormat | None:
     if value in ("html", "text"):
         return value
     if description is None:

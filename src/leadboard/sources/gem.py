@@ -16,7 +16,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from leadboard.models import SourcePosting
+from leadboard.models import DescriptionFormat, SourcePosting
 from leadboard.sources.base import (
     AtsConnector,
     Listing,
@@ -64,7 +64,8 @@ def parse_job(record: Any, board: str, fetched_at: datetime) -> SourcePosting:
     location = record.get("location")
     location_name = location.get("name") if isinstance(location, dict) else location
 
-    description, description_format = clean_text(record.get("content")), "html"
+    description = clean_text(record.get("content"))
+    description_format: DescriptionFormat = "html"
     if description is None:
         description, description_format = clean_text(record.get("content_plain")), "text"
 

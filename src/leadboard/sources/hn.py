@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from leadboard.models import SourcePosting
+from leadboard.sources.base import object_at
 
 SOURCE = "hn"
 BOARD = "news.ycombinator.com"
@@ -708,7 +709,8 @@ def postings_from_record(record: dict[str, Any], *, fetched_at: datetime) -> lis
     >>> [p.key for p in postings_from_record(record, fetched_at=datetime(2026, 1, 1))]
     ['hn:news.ycombinator.com:1-0', 'hn:news.ycombinator.com:1-1']
     """
-    post_html = record.get("description") if isinstance(record.get("description"), str) else ""
+    description = record.get("description")
+    post_html = description if isinstance(description, str) else ""
     if post_html.strip().lower() in UNUSABLE_TEXTS:
         raise UnusablePost(f"HN post is {post_html.strip() or 'empty'}")
     hn_id = _hn_id(record)
@@ -723,7 +725,7 @@ def postings_from_record(record: dict[str, Any], *, fetched_at: datetime) -> lis
     extra = {
         key: value
         for key, value in {
-            **(record.get("extra") if isinstance(record.get("extra"), dict) else {}),
+            **object_at(record, "extra"),
             "hn_id": hn_id,
             "first_line": first_line[:300],
             "company_url": parsed.url,
@@ -733,7 +735,7 @@ def postings_from_record(record: dict[str, Any], *, fetched_at: datetime) -> lis
         }.items()
         if value is not None
     }
-    common = {
+    common: dict[str, Any] = {  # what every posting of the post shares
         "source": SOURCE,
         "board": BOARD,
         "url": record.get("url") or HN_ITEM_URL.format(hn_id),
@@ -785,7 +787,7 @@ def _choose_roles(parsed: FirstLine, body: str) -> list[_Mention]:
 
 
 def _hn_id(record: dict[str, Any]) -> str:
-    url = record.get("url") if isinstance(record.get("url"), str) else ""
-    if match := re.search(r"[?&]id=(\d+)", url):
+    url = record.get("url")
+    if isinstance(url, str) and (match := re.search(r"[?&]id=(\d+)", url)):
         return match.group(1)
     return str(record.get("id") or "").removeprefix("hn-")

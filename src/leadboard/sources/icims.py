@@ -33,6 +33,7 @@ from leadboard.sources.base import (
     clean_text,
     id_and_title,
     non_empty,
+    object_at,
     unique_texts,
 )
 from leadboard.sources.html_listing import read_pages
@@ -97,7 +98,7 @@ def parse_job(record: Any, board: str, fetched_at: datetime) -> SourcePosting:
     ('https://careers-wipfli.icims.com/jobs/8214/payroll-tax-specialist/job', '2026-8214', ['US'])
     """
     job_id, title = id_and_title(record)
-    fields = record.get("fields") if isinstance(record.get("fields"), dict) else {}
+    fields = object_at(record, "fields")
     path = clean_text(record.get("path")) or f"/jobs/{job_id}/job"
     url = f"https://{board}{path}"
     page_read = isinstance(record.get(DETAIL_KEY), dict)

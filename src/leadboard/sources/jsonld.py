@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from leadboard.models import SalaryHint, SourcePosting
+from leadboard.models import DescriptionFormat, SalaryHint, SourcePosting
 from leadboard.sources.base import BoardFetch, Reject
 
 SOURCE = "jsonld"
@@ -237,7 +237,7 @@ def _description(node: dict[str, Any]) -> str | None:
     return text or None
 
 
-def _format(description: str | None) -> str | None:
+def _format(description: str | None) -> DescriptionFormat | None:
     if description is None:
         return None
     return "html" if _HAS_MARKUP.search(description) else "text"

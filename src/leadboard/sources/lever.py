@@ -12,13 +12,14 @@ import html
 from datetime import UTC, datetime
 from typing import Any
 
-from leadboard.models import SalaryHint, SourcePosting
+from leadboard.models import DescriptionFormat, SalaryHint, SourcePosting
 from leadboard.sources.base import (
     AtsConnector,
     Listing,
     clean_text,
     id_and_title,
     non_empty,
+    object_at,
     salary_hint,
     unique_texts,
     url_parts,
@@ -51,7 +52,7 @@ def parse_job(record: dict[str, Any], board: str, fetched_at: datetime) -> Sourc
     """
     posting_id, title = id_and_title(record, word="posting", title_key="text")
 
-    categories = record.get("categories") if isinstance(record.get("categories"), dict) else {}
+    categories = object_at(record, "categories")
     description, description_format = _description(record)
     workplace = clean_text(record.get("workplaceType"))
     extra = non_empty(
@@ -178,7 +179,7 @@ def _locations(categories: dict[str, Any]) -> list[str]:
     return unique_texts(candidates)
 
 
-def _description(record: dict[str, Any]) -> tuple[str | None, str | None]:
+def _description(record: dict[str, Any]) -> tuple[str | None, DescriptionFormat | None]:
     """Lever's HTML pieces joined into one document, or the plain text when there is no HTML."""
     parts: list[str] = []
     main = clean_text(record.get("description"))

@@ -25,6 +25,7 @@ from leadboard.sources.base import (
     clean_text,
     id_and_title,
     non_empty,
+    object_at,
     salary_hint,
     unique_texts,
 )
@@ -64,8 +65,8 @@ def parse_job(record: Any, board: str, fetched_at: datetime) -> SourcePosting:
     """
     posting_id, title = id_and_title(record, word="posting")
 
-    job = record.get("job") if isinstance(record.get("job"), dict) else {}
-    location = record.get("location") if isinstance(record.get("location"), dict) else {}
+    job = object_at(record, "job")
+    location = object_at(record, "location")
     pay_shown = record.get("compensation_visible") is not False
     description = _description(record)
     extra = non_empty(

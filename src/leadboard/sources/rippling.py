@@ -205,8 +205,8 @@ class RipplingConnector(AtsConnector):
                 return rows, message
             rows += items
             total_items, total_pages = body.get("totalItems"), body.get("totalPages")
-            if _count(total_pages) is not None:
-                more = page + 1 < _count(total_pages)
+            if (pages := _count(total_pages)) is not None:
+                more = page + 1 < pages
             else:  # no page count: a short page is the last
                 more = len(items) >= self.page_size
             if not items or not more:

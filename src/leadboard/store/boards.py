@@ -5,6 +5,7 @@ an interval later (hourly, stretched up to a day for boards whose postings rarel
 failure counts against the board and, after ``QUARANTINE_AFTER`` in a row, quarantines it with a
 back-off that doubles each time (capped at a week), saying why.
 
+>>> from datetime import UTC
 >>> from leadboard.store.repository import Store
 >>> boards = Store.open("sqlite://").boards
 >>> boards.sync([BoardRef("greenhouse", "acme", "Acme", origin="curated", ml_heavy=True)])
@@ -15,6 +16,7 @@ back-off that doubles each time (capped at a week), saying why.
 
 from __future__ import annotations
 
+import builtins  # Boards.list shadows the builtin in the class's annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -95,7 +97,7 @@ class Boards:
 
     def due(
         self, now: datetime, *, kinds: Sequence[str] | None = None, limit: int | None = None
-    ) -> list[Board]:
+    ) -> builtins.list[Board]:
         """Enabled boards whose next visit has come, longest waiting first."""
         query = (
             select(Board)
@@ -164,7 +166,7 @@ class Boards:
                 by_kind[kind] = by_kind.get(kind, 0) + 1
         return {"by_status": by_status, "by_kind": by_kind}
 
-    def in_trouble(self, limit: int = 15) -> list[dict[str, object]]:
+    def in_trouble(self, limit: int = 15) -> builtins.list[dict[str, object]]:
         """Failing and quarantined boards, most failures first, each with why."""
         query = (
             select(Board)
