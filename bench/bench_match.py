@@ -1,6 +1,6 @@
 """Résumé matching on the real corpus: ranking quality, profile accuracy, latency.
 
-Reads the labelled set in ``eval/resumes/`` (``rNN_slug.md`` résumés, ``profiles.jsonl`` with
+Reads the labelled set in ``labelled/resumes/`` (``rNN_slug.md`` résumés, ``profiles.jsonl`` with
 what each résumé says, ``judgments.jsonl`` with graded jobs 0–3) and a store of the shared
 corpus, enriched and embedded, which it opens read-only (nothing is migrated, synced or
 written; nearest neighbours are exact, in memory)::
@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import math
 import os
 import re
@@ -53,6 +52,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import bindparam, text
 
+from leadboard.datasets import read_jsonl
 from leadboard.enrich.embeddings import Embedder
 from leadboard.match import Matcher, Profile
 from leadboard.match.documents import resume_text
@@ -61,7 +61,7 @@ from leadboard.search.engine import SearchEngine, SearchFilters
 from leadboard.store.database import make_engine
 from leadboard.store.repository import Store
 
-HERE = Path(__file__).resolve().parents[1] / "eval" / "resumes"
+HERE = Path(__file__).resolve().parents[1] / "labelled" / "resumes"
 ANY_FAMILY = SearchFilters(role_family=["any"])
 STOP_WORDS = (
     "the and for with from that this have has our your you are was were will into over under "
@@ -71,12 +71,6 @@ STOP_WORDS = (
 )
 STOP = frozenset(STOP_WORDS.split())
 BM25_WORDS = 30
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def dcg(grades: list[int]) -> float:
@@ -314,7 +308,7 @@ def main() -> None:
     table("nDCG@10, re-ranking each résumé's judged jobs", names, rerank)
     table("nDCG@10 over the whole corpus (unjudged = 0)", names, corpus)
     table("judged@10 over the whole corpus", names, coverage)
-    profile_accuracy(profiles, read_jsonl(HERE / "profiles.jsonl"))
+    profile_accuracy(profiles, list(read_jsonl(HERE / "profiles.jsonl")))
 
     if args.tune:
         tune = [n for n in names if half(n) == "tune"]

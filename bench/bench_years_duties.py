@@ -1,4 +1,4 @@
-"""Years and duties extractors against the second labelled set, eval/labels/years_duties.
+"""Years and duties extractors against the second labelled set, labelled/postings/years_duties.
 
 Enriches the 240 postings of ``batch_1.jsonl`` with the rules (no role model, no embeddings: the
 same text path as ``leadboard eval``) and prints, for the set split in two by the same hash rule
@@ -19,14 +19,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from leadboard.enrich.duties import DUTIES, extract_duties, score_duties
+from leadboard.datasets import data_dir, posting_files, read_jsonl, split_of
+from leadboard.enrich.duties import DUTIES, extract_duties
 from leadboard.enrich.enricher import NOT_A_POSTING, Enricher
 from leadboard.enrich.years import extract_years
-from leadboard.eval.labels import read_jsonl, shared_data_dir, split_of
-from leadboard.eval.metrics import exact_match
+from leadboard.eval.metrics import exact_match, set_scores
 from leadboard.normalize.html import clean_description
 
-LABELS = Path(__file__).resolve().parents[1] / "eval" / "labels" / "years_duties" / "batch_1.jsonl"
+LABELS = (
+    Path(__file__).resolve().parents[1] / "labelled" / "postings" / "years_duties" / "batch_1.jsonl"
+)
 
 
 def labelled_rows() -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -34,7 +36,7 @@ def labelled_rows() -> list[tuple[dict[str, Any], dict[str, Any]]]:
     labels = list(read_jsonl(LABELS))
     wanted = {label["id"] for label in labels}
     postings: dict[str, dict[str, Any]] = {}
-    for path in sorted((shared_data_dir() / "postings").glob("*/postings.jsonl")):
+    for path in posting_files():
         for row in read_jsonl(path):
             if row.get("id") in wanted:
                 postings[row["id"]] = row
@@ -46,13 +48,15 @@ def report(name: str, predictions: list[Any], labels: list[dict[str, Any]]) -> N
     years = exact_match(
         [label["years_min"] for label in labels], [p.years_min for p in predictions]
     )
-    scores = score_duties([p.duties for p in predictions], [label["duties"] for label in labels])
-    precision, recall, f1 = scores.micro
+    scores = set_scores([label["duties"] for label in labels], [p.duties for p in predictions])
     print(f"\n{name}: {len(labels)} postings")
     print(f"  years_min exact   {years:.3f}")
-    print(f"  duties micro      P {precision:.3f}  R {recall:.3f}  F1 {f1:.4f}")
+    print(
+        f"  duties micro      P {scores.precision:.3f}  R {scores.recall:.3f}  F1 {scores.f1:.4f}"
+    )
     for duty in DUTIES:
-        p, r, f = scores.per_duty[duty]
+        one = scores.per_label.get(duty)
+        p, r, f = (one.precision, one.recall, one.f1) if one else (0.0, 0.0, 0.0)
         print(f"    {duty:<20} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
 
 
@@ -88,7 +92,7 @@ def main() -> None:
     args = parser.parse_args()
     pairs = labelled_rows()
     if not pairs:
-        raise SystemExit(f"no labelled postings found under {shared_data_dir()}")
+        raise SystemExit(f"no labelled postings found under {data_dir()} (set LEADBOARD_DATA_DIR)")
     predictions = Enricher(role_model=None).enrich_batch([row for row, _ in pairs])
     labels = [label for _, label in pairs]
     # The enricher refuses a row without a title (the HN posts): no years and no duties for it,

@@ -743,8 +743,19 @@ def serve(
 
 @app.command()
 def train(
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="The shared data folder (default: $LEADBOARD_DATA_DIR, else ../shared/data).",
+        ),
+    ] = None,
+    extra_labels: Annotated[
+        Path | None,
+        typer.Option("--extra-labels", help="Our own labels (default: labelled/postings/extra)."),
+    ] = None,
     no_extra: Annotated[
-        bool, typer.Option("--no-extra", help="Leave out our own labels (eval/labels/extra).")
+        bool, typer.Option("--no-extra", help="Leave out our own labels (--extra-labels).")
     ] = False,
     no_weak: Annotated[
         bool, typer.Option("--no-weak", help="Leave out the weak labels from titles.")
@@ -762,7 +773,7 @@ def train(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Train the role model from ../shared/data (never on the holdout split) and save it under
+    """Train the role model from the shared data (never on the holdout split) and save it under
     $LEADBOARD_HOME/models; `enrich`, `import` and `crawl` use it from then on instead of the
     model shipped with leadboard. Deterministic: the same data gives the same files."""
     from leadboard.enrich.training import PACKAGED_ROLE_MODEL_DIR, train_role_model
@@ -779,7 +790,9 @@ def train(
 
     try:
         report = train_role_model(
+            data_dir,
             extra=not no_extra,
+            extra_dir=extra_labels,
             weak=not no_weak,
             limit=limit,
             output=PACKAGED_ROLE_MODEL_DIR if package else None,
@@ -817,7 +830,7 @@ def enrich(
     as_json: JsonOption = False,
 ) -> None:
     """Enrich postings: the stored jobs that need it, or a file (the evaluation contract in
-    DESIGN.md, no store needed).
+    the README's "Enrichment" section, no store needed).
 
     Each input line: {"id", "title", "company", "location", "description"} and optionally
     "salary_text", "posted_at". A bad line is written as {"id", "error"} and the run goes on.
@@ -894,22 +907,33 @@ def evaluate_command(
     detail: Annotated[
         bool, typer.Option("--detail", help="Confusion and per-label tables.")
     ] = False,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="The shared data folder (default: $LEADBOARD_DATA_DIR, else ../shared/data).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Measure the enrichment against the labelled postings in ../shared/data/labels."""
+    """Measure the enrichment against the labelled postings of the shared data (labels/)."""
     import time
 
+    from leadboard.datasets import MissingData, load_labelled
     from leadboard.enrich.enricher import Enricher, contract_line
-    from leadboard.eval.labels import load_labelled
     from leadboard.eval.metrics import evaluate
     from leadboard.eval.report import format_table, to_json
 
     if split not in {"tune", "holdout", "all"}:
         echo("--split must be tune, holdout or all", err=True)
         raise typer.Exit(2)
-    labelled = load_labelled(split)  # type: ignore[arg-type]
+    try:
+        labelled = load_labelled(split, data_dir=data_dir)  # type: ignore[arg-type]
+    except MissingData as error:
+        echo(f"Cannot evaluate: {error}", err=True)
+        raise typer.Exit(1) from error
     if not labelled:
-        echo("No labelled postings found (is ../shared/data there?)", err=True)
+        echo("No labelled postings found in the shared data (--data-dir)", err=True)
         raise typer.Exit(1)
     enricher = Enricher(role_model=_role_model(quiet=as_json))
     rows = [item.posting for item in labelled]

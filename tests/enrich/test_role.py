@@ -322,7 +322,7 @@ def test_embeddings_are_optional_but_consistent() -> None:
 @pytest.mark.shared_data
 def test_quality_on_tune_labels(shared_data_dir) -> None:
     """Trained on half of tune, checked on the other half: well above the baseline (~0.67 F1)."""
-    from leadboard.eval.labels import load_labelled
+    from leadboard.datasets import load_labelled
 
     labelled = load_labelled("tune", data_dir=shared_data_dir)
     labelled.sort(key=lambda lp: lp.id)

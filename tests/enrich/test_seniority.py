@@ -240,7 +240,7 @@ def test_posting_seniority_reads_a_raw_posting() -> None:
 
 @pytest.mark.shared_data
 def test_seniority_accuracy_on_tune(shared_data_dir) -> None:
-    from leadboard.eval.labels import load_labelled
+    from leadboard.datasets import load_labelled
 
     labelled = load_labelled("tune", data_dir=shared_data_dir)
     correct = sum(posting_seniority(lp.posting).level == lp.label["seniority"] for lp in labelled)

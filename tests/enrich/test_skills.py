@@ -459,7 +459,7 @@ def test_taxonomy_ids_exist_in_esco_and_onet(shared_data_dir: Path) -> None:
 
 @pytest.mark.shared_data
 def test_tune_labels_micro_f1_and_speed(shared_data_dir: Path) -> None:
-    from leadboard.eval.labels import load_labelled
+    from leadboard.datasets import load_labelled
     from leadboard.eval.metrics import set_scores
     from leadboard.normalize.html import clean_description
 

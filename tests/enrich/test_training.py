@@ -2,9 +2,11 @@
 it goes, and how enrichment finds it."""
 
 import json
+from pathlib import Path
 
 import pytest
 
+from leadboard.datasets import MissingData, load_labelled
 from leadboard.enrich import training
 from leadboard.enrich.role import FAMILIES, MODEL_FILE, RoleClassifier
 from leadboard.enrich.training import (
@@ -15,11 +17,12 @@ from leadboard.enrich.training import (
     train_role_model,
     training_set,
 )
-from leadboard.eval.labels import load_labelled
+
+EXTRA = Path(__file__).resolve().parents[2] / "labelled" / "postings" / "extra"
 
 
 def test_our_extra_labels_are_valid_and_never_relabel_the_dev_set(shared_data_dir) -> None:
-    rows = extra_labels()
+    rows = extra_labels(EXTRA)
     assert len(rows) >= 600
     ids = [row["id"] for row in rows]
     assert len(ids) == len(set(ids)), "a posting labelled twice"
@@ -41,7 +44,7 @@ def test_our_extra_labels_are_valid_and_never_relabel_the_dev_set(shared_data_di
 
 
 def test_training_set_has_tune_and_extra_labels_and_no_holdout_posting(shared_data_dir) -> None:
-    data = training_set(shared_data_dir, weak=False)
+    data = training_set(shared_data_dir, extra_dir=EXTRA, weak=False)
     holdout = {item.id for item in load_labelled("holdout", data_dir=shared_data_dir)}
     tune = {item.id for item in load_labelled("tune", data_dir=shared_data_dir)}
     ids = {posting["id"] for posting in data.postings}
@@ -52,9 +55,9 @@ def test_training_set_has_tune_and_extra_labels_and_no_holdout_posting(shared_da
 
 
 def test_weak_labels_skip_every_hand_labelled_posting(shared_data_dir) -> None:
-    data = training_set(shared_data_dir, limit=40)
+    data = training_set(shared_data_dir, extra_dir=EXTRA, limit=40)
     assert len(data.postings) == 40 and len(data.weak) == 200
-    labelled = {row["id"] for row in extra_labels()}
+    labelled = {row["id"] for row in extra_labels(EXTRA)}
     labelled |= {item.id for item in load_labelled("all", data_dir=shared_data_dir)}
     assert not {posting["id"] for posting, _ in data.weak} & labelled
 
@@ -106,3 +109,34 @@ def test_nothing_to_train_on_is_a_clear_error(tmp_path) -> None:
     (tmp_path / "labels" / "dev.jsonl").write_text("")
     with pytest.raises(FileNotFoundError, match="no labelled postings"):
         train_role_model(tmp_path, output=tmp_path / "out", extra=False, weak=False)
+
+
+def test_the_data_is_found_from_where_leadboard_runs_not_where_it_is_installed(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.delenv("LEADBOARD_DATA_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)  # no ../shared/data and no labelled/ here
+    with pytest.raises(MissingData, match="--data-dir"):
+        training_set()
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "dev.jsonl").write_text("")
+    with pytest.raises(MissingData, match="--extra-labels, or leave them out with --no-extra"):
+        training_set(tmp_path)
+
+
+def test_train_and_eval_without_the_data_say_which_option_gives_it(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from leadboard.cli import app
+
+    monkeypatch.setenv("LEADBOARD_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    for command in (["train", "--data-dir", "nowhere"], ["eval", "--data-dir", "nowhere"]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 1, result.output
+        assert "--data-dir" in result.output and "nowhere/labels/dev.jsonl" in result.output
+        assert "Traceback" not in result.output and "Errno" not in result.output
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "dev.jsonl").write_text("")
+    result = CliRunner().invoke(app, ["train", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1 and "--extra-labels" in result.output

@@ -84,7 +84,7 @@ def test_weak_labelled_postings_skip_labelled_ids_and_copies(tmp_path) -> None:
 
 @pytest.mark.shared_data
 def test_weak_labels_are_precise_on_tune_titles(shared_data_dir) -> None:
-    from leadboard.eval.labels import load_labelled
+    from leadboard.datasets import load_labelled
 
     labelled = load_labelled("tune", data_dir=shared_data_dir)
     judged = []

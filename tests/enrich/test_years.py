@@ -266,7 +266,7 @@ def test_docstring_examples() -> None:
 
 @pytest.mark.shared_data
 def test_exact_match_on_the_tune_labels(shared_data_dir: Path) -> None:
-    from leadboard.eval.labels import load_labelled
+    from leadboard.datasets import load_labelled
 
     labelled = load_labelled("tune", data_dir=shared_data_dir)
     assert len(labelled) > 500

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from leadboard.datasets import load_labelled
 from leadboard.eval import baseline
 from leadboard.eval.baseline import (
     SKILL_PATTERNS,
@@ -19,7 +20,6 @@ from leadboard.eval.baseline import (
     skills,
     years,
 )
-from leadboard.eval.labels import load_labelled
 
 CONTRACT_FIELDS = {
     "id",

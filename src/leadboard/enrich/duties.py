@@ -8,8 +8,7 @@ labels count such mentions for some duties about half the time, for others rarel
 2. tell which part of the posting each sentence sits in (intro, responsibilities, requirements,
    company blurb and benefits) from the headings before it and from how the sentence reads;
 3. count each duty's cues in the role sentences and, apart, in the requirements; read the title;
-4. decide: a small weighted score per duty (``extract_duties``, no training needed), or a
-   logistic regression over the same signals plus the words (``DutyModel``, trained with ``fit``).
+4. decide: a small weighted score per duty (``extract_duties``, no training needed).
 
 >>> result = extract_duties("What you'll do: - Mentor engineers. Requirements: - 5+ years of Go")
 >>> result.duties
@@ -23,13 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, get_args
+from typing import Any, Generic, Literal, TypeVar, get_args
 
 from leadboard.enrich.regex_tools import has_top_level_bar
 from leadboard.models import Duty, Evidence
-
-if TYPE_CHECKING:
-    from scipy.sparse import spmatrix
 
 DUTIES: tuple[Duty, ...] = get_args(Duty)
 Section = Literal["intro", "role", "requirements", "about"]
@@ -873,7 +869,6 @@ class DutySignals:
     requirement_hits: dict[Duty, int]  # cue matches in requirements ("experience mentoring…")
     title: dict[Duty, float]  # the title's tilt, from ``title_cues``
     evidence: dict[Duty, list[Evidence]]  # role sentences first, then requirement sentences
-    role_text: str = ""  # the role sentences, for a model that reads words
 
 
 def read_signals(text: str, title: str | None = None) -> DutySignals:
@@ -889,13 +884,10 @@ def read_signals(text: str, title: str | None = None) -> DutySignals:
     requirement_hits: dict[Duty, int] = dict.fromkeys(DUTIES, 0)
     role_spans: dict[Duty, list[Evidence]] = {d: [] for d in DUTIES}
     requirement_spans: dict[Duty, list[Evidence]] = {d: [] for d in DUTIES}
-    role_sentences: list[str] = []
     for sentence in place_sentences(split_sentences(text)):
         if sentence.section == "about":
             continue
         in_role = sentence.section != "requirements"
-        if in_role:
-            role_sentences.append(sentence.text)
         hits = role_hits if in_role else requirement_hits
         spans = role_spans if in_role else requirement_spans
         for duty in _duties_done(sentence.lowered):
@@ -910,7 +902,7 @@ def read_signals(text: str, title: str | None = None) -> DutySignals:
     for duty in DUTIES:  # a duty the title alone shows gets the title as its evidence
         if tilt[duty] > 0 and duty not in evidence and title:
             evidence[duty] = [Evidence(text=title)]
-    return DutySignals(role_hits, requirement_hits, tilt, evidence, "\n".join(role_sentences))
+    return DutySignals(role_hits, requirement_hits, tilt, evidence)
 
 
 @dataclass
@@ -973,217 +965,3 @@ def extract_duties(text: str, title: str | None = None) -> DutiesResult:
     ['architecture', 'people_management']
     """
     return decide(read_signals(text, title))
-
-
-# --- 6. A trained model (optional) -------------------------------------------------------------
-# Logistic regression per duty over the rule signals, the title's words and the role sentences'
-# words: it learns how much the labels make of a passing mention. Needs scikit-learn (imported only
-# here, so the rules path runs without it). It trains in a few seconds on the ~700 tune postings,
-# so it is rebuilt from the labels (``fit_on_labelled``) rather than shipped as a pickle.
-
-
-@dataclass(frozen=True)
-class DutyExample:
-    """One labelled posting, as the model reads it."""
-
-    text: str  # clean description text
-    title: str | None
-    duties: frozenset[Duty]
-
-
-def examples_from_labelled(labelled: Iterable[Any]) -> list[DutyExample]:
-    """``DutyExample``s from ``eval.labels.LabelledPosting``s (their raw description cleaned)."""
-    from leadboard.normalize.html import clean_description
-
-    return [
-        DutyExample(
-            text=clean_description(
-                item.posting.get("description"), item.posting.get("description_format")
-            ).text,
-            title=item.posting.get("title"),
-            duties=frozenset(item.label.get("duties") or ()),
-        )
-        for item in labelled
-    ]
-
-
-def fit_on_labelled(labelled: Iterable[Any], **options: Any) -> DutyModel:
-    """A ``DutyModel`` trained on ``eval.labels.LabelledPosting``s (the tune split, say)."""
-    return DutyModel.fit(examples_from_labelled(labelled), **options)
-
-
-class DutyModel:
-    """Per-duty logistic regression over ``DutySignals``; ``fit`` it, then ``predict``.
-
-    >>> model = DutyModel.fit([DutyExample("- Mentor engineers", "Lead", frozenset({"mentoring"})),
-    ...                        DutyExample("- Write code", "Engineer", frozenset())] * 5)
-    >>> model.predict("- Mentor engineers", "Lead").duties
-    ['mentoring']
-    """
-
-    def __init__(self, c: float = 4.0, threshold: float = 0.4, max_words: int = 5_000) -> None:
-        self.c = c  # inverse regularisation strength
-        self.threshold = threshold  # probability a duty needs; 0.4 was best in cross-validation
-        self.max_words = max_words  # most frequent words and word pairs of role sentences kept
-        self._words: Any = None
-        self._title_words: Any = None
-        self._classifiers: dict[Duty, Any] = {}
-        self._always: dict[Duty, bool] = {}  # duties the training labels never (or always) had
-
-    @classmethod
-    def fit(cls, examples: Sequence[DutyExample], **options: Any) -> DutyModel:
-        """Train on labelled examples (see ``examples_from_labelled``)."""
-        model = cls(**options)
-        signals = [read_signals(example.text, example.title) for example in examples]
-        model.fit_signals(signals, [e.title for e in examples], [e.duties for e in examples])
-        return model
-
-    def fit_signals(
-        self,
-        signals: Sequence[DutySignals],
-        titles: Sequence[str | None],
-        duty_sets: Sequence[Iterable[Duty]],
-    ) -> DutyModel:
-        """Train on signals already read (cross-validation reads each posting once)."""
-        import numpy as np
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-
-        # float32: liblinear trains several times faster on it than on float64
-        self._words = TfidfVectorizer(
-            ngram_range=(1, 2),
-            min_df=2,
-            max_features=self.max_words,
-            sublinear_tf=True,
-            dtype=np.float32,
-        ).fit([s.role_text for s in signals])
-        self._title_words = TfidfVectorizer(ngram_range=(1, 2), dtype=np.float32)
-        self._title_words.fit([title or "" for title in titles])
-        features = self._features(signals, titles)
-        label_sets = [set(duties) for duties in duty_sets]
-        for duty in DUTIES:
-            targets = [duty in labels for labels in label_sets]
-            if len(set(targets)) < 2:  # nothing to learn: keep the one answer the labels give
-                self._always[duty] = bool(targets and targets[0])
-                continue
-            classifier = LogisticRegression(C=self.c, solver="liblinear")
-            self._classifiers[duty] = classifier.fit(features, targets)
-        return self
-
-    def predict(self, text: str, title: str | None = None) -> DutiesResult:
-        """The duties whose probability reaches the threshold, with the rules' evidence."""
-        return self.predict_signals([read_signals(text, title)], [title])[0]
-
-    def predict_many(
-        self, texts: Sequence[str], titles: Sequence[str | None]
-    ) -> list[DutiesResult]:
-        """``predict`` for many postings at once (several times faster than one by one)."""
-        signals = [read_signals(text, title) for text, title in zip(texts, titles, strict=True)]
-        return self.predict_signals(signals, titles)
-
-    def probabilities(self, text: str, title: str | None = None) -> dict[Duty, float]:
-        """Each duty's probability for one posting."""
-        return self._probabilities([read_signals(text, title)], [title])[0]
-
-    def predict_signals(
-        self, signals: Sequence[DutySignals], titles: Sequence[str | None]
-    ) -> list[DutiesResult]:
-        """``predict`` for postings whose signals are already read."""
-        results = []
-        for one, probabilities in zip(signals, self._probabilities(signals, titles), strict=True):
-            duties = [d for d in DUTIES if probabilities[d] >= self.threshold]
-            results.append(DutiesResult(duties, {d: one.evidence.get(d, []) for d in duties}))
-        return results
-
-    def _probabilities(
-        self, signals: Sequence[DutySignals], titles: Sequence[str | None]
-    ) -> list[dict[Duty, float]]:
-        if self._words is None:
-            raise RuntimeError("DutyModel is not trained: use DutyModel.fit(examples)")
-        features = self._features(signals, titles)
-        columns = {
-            duty: (
-                self._classifiers[duty].predict_proba(features)[:, 1]
-                if duty in self._classifiers
-                else [float(self._always[duty])] * len(signals)
-            )
-            for duty in DUTIES
-        }
-        return [{duty: float(columns[duty][row]) for duty in DUTIES} for row in range(len(signals))]
-
-    def _features(self, signals: Sequence[DutySignals], titles: Sequence[str | None]) -> spmatrix:
-        import numpy as np
-        from scipy.sparse import csr_matrix, hstack
-
-        counts = np.array(
-            [
-                [np.log1p(s.role_hits[d]) for d in DUTIES]
-                + [np.log1p(s.requirement_hits[d]) for d in DUTIES]
-                + [s.title[d] for d in DUTIES]
-                for s in signals
-            ],
-            dtype=np.float32,
-        )
-        return hstack(
-            [
-                csr_matrix(counts),
-                self._words.transform([s.role_text for s in signals]),
-                self._title_words.transform([title or "" for title in titles]),
-            ],
-            format="csr",
-            dtype=np.float32,
-        )
-
-
-# --- 7. Measuring ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DutyScores:
-    """Precision, recall and F1 per duty and micro-averaged over all duties."""
-
-    per_duty: dict[Duty, tuple[float, float, float]]
-    micro: tuple[float, float, float]
-
-
-def score_duties(predicted: Sequence[Iterable[Duty]], gold: Sequence[Iterable[Duty]]) -> DutyScores:
-    """Compare predicted duty sets with gold ones, posting by posting.
-
-    >>> score_duties([["mentoring"], []], [["mentoring"], ["research"]]).micro
-    (1.0, 0.5, 0.6666666666666666)
-    """
-    counts = {d: [0, 0, 0] for d in DUTIES}  # true positives, false positives, false negatives
-    for guess, truth in zip(predicted, gold, strict=True):
-        guessed, true = set(guess), set(truth)
-        for duty in DUTIES:
-            if duty in guessed or duty in true:
-                counts[duty][(duty not in true) + 2 * (duty not in guessed)] += 1
-    totals = [sum(c[i] for c in counts.values()) for i in range(3)]
-    return DutyScores({d: _prf(*c) for d, c in counts.items()}, _prf(*totals))
-
-
-def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
-def cross_validate(
-    examples: Sequence[DutyExample], folds: int = 5, seed: int = 0, **options: Any
-) -> DutyScores:
-    """``DutyModel``'s scores on held-out folds of the examples (each posting predicted once)."""
-    from sklearn.model_selection import KFold
-
-    signals = [read_signals(example.text, example.title) for example in examples]
-    titles = [example.title for example in examples]
-    gold = [example.duties for example in examples]
-    predicted: list[list[Duty]] = [[] for _ in examples]
-    for train, test in KFold(folds, shuffle=True, random_state=seed).split(examples):
-        model = DutyModel(**options).fit_signals(
-            [signals[i] for i in train], [titles[i] for i in train], [gold[i] for i in train]
-        )
-        results = model.predict_signals([signals[i] for i in test], [titles[i] for i in test])
-        for i, result in zip(test, results, strict=True):
-            predicted[i] = result.duties
-    return score_duties(predicted, gold)

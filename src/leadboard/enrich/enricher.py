@@ -22,7 +22,6 @@ batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -37,7 +36,7 @@ from leadboard.models import Enrichment, Job, SourcePosting
 from leadboard.normalize import InvalidPosting, normalize_posting
 
 if TYPE_CHECKING:
-    from leadboard.enrich.embeddings import Embedder
+    from leadboard.enrich.embeddings import TextEmbedder
 
 RULES_VERSION = "rules-2026.11.3"
 NOT_A_POSTING = "not a usable posting"
@@ -57,7 +56,7 @@ class Enricher:
     """Enrich posting rows; the role model and the embedder are optional and load once."""
 
     def __init__(
-        self, role_model: RoleModel | None = None, embedder: Embedder | None = None
+        self, role_model: RoleModel | None = None, embedder: TextEmbedder | None = None
     ) -> None:
         self.role_model = role_model
         self.embedder = embedder
@@ -67,12 +66,12 @@ class Enricher:
         role = self.role_model.name if self.role_model else "no-role-model"
         return f"{RULES_VERSION}+{role}"
 
-    def embedding_model(self) -> Embedder:
+    def embedding_model(self) -> TextEmbedder:
         """The embedder, made (not loaded: that happens on first use) when first asked for."""
         if self.embedder is None:
-            from leadboard.enrich.embeddings import Embedder
+            from leadboard.enrich.embeddings import default_embedder
 
-            self.embedder = Embedder()
+            self.embedder = default_embedder()
         return self.embedder
 
     def enrich(self, row: dict[str, Any]) -> Enrichment:
@@ -191,20 +190,6 @@ def contract_line(result: Enrichment) -> dict[str, Any]:
     line["skills"] = [skill.name for skill in result.skills]
     line["skill_details"] = [skill.model_dump(mode="json") for skill in result.skills]
     return line
-
-
-def enrich_rows(
-    enricher: Enricher, rows: Iterable[dict[str, Any]], batch_size: int = 32
-) -> Iterator[dict[str, Any]]:
-    """Contract lines for posting rows, in order, in batches."""
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= batch_size:
-            yield from (contract_line(r) for r in enricher.enrich_batch(batch))
-            batch = []
-    if batch:
-        yield from (contract_line(r) for r in enricher.enrich_batch(batch))
 
 
 def _title(row: dict[str, Any]) -> str | None:

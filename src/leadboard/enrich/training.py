@@ -1,13 +1,16 @@
-"""Train the role model reproducibly from ``../shared/data`` and find the trained one.
+"""Train the role model reproducibly from the shared data and find the trained one.
 
 ``leadboard train`` calls :func:`train_role_model`; enrichment calls :func:`load_role_model`.
 The model learns from three sources, and never from the holdout split it is reported on:
 
 1. the ``tune`` split of the hand-labelled postings (``data/labels/dev.jsonl``);
-2. our own hand labels in ``eval/labels/extra/*.jsonl`` (postings outside ``dev.jsonl``, labelled
-   by the same GUIDELINES.md; ids and labels only, the postings stay in ``../shared/data``);
+2. our own hand labels in ``labelled/postings/extra/*.jsonl`` (postings outside ``dev.jsonl``,
+   labelled by the same GUIDELINES.md; ids and labels only, the postings stay in the shared data);
 3. weak labels from titles that leave no doubt (``weak_labels.py``), which feed the description
    model only.
+
+Both folders are given (``leadboard train --data-dir``, ``--extra-labels``; see
+``leadboard.datasets``): an installed package reads nothing of the repository it came from.
 
 A model trained by the user lives in ``$LEADBOARD_HOME/models/role`` (or
 ``$LEADBOARD_MODELS_DIR/role``) and wins; otherwise the model shipped in the package
@@ -27,14 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from leadboard import datasets
+from leadboard.datasets import MissingData, load_labelled, read_jsonl
 from leadboard.enrich.role import FAMILIES, MODEL_FILE, RoleClassifier
 from leadboard.enrich.weak_labels import labelled_ids, weak_labelled_postings
-from leadboard.eval.labels import load_labelled, read_jsonl, shared_data_dir
 from leadboard.store.database import leadboard_home
 
 MODELS_DIR_ENV = "LEADBOARD_MODELS_DIR"
-# The repository's own labels: ``eval/labels/extra`` beside ``src/``.
-EXTRA_LABELS_DIR = Path(__file__).resolve().parents[3] / "eval" / "labels" / "extra"
 
 
 def models_dir() -> Path:
@@ -96,8 +98,22 @@ def role_model_problem() -> str | None:
     return f"{'; '.join(problems)}: run `leadboard train` (or reinstall leadboard)"
 
 
-def extra_labels(folder: Path = EXTRA_LABELS_DIR) -> list[dict[str, Any]]:
-    """Our own hand labels (``{"id", "role_family", "seniority", "note"}``), every file."""
+def extra_labels(folder: Path | None = None) -> list[dict[str, Any]]:
+    """Our own hand labels (``{"id", "role_family", "seniority", "note"}``), every file of
+    ``folder`` (default: ``labelled/postings/extra`` from the current directory).
+
+    >>> extra_labels(Path("/nowhere"))
+    Traceback (most recent call last):
+    ...
+    leadboard.datasets.MissingData: no extra labels at /nowhere: give their folder with \
+--extra-labels, or leave them out with --no-extra
+    """
+    folder = folder or datasets.DEFAULT_EXTRA_LABELS_DIR
+    if not folder.is_dir():
+        raise MissingData(
+            f"no extra labels at {folder}: give their folder with --extra-labels, "
+            "or leave them out with --no-extra"
+        )
     rows: list[dict[str, Any]] = []
     for path in sorted(folder.glob("*.jsonl")):
         rows.extend(read_jsonl(path))
@@ -123,20 +139,22 @@ def training_set(
     data_dir: Path | None = None,
     *,
     extra: bool = True,
+    extra_dir: Path | None = None,
     weak: bool = True,
     limit: int | None = None,
 ) -> TrainingSet:
-    """The labelled postings to train on: ``tune`` labels, our extra labels, weak labels.
+    """The labelled postings to train on: ``tune`` labels, our extra labels (from
+    ``extra_dir``), weak labels.
 
     ``limit`` keeps the first ``limit`` labelled postings and ``5 * limit`` weak ones (for tests).
     No posting of the holdout split is ever included.
     """
-    data_dir = data_dir or shared_data_dir()
-    ours = {str(row["id"]): row for row in extra_labels()}
+    data_dir = datasets.data_dir(data_dir)
     rows: list[tuple[str, dict[str, Any], str]] = [
         ("dev_tune", item.posting, item.label["role_family"])
         for item in load_labelled("tune", data_dir=data_dir)
     ]
+    ours = {str(row["id"]): row for row in extra_labels(extra_dir)} if extra else {}
     if extra:
         # Our labels never name a dev.jsonl posting (a test checks); excluding them all keeps
         # the holdout split out whatever happens to the files.
@@ -157,7 +175,7 @@ def training_set(
 
 def _postings_by_id(data_dir: Path, ids: set[str]) -> list[dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
-    for path in sorted((data_dir / "postings").glob("*/postings.jsonl")):
+    for path in datasets.posting_files(data_dir):
         for row in read_jsonl(path):
             if row.get("id") in ids and row["id"] not in found:
                 found[row["id"]] = row
@@ -187,17 +205,21 @@ def train_role_model(
     *,
     output: Path | None = None,
     extra: bool = True,
+    extra_dir: Path | None = None,
     weak: bool = True,
     limit: int | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> TrainingReport:
-    """Fit the role model on :func:`training_set` and save it (default: :func:`role_model_dir`)."""
+    """Fit the role model on :func:`training_set` and save it (default: :func:`role_model_dir`).
+
+    A data folder that is not there is a ``MissingData`` naming the option that gives it.
+    """
     start = time.perf_counter()
-    data = training_set(data_dir, extra=extra, weak=weak, limit=limit)
+    data = training_set(data_dir, extra=extra, extra_dir=extra_dir, weak=weak, limit=limit)
     if not data.postings:
-        raise FileNotFoundError(
-            f"no labelled postings under {data_dir or shared_data_dir()} "
-            "(set LEADBOARD_DATA_DIR to the shared data folder)"
+        raise MissingData(
+            f"no labelled postings under {datasets.data_dir(data_dir)}: give the shared data "
+            f"folder with --data-dir (or ${datasets.DATA_DIR_ENV})"
         )
     progress(
         f"training on {len(data.postings)} labelled postings "

@@ -19,13 +19,14 @@ True
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from leadboard import datasets
+from leadboard.datasets import read_jsonl
 from leadboard.models import RoleFamily
 
 
@@ -161,17 +162,10 @@ def _dedup_keys(posting: dict[str, Any]) -> tuple[str, str]:
     return f"{company}|{title}", hashlib.sha1(body.encode()).hexdigest() if body else ""
 
 
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
-
-
 def labelled_ids(data_dir: Path) -> set[str]:
     """Ids of every hand-labelled posting (both splits): never weak-label these."""
     path = data_dir / "labels" / "dev.jsonl"
-    return {row["id"] for row in _read_jsonl(path)} if path.is_file() else set()
+    return {row["id"] for row in read_jsonl(path)} if path.is_file() else set()
 
 
 def weak_labelled_postings(
@@ -183,19 +177,17 @@ def weak_labelled_postings(
     copies (same company and title, or same text), ``exclude_ids``, and repeats of one job.
     Deterministic: files in name order, rows in file order.
     """
-    from leadboard.eval.labels import shared_data_dir
-
-    data_dir = data_dir or shared_data_dir()
-    files = sorted((data_dir / "postings").glob("*/postings.jsonl"))
+    data_dir = datasets.data_dir(data_dir)
+    files = datasets.posting_files(data_dir)
     excluded = labelled_ids(data_dir) | set(exclude_ids)
     seen: set[str] = set()
     for path in files:  # first pass: the keys of the labelled postings and their copies
-        for posting in _read_jsonl(path):
+        for posting in read_jsonl(path):
             if posting.get("id") in excluded:
                 seen.update(key for key in _dedup_keys(posting) if key)
     found: list[tuple[dict[str, Any], WeakLabel]] = []
     for path in files:
-        for posting in _read_jsonl(path):
+        for posting in read_jsonl(path):
             if posting.get("id") in excluded or not _has_text(posting):
                 continue
             keys = [key for key in _dedup_keys(posting) if key]

@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from leadboard.eval.labels import LabelledPosting, load_labelled
+from leadboard.datasets import LabelledPosting, load_labelled
 from leadboard.eval.metrics import EvalReport, evaluate
 from leadboard.normalize.html import clean_description
 

@@ -20,8 +20,8 @@ index search uses; with ~19k open jobs that is a fraction of a second.
 
 Usage::
 
-    LEADBOARD_HOME=/work/bench-home .venv/bin/python eval/resumes/pool.py            # every résumé
-    LEADBOARD_HOME=/work/bench-home .venv/bin/python eval/resumes/pool.py r01 r05    # some
+    LEADBOARD_HOME=/work/bench-home .venv/bin/python labelled/resumes/pool.py  # every résumé
+    LEADBOARD_HOME=/work/bench-home .venv/bin/python labelled/resumes/pool.py r01 r05  # some
 
 It prints one JSON line per (résumé, job): ``{"resume", "job_id", "pool", "title", "company"}``.
 """
