@@ -1,4 +1,4 @@
-"""The nouns that flow through the pipeline (see DESIGN.md).
+"""The nouns that flow through the pipeline (see docs/architecture.md).
 
 ``SourcePosting`` is what a connector yields: the payload exactly as received plus the fields the
 connector read out of it, still un-normalised. ``Job`` is what ``normalize.normalize_posting`` makes
@@ -7,6 +7,7 @@ of it. Neither knows about storage.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -170,3 +171,40 @@ class Enrichment(BaseModel):
     duties: list[Duty] = Field(default_factory=list)
     duty_evidence: dict[str, list[Evidence]] = Field(default_factory=dict)
     reasons: list[str] = Field(default_factory=list)  # why a field is unknown or null
+
+
+# --- Plain records that sources/ makes and store/ keeps ------------------------------------------
+
+
+@dataclass
+class Reject:
+    """A record a connector could not use, and why. The batch goes on without it."""
+
+    source: str  # e.g. "greenhouse:anthropic" or a dump's file path
+    where: str  # record id, line number or URL: enough to find the record again
+    reason: str
+    sample: str | None = None  # the start of the offending record (a few hundred characters)
+
+
+@dataclass(frozen=True)
+class BoardRef:
+    """One board to fetch: its ATS kind and token, and the company when known.
+
+    ``token`` is what the connector takes: the Greenhouse token, the Ashby org, or the Lever site
+    (``eu:site`` for Lever's EU region).
+
+    >>> BoardRef("lever", "eu:acme").spec
+    'lever:eu:acme'
+    """
+
+    kind: str
+    token: str
+    company: str | None = None
+    category: str | None = None
+    url: str | None = None  # the board's careers page, where known
+    origin: str = "user"  # curated | registry | user
+    ml_heavy: bool = False  # a company known to hire many ML people (the curated list)
+
+    @property
+    def spec(self) -> str:
+        return f"{self.kind}:{self.token}"

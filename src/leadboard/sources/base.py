@@ -24,18 +24,8 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, NamedTuple
 from urllib.parse import urlsplit
 
-from leadboard.models import SalaryHint, SourcePosting
+from leadboard.models import Reject, SalaryHint, SourcePosting
 from leadboard.sources.http import FetchError, HttpClient, api_base, record_sample
-
-
-@dataclass
-class Reject:
-    """A record a connector could not use, and why. The batch goes on without it."""
-
-    source: str  # e.g. "greenhouse:anthropic" or a dump's file path
-    where: str  # record id, line number or URL: enough to find the record again
-    reason: str
-    sample: str | None = None  # the start of the offending record (a few hundred characters)
 
 
 @dataclass

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
+from leadboard.models import BoardRef
 from leadboard.sources.registry import KINDS
 
 BOARDS_CSV = Path(__file__).resolve().parent.parent / "data" / "boards.csv"
@@ -21,30 +22,6 @@ REGISTRY_CSV = Path(__file__).resolve().parent.parent / "data" / "registry" / "b
 
 class BoardSpecError(ValueError):
     """A board spec or CSV row that cannot name a board."""
-
-
-@dataclass(frozen=True)
-class BoardRef:
-    """One board to fetch: its ATS kind and token, and the company when known.
-
-    ``token`` is what the connector takes: the Greenhouse token, the Ashby org, or the Lever site
-    (``eu:site`` for Lever's EU region).
-
-    >>> BoardRef("lever", "eu:acme").spec
-    'lever:eu:acme'
-    """
-
-    kind: str
-    token: str
-    company: str | None = None
-    category: str | None = None
-    url: str | None = None  # the board's careers page, where known
-    origin: str = "user"  # curated | registry | user
-    ml_heavy: bool = False  # a company known to hire many ML people (the curated list)
-
-    @property
-    def spec(self) -> str:
-        return f"{self.kind}:{self.token}"
 
 
 def parse_board_spec(spec: str) -> BoardRef:

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
-from leadboard.sources.boards import BoardRef
+from leadboard.models import BoardRef
 from leadboard.store.schema import Board
 
 HOUR = 3600

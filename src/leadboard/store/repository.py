@@ -20,7 +20,7 @@ from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from leadboard import models
-from leadboard.sources.base import Reject
+from leadboard.models import Reject
 from leadboard.store.boards import Boards
 from leadboard.store.database import make_engine, migrate
 from leadboard.store.dedup import DuplicateIndex, canonical_url
