@@ -350,3 +350,22 @@ def test_an_empty_store_trains_no_model(home, monkeypatch, tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["enriched"] == 0
     assert not (tmp_path / "no-models-yet").exists()  # the shared data was there: still no training
+
+
+def test_jobs_and_show_print_the_same_job_cards_the_api_answers(home):
+    from fastapi.testclient import TestClient
+
+    from leadboard.search.engine import SearchEngine
+    from leadboard.store.repository import Store
+    from leadboard.web.app import create_app
+
+    assert run("import", write_dump(home / "dump.jsonl", GOOD_ROWS)).exit_code == 0
+    listed = json.loads(run("jobs", "--json").output)
+    store = Store.open()
+    api = TestClient(create_app(store, SearchEngine(store)))
+    for card in listed:
+        assert api.get(f"/api/v1/jobs/{card['id']}").json()["job"] == card
+    assert listed[0]["seniority"] == "staff" and listed[0]["role_family"]  # enriched on import
+    shown = json.loads(run("show", listed[0]["id"], "--json").output)
+    assert {key: shown[key] for key in listed[0]} == listed[0]  # the card, then the details
+    assert shown["description"] and "remote_regions" in shown

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, cast, get_args
 
 import typer
 
+from leadboard.models import RemotePolicy
 from leadboard.pipeline import (
-    EXIT_WITH_REJECTS,
     EnrichSummary,
     IngestSummary,
+    crawl_boards,
+    enrich_file,
+    evaluate_labelled,
     import_paths,
     ingest_fetches,
+    make_enricher,
+    open_search,
+    refresh_store,
 )
-from leadboard.sources.base import BoardFetch
 from leadboard.store.database import database_url
 from leadboard.store.repository import JobFilters, Store
-from leadboard.store.schema import Job as JobRow
 from leadboard.terminal import echo
 
 app = typer.Typer(
@@ -42,8 +46,7 @@ EmbedOption = Annotated[
     bool,
     typer.Option("--embeddings/--no-embeddings", help="Also embed them (for semantic search)."),
 ]
-# Postings enriched a call from a file: the embedding (in a second thread) overlaps the rules.
-ENRICH_BATCH = 32
+REMOTES: tuple[str, ...] = get_args(RemotePolicy)
 OFFLINE_HINT = (
     "No job board could be reached: this machine seems to have no internet access.\n"
     "Load postings from a dump instead, e.g.:  leadboard import ../shared/data/postings"
@@ -98,8 +101,7 @@ def _finish(
     With ``offline_ok`` (a crawl), no board reached because the machine is offline is no
     failure: it says so and how to load postings instead, and exits 0.
     """
-    offline = bool(summary.failed) and len(summary.failed) == summary.boards
-    offline = offline and _all_offline(summary)
+    offline = summary.offline
     enriched = _enrich(store, embeddings, quiet=as_json) if store and enrich else None
     if as_json:
         status = "offline" if offline and offline_ok else summary.status
@@ -194,7 +196,6 @@ def crawl(
 ) -> None:
     """Fetch job boards of any supported ATS kind (see `leadboard boards`); store their postings."""
     from leadboard.sources.boards import load_boards, parse_board_specs
-    from leadboard.sources.crawl import crawl as crawl_boards
 
     try:
         refs = parse_board_specs(boards) if boards else load_boards()
@@ -202,22 +203,8 @@ def crawl(
         echo(str(error), err=True)
         raise typer.Exit(2) from error
     with _writing_store(quiet=as_json) as store:
-        fetches = _stop_when_offline(crawl_boards(refs, concurrency=concurrency), after=concurrency)
-        summary = ingest_fetches(store, fetches, "crawl", boards or ["<curated>"])
+        summary = crawl_boards(store, refs, concurrency=concurrency, args=boards or ["<curated>"])
         _finish(summary, as_json, store, enrich=enrich, embeddings=embeddings, offline_ok=True)
-
-
-def _stop_when_offline(fetches: Iterable[BoardFetch], after: int) -> Iterator[BoardFetch]:
-    """Stop a crawl whose first boards all failed to connect: the machine is offline."""
-    failures, online = 0, False
-    for fetch in fetches:
-        yield fetch
-        if not fetch.error or not _is_offline_error(fetch.error):
-            online = True  # a board answered: keep going whatever fails later
-        else:
-            failures += 1
-            if not online and failures >= after:
-                return
 
 
 @app.command("crawl-page")
@@ -233,15 +220,6 @@ def crawl_page(
     with _writing_store(quiet=as_json) as store:
         summary = ingest_fetches(store, [fetch_career_page(url)], "crawl-page", [url])
         _finish(summary, as_json, store, enrich=enrich, embeddings=embeddings)
-
-
-def _is_offline_error(error: str) -> bool:
-    words = ("connect", "resolve", "name or service", "network", "unreachable", "timed out")
-    return any(word in error.lower() for word in words)
-
-
-def _all_offline(summary: IngestSummary) -> bool:
-    return all(_is_offline_error(why) for _, why in summary.failed)
 
 
 @app.command()
@@ -263,8 +241,8 @@ def jobs(
     as_json: JsonOption = False,
 ) -> None:
     """List stored jobs, newest first, each duplicate cluster once."""
-    if remote and remote not in {"remote", "hybrid", "onsite", "unknown"}:
-        echo("--remote must be one of: remote, hybrid, onsite, unknown", err=True)
+    if remote and remote not in REMOTES:
+        echo(f"--remote must be one of: {', '.join(REMOTES)}", err=True)
         raise typer.Exit(2)
     filters = JobFilters(
         company=company,
@@ -276,15 +254,19 @@ def jobs(
         include_closed=closed,
         one_per_cluster=not all_duplicates,
     )
-    rows = _open_store().list_jobs(filters, limit=limit, offset=offset)
+    from leadboard.search.engine import job_card
+
+    store = _open_store()
+    rows = store.list_jobs(filters, limit=limit, offset=offset)
+    cards = [job_card(row, store.get_enrichment(row.id)) for row in rows]
     if as_json:
-        echo(json.dumps([job_summary(row) for row in rows], indent=2, default=str))
+        echo(json.dumps(cards, indent=2))
         return
     if not rows:
         echo("No jobs match. (Import some with `leadboard import PATH`.)")
-    for row in rows:
-        facts = [row.company or "?", _location_line(row), _salary_line(row)]
-        echo(f"{row.id}\n  {row.title} — {' · '.join(f for f in facts if f)}")
+    for row, card in zip(rows, cards, strict=True):
+        facts = [card["company"] or "?", _where(card, row.remote_regions), _pay(card)]
+        echo(f"{card['id']}\n  {card['title']} — {' · '.join(f for f in facts if f)}")
 
 
 @app.command()
@@ -293,6 +275,8 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one job in full."""
+    from leadboard.search.engine import job_card
+
     store = _open_store()
     row = store.get_job(job_id)
     if row is None:
@@ -300,8 +284,11 @@ def show(
         raise typer.Exit(1)
     members = store.cluster_members(row.cluster_id)
     enrichment = store.get_enrichment(job_id)
+    card = job_card(row, enrichment)
     if as_json:
-        detail = job_summary(row) | {
+        detail = card | {
+            "locations": row.locations,
+            "remote_regions": row.remote_regions,
             "description": row.description_text,
             "duplicates": [m for m in members if m != row.id],
             "warnings": row.warnings,
@@ -316,8 +303,8 @@ def show(
     for label, value in [
         ("id", row.id),
         ("url", row.url),
-        ("location", _location_line(row)),
-        ("salary", _salary_line(row)),
+        ("location", _where(card, row.remote_regions)),
+        ("salary", _pay(card)),
         ("type", row.employment_type),
         ("posted", row.posted_at or "not given by the source"),
         ("first seen", row.first_seen_at),
@@ -408,78 +395,38 @@ def stats(as_json: JsonOption = False) -> None:
         )
 
 
-def job_summary(row: JobRow) -> dict[str, Any]:
-    """The fields a listing shows, as JSON-ready values."""
-    salary = None
-    if row.salary_currency:
-        salary = {
-            "min": row.salary_min,
-            "max": row.salary_max,
-            "currency": row.salary_currency,
-            "period": row.salary_period,
-        }
-    return {
-        "id": row.id,
-        "title": row.title,
-        "company": row.company,
-        "url": row.url,
-        "locations": row.locations,
-        "remote": row.remote,
-        "remote_regions": row.remote_regions,
-        "salary": salary,
-        "posted_at": row.posted_at,
-        "first_seen_at": row.first_seen_at,
-        "snapshot": row.snapshot,
-        "stale_at": row.stale_at,
-        "closed_at": row.closed_at,
-        "cluster_id": row.cluster_id,
-    }
-
-
-def _location_line(row: JobRow) -> str:
-    places = [
-        ", ".join(p for p in (place.get("city"), place.get("country")) if p)
-        for place in row.locations
-    ]
-    text = "; ".join(p for p in places if p) or (row.location_raw or "")
-    if row.remote != "unknown":
-        regions = f" ({', '.join(row.remote_regions)})" if row.remote_regions else ""
-        text = f"{text} [{row.remote}{regions}]".strip()
+def _where(card: dict[str, Any], regions: list[str]) -> str:
+    """A card's places with its remote policy: "London, GB [hybrid]", "[remote (US, CA)]"."""
+    text = card["location"]
+    if card["remote"] != "unknown":
+        within = f" ({', '.join(regions)})" if regions else ""
+        text = f"{text} [{card['remote']}{within}]".strip()
     return text
 
 
-def _salary_line(row: JobRow) -> str:
-    if not row.salary_currency:
+def _pay(card: dict[str, Any]) -> str:
+    """A card's pay as people read it: "USD 200,000–250,000 / year"."""
+    salary = card["salary"]
+    if not salary:
         return ""
-    low, high = row.salary_min, row.salary_max
-    amounts = "–".join(f"{v:,.0f}" for v in (low, high) if v is not None)
-    return f"{row.salary_currency} {amounts} / {row.salary_period}"
+    amounts = "–".join(f"{v:,.0f}" for v in (salary["min"], salary["max"]) if v is not None)
+    return f"{salary['currency']} {amounts} / {salary['period']}"
 
 
 # -- enrichment -------------------------------------------------------------------------------
 
 
-def _role_model(*, quiet: bool = False) -> Any:
-    """The user's trained role model, else the packaged one (see ``pipeline.role_model``); when
-    neither can be read, says why on stderr and gives None."""
-    from leadboard.enrich.training import role_model_problem
-    from leadboard.pipeline import role_model
-
-    model = role_model()
-    if model is None and not quiet:
-        echo(f"no role families: {role_model_problem()}", err=True)
-    return model
-
-
 def _enrich(store: Store, embeddings: bool, *, quiet: bool = False) -> EnrichSummary:
     """Enrich (and embed) the stored jobs that need it, then make them searchable."""
-    from leadboard.pipeline import refresh_store
-
     return refresh_store(store, embeddings=embeddings, say=_say_unless(quiet))
 
 
+def _say(message: str) -> None:
+    echo(message, err=True)
+
+
 def _say_unless(quiet: bool) -> Callable[[str], None]:
-    return (lambda message: None) if quiet else (lambda message: echo(message, err=True))
+    return (lambda message: None) if quiet else _say
 
 
 def _print_enrichment(summary: EnrichSummary) -> None:
@@ -530,7 +477,7 @@ def search(
 ) -> None:
     """Search the stored jobs: words and meaning, with filters typed inline ("remote", "london",
     "$200k+", "staff", "pytorch") or as options."""
-    from leadboard.search.engine import SORTS, SearchFilters, SearchRequest, open_engine
+    from leadboard.search.engine import SORTS, SearchFilters, SearchRequest
     from leadboard.search.index import SALARY_PERIODS
     from leadboard.search.query import parse_amount
 
@@ -559,8 +506,7 @@ def search(
         posted_within_days=posted_within,
         include_closed=include_closed,
     )
-    engine = open_engine(_open_store(), semantic=semantic)
-    response = engine.search(
+    response = open_search(semantic=semantic).search(
         SearchRequest(q=query, filters=filters, sort=sort, page=page, per_page=limit)  # type: ignore[arg-type]
     )
     if as_json:
@@ -606,7 +552,7 @@ def match(
     why. The résumé is read in memory on this machine, never stored or sent anywhere."""
     from leadboard.match import MAX_BYTES, Matcher, ResumeError
     from leadboard.match.documents import too_large
-    from leadboard.search.engine import ANY, SearchFilters, open_engine
+    from leadboard.search.engine import ANY, SearchFilters
     from leadboard.search.query import parse_amount
 
     try:
@@ -615,7 +561,7 @@ def match(
             data = file.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             raise too_large()
-        matcher = Matcher(open_engine(_open_store()))
+        matcher = Matcher(open_search())
         profile = matcher.read(data, resume.name)
     except (ResumeError, ValueError, OSError) as error:
         echo(f"{resume.name}: {error}", err=True)
@@ -672,7 +618,7 @@ def insights(
     from leadboard.enrich.role import FAMILIES
     from leadboard.insights.page import TOPICS, build_page
     from leadboard.insights.render import to_html, to_json, to_markdown
-    from leadboard.search.engine import ANY, SearchFilters, open_engine
+    from leadboard.search.engine import ANY, SearchFilters
 
     if output_format not in ("md", "html", "json"):
         echo("--format must be md, html or json", err=True)
@@ -684,7 +630,7 @@ def insights(
         raise typer.Exit(2)
     families = tuple(family or ["ml_leadership"])
     topic = next((t for t in TOPICS.values() if t.families == families and not query), None)
-    engine = open_engine(_open_store(), semantic=False)
+    engine = open_search(semantic=False)
     page = build_page(engine, topic=topic, q=query, filters=SearchFilters(role_family=family))
     if as_json or output_format == "json":
         echo(to_json(page))
@@ -715,13 +661,12 @@ def serve(
 
     import uvicorn
 
-    from leadboard.search.engine import open_engine
     from leadboard.web.app import create_app
     from leadboard.web.security import WRITE_TOKEN_ENV, InsecureSetup, is_loopback
 
     public = not is_loopback(host)
     store = _open_store()
-    engine = open_engine(store, semantic=semantic)
+    engine = open_search(store, semantic=semantic)
     try:
         web = create_app(store, engine, public=public, write_token=os.environ.get(WRITE_TOKEN_ENV))
     except InsecureSetup as error:
@@ -739,6 +684,34 @@ def serve(
     limits = "  rate-limited per client" if public else ""
     echo(f"Leadboard on http://{host}:{port}/  (API docs: /docs){limits}")
     uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def mcp(
+    http: Annotated[
+        bool, typer.Option("--http", help="Streamable HTTP at http://HOST:PORT/mcp, not stdio.")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Interface for --http: loopback only.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8765,
+    semantic: Annotated[
+        bool, typer.Option("--semantic/--words-only", help="Use the embeddings too.")
+    ] = True,
+) -> None:
+    """Answer an AI assistant over MCP (the Model Context Protocol): search, jobs, similar jobs,
+    résumé matching and market pages as tools. stdio by default (the assistant starts this
+    command); --http serves them to assistants on this machine."""
+    from leadboard.mcp_server import serve as serve_mcp
+    from leadboard.web.security import is_loopback
+
+    if http and not is_loopback(host):
+        echo(f"Not serving on {host}: the MCP server listens on loopback only.", err=True)
+        raise typer.Exit(2)
+    engine = open_search(semantic=semantic)
+    for note in engine.notes:
+        echo(f"note: {note}", err=True)  # stdout is the protocol's, over stdio
+    if http:
+        echo(f"Leadboard MCP on http://{host}:{port}/mcp", err=True)
+    serve_mcp(engine, http=http, host=host, port=port)
 
 
 @app.command()
@@ -849,54 +822,15 @@ def enrich(
     if output_path is None:
         echo("--input needs --output", err=True)
         raise typer.Exit(2)
-    _enrich_file(input_path, output_path, bool(embeddings))
-
-
-def _enrich_file(input_path: Path, output_path: Path, embeddings: bool) -> None:
-    from leadboard.enrich.enricher import Enricher, contract_line
-
-    if not input_path.is_file():
-        echo(f"No such file: {input_path}", err=True)
-        raise typer.Exit(1)
-    enricher = Enricher(role_model=_role_model())
-    written = errors = 0
-    with (
-        input_path.open(encoding="utf-8", errors="replace") as lines,
-        output_path.open("w", encoding="utf-8") as out,
-    ):
-        batch: list[dict[str, Any]] = []
-
-        def flush() -> None:
-            nonlocal written
-            results, vectors = enricher.enrich_with_embeddings(batch, embed=embeddings)
-            for index, result in enumerate(results):
-                line = contract_line(result)
-                if vectors is not None:
-                    line["embedding"] = [round(float(v), 6) for v in vectors[index]]
-                out.write(json.dumps(line, ensure_ascii=False) + "\n")
-                written += 1
-            batch.clear()
-
-        for number, raw in enumerate(lines, 1):
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw)
-                if not isinstance(row, dict):
-                    raise ValueError("a line must be a JSON object")
-            except ValueError as error:
-                if batch:
-                    flush()  # keep the output in input order
-                out.write(json.dumps({"id": None, "line": number, "error": str(error)}) + "\n")
-                errors += 1
-                continue
-            batch.append(row)
-            if len(batch) >= ENRICH_BATCH:
-                flush()
-        if batch:
-            flush()
-    echo(f"enriched {written} postings into {output_path} ({errors} bad lines)")
-    raise typer.Exit(EXIT_WITH_REJECTS if errors else 0)
+    try:
+        written = enrich_file(
+            input_path, output_path, embeddings=bool(embeddings), enricher=make_enricher(_say)
+        )
+    except FileNotFoundError as error:
+        echo(str(error), err=True)
+        raise typer.Exit(1) from None
+    echo(f"enriched {written.written} postings into {output_path} ({written.errors} bad lines)")
+    raise typer.Exit(written.exit_code)
 
 
 @app.command("eval")
@@ -917,42 +851,30 @@ def evaluate_command(
     as_json: JsonOption = False,
 ) -> None:
     """Measure the enrichment against the labelled postings of the shared data (labels/)."""
-    import time
-
-    from leadboard.datasets import MissingData, load_labelled
-    from leadboard.enrich.enricher import Enricher, contract_line
-    from leadboard.eval.metrics import evaluate
+    from leadboard.datasets import MissingData, Split
     from leadboard.eval.report import format_table, to_json
 
-    if split not in {"tune", "holdout", "all"}:
-        echo("--split must be tune, holdout or all", err=True)
+    splits = (*get_args(Split), "all")
+    if split not in splits:
+        echo(f"--split must be one of: {', '.join(splits)}", err=True)
         raise typer.Exit(2)
+    enricher = make_enricher(_say_unless(as_json))
     try:
-        labelled = load_labelled(split, data_dir=data_dir)  # type: ignore[arg-type]
+        run = evaluate_labelled(
+            cast("Split | Literal['all']", split), enricher=enricher, data_dir=data_dir
+        )
     except MissingData as error:
         echo(f"Cannot evaluate: {error}", err=True)
         raise typer.Exit(1) from error
-    if not labelled:
+    if run is None:
         echo("No labelled postings found in the shared data (--data-dir)", err=True)
         raise typer.Exit(1)
-    enricher = Enricher(role_model=_role_model(quiet=as_json))
-    rows = [item.posting for item in labelled]
-    # Building and quantising the embedding model (~5 s, once a process) is no throughput.
-    enricher.embedding_model().encode(["warm-up"])
-    start = time.perf_counter()
-    results = []
-    for at in range(0, len(rows), ENRICH_BATCH):  # as `leadboard enrich --input` runs
-        results += enricher.enrich_with_embeddings(rows[at : at + ENRICH_BATCH], embed=True)[0]
-    elapsed = time.perf_counter() - start
-    report = evaluate(
-        [contract_line(r) for r in results], [i.label for i in labelled], elapsed_s=elapsed
-    )
     if as_json:
-        echo(to_json(report))
+        echo(to_json(run.report))
         return
-    title = f"{len(labelled)} labelled postings ({split}), model {enricher.version}"
-    echo(format_table(report, confusion=detail, per_label=detail, title=title))
-    if split != "holdout" and enricher.role_model is not None:
+    title = f"{run.postings} labelled postings ({split}), model {run.version}"
+    echo(format_table(run.report, confusion=detail, per_label=detail, title=title))
+    if run.in_sample:
         echo(
             "note: the role model was trained on the tune split, so its figures here are "
             "in-sample; report them from --split holdout"

@@ -6,25 +6,31 @@ reason and the batch goes on; a failing board is named in the summary and the cr
 
 from __future__ import annotations
 
+import json
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from leadboard.models import Job, SourcePosting
 from leadboard.normalize import InvalidPosting, normalize_posting
 from leadboard.sources.base import BoardFetch, Reject
+from leadboard.sources.boards import BoardRef
 from leadboard.store.boards import CrawlOutcome
 from leadboard.store.dedup import DuplicateIndex
 from leadboard.store.repository import BatchCounts, Store
 from leadboard.store.snapshots import snapshot_of_path
 
 if TYPE_CHECKING:  # enrichment loads models: imported only where it runs
-    from leadboard.enrich.embeddings import Embedder
+    from leadboard.datasets import Split
+    from leadboard.enrich.embeddings import TextEmbedder
     from leadboard.enrich.enricher import Enricher
+    from leadboard.eval.metrics import EvalReport
+    from leadboard.search.engine import SearchEngine
 
 BATCH_SIZE = 500
 STALE_AFTER_DAYS = 60.0  # a posting unconfirmed this long is stale ($LEADBOARD_STALE_AFTER_DAYS)
@@ -50,7 +56,14 @@ class IngestSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (board or file, why)
     suspicious: list[tuple[str, str]] = field(default_factory=list)  # (board, why)
     boards: int = 0
+    unreachable: int = 0  # boards whose host could not be reached at all
     stale: int = 0  # open postings that went stale (unconfirmed too long) at the end
+
+    @property
+    def offline(self) -> bool:
+        """No board reached: every one failed before its host answered (the machine is
+        offline, or its network blocks the boards), so nothing was fetched or failed."""
+        return self.boards > 0 and self.unreachable == self.boards
 
     @property
     def exit_code(self) -> int:
@@ -87,6 +100,7 @@ class IngestSummary:
             "failed": [{"what": what, "why": why} for what, why in self.failed],
             "suspicious": [{"what": what, "why": why} for what, why in self.suspicious],
             "boards": self.boards,
+            "unreachable": self.unreachable,
             "stale": self.stale,
         }
 
@@ -224,6 +238,45 @@ def ingest_fetches(
     return _finish(store, summary)
 
 
+def crawl_boards(
+    store: Store,
+    boards: Sequence[BoardRef],
+    *,
+    concurrency: int = 4,
+    args: Sequence[str] | None = None,
+) -> IngestSummary:
+    """``leadboard crawl``: fetch ``boards`` (``concurrency`` at once) and store what they gave;
+    ``args`` is what the run is recorded with (default: the boards' specs).
+
+    A machine that reaches none of the first ``concurrency`` boards is offline: the crawl stops
+    there rather than waiting on every board (``summary.offline`` then says so)."""
+    from leadboard.sources.crawl import crawl
+
+    fetches = stop_when_offline(crawl(boards, concurrency=concurrency), after=concurrency)
+    return ingest_fetches(store, fetches, "crawl", args or [b.spec for b in boards])
+
+
+def stop_when_offline(fetches: Iterable[BoardFetch], after: int) -> Iterator[BoardFetch]:
+    """The fetches, stopped after the first ``after`` when none of them reached its host.
+
+    >>> down = [BoardFetch("greenhouse", str(i), error="down", unreachable=True) for i in range(5)]
+    >>> len(list(stop_when_offline(down, after=2)))
+    2
+    >>> answered = [BoardFetch("greenhouse", "ok"), *down]
+    >>> len(list(stop_when_offline(answered, after=2)))  # one board answered: not offline
+    6
+    """
+    unreachable, online = 0, False
+    for fetch in fetches:
+        yield fetch
+        if not fetch.unreachable:
+            online = True  # a board answered: keep going whatever fails later
+        else:
+            unreachable += 1
+            if not online and unreachable >= after:
+                return
+
+
 def ingest_fetch(
     store: Store, fetch: BoardFetch, summary: IngestSummary, index: DuplicateIndex
 ) -> CrawlOutcome:
@@ -240,6 +293,7 @@ def ingest_fetch(
     changes_before = _changes(summary)
     if fetch.error:
         summary.failed.append((name, fetch.error))
+        summary.unreachable += fetch.unreachable
         store.record_errors(
             [Reject(name, name, f"board failed: {fetch.error}")], summary.run_id, _now()
         )
@@ -351,6 +405,18 @@ def enrich_store(
     return summary
 
 
+def make_enricher(say: Callable[[str], None] | None = None) -> Enricher:
+    """The enricher with the role model ``role_model`` finds; without one, ``say`` is told why
+    (its fields are then rules-only, each job saying why its family is unknown)."""
+    from leadboard.enrich.enricher import Enricher
+    from leadboard.enrich.training import role_model_problem
+
+    enricher = Enricher(role_model=role_model())
+    if enricher.role_model is None and say is not None:
+        say(f"no role families: {role_model_problem()}")
+    return enricher
+
+
 def role_model() -> Any:
     """The user's trained role model, else the one shipped with the package; None only when
     neither can be read (rules-only fields then, with the reason on each job). Training is
@@ -370,7 +436,6 @@ def refresh_store(
     """Enrich (and embed) the stored jobs that need it, then bring the search index up to date:
     what makes new and changed postings findable. Says what could not be done."""
     from leadboard.enrich.embeddings import EmbeddingsUnavailable
-    from leadboard.enrich.enricher import Enricher
     from leadboard.enrich.training import role_model_problem
     from leadboard.search.index import sync_search_index
 
@@ -378,7 +443,7 @@ def refresh_store(
         sync_search_index(store)  # closings still reach search
         return EnrichSummary(version="nothing stored")  # no model to load
     if enricher is None:
-        enricher = Enricher(role_model=role_model())
+        enricher = make_enricher()  # its problem, if any, goes into the summary below
 
     def progress(done: int) -> None:
         if done % 2048 == 0:
@@ -396,7 +461,7 @@ def refresh_store(
 
 
 def embed_store(
-    store: Store, embedder: Embedder, summary: EnrichSummary, *, batch_size: int = 64
+    store: Store, embedder: TextEmbedder, summary: EnrichSummary, *, batch_size: int = 64
 ) -> None:
     """Embed the open jobs that lack an embedding of their current content by this model."""
     from leadboard.enrich.embeddings import posting_text
@@ -415,3 +480,131 @@ def embed_store(
         )
         summary.embedded += len(batch)
         after = batch[-1][0]
+
+
+# -- enrichment of files and of the labelled postings (no store) --------------------------------
+
+# Postings enriched a call from a file: the embedding (in a second thread) overlaps the rules.
+FILE_BATCH = 32
+
+
+@dataclass
+class FileEnrichSummary:
+    """What ``enrich_file`` wrote: result lines, and lines that were no JSON object."""
+
+    written: int = 0
+    errors: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_WITH_REJECTS if self.errors else EXIT_OK
+
+
+def enrich_file(
+    input_path: Path,
+    output_path: Path,
+    *,
+    embeddings: bool = False,
+    enricher: Enricher | None = None,
+    batch_size: int = FILE_BATCH,
+) -> FileEnrichSummary:
+    """``leadboard enrich --input``: one result line (``enricher.contract_line``, with
+    ``embedding`` when asked) per posting line of ``input_path``, in input order, into
+    ``output_path``. A line that is no JSON object becomes ``{"id": null, "line", "error"}`` and
+    the run goes on. ``FileNotFoundError`` when the input is no file."""
+    from leadboard.enrich.enricher import contract_line
+
+    if not input_path.is_file():
+        raise FileNotFoundError(f"No such file: {input_path}")
+    enricher = enricher or make_enricher()
+    summary = FileEnrichSummary()
+    with (
+        input_path.open(encoding="utf-8", errors="replace") as lines,
+        output_path.open("w", encoding="utf-8") as out,
+    ):
+        batch: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            results, vectors = enricher.enrich_with_embeddings(batch, embed=embeddings)
+            for index, result in enumerate(results):
+                line = contract_line(result)
+                if vectors is not None:
+                    line["embedding"] = [round(float(v), 6) for v in vectors[index]]
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                summary.written += 1
+            batch.clear()
+
+        for number, raw in enumerate(lines, 1):
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(raw)
+                if not isinstance(row, dict):
+                    raise ValueError("a line must be a JSON object")
+            except ValueError as error:
+                if batch:
+                    flush()  # keep the output in input order
+                out.write(json.dumps({"id": None, "line": number, "error": str(error)}) + "\n")
+                summary.errors += 1
+                continue
+            batch.append(row)
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
+            flush()
+    return summary
+
+
+@dataclass
+class EvalRun:
+    """``evaluate_labelled``'s answer: the report, on how many postings, by which enricher."""
+
+    report: EvalReport
+    postings: int
+    version: str
+    in_sample: bool  # the role model was trained on these postings: figures are optimistic
+
+
+def evaluate_labelled(
+    split: Split | Literal["all"] = "tune",
+    *,
+    enricher: Enricher | None = None,
+    batch_size: int = FILE_BATCH,
+    data_dir: Path | None = None,
+) -> EvalRun | None:
+    """``leadboard eval``: enrich the labelled postings of ``split`` (in ``data_dir``, see
+    ``datasets.data_dir``) as ``enrich --input`` does (batches, embeddings) and score them; None
+    when there are no labelled postings, ``datasets.MissingData`` when their file is missing."""
+    from leadboard.datasets import load_labelled
+    from leadboard.enrich.enricher import contract_line
+    from leadboard.eval.metrics import evaluate
+
+    labelled = load_labelled(split, data_dir=data_dir)
+    if not labelled:
+        return None
+    enricher = enricher or make_enricher()
+    rows = [item.posting for item in labelled]
+    # Building and quantising the embedding model (~5 s, once a process) is no throughput.
+    enricher.embedding_model().encode(["warm-up"])
+    start = time.perf_counter()
+    results = []
+    for at in range(0, len(rows), batch_size):
+        results += enricher.enrich_with_embeddings(rows[at : at + batch_size], embed=True)[0]
+    elapsed = time.perf_counter() - start
+    report = evaluate(
+        [contract_line(r) for r in results], [i.label for i in labelled], elapsed_s=elapsed
+    )
+    in_sample = split != "holdout" and enricher.role_model is not None
+    return EvalRun(report, len(labelled), enricher.version, in_sample)
+
+
+# -- search ---------------------------------------------------------------------------------------
+
+
+def open_search(store: Store | None = None, *, semantic: bool = True) -> SearchEngine:
+    """The search engine over ``store`` (default: ``Store.open()``): the one way the commands
+    (``search``, ``match``, ``insights``) and ``serve`` get theirs. Brings the index up to date
+    when no writer is at work; ``engine.notes`` says what semantic search lacks."""
+    from leadboard.search.engine import open_engine
+
+    return open_engine(store or Store.open(), semantic=semantic)

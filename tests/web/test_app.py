@@ -1,13 +1,17 @@
 """The web app and the JSON API over a real store (each backend), through HTTP (TestClient)."""
 
 import html
+from typing import get_args
 
 import pytest
 from fastapi.testclient import TestClient
 from support.search_jobs import fill
 
-from leadboard.search.engine import SearchEngine
+from leadboard.enrich.role import FAMILIES
+from leadboard.models import RemotePolicy, Seniority
+from leadboard.search.engine import ANY, SearchEngine, job_card
 from leadboard.web.app import create_app
+from leadboard.web.schemas import JobCard
 
 
 @pytest.fixture
@@ -104,3 +108,20 @@ def test_openapi_describes_the_api(client):
     assert {"/api/v1/search", "/api/v1/facets", "/api/v1/jobs/{job_id}"} <= set(schema["paths"])
     assert "SearchAnswer" in schema["components"]["schemas"]
     assert client.get("/docs").status_code == 200
+
+
+def test_the_search_parameters_list_the_vocabularies_their_owners_define(client):
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/search"]["get"]
+    enums = {
+        p["name"]: p["schema"].get("items", p["schema"]).get("enum")
+        for p in operation["parameters"]
+    }
+    assert enums["remote"] == list(get_args(RemotePolicy))
+    assert enums["seniority"] == list(get_args(Seniority))
+    assert enums["family"] == [*FAMILIES, ANY]
+
+
+def test_the_job_card_has_the_fields_the_api_declares(store):
+    fill(store)
+    row = store.list_jobs(limit=1)[0]
+    assert list(job_card(row, store.get_enrichment(row.id))) == list(JobCard.model_fields)

@@ -36,7 +36,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, Field
 
@@ -65,7 +65,7 @@ class SkillEvidence(BaseModel):
 class LeadershipEvidence(BaseModel):
     kind: LeadershipKind
     line: str
-    people: int | None = Field(None, description="People managed, where the line says.")
+    people: int | None = Field(default=None, description="People managed, where the line says.")
 
 
 class Role(BaseModel):
@@ -164,7 +164,8 @@ def _heading_kind(line: str) -> SectionKind | None:
         return None
     if rest and not re.match(r"^[A-Z0-9•·-]|^\w+,", rest):
         return None
-    return next(kind for kind, value in match.groupdict().items() if value and kind != "rest")  # type: ignore[return-value]
+    kind = next(kind for kind, value in match.groupdict().items() if value and kind != "rest")
+    return cast("SectionKind", kind)  # the pattern's group names are the section kinds
 
 
 # --- Dates ---------------------------------------------------------------------------------------

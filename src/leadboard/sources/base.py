@@ -39,6 +39,8 @@ class BoardFetch:
     # True only when the whole listing came back: postings absent from it may then be closed.
     complete: bool = False
     error: str | None = None  # why the board failed, when it did
+    # The board's host could not be reached at all (``FetchError.unreachable``): offline?
+    unreachable: bool = False
     # Every external id the listing named, parsed or not: a listed posting is never closed.
     listed: set[str] = field(default_factory=set)
     # Listed records unchanged since the last crawl whose detail was not fetched again:
@@ -138,6 +140,7 @@ class AtsConnector:
             listing = self.read_listing(board)
         except FetchError as err:
             result.error = f"{self.kind} {self.board_word} '{board}': {err}"
+            result.unreachable = err.unreachable
             return result
         company = company or listing.company
         for index, record in enumerate(listing.records):
@@ -182,6 +185,7 @@ class AtsConnector:
         result.complete = listing.error is None
         if listing.error is not None:
             result.error = f"{self.kind} {self.board_word} '{board}': {listing.error}"
+            result.unreachable = not listing.records and self.client.last_unreachable()
         return result
 
     def _where(self, record: Any, index: int) -> str:

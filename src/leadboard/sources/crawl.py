@@ -119,7 +119,12 @@ def fetch_career_page(
         try:
             page = http.get_text(url)
         except FetchError as err:
-            return BoardFetch(source=JSONLD, board=_host(url), error=f"career page: {err}")
+            return BoardFetch(
+                source=JSONLD,
+                board=_host(url),
+                error=f"career page: {err}",
+                unreachable=err.unreachable,
+            )
         return parse_jsonld_page(page, url, fetched_at or datetime.now(UTC))
 
 

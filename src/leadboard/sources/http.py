@@ -45,12 +45,19 @@ USER_AGENT = f"Leadboard/{_package_version()} (+https://github.com/leadboard; jo
 
 
 class FetchError(Exception):
-    """A request that failed for good (after retries), with a message fit for a person."""
+    """A request that failed for good (after retries), with a message fit for a person.
 
-    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+    ``unreachable``: no connection to the host could be made (its name did not resolve, the
+    connection was refused or timed out) — what an offline machine sees, unlike an answer.
+    """
+
+    def __init__(
+        self, message: str, *, url: str, status: int | None = None, unreachable: bool = False
+    ) -> None:
         super().__init__(message)
         self.url = url
         self.status = status
+        self.unreachable = unreachable
 
 
 class HostRateLimiter:
@@ -135,6 +142,7 @@ class HttpClient:
         self.per_host = max(1, per_host)
         self._host_slots: dict[str, threading.BoundedSemaphore] = {}
         self._host_locks_guard = threading.Lock()
+        self._reach = threading.local()  # this thread's last request: did it reach its host?
         self._client = httpx.Client(
             timeout=timeout,
             transport=transport,
@@ -150,6 +158,12 @@ class HttpClient:
 
     def close(self) -> None:
         self._client.close()
+
+    def last_unreachable(self) -> bool:
+        """Whether this thread's last request failed without reaching its host (``FetchError``
+        with ``unreachable``), so that a connector that turned the error into a partial listing
+        still tells an offline machine from a board that answered badly."""
+        return bool(getattr(self._reach, "unreachable", False))
 
     def get(
         self,
@@ -177,6 +191,7 @@ class HttpClient:
             host = urlsplit(url).netloc.lower()
         except ValueError as err:  # e.g. an unclosed IPv6 bracket in a pasted URL
             raise FetchError(f"{url!r} is not a URL that can be fetched: {err}", url=url) from err
+        self._reach.unreachable = False
         attempts = self.retries + 1
         for attempt in range(attempts):
             self.rate_limiter.wait(host)
@@ -188,10 +203,12 @@ class HttpClient:
                     )
             except httpx.TimeoutException as err:
                 if last_try:
+                    self._reach.unreachable = isinstance(err, httpx.ConnectTimeout)
                     raise FetchError(
                         f"timed out after {self.timeout:g}s fetching {url}"
                         f" ({attempts} {_tries(attempts)})",
                         url=url,
+                        unreachable=self._reach.unreachable,
                     ) from err
                 self._sleep(self._backoff_delay(attempt))
                 continue
@@ -201,9 +218,11 @@ class HttpClient:
                 gave_up_connecting = isinstance(err, httpx.ConnectError) and attempt >= 1
                 if last_try or gave_up_connecting:
                     tries = attempt + 1
+                    self._reach.unreachable = isinstance(err, httpx.ConnectError)
                     raise FetchError(
                         f"could not fetch {url}: {_describe(err)} ({tries} {_tries(tries)})",
                         url=url,
+                        unreachable=self._reach.unreachable,
                     ) from err
                 self._sleep(self._backoff_delay(attempt))
                 continue

@@ -236,7 +236,7 @@ def refuse_open_writes(app: FastAPI) -> None:
 def write_routes(app: FastAPI) -> list[str]:
     """The routes of ``app`` that change stored data (they declare ``WRITES``)."""
     return [
-        f"{','.join(sorted(route.methods))} {route.path}"
+        f"{','.join(sorted(route.methods or ()))} {route.path}"
         for route in app.routes
         if isinstance(route, APIRoute)
         and any(d.call is check_write_token for d in route.dependant.dependencies)

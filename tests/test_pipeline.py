@@ -1,0 +1,72 @@
+"""The orchestration the commands call, as a Python API: files enriched without a store, and a
+crawl that tells an offline machine from failing boards by what the HTTP client saw."""
+
+import json
+import socket
+
+import pytest
+
+from leadboard.pipeline import EXIT_OK, EXIT_WITH_REJECTS, crawl_boards, enrich_file
+from leadboard.sources.boards import parse_board_specs
+
+POSTING = {
+    "id": "p-1",
+    "title": "Staff Machine Learning Engineer",
+    "company": "Acme",
+    "location": "Remote, US",
+    "description": "Lead the ranking team. 5+ years of Python and PyTorch.",
+}
+
+
+def test_a_file_is_enriched_line_by_line_in_input_order_bad_lines_named(tmp_path, models_dir):
+    postings = tmp_path / "in.jsonl"
+    lines = [json.dumps(POSTING), "{not json", "", json.dumps(dict(POSTING, id="p-2")), "[1]"]
+    postings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+
+    summary = enrich_file(postings, out, batch_size=1)
+
+    results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in results] == ["p-1", None, "p-2", None]
+    assert [r.get("line") for r in results] == [None, 2, None, 5]  # where the bad ones were
+    assert results[0]["seniority"] == "staff" and "embedding" not in results[0]
+    assert results[0]["ml_leadership"] is not None  # the packaged role model, nothing trained
+    assert (summary.written, summary.errors, summary.exit_code) == (2, 2, EXIT_WITH_REJECTS)
+
+
+def test_a_clean_file_exits_0_and_a_missing_one_raises(tmp_path, models_dir):
+    postings = tmp_path / "in.jsonl"
+    postings.write_text(json.dumps(POSTING) + "\n", encoding="utf-8")
+    assert enrich_file(postings, tmp_path / "out.jsonl").exit_code == EXIT_OK
+    with pytest.raises(FileNotFoundError, match="No such file"):
+        enrich_file(tmp_path / "nope.jsonl", tmp_path / "out.jsonl")
+
+
+@pytest.fixture
+def refused_port():
+    with socket.socket() as probe:  # a port nothing listens on: every connection is refused
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_boards_whose_hosts_cannot_be_reached_make_an_offline_crawl(
+    store, monkeypatch, refused_port
+):
+    root = f"http://127.0.0.1:{refused_port}"
+    for kind in ("GREENHOUSE", "LEVER"):
+        monkeypatch.setenv(f"LEADBOARD_{kind}_API", root)
+    monkeypatch.setenv("LEADBOARD_HTTP_MIN_INTERVAL", "0")
+    # Lever turns a failed page into a partial listing: the client still knows why it failed.
+    boards = parse_board_specs(["greenhouse:a", "lever:b", "greenhouse:c", "lever:d"])
+    summary = crawl_boards(store, boards, concurrency=2)
+    assert summary.offline and summary.unreachable == summary.boards == 2  # stopped early
+    assert summary.as_dict()["unreachable"] == 2
+
+
+def test_a_board_that_answers_badly_is_a_failure_not_offline(store, monkeypatch, httpserver):
+    monkeypatch.setenv("LEADBOARD_GREENHOUSE_API", httpserver.url_for("").rstrip("/"))
+    monkeypatch.setenv("LEADBOARD_HTTP_MIN_INTERVAL", "0")
+    httpserver.expect_request("/v1/boards/down/jobs").respond_with_data("oops", status=404)
+    summary = crawl_boards(store, parse_board_specs(["greenhouse:down"]), concurrency=1)
+    assert not summary.offline and summary.unreachable == 0
+    assert [what for what, _ in summary.failed] == ["greenhouse:down"]
