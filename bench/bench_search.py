@@ -5,12 +5,15 @@ Needs a store with the shared data imported and embedded (``leadboard import ../
 
     python -m bench.bench_search relevance        # nDCG@10, recall@50 on bench/relevance/
     python -m bench.bench_search latency [--scale 100000] [--postgres] [--no-sqlite]  # p50/p95
-    python -m bench.bench_search pool --out DIR   # candidates to judge, per query
+    python -m bench.bench_search pool --out DIR [--ids q33 …]  # candidates to judge, per query
 
-Relevance: ``bench/relevance/queries.jsonl`` (32 queries a senior ML person types) and
-``judgments.jsonl`` (graded 0–3 per job id, pooled from the top 20 of each system). Jobs nobody
-judged count as 0. Recall@50 counts jobs graded 2 or 3. Every system searches all role families
-(``family=any``) so that the comparison is of retrieval, not of the role classifier.
+Relevance: ``bench/relevance/queries.jsonl`` (64 queries a senior ML person types, each in the
+``tune`` or the ``heldout`` split) and ``judgments.jsonl`` (graded 0–3 per job id, pooled from the
+top 20 of each system). Jobs nobody judged count as 0. Recall@50 counts jobs graded 2 or 3. The
+systems: the plain FTS5 BM25 baseline of issue 13 (``bench/plain_bm25.py``) and the engine's
+BM25 alone, vectors alone and hybrid. Every engine system searches all role families
+(``family=any``) and closed or stale postings too (the shared dumps are all stale), so that the
+comparison is of retrieval, not of the role classifier or of freshness.
 
 Latency: every query of the set (and 48 job titles drawn at random), three times, through
 ``SearchEngine.search`` with facets, in the default view (ML leadership only) and in all families:
@@ -32,22 +35,30 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.plain_bm25 import PlainBM25
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest, open_engine
 from leadboard.store.repository import Store
 
 HERE = Path(__file__).parent / "relevance"
-SYSTEMS = ("lexical", "semantic", "hybrid")
+# plain_bm25: the issue's baseline (bench/plain_bm25.py); the others: the engine's modes.
+SYSTEMS = ("plain_bm25", "lexical", "semantic", "hybrid")
+SPLITS = ("all", "tune", "heldout")  # queries.jsonl's "split": tune on one, report the other
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def ranked_ids(engine: SearchEngine, query: str, mode: str, depth: int) -> list[str]:
+def ranked_ids(
+    engine: SearchEngine, query: str, system: str, depth: int, baseline: PlainBM25
+) -> list[str]:
+    if system == "plain_bm25":
+        return baseline.search(query, depth)
     request = SearchRequest(
         q=query,
-        filters=SearchFilters(role_family=["any"]),
-        mode=mode,  # type: ignore[arg-type]
+        # The shared dumps are months old, hence stale: searched all the same (include_closed).
+        filters=SearchFilters(role_family=["any"], include_closed=True),
+        mode=system,  # type: ignore[arg-type]
         per_page=depth,
     )
     return [hit.job_id for hit in engine.search(request).results]
@@ -61,36 +72,48 @@ def relevance(engine: SearchEngine) -> None:
     """nDCG@10 and recall@50 per system; unjudged jobs count 0. Beside them, the share of each
     system's top 10 nobody judged and the *condensed* nDCG@10 (unjudged jobs removed from the
     list first, Sakai 2007): a system the pool was not drawn from is not marked down for
-    finding jobs nobody looked at."""
-    queries = read_jsonl(HERE / "queries.jsonl")
+    finding jobs nobody looked at. On all queries, the tuning ones and the held-out ones."""
+    queries = list(read_jsonl(HERE / "queries.jsonl"))
+    baseline = PlainBM25.from_store(engine.store)
     judged: dict[str, dict[str, int]] = {}
     for row in read_jsonl(HERE / "judgments.jsonl"):
         judged.setdefault(row["query_id"], {})[row["job_id"]] = int(row["grade"])
     figures = ("ndcg", "recall", "unjudged", "condensed")
-    scores = {system: {figure: [] for figure in figures} for system in SYSTEMS}
+    scores: dict[tuple[str, str], dict[str, list[float]]] = {
+        (split, system): {figure: [] for figure in figures}
+        for split in SPLITS
+        for system in SYSTEMS
+    }
     for query in queries:
         grades = judged.get(query["id"], {})
         ideal = dcg(sorted(grades.values(), reverse=True)[:10]) or 1.0
         relevant = {job for job, grade in grades.items() if grade >= 2}
         for system in SYSTEMS:
-            ids = ranked_ids(engine, query["query"], system, 100)
-            got = scores[system]
-            got["ndcg"].append(dcg([grades.get(i, 0) for i in ids[:10]]) / ideal)
-            got["unjudged"].append(sum(i not in grades for i in ids[:10]) / max(1, len(ids[:10])))
-            got["condensed"].append(dcg([grades[i] for i in ids if i in grades][:10]) / ideal)
-            if relevant:
-                got["recall"].append(len(relevant & set(ids[:50])) / len(relevant))
+            ids = ranked_ids(engine, query["query"], system, 100, baseline)
+            for split in ("all", query["split"]):
+                got = scores[split, system]
+                got["ndcg"].append(dcg([grades.get(i, 0) for i in ids[:10]]) / ideal)
+                got["unjudged"].append(
+                    sum(i not in grades for i in ids[:10]) / max(1, len(ids[:10]))
+                )
+                got["condensed"].append(dcg([grades[i] for i in ids if i in grades][:10]) / ideal)
+                if relevant:
+                    got["recall"].append(len(relevant & set(ids[:50])) / len(relevant))
+    baseline.close()
     judged_count = sum(len(v) for v in judged.values())
     print(f"{len(queries)} queries, {judged_count} judgments")
-    mean = {s: {f: statistics.mean(scores[s][f]) for f in figures} for s in SYSTEMS}
-    for system in SYSTEMS:
-        got, base = mean[system], mean["lexical"]
-        print(
-            f"{system:<9} nDCG@10 {got['ndcg']:.3f} ({got['ndcg'] / base['ndcg']:.2f}x BM25)   "
-            f"recall@50 {got['recall']:.3f}   unjudged in top 10 {got['unjudged']:.1%}   "
-            f"condensed nDCG@10 {got['condensed']:.3f} "
-            f"({got['condensed'] / base['condensed']:.2f}x)"
-        )
+    for split in SPLITS:
+        count = sum(split in ("all", query["split"]) for query in queries)
+        print(f"-- {split} ({count} queries)")
+        mean = {s: {f: statistics.mean(scores[split, s][f]) for f in figures} for s in SYSTEMS}
+        for system in SYSTEMS:
+            means, base = mean[system], mean["plain_bm25"]
+            print(
+                f"{system:<10} nDCG@10 {means['ndcg']:.3f} ({means['ndcg'] / base['ndcg']:.2f}x "
+                f"plain BM25)   recall@50 {means['recall']:.3f}   unjudged in top 10 "
+                f"{means['unjudged']:.1%}   condensed nDCG@10 {means['condensed']:.3f} "
+                f"({means['condensed'] / base['condensed']:.2f}x)"
+            )
 
 
 def job_titles(engine: SearchEngine, count: int = 48, seed: int = 7) -> list[str]:
@@ -208,7 +231,7 @@ def repeat_jobs(store: Store, target: int) -> None:
 def postgres_copy(store: Store, url: str) -> Store:
     """The store's jobs, enrichments and embeddings copied into the PostgreSQL at ``url``
     (its search documents and vector index are then built there, as on any PostgreSQL store)."""
-    from sqlalchemy import select
+    from sqlalchemy import insert, select
 
     from leadboard.store.schema import Job, JobEmbedding, JobEnrichment
 
@@ -218,19 +241,24 @@ def postgres_copy(store: Store, url: str) -> Store:
         with store.engine.connect() as source, target.engine.begin() as sink:
             rows = source.execute(select(*columns)).yield_per(1000)
             for batch in rows.partitions(1000):
-                sink.execute(table.__table__.insert(), [dict(row._mapping) for row in batch])
+                sink.execute(insert(table), [dict(row._mapping) for row in batch])
     return target
 
 
-def pool(engine: SearchEngine, out: Path, depth: int = 20) -> None:
-    """Per query, the union of each system's top ``depth``, with what a judge needs to read."""
+def pool(engine: SearchEngine, out: Path, only: list[str], depth: int = 20) -> None:
+    """Per query (those of ``only``, or all), the union of each system's top ``depth``, with
+    what a judge needs to read."""
     from leadboard.store.schema import Job
 
     out.mkdir(parents=True, exist_ok=True)
+    baseline = PlainBM25.from_store(engine.store)
     for query in read_jsonl(HERE / "queries.jsonl"):
+        if only and query["id"] not in only:
+            continue
         ids: list[str] = []
         for system in SYSTEMS:
-            ids += [i for i in ranked_ids(engine, query["query"], system, depth) if i not in ids]
+            ranked = ranked_ids(engine, query["query"], system, depth, baseline)
+            ids += [i for i in ranked if i not in ids]
         rows = []
         for job_id in ids:
             job = engine.store.get_job(job_id)
@@ -244,11 +272,18 @@ def pool(engine: SearchEngine, out: Path, depth: int = 20) -> None:
                     "company": job.company,
                     "remote": job.remote,
                     "location": job.location_raw,
+                    "salary": [
+                        job.salary_min,
+                        job.salary_max,
+                        job.salary_currency,
+                        job.salary_period,
+                    ],
                     "text": " ".join(job.description_text.split())[:1500],
                 }
             )
         (out / f"{query['id']}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
         print(query["id"], len(rows), "to judge")
+    baseline.close()
 
 
 def main() -> None:
@@ -256,6 +291,7 @@ def main() -> None:
     parser.add_argument("what", choices=("relevance", "latency", "pool"))
     parser.add_argument("--scale", type=int, default=0, help="latency on >= N documents")
     parser.add_argument("--out", type=Path, default=Path("pools"))
+    parser.add_argument("--ids", nargs="*", default=[], help="pool: only these query ids")
     parser.add_argument("--no-sqlite", action="store_true", help="latency: skip the SQLite runs")
     parser.add_argument(
         "--postgres",
@@ -273,7 +309,7 @@ def main() -> None:
     if args.what == "relevance":
         relevance(engine)
     elif args.what == "pool":
-        pool(engine, args.out)
+        pool(engine, args.out, args.ids)
     else:
         if not args.no_sqlite:
             latency(engine)
