@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import time
 
 import pytest
@@ -17,67 +16,9 @@ from leadboard.enrich.duties import (
     leading_literal,
     place_sentences,
     read_signals,
-    split_sentences,
     title_cues,
 )
-
-
-def test_docstring_examples() -> None:
-    result = doctest.testmod(duties)
-    assert result.attempted > 10 and result.failed == 0
-
-
-# --- Sentences -----------------------------------------------------------------------------------
-
-SPLITS = [
-    # flattened bullets (most dumps lose their line breaks)
-    (
-        "What you'll do: - Build models - Mentor juniors. Requirements: - 5+ years",
-        ["What you'll do:", "Build models", "Mentor juniors.", "Requirements:", "5+ years"],
-    ),
-    ("Line one\nLine two\n\n- bullet", ["Line one", "Line two", "bullet"]),
-    ("• First thing • Second thing", ["First thing", "Second thing"]),
-    # headings glued to the text before or after them
-    (
-        "industry conferences.QualificationsRequired: 3+ years",
-        ["industry conferences.", "Qualifications", "Required:", "3+ years"],
-    ),
-    (
-        "platform architectureQualificationsRequired",
-        ["platform architecture", "Qualifications", "Required"],
-    ),
-    # markdown headings
-    (
-        "**About the Role** We build. **What You’ll Work On** - Ranking",
-        ["About the Role", "We build.", "What You’ll Work On", "Ranking"],
-    ),
-    # bullets that lost their marks: a capitalised duty verb after a lower-case word
-    (
-        "help improve our offering Confidently interact with executives",
-        ["help improve our offering", "Confidently interact with executives"],
-    ),
-    (
-        "Implement unit tests Keep up-to-date with iOS",
-        ["Implement unit tests", "Keep up-to-date with iOS"],
-    ),
-    # Python list reprs from CSV dumps
-    ("['Build models', 'Work with product teams']", ["Build models", "Work with product teams"]),
-    # what must stay whole
-    ("Use Node.js and PyTorch, e.g. for serving.", ["Use Node.js and PyTorch, e.g. for serving."]),
-    ("", []),
-]
-
-
-@pytest.mark.parametrize(("text", "expected"), SPLITS)
-def test_split_sentences(text: str, expected: list[str]) -> None:
-    assert [s.text for s in split_sentences(text)] == expected
-
-
-@pytest.mark.parametrize("text", [t for t, _ in SPLITS])
-def test_sentence_offsets_point_into_the_text(text: str) -> None:
-    for sentence in split_sentences(text):
-        assert text[sentence.start : sentence.end] == sentence.text
-
+from leadboard.enrich.segments import Segments
 
 # --- Sections ------------------------------------------------------------------------------------
 
@@ -145,7 +86,7 @@ PLACES = [
 
 @pytest.mark.parametrize(("text", "sentence", "section"), PLACES)
 def test_place_sentences(text: str, sentence: str, section: str) -> None:
-    placed = {s.text: s.section for s in place_sentences(split_sentences(text))}
+    placed = {s.text: s.section for s in place_sentences(Segments(text).sentences)}
     assert placed[sentence] == section
 
 

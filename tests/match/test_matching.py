@@ -41,11 +41,11 @@ def test_the_explanation_names_skills_lines_experience_and_a_verdict(matcher):
     assert lead.summary == "4 of 5 required skills"
     matched = {skill["name"]: skill for skill in lead.matched}
     assert matched["PyTorch"]["resume_line"].startswith("Managed a team of 6 ML engineers")
-    assert matched["PyTorch"]["posting_line"] == "Python, PyTorch, Kubernetes and Spark"
+    assert matched["PyTorch"]["posting_line"] == "Python, PyTorch, Kubernetes and Spark."
     assert matched["Ray"]["required"] is False  # a nice-to-have, and she has it
     (missing,) = lead.missing
     assert missing["name"] == "Spark" and missing["required"] is True
-    assert missing["posting_line"] == "Python, PyTorch, Kubernetes and Spark"
+    assert missing["posting_line"] == "Python, PyTorch, Kubernetes and Spark."
     assert lead.experience["years_asked_min"] == 8 and lead.experience["years_short"] == 0
     assert lead.experience["text"].startswith("asks 8+ years; you have")
     assert lead.leadership["asked"] == "people management"

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar, get_args
 
 from leadboard.enrich.regex_tools import has_top_level_bar
+from leadboard.enrich.segments import BULLET_VERBS, Segments, Sentence
 from leadboard.models import Duty, Evidence
 
 DUTIES: tuple[Duty, ...] = get_args(Duty)
@@ -145,78 +146,6 @@ def leading_literal(regex: str) -> str:
 def _each(words: Iterable[str], tail: str) -> list[str]:
     """One alternative per word, so that each gets its own keyword: ``\\bword`` + tail."""
     return [rf"\b{word}{tail}" for word in words]
-
-
-# --- 1. Sentences ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence or bullet with its character offsets in the text."""
-
-    text: str
-    start: int
-    end: int
-
-
-# Verbs that open a responsibility bullet. Dumps that lost their bullet marks run the bullets on
-# ("...improve our offering Confidently interact with executives..."); a capitalised verb from this
-# list after a lower-case word is taken as the start of a new bullet.
-_BULLET_VERBS = (
-    "Act|Advise|Analy[sz]e|Architect|Assist|Build|Champion|Coach|Collaborate|Communicate|Conduct|"
-    "Confidently|Contribute|Coordinate|Create|Define|Deliver|Deploy|Design|Develop|Drive|Educate|"
-    "Engage|Ensure|Establish|Evaluate|Execute|Explore|Facilitate|Guide|Help|Identify|Implement|"
-    "Improve|Influence|Keep|Lead|Leverage|Maintain|Manage|Mentor|Monitor|Optimi[sz]e|Oversee|Own|"
-    "Participate|Partner|Perform|Present|Prototype|Provide|Recruit|Research|Review|Set|Shape|Stay|"
-    "Support|Train|Translate|Work|Write"
-)
-# Words that begin a heading or sentence glued to the word before it ("QualificationsRequired").
-_GLUED_STARTERS = (
-    "About|Ability|Bachelor|Benefits|Desired|Education|Excellent|Experience|Job|Knowledge|Master|"
-    "Minimum|Preferred|Proficiency|Proven|Qualifications|Required|Requirements|Responsibilities|"
-    "Skills|Strong|What|Who|You|" + _BULLET_VERBS
-)
-# Glued text: "QualificationsRequired", and bullets run on without marks: "offering Engage".
-_GLUED = rf"(?=:?[A-Z])(?<=[a-z)])(?=:?(?:{_GLUED_STARTERS})(?![a-z]))"
-_UNMARKED_BULLET = rf"(?<=[a-z]{{3}}|[a-z]{{2}},) (?=[A-Z])(?=(?:{_BULLET_VERBS}) )"
-# Each alternative starts with its cheapest test, so most positions fail at once.
-_BOUNDARY = re.compile(
-    r"\n+"  # line breaks
-    r"|(?<=[.!?;])\s+(?=[\"“(\[*•·\-]?\s*[A-Z0-9])"  # sentence ends
-    r"|(?<=:)\s+(?=[-•·*]?\s*[A-Z0-9])"  # "Responsibilities: Build ..." (heading, then its text)
-    r"|\s+(?=[-•·▪◦●*]\s)"  # bullets inside a flattened line
-    r"|\s*\*\*\s*"  # markdown bold marks a heading: "**About the Role**"
-    r"|(?=[A-Z][a-z])(?<=[a-z)][.!?])"  # glued after a full stop: "customers.Job Description"
-    rf"|{_GLUED}|{_UNMARKED_BULLET}"
-    r"|(?<=[a-z.])'\s*,\s*'"  # Python list reprs in some CSV dumps: "...', '..."
-)
-_EDGE = "-•·▪◦●*'\"[] \t,;_#"
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences and bullets of a posting, with offsets; works on flattened one-line text too.
-
-    >>> [s.text for s in split_sentences("You will: - Build models - Mentor juniors. Benefits")]
-    ['You will:', 'Build models', 'Mentor juniors.', 'Benefits']
-    """
-    sentences: list[Sentence] = []
-    position = 0
-    for boundary in [*_BOUNDARY.finditer(text), None]:
-        end = boundary.start() if boundary else len(text)
-        sentence = _trimmed(text, position, end)
-        if sentence:
-            sentences.append(sentence)
-        if boundary:
-            position = max(boundary.end(), end)
-    return sentences
-
-
-def _trimmed(text: str, start: int, end: int) -> Sentence | None:
-    while start < end and (text[start] in _EDGE or text[start] == ":"):
-        start += 1
-    while end > start and text[end - 1] in _EDGE:
-        end -= 1
-    return Sentence(text[start:end], start, end) if end > start else None
 
 
 # --- 2. Sections -------------------------------------------------------------------------------
@@ -343,7 +272,7 @@ _READS_AS_ROLE = CueIndex(
                 r"\bthe (?:role|position|candidate|successful \w+|\w+ engineer|\w+ scientist) will",
             ),
             r"\bresponsible for",
-            ("", rf"^(?:{_BULLET_VERBS.lower()})(?:s|ing)?\b"),
+            ("", rf"^(?:{BULLET_VERBS.lower()})(?:s|ing)?\b"),
         ]
     }
 )
@@ -403,7 +332,7 @@ def place_sentences(sentences: Sequence[Sentence]) -> list[PlacedSentence]:
     otherwise ("5+ years of…" is a requirement wherever it stands).
 
     >>> text = "Responsibilities: - Build models - 5+ years of Python. Benefits: Dental cover"
-    >>> [(s.text, s.section) for s in place_sentences(split_sentences(text))]
+    >>> [(s.text, s.section) for s in place_sentences(Segments(text).sentences)]
     [('Build models', 'role'), ('5+ years of Python.', 'requirements'), ('Dental cover', 'about')]
     """
     placed: list[PlacedSentence] = []
@@ -851,7 +780,9 @@ def title_cues(title: str | None) -> dict[Duty, float]:
     1.0
     """
     tilt: dict[Duty, float] = dict.fromkeys(DUTIES, 0.0)
-    for pattern, effects in _TITLE_CUES if title else ():
+    if not title:
+        return tilt
+    for pattern, effects in _TITLE_CUES:
         if pattern.search(title):
             for duty, effect in effects.items():
                 tilt[duty] += effect
@@ -871,7 +802,9 @@ class DutySignals:
     evidence: dict[Duty, list[Evidence]]  # role sentences first, then requirement sentences
 
 
-def read_signals(text: str, title: str | None = None) -> DutySignals:
+def read_signals(
+    text: str, title: str | None = None, segments: Segments | None = None
+) -> DutySignals:
     """Count each duty's cues by section and keep the sentences that show them.
 
     >>> signals = read_signals("You will: - Mentor engineers. Requirements: - Experience mentoring")
@@ -884,7 +817,7 @@ def read_signals(text: str, title: str | None = None) -> DutySignals:
     requirement_hits: dict[Duty, int] = dict.fromkeys(DUTIES, 0)
     role_spans: dict[Duty, list[Evidence]] = {d: [] for d in DUTIES}
     requirement_spans: dict[Duty, list[Evidence]] = {d: [] for d in DUTIES}
-    for sentence in place_sentences(split_sentences(text)):
+    for sentence in place_sentences((segments or Segments(text)).sentences):
         if sentence.section == "about":
             continue
         in_role = sentence.section != "requirements"
@@ -955,13 +888,16 @@ def decide(signals: DutySignals, weights: dict[Duty, RuleWeights] = RULE_WEIGHTS
     return DutiesResult(duties=duties, evidence={d: signals.evidence.get(d, []) for d in duties})
 
 
-def extract_duties(text: str, title: str | None = None) -> DutiesResult:
+def extract_duties(
+    text: str, title: str | None = None, segments: Segments | None = None
+) -> DutiesResult:
     """The duties of a posting from its clean text and title, by rules, with evidence sentences.
 
     Evidence offsets index into ``text``; evidence from the title has no offsets. Needs no model.
+    ``segments`` is ``Segments(text)`` when the caller has it already.
 
     >>> text = "- Design the serving architecture. - Hire and grow a team of engineers"
     >>> extract_duties(text, title="Engineering Manager, Search").duties
     ['architecture', 'people_management']
     """
-    return decide(read_signals(text, title))
+    return decide(read_signals(text, title, segments))

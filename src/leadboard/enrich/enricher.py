@@ -1,9 +1,10 @@
 """One posting in, one ``Enrichment`` out: the pieces of ``enrich/`` put together.
 
-The input is the evaluation contract's posting (DESIGN.md): ``{"id", "title", "company",
+The input is the evaluation contract's posting (README, "Enrichment"): ``{"id", "title", "company",
 "location", "description"}`` with optional ``salary_text``, ``posted_at`` and
 ``description_format``. Remote policy and salary come from the normaliser (the same code as the
-store); years, skills, duties and seniority from their extractors; role family and the
+store); years, skills, duties and seniority from their extractors, which read the sentences
+``segments.Segments`` finds once per posting; role family and the
 ML-leadership probability from the trained role model. A stored job, already normalised, comes in
 as ``{"id", "title", "text", "remote", "salary"}`` (see ``job_row``) and skips the normaliser.
 
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from leadboard.enrich.duties import extract_duties
+from leadboard.enrich.segments import Segments
 from leadboard.enrich.seniority import seniority_of
 from leadboard.enrich.skills import extract_skills
 from leadboard.enrich.years import extract_years
@@ -36,9 +38,9 @@ from leadboard.models import Enrichment, Job, SourcePosting
 from leadboard.normalize import InvalidPosting, normalize_posting
 
 if TYPE_CHECKING:
-    from leadboard.enrich.embeddings import TextEmbedder
+    from leadboard.enrich.embeddings import Embedder
 
-RULES_VERSION = "rules-2026.11.3"
+RULES_VERSION = "rules-2026.12.1"  # one segmenter for years, skills and duties
 NOT_A_POSTING = "not a usable posting"
 
 
@@ -56,7 +58,7 @@ class Enricher:
     """Enrich posting rows; the role model and the embedder are optional and load once."""
 
     def __init__(
-        self, role_model: RoleModel | None = None, embedder: TextEmbedder | None = None
+        self, role_model: RoleModel | None = None, embedder: Embedder | None = None
     ) -> None:
         self.role_model = role_model
         self.embedder = embedder
@@ -66,12 +68,12 @@ class Enricher:
         role = self.role_model.name if self.role_model else "no-role-model"
         return f"{RULES_VERSION}+{role}"
 
-    def embedding_model(self) -> TextEmbedder:
+    def embedding_model(self) -> Embedder:
         """The embedder, made (not loaded: that happens on first use) when first asked for."""
         if self.embedder is None:
-            from leadboard.enrich.embeddings import default_embedder
+            from leadboard.enrich.embeddings import Embedder
 
-            self.embedder = default_embedder()
+            self.embedder = Embedder()
         return self.embedder
 
     def enrich(self, row: dict[str, Any]) -> Enrichment:
@@ -153,10 +155,15 @@ class Enricher:
 
     def _extract(self, result: Enrichment, text: str, title: str | None) -> None:
         """The rule-based fields; one extractor's failure is a reason, not a crash."""
+        try:
+            segments = Segments(text)  # once: every extractor reads the same sentences
+        except Exception as error:  # noqa: BLE001 - one bad posting must not stop a batch
+            result.reasons.append(f"segments failed: {type(error).__name__}: {error}")
+            return
         steps = (
-            ("years", lambda: self._years(result, text)),
-            ("skills", lambda: setattr(result, "skills", extract_skills(text))),
-            ("duties", lambda: self._duties(result, text, title)),
+            ("years", lambda: self._years(result, text, segments)),
+            ("skills", lambda: setattr(result, "skills", extract_skills(text, segments))),
+            ("duties", lambda: self._duties(result, text, title, segments)),
             ("seniority", lambda: self._seniority(result, text, title)),
         )
         for name, step in steps:
@@ -166,16 +173,16 @@ class Enricher:
                 result.reasons.append(f"{name} failed: {type(error).__name__}: {error}")
 
     @staticmethod
-    def _years(result: Enrichment, text: str) -> None:
-        years = extract_years(text)
+    def _years(result: Enrichment, text: str, segments: Segments) -> None:
+        years = extract_years(text, segments)
         result.years_min, result.years_max = years.years_min, years.years_max
         result.years_evidence = years.evidence
         if years.years_min is None and years.reason:
             result.reasons.append(f"years: {years.reason}")
 
     @staticmethod
-    def _duties(result: Enrichment, text: str, title: str | None) -> None:
-        duties = extract_duties(text, title)
+    def _duties(result: Enrichment, text: str, title: str | None, segments: Segments) -> None:
+        duties = extract_duties(text, title, segments)
         result.duties = list(duties.duties)
         result.duty_evidence = {duty: list(spans) for duty, spans in duties.evidence.items()}
 
@@ -215,7 +222,9 @@ def job_row(job: Job) -> dict[str, Any]:
 def _as_posting(row: dict[str, Any]) -> SourcePosting:
     location = row.get("location")
     locations = location if isinstance(location, list) else [location] if location else []
-    extra = row.get("extra") if isinstance(row.get("extra"), dict) else {}
+    extra = row.get("extra")
+    if not isinstance(extra, dict):
+        extra = {}
     return SourcePosting(
         source="enrich",
         board="input",

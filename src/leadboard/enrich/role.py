@@ -477,7 +477,11 @@ class RoleClassifier:
                 raise ValueError("this model was trained with embeddings: pass embeddings=")
             if expected is None and embeddings is not None:
                 raise ValueError("this model was trained without embeddings")
-            if expected is not None and np.shape(embeddings)[1] != expected:
+            if (
+                expected is not None
+                and embeddings is not None
+                and np.shape(embeddings)[1] != expected
+            ):
                 raise ValueError(f"embeddings must have {expected} columns")
 
     # -- prediction --

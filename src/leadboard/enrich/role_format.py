@@ -112,8 +112,8 @@ def _encode(value: Any, arrays: dict[str, np.ndarray]) -> Any:
             "intercept": _weights(value.intercept_, arrays),
         }
     if isinstance(value, StandardScaler):
-        fields = ("mean_", "var_", "scale_", "n_samples_seen_")
-        return {"scaler": {name: _encode(getattr(value, name), arrays) for name in fields}}
+        learned = ("mean_", "var_", "scale_", "n_samples_seen_")
+        return {"scaler": {name: _encode(getattr(value, name), arrays) for name in learned}}
     kinds = {
         RoleClassifier: "classifier",
         _Parts: "parts",
@@ -162,7 +162,7 @@ def _decode(node: Any, arrays: dict[str, np.ndarray]) -> Any:
         "weak": _WeakTextModel,
         "platt": _PlattCalibrator,
     }
-    obj = object.__new__(kinds[node["object"]])  # fields set below, as fit() left them
+    obj: Any = object.__new__(kinds[node["object"]])  # fields set below, as fit() left them
     for name, item in node["fields"].items():
         setattr(obj, name, _decode(item, arrays))
     return obj

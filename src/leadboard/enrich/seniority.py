@@ -163,7 +163,11 @@ def title_level(title: str | None) -> tuple[Seniority, str] | None:
     if match := _INTERN.search(text):
         return "intern", match.group(0)
     found: list[tuple[Seniority, str]] = []
-    for pattern, level in ((_EXECUTIVE, "executive"), (_DIRECTOR, "director")):
+    above_manager: tuple[tuple[re.Pattern[str], Seniority], ...] = (
+        (_EXECUTIVE, "executive"),
+        (_DIRECTOR, "director"),
+    )
+    for pattern, level in above_manager:
         if match := pattern.search(text):
             found.append((level, match.group(0)))
     if (match := _MANAGER.search(text)) and _is_people_manager(text):

@@ -30,6 +30,7 @@ Three things decide whether a surface form counts:
 from __future__ import annotations
 
 import csv
+import io
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -39,6 +40,7 @@ from importlib import resources
 from typing import Literal
 
 from leadboard.enrich.regex_tools import has_top_level_bar
+from leadboard.enrich.segments import Segments
 from leadboard.models import Evidence, SkillMention
 
 VOCABULARY_FILE = "skills.csv"
@@ -70,7 +72,8 @@ def vocabulary() -> tuple[Skill, ...]:
     'onet:43232701:Kubernetes'
     """
     source = resources.files("leadboard") / "data" / VOCABULARY_FILE
-    with source.open(encoding="utf-8", newline="") as rows:
+    # newline="" as the csv module wants: a quoted field may hold a line break
+    with io.StringIO(source.read_text(encoding="utf-8"), newline="") as rows:
         return tuple(
             Skill(
                 name=row["name"],
@@ -281,7 +284,6 @@ _ASKS_OF_CANDIDATE = re.compile(
     r"\bknowledge of\b|\bdegree in\b",
     re.IGNORECASE,
 )
-_SENTENCE_START = re.compile(r"[.!?;:\n•]\s*|\s-\s|['\"],\s*['\"]")
 
 
 @cache
@@ -308,7 +310,7 @@ class Section:
     end: int
 
 
-def split_sections(text: str) -> list[Section]:
+def split_sections(text: str, segments: Segments | None = None) -> list[Section]:
     """The parts of a posting, from its headings; text before the first heading is ``intro``.
 
     >>> text = "About Acme: we sell ML. What you'll do: ship models. Nice to have: Rust."
@@ -331,27 +333,23 @@ def split_sections(text: str) -> list[Section]:
     ends = [*starts[1:], len(text)]
     for start, end, kind in zip(starts, ends, kinds, strict=True):
         if end > start:
-            sections.extend(_close_company_part(text, Section(kind, start, end)))
+            part = Section(kind, start, end)
+            sections.extend(_close_company_part(text, part, segments or Segments(text)))
     return sections
 
 
-def _close_company_part(text: str, section: Section) -> list[Section]:
+def _close_company_part(text: str, section: Section, segments: Segments) -> list[Section]:
     if section.kind not in _NOT_ASKED:
         return [section]
     turns = []
     if turn := _TURN_TO_ROLE.search(text, section.start + 1, section.end):
         turns.append(turn.start())
     if asks := _ASKS_OF_CANDIDATE.search(text, section.start, section.end):
-        turns.append(_sentence_start(text, section.start, asks.start()))
+        turns.append(max(section.start, segments.sentence_at(asks.start())[0]))
     turn_at = min(turns, default=section.start)
     if turn_at <= section.start:
         return [section]
     return [Section(section.kind, section.start, turn_at), Section("role", turn_at, section.end)]
-
-
-def _sentence_start(text: str, lowest: int, position: int) -> int:
-    starts = [match.end() for match in _SENTENCE_START.finditer(text, lowest, position)]
-    return starts[-1] if starts else lowest
 
 
 def _section_at(sections: list[Section], position: int) -> Section:
@@ -397,7 +395,10 @@ def _is_language(text: str, start: int, end: int) -> bool:
     return _near_tech(text, start, end)
 
 
-_SPARK_VERB = re.compile(r"\s+(?:joy|curiosity|creativity|ideas|innovation|change|conversations)")
+# "Spark Capital" is an investor.
+_SPARK_VERB = re.compile(
+    r"\s+(?:joy|curiosity|creativity|ideas|innovation|change|conversations|(?i:capital)\b)"
+)
 _GPU_CONTEXT = re.compile(
     r"gpu|kernel|cuda|inference|nvidia|compiler|pytorch|serving|tensorrt|vllm|triton|model",
     re.IGNORECASE,
@@ -656,20 +657,6 @@ _PREFERRED_CUE = re.compile(
     r"desired|an advantage|advantageous|not required|pluses)",
     re.IGNORECASE,
 )
-# Sentences end at punctuation, line breaks and bullets, and between the items of descriptions
-# stored as a Python list ("…', 'Experience with …").
-_SENTENCE_END = re.compile(r"[.!?;\n]|\s-\s|•|['\"],\s*['\"]")
-
-
-def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """Where the sentence holding ``text[start:end]`` starts and ends (at most 300 characters
-    either side: glued text can run on for a page)."""
-    lowest, highest = max(0, start - 300), min(len(text), end + 300)
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, lowest, start)), default=lowest)
-    right_match = _SENTENCE_END.search(text, end, highest)
-    return left, right_match.start() if right_match else highest
-
-
 # An aside in brackets speaks for what it holds: in "Python (bonus points for Go)" Go is a bonus,
 # Python is not.
 _ASIDE = re.compile(r"\([^()]*\)")
@@ -700,11 +687,11 @@ def skills_named_in(text: str) -> list[tuple[Skill, int, int]]:
     return list(_surface_forms(text))
 
 
-def extract_skills(text: str) -> list[SkillMention]:
+def extract_skills(text: str, segments: Segments | None = None) -> list[SkillMention]:
     """The vocabulary skills a posting asks of the candidate, in order of first mention.
 
     Each comes with its taxonomy id, whether it is required, and every mention as evidence
-    (character offsets into ``text``).
+    (character offsets into ``text``). ``segments`` is ``Segments(text)`` when the caller has it.
 
     >>> [m.name for m in extract_skills("Experience with k8s, Postgres and LLM fine-tuning.")]
     ['Kubernetes', 'PostgreSQL', 'LLMs', 'Fine-tuning']
@@ -713,7 +700,8 @@ def extract_skills(text: str) -> list[SkillMention]:
     """
     if not text:
         return []
-    sections = split_sections(text)
+    segments = segments or Segments(text)
+    sections = split_sections(text, segments)
     separated = any(s.kind == "preferred" for s in sections) or bool(_PREFERRED_CUE.search(text))
     found: dict[str, tuple[Skill, list[Evidence], list[bool | None]]] = {}
     for skill, start, end in _surface_forms(text):
@@ -723,7 +711,7 @@ def extract_skills(text: str) -> list[SkillMention]:
         guard = _GUARDS.get(skill.name)
         if guard is not None and not guard(text, start, end):
             continue
-        sentence = sentence_around(text, start, end)
+        sentence = segments.sentence_at(start, end)
         if section.kind == "intro" and _is_company_talk(text[sentence[0] : sentence[1]]):
             continue
         _, evidence, required = found.setdefault(skill.name, (skill, [], []))

@@ -30,6 +30,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from enum import IntEnum
 
+from leadboard.enrich.segments import Segments
 from leadboard.models import Evidence
 
 # --- Numbers -------------------------------------------------------------------------------------
@@ -164,10 +165,10 @@ def _phrases(lowered: str) -> list[_Phrase]:
             if labelled and (phrase := _years_phrase(labelled)):
                 found[unit_at] = phrase
     for unsaid in _YEARS_UNSAID.finditer(lowered):
-        number = _UNSAID_NUMBER.search(lowered, max(0, unsaid.start() - 4), unsaid.start())
-        if number:
-            low = int(number.group("low"))
-            found[unsaid.start("unit")] = _Phrase(low, None, number.start(), unsaid.end(), "year")
+        digits = _UNSAID_NUMBER.search(lowered, max(0, unsaid.start() - 4), unsaid.start())
+        if digits:
+            low = int(digits.group("low"))
+            found[unsaid.start("unit")] = _Phrase(low, None, digits.start(), unsaid.end(), "year")
     ordered = sorted(found.values(), key=lambda phrase: phrase.start)
     # "2 years and 6 months": the months refine the years, they are no requirement of their own.
     return [
@@ -183,27 +184,28 @@ def _phrases(lowered: str) -> list[_Phrase]:
 
 # --- Text structure: clauses and section headers -------------------------------------------------
 
-# Where a clause ends: sentence punctuation (not the dots of "M.S." or "e.g."), line breaks,
-# bullets ("•", " - Capital" in text flattened to one line), list items of stringified Python lists
-# ("', '"), and a capital glued to a lower-case letter ("preferredAt least 5 years" when scraped).
-_CLAUSE_BREAK = re.compile(
-    r"(?<!\b[a-zA-Z])(?<!\b[Pp]h)(?<!\b[SsJj]r)(?<!\bvs)[.!?;](?=\s|[A-Z0-9•*(]|$)|"
-    r"\n|•|\s[-–*]\s(?=[A-Z0-9(])|\*\*|['\"],\s['\"]|"
-    r"(?<=[a-z)])(?=[A-Z][a-z])"
-)
-_CLAUSE_REACH = 300  # characters searched either side of a phrase for its clause's ends
+
+_CLAUSE_REACH = 300  # characters a clause may reach either side of its phrase
 
 
-def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around text[start:end]: from the break before it to the break after it."""
-    clause_start = window_start = max(0, start - _CLAUSE_REACH)
-    # Two characters past `start`, so that look-aheads ("- " then a digit) see the phrase.
-    for found in _CLAUSE_BREAK.finditer(text, window_start, min(len(text), start + 2)):
-        if found.end() <= start:
-            clause_start = found.end()
-    following = _CLAUSE_BREAK.search(text, end, min(len(text), end + _CLAUSE_REACH))
-    clause_end = following.start() if following else min(len(text), end + _CLAUSE_REACH)
-    return clause_start, clause_end
+def _clause(text: str, segments: Segments, phrase: _Phrase) -> tuple[int, int]:
+    """The sentence that states a phrase, read with the labels before it on the same line ("For
+    M.S. holders: 10+ years") and with what it labels ("0-3 years: Must have the ability…")."""
+    start, end = segments.sentence_at(phrase.start, phrase.end)
+    while (
+        (label := segments.sentence_before(start))
+        and label.text.endswith(":")
+        and label.start >= phrase.start - _CLAUSE_REACH
+        and "\n" not in text[label.end : start]
+    ):
+        start = label.start
+    if (
+        text[phrase.end : end].strip(" *_") == ":"
+        and (labelled := segments.sentence_after(end))
+        and "\n" not in text[end : labelled.start]
+    ):
+        end = min(labelled.end, phrase.end + _CLAUSE_REACH)
+    return start, end
 
 
 class Tier(IntEnum):
@@ -529,7 +531,7 @@ def _is_experience(before: str, after: str, phrase_text: str, lead_in: str) -> b
     )
 
 
-def find_mentions(text: str) -> list[YearsMention]:
+def find_mentions(text: str, segments: Segments | None = None) -> list[YearsMention]:
     """Every phrase of ``text`` that states years of experience, in reading order.
 
     >>> [(m.low, m.high) for m in find_mentions("Founded 20 years ago. 3-5 years of experience.")]
@@ -540,10 +542,11 @@ def find_mentions(text: str) -> list[YearsMention]:
     if not phrases:
         return []
     sections = _Sections(text, lowered)
+    segments = segments or Segments(text)
     mentions: list[YearsMention] = []
     afters: list[str] = []
     for index, phrase in enumerate(phrases):
-        clause_start, clause_end = _clause(text, phrase.start, phrase.end)
+        clause_start, clause_end = _clause(text, segments, phrase)
         section, header_end = sections.locate(phrase.start)
         if clause_start < header_end <= phrase.start:  # "…every week About You 4+ years"
             clause_start = header_end
@@ -639,7 +642,7 @@ def _evidence(text: str, clause: tuple[int, int], phrase: _Phrase) -> Evidence:
     return Evidence(text=text[start:end], start=start, end=end)
 
 
-def extract_years(text: str | None) -> YearsResult:
+def extract_years(text: str | None, segments: Segments | None = None) -> YearsResult:
     """Required years of professional experience stated in ``text`` (a cleaned description).
 
     >>> extract_years("5–7 years of experience in ML.").years_max
@@ -651,7 +654,7 @@ def extract_years(text: str | None) -> YearsResult:
         raise TypeError(f"extract_years needs the description as str, not {type(text).__name__}")
     if not text or not text.strip():
         return YearsResult(None, None, None, "no description text")
-    mentions = find_mentions(text)
+    mentions = find_mentions(text, segments)
     chosen = _choose(mentions)
     if chosen is None:
         if mentions:

@@ -115,15 +115,15 @@ def format_table(
         lines.append(f"predictions without a label (ignored): {len(report.unlabelled_ids)}")
     lines += ["", *_grid(["metric", "value", "target", "baseline", "status"], rows, right_from=1)]
     if confusion:
-        for name, scores in (
+        for name, classes in (
             ("role family", report.role_family),
             ("seniority", report.seniority),
             ("remote", report.remote),
         ):
-            lines += ["", *format_confusion(scores, name).splitlines()]
+            lines += ["", *format_confusion(classes, name).splitlines()]
     if per_label:
-        for name, scores in (("skills", report.skills), ("duties", report.duties)):
-            lines += ["", *format_per_label(scores, name).splitlines()]
+        for name, items in (("skills", report.skills), ("duties", report.duties)):
+            lines += ["", *format_per_label(items, name).splitlines()]
     return "\n".join(lines)
 
 

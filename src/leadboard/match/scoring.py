@@ -30,7 +30,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from leadboard.enrich.skills import sentence_around
+from leadboard.enrich.segments import sentence_around
 from leadboard.match.profile import Profile
 from leadboard.search.engine import SearchFilters, job_card
 from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument, SearchTag
