@@ -33,9 +33,9 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from bench.plain_bm25 import PlainBM25
+from leadboard.datasets import read_jsonl
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest, open_engine
 from leadboard.store.repository import Store
 
@@ -43,10 +43,6 @@ HERE = Path(__file__).parent / "relevance"
 # plain_bm25: the baseline (bench/plain_bm25.py); the others: the engine's modes.
 SYSTEMS = ("plain_bm25", "lexical", "semantic", "hybrid")
 SPLITS = ("all", "tune", "heldout")  # queries.jsonl's "split": tune on one, report the other
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def ranked_ids(
