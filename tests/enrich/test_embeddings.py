@@ -8,7 +8,6 @@ against the original model without torch installed.
 
 from __future__ import annotations
 
-import doctest
 import json
 import sys
 from pathlib import Path
@@ -270,15 +269,6 @@ def test_posting_text_keeps_only_the_start_of_a_description() -> None:
     text = posting_text("ML Lead", "x" * 50_000)
     assert text.startswith("ML Lead. x")
     assert len(text) == len("ML Lead. ") + embeddings.DESCRIPTION_CHARS
-
-
-@needs_model
-@pytest.mark.parametrize("example", ["model_dir", "posting_text"])
-def test_docstring_examples(example: str) -> None:
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    for test in doctest.DocTestFinder().find(getattr(embeddings, example), example):
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
 
 
 # --- Real postings -------------------------------------------------------------------------------

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import csv
-import doctest
 import re
 import time
 from pathlib import Path
 
 import pytest
 
-from leadboard.enrich import skills
 from leadboard.enrich.regex_tools import has_top_level_bar
 from leadboard.enrich.skills import extract_skills, skill_names, split_sections, vocabulary
 
@@ -429,12 +427,6 @@ def test_words_glued_by_lost_line_breaks_are_still_found() -> None:
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "é" * 10_000, "R" * 5_000])
 def test_bad_or_empty_input_gives_no_skills_and_no_crash(text: str) -> None:
     assert extract_skills(text) == []
-
-
-def test_docstring_examples() -> None:
-    result = doctest.testmod(skills, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 # --- Real data -----------------------------------------------------------------------------------

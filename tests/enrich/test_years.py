@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import doctest
 import time
 from pathlib import Path
 
 import pytest
 
-from leadboard.enrich import years
 from leadboard.enrich.years import extract_years, find_mentions
 from leadboard.normalize.html import clean_description
 
@@ -257,11 +255,6 @@ def test_a_huge_text_is_handled_quickly() -> None:
     started = time.perf_counter()
     assert extract_years(text).years_min == 6
     assert time.perf_counter() - started < 2.0
-
-
-def test_docstring_examples() -> None:
-    failures, _ = doctest.testmod(years, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert failures == 0
 
 
 @pytest.mark.shared_data

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import json
 
 import pytest
@@ -318,10 +316,3 @@ def test_json_has_every_row_and_the_details() -> None:
     assert data["rows"]["role_family_accuracy"]["target"] == 0.85
     assert data["report"]["missing_ids"] == ["c"]
     assert data["report"]["role_family"]["labels"][0] == "ml_leadership"
-
-
-@pytest.mark.parametrize("name", ["metrics", "report"])
-def test_docstring_examples(name: str) -> None:
-    result = doctest.testmod(importlib.import_module(f"leadboard.eval.{name}"))
-    assert result.attempted > 0
-    assert result.failed == 0
