@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url
 from support.postgres import fresh_database, running_postgres
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,7 +53,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # Tests that use `database_url` (or `store`) run once per selected backend: test_x[sqlite] and
 # test_x[postgresql]. Select with `pytest --backend sqlite|postgresql|both` or
 # $LEADBOARD_TEST_BACKEND (default: both). PostgreSQL is a throwaway server started once per session
-# (tests/support/postgres.py), or the server at $LEADBOARD_TEST_DATABASE_URL.
+# (tests/support/postgres.py; one a worker under pytest-xdist), or the server at
+# $LEADBOARD_TEST_DATABASE_URL. Each test gets a copy of a database migrated once per session:
+# building the template runs every migration from scratch, on each backend, and
+# tests/store/test_migrations.py checks the result against the models.
 BACKENDS = ("sqlite", "postgresql")
 
 
@@ -98,15 +103,42 @@ def postgres_url(pytestconfig: pytest.Config) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def postgres_template(postgres_url: str) -> Iterator[str]:
+    """The name of a database on the session's server with the newest schema and no data.
+
+    Copying it (``CREATE DATABASE … TEMPLATE``) takes a tenth of the time the migrations take."""
+    from leadboard.store.repository import Store
+
+    with fresh_database(postgres_url) as url:
+        Store.open(url).close()  # nobody may stay connected to a template
+        yield str(make_url(url).database)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the newest schema and no data, copied in milliseconds where the
+    migrations take 0.1 to 0.2 s."""
+    from leadboard.store.repository import Store
+
+    path = tmp_path_factory.mktemp("template") / "leadboard.db"
+    Store.open(f"sqlite:///{path}").close()  # the last connection out checkpoints the WAL
+    return path
+
+
 @pytest.fixture
 def database_url(
     database_backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[str]:
-    """An empty database for one test, on each selected backend."""
+    """A database for one test, on each selected backend: the newest schema, no data."""
     if database_backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'leadboard.db'}"
+        path = tmp_path / "leadboard.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
     else:
-        with fresh_database(request.getfixturevalue("postgres_url")) as url:
+        server_url = request.getfixturevalue("postgres_url")
+        template = request.getfixturevalue("postgres_template")
+        with fresh_database(server_url, template) as url:
             yield url
 
 

@@ -96,10 +96,13 @@ def running_postgres() -> Iterator[str]:
 
 
 @contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
+def fresh_database(server_url: str, template: str | None = None) -> Iterator[str]:
     """Create an empty database on the server of ``server_url``, yield its URL, then drop it.
 
-    0.1 to 0.4 s each on the throwaway server; needs the CREATEDB privilege on an external one.
+    With ``template`` (a database of that server nobody is connected to), the new database is a
+    copy of it: the suite copies one migrated to the newest schema, in a tenth of the time the
+    migrations take. 0.1 to 0.4 s each on the throwaway server; needs the CREATEDB privilege on
+    an external one.
 
     >>> server = "postgresql+psycopg://leadboard@127.0.0.1:41234/leadboard_test"
     >>> with fresh_database(server) as url:  # doctest: +SKIP
@@ -107,7 +110,7 @@ def fresh_database(server_url: str) -> Iterator[str]:
     'postgresql+psycopg://leadboard@127.0.0.1:41234/test_3f2a9c1b7d4e'
     """
     name = f"test_{uuid.uuid4().hex[:12]}"
-    _create_database(server_url, name)
+    _create_database(server_url, name, template)
     try:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -305,6 +308,7 @@ def _autocommit_engine(url: str) -> Engine:
     return create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
 
-def _create_database(server_url: str, name: str) -> None:
+def _create_database(server_url: str, name: str, template: str | None = None) -> None:
+    copy_of = f' TEMPLATE "{template}"' if template else ""
     with _autocommit_engine(server_url).connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy_of}'))
