@@ -253,9 +253,7 @@ def test_unchanged_postings_are_not_read_in_detail_again(
 def test_a_long_cycle_makes_postings_searchable_as_it_goes(
     store: Store, httpserver: HTTPServer, index_every_s: float, index_updates: int
 ) -> None:
-    from sqlalchemy.orm import Session
-
-    from leadboard.search.columns import current_generation
+    from leadboard.search.documents import SearchDocuments
 
     for token in ("acme", "beta"):
         body = {"jobs": [job(1, f"ML Lead at {token}")], "meta": {"total": 1}}
@@ -271,7 +269,6 @@ def test_a_long_cycle_makes_postings_searchable_as_it_goes(
     )
     report = watcher.run_cycle()
     client.close()
-    with Session(store.engine) as session:
-        assert current_generation(session) == index_updates
+    assert SearchDocuments(store).generation() == index_updates
     assert len(report.index_lag_s) == 2
     assert titles(store) == ["ML Lead at acme", "ML Lead at beta"]

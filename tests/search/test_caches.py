@@ -11,7 +11,6 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from sqlalchemy.orm import Session
 from support.search_jobs import fill
 
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest
@@ -53,16 +52,15 @@ def test_many_unknown_words_keep_the_word_cache_bounded(store) -> None:
     engine = SearchEngine(store)
     budget = 200 * ENTRY_BYTES
     words = WordScores(lazy_budget=budget)
-    with Session(store.engine) as session:
-        columns = engine.columns(session)
-        assert len(words.scores(session, columns, "ranking")[0]) == 1  # a known word is found
-        tracemalloc.start()
-        try:
-            for n in range(3_000):
-                words.scores(session, columns, f"zqx{n}unknownword")
-            held, _ = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
+    columns = engine.columns()
+    assert len(words.scores(engine.documents, columns, "ranking")[0]) == 1  # a known word is found
+    tracemalloc.start()
+    try:
+        for n in range(3_000):
+            words.scores(engine.documents, columns, f"zqx{n}unknownword")
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
     kept, cost = words.lazy_bytes()
     assert kept <= 200 and cost <= budget
     # What stays allocated: the bounded word cache and the tokenizer's (3,000 short texts).

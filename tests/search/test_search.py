@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 from support.search_jobs import JOBS, NOW, fill, make_job
 
 from leadboard.pipeline import EnrichSummary, embed_store
+from leadboard.search.documents import BM25_WEIGHTS
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest, search_terms
 from leadboard.search.index import sync_search_index
-from leadboard.search.terms import BM25_WEIGHTS, WordScores
+from leadboard.search.terms import WordScores
 from leadboard.search.vectors import VectorIndexUnavailable, open_vector_index
 
 ANY = SearchFilters(role_family=["any"])
@@ -319,8 +320,8 @@ def test_words_are_ranked_one_by_one_exactly_as_the_full_text_engine_ranks_them(
         "lead",
     )
     matched_some = 0
+    columns = engine.columns()
     with Session(store.engine) as session:
-        columns = engine.columns(session)
         for q in queries:
             words = search_terms(q)
             for every in (True, False):
@@ -333,7 +334,7 @@ def test_words_are_ranked_one_by_one_exactly_as_the_full_text_engine_ranks_them(
                     {"e": expression},
                 )
                 expected = columns.positions_of(np.array(list(reference), dtype=np.int64))
-                got = engine.words.ranked(session, columns, words, every)
+                got = engine.words.ranked(engine.documents, columns, words, every)
                 assert got.tolist() == expected.tolist(), (q, every)
                 matched_some += bool(len(got))
     assert matched_some >= 12

@@ -26,18 +26,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import get_args
 
-from sqlalchemy import Connection, select
-
 from leadboard.insights.stats import MIN_SAMPLE, Difference, Share, difference, quartiles
 from leadboard.models import Duty, Seniority
-from leadboard.store.schema import Job, JobEnrichment, SearchDocument, SearchTag
+from leadboard.search.documents import SearchDocuments
 
 DUTIES: tuple[str, ...] = get_args(Duty)
 SENIORITIES: tuple[str, ...] = get_args(Seniority)
 MANY_YEARS = 8  # "most candidates possess 8+ years": the claim the page checks
 HISTOGRAM_TOP = 15  # years of experience: one bar a year up to 14, then "15+"
 PERIODS = (("quarter", 3), ("half-year", 6), ("year", 12))  # the trend's, finest first
-CHUNK = 1000  # ids a query asks for at once (SQLite and PostgreSQL cap bound parameters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,78 +58,28 @@ class Posting:
     posted_at: datetime | None = None  # as the source gave it; None when it gave none
 
 
-def load(connection: Connection, ids: Sequence[int]) -> list[Posting]:
+def load(documents: SearchDocuments, ids: Sequence[int]) -> list[Posting]:
     """The postings with search document ``ids``, in id order."""
-    d = SearchDocument
-    columns = (
-        d.id,
-        d.company,
-        Job.source + ":" + Job.board,
-        d.remote,
-        d.seniority,
-        d.years_min,
-        d.salary_currency,
-        d.salary_year_min,
-        d.salary_year_max,
-        Job.posted_at,
-        JobEnrichment.job_id,
-        JobEnrichment.duties,
-        d.body != "",
-    )
-    rows = []
-    tags: dict[str, dict[int, list[str]]] = {"skill": {}, "country": {}, "city": {}}
-    for start in range(0, len(ids), CHUNK):
-        chunk = list(ids[start : start + CHUNK])
-        rows += connection.execute(
-            select(*columns)
-            .join(Job, Job.id == d.job_id)
-            .outerjoin(JobEnrichment, JobEnrichment.job_id == d.job_id)
-            .where(d.id.in_(chunk))
-        ).all()
-        query = select(SearchTag.document_id, SearchTag.kind, SearchTag.value).where(
-            SearchTag.document_id.in_(chunk)
+    return [
+        Posting(
+            id=found.id,
+            company=found.company,
+            source=found.source,
+            remote=found.remote,
+            seniority=found.seniority,
+            readable=found.enriched and found.described,
+            years_min=found.years_min,
+            duties=frozenset(found.duties),
+            skills=frozenset(found.skills),
+            countries=tuple(found.countries),
+            cities=tuple(found.cities),
+            salary_currency=found.salary_currency,
+            salary_year_min=found.salary_year_min,
+            salary_year_max=found.salary_year_max,
+            posted_at=found.posted_at,
         )
-        for document_id, kind, value in connection.execute(query).all():
-            if kind in tags:
-                tags[kind].setdefault(document_id, []).append(value)
-    skills, countries, cities = tags["skill"], tags["country"], tags["city"]
-    postings = []
-    for row in sorted(rows, key=lambda row: row[0]):
-        (
-            doc_id,
-            company,
-            source,
-            remote,
-            seniority,
-            years,
-            currency,
-            low,
-            high,
-            posted,
-            job,
-            duties,
-            described,
-        ) = row
-        postings.append(
-            Posting(
-                id=doc_id,
-                company=company or "",
-                source=source,
-                remote=remote,
-                seniority=seniority,
-                readable=job is not None and bool(described),
-                years_min=years,
-                duties=frozenset(duties or ()),
-                skills=frozenset(skills.get(doc_id, ())),
-                countries=tuple(countries.get(doc_id, ())),
-                cities=tuple(cities.get(doc_id, ())),
-                salary_currency=currency,
-                salary_year_min=low,
-                salary_year_max=high,
-                posted_at=posted,
-            )
-        )
-    return postings
+        for found in documents.postings(ids)
+    ]
 
 
 @dataclass(frozen=True)

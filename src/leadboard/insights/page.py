@@ -20,12 +20,9 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from leadboard.insights import figures
 from leadboard.insights.figures import Counted, PayGroup, SkillRow, Trend, Years
 from leadboard.insights.stats import MIN_SAMPLE, Difference, Share, difference
-from leadboard.search.columns import current_generation
 from leadboard.search.engine import SearchEngine, SearchFilters
 
 ML_FAMILIES = ("ml_leadership", "ml_ic")
@@ -176,9 +173,8 @@ def build_page(
     selection = engine.selection(q, filters)
     mine = set(selection.ids)
     ml_roles = engine.selection("", SearchFilters(role_family=list(ML_FAMILIES))).ids
-    with engine.store.engine.connect() as connection:
-        here = figures.load(connection, selection.ids)
-        others = figures.load(connection, [i for i in ml_roles if i not in mine])
+    here = figures.load(engine.documents, selection.ids)
+    others = figures.load(engine.documents, [i for i in ml_roles if i not in mine])
     company_count, top_companies = figures.companies(here, TOP_COMPANIES)
     skills = figures.skills(here, others)
     years = figures.years(here)
@@ -234,8 +230,7 @@ class PageCache:
         self, *, topic: Topic | None = None, q: str = "", filters: SearchFilters | None = None
     ) -> MarketPage:
         """The page ``build_page`` makes for these arguments, built again once the index moved."""
-        with Session(self.engine.store.engine) as session:
-            generation = current_generation(session)
+        generation = self.engine.documents.generation()
         key = (generation, topic.slug if topic else None, q, repr(filters))
         with self._lock:
             if key in self._pages:

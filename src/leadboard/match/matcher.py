@@ -19,7 +19,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy.orm import Session
 
 from leadboard.match.documents import resume_text
 from leadboard.match.profile import Profile, read_profile
@@ -35,7 +34,6 @@ from leadboard.match.scoring import (
     skill_gap,
 )
 from leadboard.search.engine import ANY, SearchFilters
-from leadboard.store.schema import SearchDocument
 
 if TYPE_CHECKING:
     from leadboard.search.engine import SearchEngine
@@ -123,8 +121,7 @@ class Matcher:
             key=lambda fit: (-fit.score, fit.candidate.job_id),
         )
         top = fits[:limit]
-        with Session(self.engine.store.engine) as session:
-            explain(session, top)
+        explain(self.engine.store, top)
         return MatchResponse(profile, top, skill_gap(top), len(found), notes)
 
     def fit(self, profile: Profile, job_ids: list[str]) -> list[Fit]:
@@ -132,12 +129,11 @@ class Matcher:
         explained, whatever the filters."""
         vector = self.vector(profile)
         shown, family = leadership_shown(profile), family_of(profile)
-        model = self.engine.embedder.version if self.engine.embedder else None
-        with Session(self.engine.store.engine) as session:
-            found = load_candidates(session, SearchDocument.job_id.in_(job_ids), vector, model)
-            by_id = {c.job_id: score(c, profile, self.weights, shown, family) for c in found}
-            fits = [by_id[job_id] for job_id in job_ids if job_id in by_id]
-            explain(session, fits)
+        facts = self.engine.documents.candidates_of_jobs(job_ids)
+        found = load_candidates(self.engine, facts, vector)
+        by_id = {c.job_id: score(c, profile, self.weights, shown, family) for c in found}
+        fits = [by_id[job_id] for job_id in job_ids if job_id in by_id]
+        explain(self.engine.store, fits)
         return fits
 
     def match_file(

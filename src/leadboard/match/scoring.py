@@ -27,13 +27,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from leadboard.enrich.segments import sentence_around
+from leadboard.enrich.skills import sentence_around
 from leadboard.match.profile import Profile
+from leadboard.search.documents import CandidateFacts, SearchDocuments
 from leadboard.search.engine import SearchFilters, job_card
-from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument, SearchTag
+from leadboard.store.repository import Store
 
 if TYPE_CHECKING:
     from leadboard.search.engine import SearchEngine
@@ -161,92 +160,58 @@ def candidates(
     similarity: dict[int, float] = {}
     if vector is not None and engine.vectors is not None:
         similarity = dict(engine.vectors.nearest(vector, k))
-    with Session(engine.store.engine) as session:
-        ids = {doc_id for doc_id in similarity if doc_id in allowed}
-        ids |= _sharing_skills(session, profile, allowed, k)
-        return load_candidates(
-            session,
-            SearchDocument.id.in_(list(ids)),
-            vector,
-            engine.embedder.version if engine.embedder else None,
-            similarity,
-        )
+    ids = {doc_id for doc_id in similarity if doc_id in allowed}
+    ids |= _sharing_skills(engine.documents, profile, allowed, k)
+    return load_candidates(engine, engine.documents.candidates(ids), vector, similarity)
 
 
 def load_candidates(
-    session: Session,
-    which: Any,
+    engine: SearchEngine,
+    facts: list[CandidateFacts],
     vector: np.ndarray | None,
-    model: str | None,
     similarity: dict[int, float] | None = None,
 ) -> list[Candidate]:
-    """The candidates of the search documents ``which`` (an SQL condition) selects, with their
-    similarity to ``vector`` (from ``similarity`` where known, else their stored embedding)."""
+    """Candidates of these documents, with their similarity to ``vector`` (from ``similarity``
+    where known, else their stored embedding by the engine's model)."""
     similarity = similarity or {}
-    rows = session.execute(
-        select(
-            SearchDocument.id,
-            SearchDocument.job_id,
-            SearchDocument.role_family,
-            SearchDocument.seniority,
-            JobEnrichment.years_min,
-            JobEnrichment.years_max,
-            JobEnrichment.duties,
-            # The skills' details only: the rest of the enrichment is not needed to score.
-            JobEnrichment.detail["skills"],
-        )
-        .outerjoin(JobEnrichment, JobEnrichment.job_id == SearchDocument.job_id)
-        .where(which)
-    ).all()
     found = [
         Candidate(
-            document_id=doc_id,
-            job_id=job_id,
-            role_family=family,
-            seniority=seniority,
-            years_min=low,
-            years_max=high,
-            duties=list(duties or []),
-            skills=[skill for skill in skills or [] if isinstance(skill, dict)],
-            similarity=similarity.get(doc_id),
+            document_id=fact.document_id,
+            job_id=fact.job_id,
+            role_family=fact.role_family,
+            seniority=fact.seniority,
+            years_min=fact.years_min,
+            years_max=fact.years_max,
+            duties=fact.duties,
+            skills=fact.skills,
+            similarity=similarity.get(fact.document_id),
         )
-        for doc_id, job_id, family, seniority, low, high, duties, skills in rows
+        for fact in facts
     ]
-    if vector is not None and model is not None:
-        _fill_similarity(session, found, vector, model)
+    if vector is not None and engine.embedder is not None:
+        _fill_similarity(engine.store, found, vector, engine.embedder.version)
     return found
 
 
-def _sharing_skills(session: Session, profile: Profile, allowed: set[int], k: int) -> set[int]:
+def _sharing_skills(
+    documents: SearchDocuments, profile: Profile, allowed: set[int], k: int
+) -> set[int]:
     """The ``k`` allowed documents tagged with the most of the profile's skills (two at least)."""
     names = profile.skill_names
     if len(names) < 2:
         return set()
-    shared = func.count(SearchTag.value)
-    query = (
-        select(SearchTag.document_id, shared)
-        .where(SearchTag.kind == "skill", SearchTag.value.in_(names))
-        .group_by(SearchTag.document_id)
-        .having(shared >= 2)
-    )
-    counts = [(doc_id, n) for doc_id, n in session.execute(query) if doc_id in allowed]
+    shared = documents.sharing_tags("skill", names, at_least=2)
+    counts = [(doc_id, n) for doc_id, n in shared.items() if doc_id in allowed]
     counts.sort(key=lambda pair: (-pair[1], pair[0]))
     return {doc_id for doc_id, _ in counts[:k]}
 
 
-def _fill_similarity(
-    session: Session, found: list[Candidate], vector: np.ndarray, model: str
-) -> None:
+def _fill_similarity(store: Store, found: list[Candidate], vector: np.ndarray, model: str) -> None:
     """Cosine similarity for the candidates the vector index did not return."""
     missing = {c.job_id: c for c in found if c.similarity is None}
     if not missing:
         return
-    rows = session.execute(
-        select(JobEmbedding.job_id, JobEmbedding.vector).where(
-            JobEmbedding.job_id.in_(list(missing)), JobEmbedding.model == model
-        )
-    )
-    for job_id, raw in rows:
+    for job_id, raw in store.embedding_vectors(missing, model).items():
         missing[job_id].similarity = float(np.frombuffer(raw, dtype="<f4") @ vector)
 
 
@@ -512,17 +477,12 @@ def _verdict(fit: Fit) -> str:
     return f"{band}: {reason}."
 
 
-def explain(session: Session, fits: list[Fit]) -> None:
+def explain(store: Store, fits: list[Fit]) -> None:
     """Fill in the job cards and the posting sentences that show each skill."""
-    ids = [fit.candidate.job_id for fit in fits]
-    rows = session.execute(
-        select(Job, JobEnrichment)
-        .outerjoin(JobEnrichment, JobEnrichment.job_id == Job.id)
-        .where(Job.id.in_(ids))
-    ).all()
-    by_id = {job.id: (job, enrichment) for job, enrichment in rows}
+    found = store.jobs_with_enrichments(fit.candidate.job_id for fit in fits)
+    by_id = {pair.job.id: pair for pair in found}
     for fit in fits:
-        job, enrichment = by_id[fit.candidate.job_id]
+        job, enrichment = by_id[fit.candidate.job_id].job, by_id[fit.candidate.job_id].enrichment
         fit.job = job_card(job, enrichment)
         evidence = {s["name"]: s.get("evidence") or [] for s in fit.candidate.skills}
         for skill in [*fit.matched, *fit.missing]:

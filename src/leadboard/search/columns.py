@@ -2,9 +2,10 @@
 
 Counting facets in SQL over every match costs more than the search itself (~70 ms at 27k
 documents, growing with the store); the same counts over numpy columns take a millisecond or two.
-``DocumentColumns.load`` reads ``search_documents`` and ``search_tags`` once; the engine loads a
-new snapshot when ``search_state.generation`` moves (``search/index.py`` bumps it on every change),
-so a search never sees facts older than the last sync.
+A ``DocumentColumns`` is built from one read of every document's facts
+(``documents.SearchDocuments.facts``); the engine builds a new snapshot when the documents'
+generation moves (every sync that changes them moves it), so a search never sees facts older than
+the last sync.
 
 Every document has a *position* (its row in the columns); the engine turns full-text and vector
 matches (document ids) into positions, and everything after that is boolean masks.
@@ -19,16 +20,13 @@ matches (document ids) into positions, and everything after that is boolean mask
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from leadboard.store.schema import SearchDocument, SearchState, SearchTag
+from leadboard.search.documents import DocumentFacts
 
 Mask = np.ndarray  # bool, one entry a document position
 
@@ -82,45 +80,29 @@ class Tags:
 class DocumentColumns:
     """One snapshot of every search document's facts (see the module docstring)."""
 
-    def __init__(
-        self, rows: Sequence[tuple[Any, ...]], tags: Sequence[tuple[int, str, str]], generation: int
-    ) -> None:
-        self.generation = generation
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 14
-        (
-            ids,
-            head,
-            open_,
-            family,
-            lead,
-            seniority,
-            years,
-            remote,
-            company,
-            currency,
-            salary_max,
-            posted,
-            cluster,
-            visa,
-        ) = columns
-        self.ids = np.array(ids, dtype=np.int64)  # ascending: rows are read in id order
+    def __init__(self, facts: DocumentFacts) -> None:
+        self.generation = facts.generation
+        company = facts.company
+        self.ids = np.array(facts.ids, dtype=np.int64)  # ascending: rows are read in id order
         self.size = len(self.ids)
-        self.head = np.array(head, dtype=bool)
-        self.open = np.array(open_, dtype=bool)
-        self.visa = np.array(visa, dtype=bool)
-        self.role_family = Categorical.of(family)
-        self.seniority = Categorical.of(seniority)
-        self.remote = Categorical.of(remote)
+        self.head = np.array(facts.is_head, dtype=bool)
+        self.open = np.array(facts.is_open, dtype=bool)
+        self.visa = np.array(facts.visa, dtype=bool)
+        self.role_family = Categorical.of(facts.role_family)
+        self.seniority = Categorical.of(facts.seniority)
+        self.remote = Categorical.of(facts.remote)
         self.company = Categorical.of(company)
         self.company_lower = Categorical.of(c.lower() if c else None for c in company)
-        self.salary_currency = Categorical.of(currency)
-        self.cluster = Categorical.of(cluster)
-        self.ml_leadership = _floats(lead)
-        self.years_min = _floats(years)
-        self.salary_year_max = _floats(salary_max)
-        self.posted = np.array([_timestamp(p) for p in posted], dtype=np.float64)
+        self.salary_currency = Categorical.of(facts.salary_currency)
+        self.cluster = Categorical.of(facts.cluster_id)
+        self.ml_leadership = _floats(facts.ml_leadership)
+        self.years_min = _floats(facts.years_min)
+        self.salary_year_max = _floats(facts.salary_year_max)
+        self.posted = np.array([_timestamp(p) for p in facts.posted_at], dtype=np.float64)
         by_kind: dict[str, tuple[list[int], list[str]]] = {}
-        for doc_id, kind, value in tags:
+        for doc_id, kind, value in zip(
+            facts.tag_documents, facts.tag_kinds, facts.tag_values, strict=True
+        ):
             positions, values = by_kind.setdefault(kind, ([], []))
             positions.append(doc_id)
             values.append(value)
@@ -128,31 +110,6 @@ class DocumentColumns:
             kind: Tags(self.positions_of(np.array(doc_ids, dtype=np.int64)), Categorical.of(vals))
             for kind, (doc_ids, vals) in by_kind.items()
         }
-
-    @classmethod
-    def load(cls, session: Session) -> DocumentColumns:
-        d = SearchDocument
-        generation = current_generation(session)
-        rows = session.execute(
-            select(
-                d.id,
-                d.is_head,
-                d.is_open,
-                d.role_family,
-                d.ml_leadership,
-                d.seniority,
-                d.years_min,
-                d.remote,
-                d.company,
-                d.salary_currency,
-                d.salary_year_max,
-                d.posted_at,
-                d.cluster_id,
-                d.visa,
-            ).order_by(d.id)
-        ).all()
-        tags = session.execute(select(SearchTag.document_id, SearchTag.kind, SearchTag.value)).all()
-        return cls(rows, tags, generation)  # type: ignore[arg-type]
 
     # -- positions -----------------------------------------------------------------------------
 
@@ -168,11 +125,6 @@ class DocumentColumns:
         positions = np.minimum(np.searchsorted(self.ids, doc_ids), self.size - 1)
         return positions, self.ids[positions] == doc_ids
 
-    def mask_of(self, doc_ids: Iterable[int]) -> Mask:
-        mask = np.zeros(self.size, dtype=bool)
-        mask[self.positions_of(np.fromiter(doc_ids, dtype=np.int64))] = True
-        return mask
-
     def tag_mask(self, kind: str, wanted: Iterable[str]) -> Mask:
         tags = self.tags.get(kind)
         return tags.having(wanted, self.size) if tags else np.zeros(self.size, dtype=bool)
@@ -180,11 +132,6 @@ class DocumentColumns:
     def tag_counts(self, kind: str, mask: Mask) -> list[tuple[str, int]]:
         tags = self.tags.get(kind)
         return tags.counts(mask) if tags else []
-
-
-def current_generation(session: Session) -> int:
-    """How many times the search documents changed (0 for a store never indexed)."""
-    return session.scalar(select(SearchState.generation).where(SearchState.id == 1)) or 0
 
 
 def _floats(items: Iterable[float | None]) -> np.ndarray:

@@ -17,6 +17,7 @@ asked for. The default view is ML-leadership roles only (``role_family=["ml_lead
 
 from __future__ import annotations
 
+import copy
 import html
 import logging
 import re
@@ -31,17 +32,16 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
-from sqlalchemy import func, literal_column, select
-from sqlalchemy.orm import Session
 
-from leadboard.search.columns import DocumentColumns, Mask, current_generation
+from leadboard.search.columns import DocumentColumns, Mask
 from leadboard.search.currency import rate_table
+from leadboard.search.documents import SearchDocuments
 from leadboard.search.index import BODY_CHARS, salary_a_year
 from leadboard.search.query import Chip, ParsedQuery, parse_query
 from leadboard.search.terms import SizedCache, WordScores, text_bytes
 from leadboard.search.vectors import VectorIndex
 from leadboard.store.repository import Store
-from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument
+from leadboard.store.schema import Job, JobEnrichment
 
 Sort = Literal["relevance", "newest", "salary"]
 Mode = Literal["hybrid", "lexical", "semantic"]
@@ -189,6 +189,7 @@ class SearchEngine:
         notes: Sequence[str] = (),
     ) -> None:
         self.store = store
+        self.documents = SearchDocuments(store)  # the search tables' reader
         self.embedder = embedder
         self.vectors = vectors
         self.notes = list(notes)  # why semantic search is off, when it is
@@ -225,48 +226,45 @@ class SearchEngine:
             filters.salary_min is not None or request.sort == "salary"
         ):
             notes.append(rate_table().note())
-        with Session(self.store.engine) as session:
-            columns = self.columns(session)
-            masks = self._masks(columns, filters)
-            where = _all_of(masks.values(), columns.size)
-            # Facets count over the text's matches under the always-on conditions only, so that
-            # each facet can leave its own filter out (and widen the view).
-            base = _all_of(
-                [masks[name] for name in ("head", "open") if name in masks], columns.size
-            )
-            if terms or use_vectors:
-                matched = np.zeros(columns.size, dtype=bool)  # the text's matches, any filter
-                lexical = np.zeros(0, dtype=np.int64)
-                if terms:
-                    # Any word is a poor reading (and a slow one: every job has "lead"); the
-                    # meaning is a better one where there are vectors to read it with.
-                    lexical, matched, every = self._lexical(
-                        session, columns, terms, where, any_word_fallback=not use_vectors
-                    )
-                    if not every:
-                        notes.append("no job has every word: showing jobs with any of them")
-                    elif not lexical.size and use_vectors:
-                        notes.append("no job has every word: showing jobs close in meaning")
-                semantic_base: dict[int, float] = {}
-                if use_vectors:
-                    semantic_base = self._semantic(columns, parsed.text, base)
-                    matched[list(semantic_base)] = True
-                semantic = {p: s for p, s in semantic_base.items() if where[p]}
-                in_results = matched & base
-                results = matched & where
-                total = int(results.sum())
-                ranked = self._fuse(columns, lexical[:POOL], semantic)
-                ordered = self._order(columns, ranked, request.sort, filters)
-                page_positions = ordered[(page - 1) * per_page : page * per_page]
-                facets = self._facets(columns, masks, in_results)
-            else:
-                total = int(where.sum())
-                page_positions = self._browse(columns, where, request.sort, filters, page, per_page)
-                facets = self._facets(columns, masks, None)
-            if "open" in masks and total < per_page:
-                notes += _hidden_note(columns, masks, matched if terms or use_vectors else None)
-            page_ids = [(int(columns.ids[p]), score) for p, score in page_positions]
-            hits = self._hits(session, page_ids, terms)
+        columns = self.columns()
+        masks = self._masks(columns, filters)
+        where = _all_of(masks.values(), columns.size)
+        # Facets count over the text's matches under the always-on conditions only, so that
+        # each facet can leave its own filter out (and widen the view).
+        base = _all_of([masks[name] for name in ("head", "open") if name in masks], columns.size)
+        if terms or use_vectors:
+            matched = np.zeros(columns.size, dtype=bool)  # the text's matches, any filter
+            lexical = np.zeros(0, dtype=np.int64)
+            if terms:
+                # Any word is a poor reading (and a slow one: every job has "lead"); the
+                # meaning is a better one where there are vectors to read it with.
+                lexical, matched, every = self._lexical(
+                    columns, terms, where, any_word_fallback=not use_vectors
+                )
+                if not every:
+                    notes.append("no job has every word: showing jobs with any of them")
+                elif not lexical.size and use_vectors:
+                    notes.append("no job has every word: showing jobs close in meaning")
+            semantic_base: dict[int, float] = {}
+            if use_vectors:
+                semantic_base = self._semantic(columns, parsed.text, base)
+                matched[list(semantic_base)] = True
+            semantic = {p: s for p, s in semantic_base.items() if where[p]}
+            in_results = matched & base
+            results = matched & where
+            total = int(results.sum())
+            ranked = self._fuse(columns, lexical[:POOL], semantic)
+            ordered = self._order(columns, ranked, request.sort, filters)
+            page_positions = ordered[(page - 1) * per_page : page * per_page]
+            facets = self._facets(columns, masks, in_results)
+        else:
+            total = int(where.sum())
+            page_positions = self._browse(columns, where, request.sort, filters, page, per_page)
+            facets = self._facets(columns, masks, None)
+        if "open" in masks and total < per_page:
+            notes += _hidden_note(columns, masks, matched if terms or use_vectors else None)
+        page_ids = [(int(columns.ids[p]), score) for p, score in page_positions]
+        hits = self._hits(page_ids, terms)
         return SearchResponse(
             total=total,
             query=parsed,
@@ -284,32 +282,29 @@ class SearchEngine:
         """Open jobs nearest to ``job_id`` by embedding (any family), its own cluster left out."""
         if self.vectors is None:
             return []
-        with Session(self.store.engine) as session:
-            columns = self.columns(session)
-            document = session.scalar(select(SearchDocument).where(SearchDocument.job_id == job_id))
-            vector = session.scalar(
-                select(JobEmbedding.vector).where(JobEmbedding.job_id == job_id)
-            )
-            if document is None or vector is None:
-                return []
-            allowed = columns.head & columns.open
-            allowed &= ~columns.cluster.isin([document.cluster_id])  # its own cluster left out
-            nearest = self.vectors.nearest(np.frombuffer(vector, dtype="<f4"), POOL)
-            ids = np.array([doc_id for doc_id, _ in nearest], dtype=np.int64)
-            positions = columns.positions_of(ids)
-            scores = dict(nearest)
-            kept = [int(columns.ids[p]) for p in positions if allowed[p]][:limit]
-            return self._hits(session, [(i, scores[i]) for i in kept], [])
+        columns = self.columns()
+        document = self.documents.document_of_job(job_id)
+        embedding = self.store.get_embedding(job_id)
+        if document is None or embedding is None:
+            return []
+        allowed = columns.head & columns.open
+        allowed &= ~columns.cluster.isin([document.cluster_id])  # its own cluster left out
+        nearest = self.vectors.nearest(np.frombuffer(embedding.vector, dtype="<f4"), POOL)
+        ids = np.array([doc_id for doc_id, _ in nearest], dtype=np.int64)
+        positions = columns.positions_of(ids)
+        scores = dict(nearest)
+        kept = [int(columns.ids[p]) for p in positions if allowed[p]][:limit]
+        return self._hits([(i, scores[i]) for i in kept], [])
 
     # -- the snapshot of the documents' facts ----------------------------------------------
 
-    def columns(self, session: Session) -> DocumentColumns:
+    def columns(self) -> DocumentColumns:
         """The documents' facts in memory, read again whenever the search index changed."""
-        generation = current_generation(session)
+        generation = self.documents.generation()
         with self._columns_lock:
             if self._columns is None or self._columns.generation != generation:
                 changed = self._columns is not None
-                self._columns = DocumentColumns.load(session)
+                self._columns = DocumentColumns(self.documents.facts())
                 self._match_cache.clear()
                 if changed and self._warmed and self.dialect == "sqlite":
                     # The common words' scores were the old index's: read them again, aside.
@@ -335,14 +330,13 @@ class SearchEngine:
         merged = merge_chips(filters, parsed.chips)
         notes = list(parsed.notes)
         terms = search_terms(parsed.text)
-        with Session(self.store.engine) as session:
-            columns = self.columns(session)
-            where = _all_of(self._masks(columns, merged).values(), columns.size)
-            if terms:
-                _, matched, every = self._lexical(session, columns, terms, where)
-                where &= matched
-                if where.any() and not every:
-                    notes.append("no job has every word: counting jobs with any of them")
+        columns = self.columns()
+        where = _all_of(self._masks(columns, merged).values(), columns.size)
+        if terms:
+            _, matched, every = self._lexical(columns, terms, where)
+            where &= matched
+            if where.any() and not every:
+                notes.append("no job has every word: counting jobs with any of them")
         return Selection(columns.ids[where].tolist(), parsed, merged, notes)
 
     # -- filters -------------------------------------------------------------------------------
@@ -386,7 +380,6 @@ class SearchEngine:
 
     def _lexical(
         self,
-        session: Session,
         columns: DocumentColumns,
         terms: list[str],
         where: Mask,
@@ -398,7 +391,7 @@ class SearchEngine:
         all and ``any_word_fallback``: then any word will do)."""
         choices = (True, False) if len(terms) > 1 and any_word_fallback else (True,)
         for every in choices:
-            positions = self._ranked_matches(session, columns, terms, every)
+            positions = self._ranked_matches(columns, terms, every)
             matched = np.zeros(columns.size, dtype=bool)
             matched[positions] = True
             if (matched & where).any() or every is choices[-1]:
@@ -406,7 +399,7 @@ class SearchEngine:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _ranked_matches(
-        self, session: Session, columns: DocumentColumns, terms: list[str], every: bool
+        self, columns: DocumentColumns, terms: list[str], every: bool
     ) -> np.ndarray:
         """Positions of every document matching ``terms``, best first. Filters play no part,
         so the answer is kept (until the index changes) for the same words' next page, sort
@@ -417,13 +410,10 @@ class SearchEngine:
         if cached is not None:
             return cached
         if self.dialect == "sqlite":
-            positions = self.words.ranked(session, columns, terms, every)
+            positions = self.words.ranked(self.documents, columns, terms, every)
         else:
-            match = self._match(terms, every=every)
-            rows = session.execute(select(match.c.id, match.c.rank)).all()
-            ids = np.array([row[0] for row in rows], dtype=np.int64)
-            rank = np.array([row[1] for row in rows], dtype=np.float64)  # higher is better
-            positions = columns.positions_of(ids[np.lexsort((ids, -rank))])
+            found = self.documents.ts_ranks(terms, every=every)  # higher is better
+            positions = columns.positions_of(found.ids[np.lexsort((found.ids, -found.scores))])
         with self._columns_lock:
             self._match_cache.put(key, positions)
         return positions
@@ -441,21 +431,8 @@ class SearchEngine:
         return self._warm_words()
 
     def _warm_words(self) -> int:
-        with Session(self.store.engine) as session:
-            columns = self.columns(session)
-            return self.words.warm_up(session, columns) if self.dialect == "sqlite" else 0
-
-    def _match(self, terms: list[str], *, every: bool = True) -> Any:
-        """A PostgreSQL (id, rank) subquery of the documents matching every (or any) of ``terms``
-        (SQLite reads its words one at a time instead: ``terms.WordScores``)."""
-        joiner = " & " if every else " | "
-        query = func.to_tsquery("english", joiner.join(_pg_term(t) for t in terms))
-        vector = literal_column("search_documents.search_vector")
-        return (
-            select(SearchDocument.id.label("id"), func.ts_rank_cd(vector, query).label("rank"))
-            .where(vector.op("@@")(query))
-            .subquery("lexical")
-        )
+        columns = self.columns()
+        return self.words.warm_up(self.documents, columns) if self.dialect == "sqlite" else 0
 
     def _semantic(self, columns: DocumentColumns, query_text: str, base: Mask) -> dict[int, float]:
         """Positions of the nearest documents in ``base`` (similar enough), with similarity."""
@@ -576,24 +553,15 @@ class SearchEngine:
             "salary": [("stated", int((salary_base & (c.salary_currency.codes >= 0)).sum()))],
         }
 
-    def _hits(
-        self, session: Session, page: Sequence[tuple[int, float]], terms: list[str]
-    ) -> list[Hit]:
+    def _hits(self, page: Sequence[tuple[int, float]], terms: list[str]) -> list[Hit]:
         if not page:
             return []
-        ids = [doc_id for doc_id, _ in page]
-        rows = session.execute(
-            select(SearchDocument.id, Job, JobEnrichment)
-            .join(Job, Job.id == SearchDocument.job_id)
-            .outerjoin(JobEnrichment, JobEnrichment.job_id == Job.id)
-            .where(SearchDocument.id.in_(ids))
-        ).all()
-        by_id = {doc_id: (job, enrichment) for doc_id, job, enrichment in rows}
+        by_id = self.documents.jobs_of(doc_id for doc_id, _ in page)
         hits = []
         for doc_id, score in page:
             if doc_id not in by_id:
                 continue
-            job, enrichment = by_id[doc_id]
+            job, enrichment = by_id[doc_id].job, by_id[doc_id].enrichment
             snippet = highlight(job.description_text, terms)
             hits.append(Hit(doc_id, job.id, round(score, 6), job_card(job, enrichment), [snippet]))
         return hits
@@ -601,9 +569,10 @@ class SearchEngine:
 
 def merge_chips(filters: SearchFilters, chips: Iterable[Chip]) -> SearchFilters:
     """``filters`` with the query's chips added (a chip never removes an explicit filter)."""
-    merged = SearchFilters(
-        **{k: (list(v) if isinstance(v, list) else v) for k, v in vars(filters).items()}
-    )
+    merged = copy.copy(filters)
+    for name, value in list(vars(merged).items()):
+        if isinstance(value, list):
+            setattr(merged, name, list(value))  # the chips below add to copies
     for chip in chips:
         target = {
             "remote": merged.remote,
@@ -620,11 +589,6 @@ def merge_chips(filters: SearchFilters, chips: Iterable[Chip]) -> SearchFilters:
         elif chip.kind == "visa":
             merged.visa = True
     return merged
-
-
-def _pg_term(term: str) -> str:
-    """One word as a tsquery operand: letters and digits only, so no tsquery syntax gets in."""
-    return "'" + re.sub(r"[^\w]", "", term) + "'"
 
 
 def search_terms(text_: str) -> list[str]:

@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
-from sqlalchemy.orm import Session
-
+from leadboard.search.documents import Document, IndexedJob, SearchDocuments, Tag
 from leadboard.store.repository import Store
-from leadboard.store.schema import Job, JobEnrichment, SearchDocument, SearchState, SearchTag
+from leadboard.store.schema import Job, JobEnrichment
 
 HOURS_A_YEAR, DAYS_A_YEAR = 2080, 260  # full time: 40 hours, 5 days a week
 _A_YEAR = {"hour": HOURS_A_YEAR, "day": DAYS_A_YEAR, "week": 52, "month": 12, "year": 1}
@@ -68,23 +65,14 @@ def sponsors_visas(text: str) -> bool:
 
 def sync_search_index(store: Store) -> SyncSummary:
     """Bring ``search_documents`` (and so the full-text index) up to date with the store."""
+    documents = SearchDocuments(store)
+    changed = [job.job_id for job in documents.indexed_jobs() if _outdated(job)]
     summary = SyncSummary()
-    with Session(store.engine) as session:
-        changed = _changed_jobs(session)
     for start in range(0, len(changed), BATCH):
-        with Session(store.engine) as session, session.begin():
-            summary.indexed += _write(session, changed[start : start + BATCH])
-    with Session(store.engine) as session, session.begin():
-        orphans = select(SearchDocument.id).where(SearchDocument.job_id.not_in(select(Job.id)))
-        gone = list(session.scalars(orphans))
-        if gone:
-            session.execute(delete(SearchTag).where(SearchTag.document_id.in_(gone)))
-            session.execute(delete(SearchDocument).where(SearchDocument.id.in_(gone)))
-            summary.removed = len(gone)
-        if summary.indexed or summary.removed:
-            _mark_cluster_heads(session)
-            _count_a_change(session)
-        summary.total = session.scalar(select(func.count(SearchDocument.id))) or 0
+        pairs = store.jobs_with_enrichments(changed[start : start + BATCH])
+        summary.indexed += documents.save([_document(p.job, p.enrichment) for p in pairs])
+    settled = documents.settle(changed=bool(summary.indexed))
+    summary.removed, summary.total = settled.removed, settled.total
     return summary
 
 
@@ -102,89 +90,46 @@ def _doc_key(
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _changed_jobs(session: Session) -> list[str]:
-    query = (
-        select(
-            Job.id,
-            Job.content_hash,
-            Job.closed_at.is_not(None) | Job.stale_at.is_not(None),
-            Job.cluster_id,
-            JobEnrichment.version,
-            JobEnrichment.content_hash,
-            SearchDocument.doc_key,
-        )
-        .outerjoin(JobEnrichment, JobEnrichment.job_id == Job.id)
-        .outerjoin(SearchDocument, SearchDocument.job_id == Job.id)
+def _outdated(job: IndexedJob) -> bool:
+    """Whether a job's document is missing or was built from something else."""
+    return job.doc_key != _doc_key(
+        job.content_hash,
+        job.closed,
+        job.cluster_id,
+        job.enrichment_version,
+        job.enrichment_hash,
     )
-    return [
-        job_id
-        for job_id, digest, closed, cluster, version, enriched, key in session.execute(query)
-        if key != _doc_key(digest, bool(closed), cluster, version, enriched)
-    ]
 
 
-def _write(session: Session, job_ids: Sequence[str]) -> int:
-    rows = session.execute(
-        select(Job, JobEnrichment)
-        .outerjoin(JobEnrichment, JobEnrichment.job_id == Job.id)
-        .where(Job.id.in_(job_ids))
-    ).all()
-    existing = dict(
-        session.execute(
-            select(SearchDocument.job_id, SearchDocument.id).where(
-                SearchDocument.job_id.in_(job_ids)
-            )
-        ).all()
-    )
-    for job, enrichment in rows:
-        values = _document(job, enrichment)
-        document_id = existing.get(job.id)
-        if document_id is None:
-            document_id = session.execute(
-                insert(SearchDocument).values(**values).returning(SearchDocument.id)
-            ).scalar_one()
-        else:  # updated in place: the id (the full-text and vector rowid) stays
-            session.execute(
-                update(SearchDocument).where(SearchDocument.id == document_id).values(**values)
-            )
-            session.execute(delete(SearchTag).where(SearchTag.document_id == document_id))
-        tags = [
-            {"document_id": document_id, "kind": kind, "value": value}
-            for kind, value in _tags(job, enrichment)
-        ]
-        if tags:
-            session.execute(insert(SearchTag), tags)
-    return len(rows)
-
-
-def _document(job: Job, enrichment: JobEnrichment | None) -> dict[str, Any]:
+def _document(job: Job, enrichment: JobEnrichment | None) -> Document:
     skills = enrichment.skills if enrichment else []
-    return {
-        "job_id": job.id,
-        "doc_key": _doc_key(
+    return Document(
+        job_id=job.id,
+        doc_key=_doc_key(
             job.content_hash,
             not _is_open(job),
             job.cluster_id,
             enrichment.version if enrichment else None,
             enrichment.content_hash if enrichment else None,
         ),
-        "cluster_id": job.cluster_id,
-        "is_open": _is_open(job),
-        "title": job.title,
-        "company": job.company or "",
-        "skills": " ".join(skills),
-        "body": job.description_text[:BODY_CHARS],
-        "role_family": enrichment.role_family if enrichment else None,
-        "ml_leadership": enrichment.ml_leadership if enrichment else None,
-        "seniority": enrichment.seniority if enrichment else "unknown",
-        "years_min": enrichment.years_min if enrichment else None,
-        "remote": job.remote,
-        "salary_currency": job.salary_currency,
-        "salary_year_min": salary_a_year(job.salary_min, job.salary_period),
-        "salary_year_max": salary_a_year(job.salary_max or job.salary_min, job.salary_period),
-        "posted_at": job.posted_at,
-        "visa": sponsors_visas(job.description_text),
-    }
+        cluster_id=job.cluster_id,
+        is_open=_is_open(job),
+        title=job.title,
+        company=job.company or "",
+        skills=" ".join(skills),
+        body=job.description_text[:BODY_CHARS],
+        role_family=enrichment.role_family if enrichment else None,
+        ml_leadership=enrichment.ml_leadership if enrichment else None,
+        seniority=enrichment.seniority if enrichment else "unknown",
+        years_min=enrichment.years_min if enrichment else None,
+        remote=job.remote,
+        salary_currency=job.salary_currency,
+        salary_year_min=salary_a_year(job.salary_min, job.salary_period),
+        salary_year_max=salary_a_year(job.salary_max or job.salary_min, job.salary_period),
+        posted_at=job.posted_at,
+        visa=sponsors_visas(job.description_text),
+        tags=list(_tags(job, enrichment)),
+    )
 
 
 def _is_open(job: Job) -> bool:
@@ -192,7 +137,7 @@ def _is_open(job: Job) -> bool:
     return job.closed_at is None and job.stale_at is None
 
 
-def _tags(job: Job, enrichment: JobEnrichment | None) -> Iterable[tuple[str, str]]:
+def _tags(job: Job, enrichment: JobEnrichment | None) -> Iterable[Tag]:
     seen: set[tuple[str, str]] = set()
     skills = enrichment.skills if enrichment else []
     countries = (job.countries or "").split()
@@ -201,30 +146,4 @@ def _tags(job: Job, enrichment: JobEnrichment | None) -> Iterable[tuple[str, str
         for value in values:
             if value and (kind, str(value)[:200]) not in seen:
                 seen.add((kind, str(value)[:200]))
-                yield kind, str(value)[:200]
-
-
-def _count_a_change(session: Session) -> None:
-    """Move ``search_state.generation`` on, so that snapshots of the documents are read again."""
-    moved = session.execute(
-        update(SearchState).where(SearchState.id == 1).values(generation=SearchState.generation + 1)
-    ).rowcount
-    if not moved:
-        session.execute(insert(SearchState).values(id=1, generation=1))
-
-
-def _mark_cluster_heads(session: Session) -> None:
-    """One head a cluster: its first job if open, else its first open member (as listings do)."""
-    member = SearchDocument.__table__.alias("member")
-    job = Job.__table__.alias("member_job")
-    first = (
-        select(member.c.id)
-        .join(job, job.c.id == member.c.job_id)
-        .where(member.c.cluster_id == SearchDocument.cluster_id)
-        .order_by(
-            member.c.is_open.desc(), (job.c.id != job.c.cluster_id), job.c.first_seen_at, job.c.id
-        )
-        .limit(1)
-        .scalar_subquery()
-    )
-    session.execute(update(SearchDocument).values(is_head=and_(SearchDocument.id == first)))
+                yield Tag(kind, str(value)[:200])

@@ -24,14 +24,12 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Generic, TypeVar
 
 import numpy as np
-from sqlalchemy import text
-from sqlalchemy.orm import Session
 
 from leadboard.search.columns import DocumentColumns
+from leadboard.search.documents import SearchDocuments
 
 # The tokenizer of the search_fts table (migration 0003): the Tokenizer must split words alike.
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
-BM25_WEIGHTS = "8.0, 2.0, 3.0, 1.0"  # title, company, skills, body
 COMMON_ROWS = 2_000  # a token in this many documents is read ahead; a rarer one costs < ~8 ms
 COMMON_BUDGET = 24_000_000  # (position, score) pairs read ahead at most: 8 bytes each
 LAZY_BUDGET = 16_000_000  # bytes of the words read on demand kept (2M pairs), oldest dropped first
@@ -145,7 +143,7 @@ class Tokenizer:
 class WordScores:
     """Each word's BM25 over the documents holding it, per index generation (SQLite FTS5).
 
-    ``ranked(session, columns, words, every)`` gives the positions of the documents holding every
+    ``ranked(documents, columns, words, every)`` gives the positions of the documents holding every
     (or any) of ``words``, best first, exactly as FTS5 ranks them. ``common_rows``: a token in
     this many documents is read ahead by ``warm_up``.
     """
@@ -161,12 +159,16 @@ class WordScores:
         self._lock = threading.Lock()
 
     def ranked(
-        self, session: Session, columns: DocumentColumns, words: Sequence[str], every: bool
+        self,
+        documents: SearchDocuments,
+        columns: DocumentColumns,
+        words: Sequence[str],
+        every: bool,
     ) -> np.ndarray:
-        scored = [self.scores(session, columns, word) for word in words]
+        scored = [self.scores(documents, columns, word) for word in words]
         return bm25_sum(scored, every)
 
-    def scores(self, session: Session, columns: DocumentColumns, word: str) -> Scores:
+    def scores(self, documents: SearchDocuments, columns: DocumentColumns, word: str) -> Scores:
         """(positions ascending, BM25) of the documents holding ``word`` (all its tokens, in
         order, when it has several)."""
         key = self.tokenizer.tokens(word)
@@ -174,35 +176,27 @@ class WordScores:
         if found is None:
             # The word as typed goes to FTS5 (quoted: no query syntax gets through), which
             # tokenises it exactly as ``key`` says.
-            found = _read(session, columns, '"' + word.replace('"', '""') + '"') if key else _NONE
+            quoted = '"' + word.replace('"', '""') + '"'
+            found = _read(documents, columns, quoted) if key else _NONE
             with self._lock:
                 if self._generation == columns.generation:
                     self._lazy.put(key, found)
         return found
 
-    def warm_up(self, session: Session, columns: DocumentColumns) -> int:
+    def warm_up(self, documents: SearchDocuments, columns: DocumentColumns) -> int:
         """Read the common tokens of the index ahead (see the module's docstring); returns how
         many. Searches meanwhile read what they need themselves."""
         self._cached(columns.generation, ())  # a new generation empties the caches
-        session.execute(
-            text(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_fts_rows "
-                "USING fts5vocab(main, search_fts, 'row')"
-            )
-        )
-        common = session.execute(
-            text("SELECT term, doc FROM temp.search_fts_rows WHERE doc >= :rows"),
-            {"rows": self.common_rows},
-        ).all()
+        common = documents.fts_common_terms(self.common_rows)
         read = rows = 0
-        for token, count in sorted(common, key=lambda row: -row[1]):
+        for token, count in sorted(common, key=lambda row: -row.documents):
             if rows + count > COMMON_BUDGET:
                 break
             # FTS5 stems a query again; a stem that does not stem to itself cannot be asked for
             # as it is (it is read when a word of it is typed).
             if self.tokenizer.tokens(token) != (token,) or (token,) in self._common:
                 continue
-            found = _read(session, columns, f'"{token}"')
+            found = _read(documents, columns, f'"{token}"')
             with self._lock:
                 if self._generation != columns.generation:
                     return read  # the index changed meanwhile: these scores are stale
@@ -240,17 +234,10 @@ class WordScores:
 _NONE: Scores = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 
-def _read(session: Session, columns: DocumentColumns, expression: str) -> Scores:
+def _read(documents: SearchDocuments, columns: DocumentColumns, expression: str) -> Scores:
     """FTS5's BM25 of one word (or phrase) for every document holding it."""
-    rows = session.execute(
-        text(
-            f"SELECT rowid, bm25(search_fts, {BM25_WEIGHTS}) FROM search_fts "
-            "WHERE search_fts MATCH :expression"
-        ),
-        {"expression": expression},
-    ).all()
-    ids = np.array([row[0] for row in rows], dtype=np.int64)
-    scores = np.array([row[1] for row in rows], dtype=np.float64)
+    found = documents.fts_scores(expression)
+    ids, scores = found.ids, found.scores
     order = np.argsort(ids)
     positions, held = columns.locate(ids[order])
     # 8 bytes a pair: single precision orders as FTS5 does (the tests compare the orders) and
@@ -271,7 +258,8 @@ def bm25_sum(scored: Sequence[Scores], every: bool) -> np.ndarray:
     if not scored:
         return np.zeros(0, dtype=np.int64)
     scored = sorted(scored, key=lambda pair: len(pair[0]))
-    positions, scores = scored[0][0].astype(np.int64), scored[0][1].astype(np.float64)
+    positions: np.ndarray = scored[0][0].astype(np.int64)
+    scores: np.ndarray = scored[0][1].astype(np.float64)
     for other_positions, other_scores in scored[1:]:
         if every:  # the documents that have this word too, its score added
             if not len(other_positions):

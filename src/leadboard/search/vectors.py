@@ -9,11 +9,15 @@ Two engines behind one small interface (``sync``, ``nearest``, ``count``):
   first version used sqlite-vec; its 0.1.x releases scan every vector — 43 ms a query at 27k
   documents, ~150 ms at 100k — where this graph answers in a few; ``bench/bench_vectors.py``
   measures both.)
-- PostgreSQL: a ``job_vectors`` table with a pgvector ``vector(384)`` column and an HNSW index,
-  in the store's own database (``CREATE EXTENSION vector`` must be allowed there).
+- PostgreSQL: the ``job_vectors`` table (pgvector; made by migration 0006 where the server has
+  the extension) with an HNSW index per vector dimension, made by the first ``sync`` that writes
+  vectors of that dimension (a partial index over ``embedding::vector(n)``): the dimension is the
+  embedding model's, read from the vectors, not fixed by the schema.
 
-Only open documents with an embedding of the current model are indexed; the index remembers each
-one's content hash, so ``sync`` writes only what changed.
+Only open documents with an embedding of the current model are indexed
+(``SearchDocuments.vectors_to_index``); the index remembers each one's content hash, so ``sync``
+writes only what changed. This module and ``search/documents.py`` are the only code of
+``search/`` that speaks SQL: this one to ``job_vectors`` alone.
 """
 
 from __future__ import annotations
@@ -26,13 +30,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
-from leadboard.enrich.embeddings import EMBEDDING_DIM
+from leadboard.search.documents import SearchDocuments, StoredVector
 from leadboard.store.repository import Store
-from leadboard.store.schema import Job, JobEmbedding, SearchDocument
 
 BATCH = 1000
 EXACT_BELOW = 5000  # vectors: an index this small is scanned rather than walked
@@ -67,24 +69,14 @@ def open_vector_index(store: Store) -> VectorIndex:
     return HnswIndex(Path(database).with_suffix(".vectors.usearch"))
 
 
-def _wanted(store: Store, model: str) -> dict[int, tuple[str, bytes]]:
-    """document id → (content hash, vector bytes) of what the index should hold."""
-    query = (
-        select(SearchDocument.id, JobEmbedding.content_hash, JobEmbedding.vector)
-        .join(Job, Job.id == SearchDocument.job_id)
-        .join(JobEmbedding, JobEmbedding.job_id == Job.id)
-        .where(
-            SearchDocument.is_open,
-            JobEmbedding.model == model,
-            JobEmbedding.content_hash == Job.content_hash,
-        )
-    )
-    with Session(store.engine) as session:
-        return {doc_id: (digest, vector) for doc_id, digest, vector in session.execute(query)}
+def _dimensions(wanted: dict[int, StoredVector]) -> int | None:
+    """How many floats the wanted vectors have (None when there are none)."""
+    first = next(iter(wanted.values()), None)
+    return len(first[1]) // 4 if first is not None else None
 
 
 def _stale(
-    have: dict[int, tuple[str, str]], wanted: dict[int, tuple[str, bytes]], model: str
+    have: dict[int, tuple[str, str]], wanted: dict[int, StoredVector], model: str
 ) -> list[int]:
     """Indexed documents to drop: gone, changed, or embedded by another model."""
     return [
@@ -102,23 +94,29 @@ class HnswIndex:
         self.meta_path = path.with_suffix(".json")
         self.lock = threading.RLock()  # one sync at a time; searches run side by side
         self.hashes: dict[int, tuple[str, str]] = {}  # document id -> (content hash, model)
-        self.index = self._new()
+        self.index: Any = None  # made at the first sync, of the vectors' dimension
         try:
+            from usearch.index import Index
+
             meta = json.loads(self.meta_path.read_text())
+            header = Index.metadata(str(path))
+            if header is None:
+                raise ValueError("not a graph")
+            self.index = self._new(int(header["dimensions"]))
             self.index.load(str(path))
             self.hashes = {int(k): (v[0], v[1]) for k, v in meta["hashes"].items()}
             if len(self.index) != len(self.hashes):
                 raise ValueError("the graph and its bookkeeping disagree")
         except (OSError, ValueError, KeyError, RuntimeError, TypeError):
             # Missing or damaged: start empty; the next sync fills it from the embeddings.
-            self.index, self.hashes = self._new(), {}
+            self.index, self.hashes = None, {}
 
     @staticmethod
-    def _new() -> Any:
+    def _new(dimensions: int) -> Any:
         from usearch.index import Index
 
         return Index(
-            ndim=EMBEDDING_DIM,
+            ndim=dimensions,
             metric="cos",
             dtype="f16",
             connectivity=16,
@@ -127,11 +125,15 @@ class HnswIndex:
         )
 
     def sync(self, store: Store, model: str) -> int:
-        wanted = _wanted(store, model)
+        wanted = SearchDocuments(store).vectors_to_index(model)
         with self.lock:
             return self._sync(wanted, model)
 
-    def _sync(self, wanted: dict[int, tuple[str, bytes]], model: str) -> int:
+    def _sync(self, wanted: dict[int, StoredVector], model: str) -> int:
+        dimensions = _dimensions(wanted)
+        if dimensions is not None and (self.index is None or self.index.ndim != dimensions):
+            # A first graph, or a model of another size: every vector goes into a new one.
+            self.index, self.hashes = self._new(dimensions), {}
         stale = _stale(self.hashes, wanted, model)
         stale_set = set(stale)
         new = [doc_id for doc_id in wanted if doc_id not in self.hashes or doc_id in stale_set]
@@ -159,7 +161,7 @@ class HnswIndex:
         os.replace(meta, self.meta_path)
 
     def nearest(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        if not len(self.index):
+        if self.index is None or not len(self.index) or self.index.ndim != len(vector):
             return []
         # The graph walk is approximate (~0.96 of the exact 300 nearest, bench_vectors.py); a
         # small index is scanned exactly instead: as fast, and it never misses.
@@ -171,7 +173,7 @@ class HnswIndex:
         ]
 
     def count(self) -> int:
-        return len(self.index)
+        return len(self.index) if self.index is not None else 0
 
 
 class PgVectorIndex:
@@ -179,27 +181,17 @@ class PgVectorIndex:
 
     def __init__(self, store: Store) -> None:
         self.engine = store.engine
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
-                connection.execute(
-                    text(
-                        "CREATE TABLE IF NOT EXISTS job_vectors (document_id integer PRIMARY "
-                        f"KEY, content_hash text NOT NULL, model text NOT NULL, embedding "
-                        f"vector({EMBEDDING_DIM}) NOT NULL)"
-                    )
-                )
-                connection.execute(
-                    text(
-                        "CREATE INDEX IF NOT EXISTS ix_job_vectors_hnsw ON job_vectors "
-                        "USING hnsw (embedding vector_cosine_ops)"
-                    )
-                )
-        except Exception as error:
-            raise VectorIndexUnavailable(f"pgvector is not available: {error}") from error
+        with self.engine.connect() as connection:
+            made = connection.execute(text("SELECT to_regclass('job_vectors')")).scalar()
+        if made is None:
+            raise VectorIndexUnavailable(
+                "pgvector is not available: this PostgreSQL server had no `vector` extension "
+                "(or no right to create it) when the store was migrated (migration 0006)"
+            )
 
     def sync(self, store: Store, model: str) -> int:
-        wanted = _wanted(store, model)
+        wanted = SearchDocuments(store).vectors_to_index(model)
+        dimensions = _dimensions(wanted)
         with self.engine.begin() as connection:
             have = {
                 doc_id: (digest, m)
@@ -214,6 +206,15 @@ class PgVectorIndex:
                 )
             stale_set = set(stale)
             new = [doc_id for doc_id in wanted if doc_id not in have or doc_id in stale_set]
+            if new and dimensions is not None:
+                # The graph of this dimension, made once; the column itself has none.
+                connection.execute(
+                    text(
+                        f"CREATE INDEX IF NOT EXISTS ix_job_vectors_hnsw_{dimensions} "
+                        f"ON job_vectors USING hnsw ((embedding::vector({dimensions})) "
+                        f"vector_cosine_ops) WHERE vector_dims(embedding) = {dimensions}"
+                    )
+                )
             for start in range(0, len(new), BATCH):
                 connection.execute(
                     text(
@@ -233,13 +234,15 @@ class PgVectorIndex:
         return len(new)
 
     def nearest(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        dimensions = len(vector)  # an int we count: safe in the statement, as the index has it
         with self.engine.connect() as connection:
             # SET takes no bind parameters; the value is an int we made.
             connection.execute(text(f"SET LOCAL hnsw.ef_search = {min(1000, max(40, int(k)))}"))
             rows = connection.execute(
                 text(
-                    "SELECT document_id, embedding <=> CAST(:q AS vector) AS distance "
-                    "FROM job_vectors ORDER BY distance LIMIT :k"
+                    f"SELECT document_id, (embedding::vector({dimensions})) "
+                    f"<=> CAST(:q AS vector({dimensions})) AS distance FROM job_vectors "
+                    f"WHERE vector_dims(embedding) = {dimensions} ORDER BY distance LIMIT :k"
                 ),
                 {"q": _pg_literal(np.asarray(vector, dtype="<f4").tobytes()), "k": int(k)},
             )

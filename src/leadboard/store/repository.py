@@ -1,4 +1,4 @@
-"""The repository: the only place that reads and writes the database.
+"""The repository: every table but the search ones (``search/documents.py`` owns those).
 
 >>> store = Store.open("sqlite://")  # in memory
 >>> store.stats()["jobs"]
@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Engine, Result, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from leadboard import models
@@ -53,6 +53,14 @@ class JobFilters:
     with_salary: bool = False
     include_closed: bool = False
     one_per_cluster: bool = True
+
+
+@dataclass(frozen=True)
+class JobWithEnrichment:
+    """A stored job and its enrichment (None until it is enriched): what a result shows."""
+
+    job: JobRow
+    enrichment: JobEnrichment | None
 
 
 def payload_hash(payload: dict[str, Any]) -> str:
@@ -290,11 +298,13 @@ class Store:
             reopened = 0
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
-                reopened += session.execute(
-                    update(JobRow)
-                    .where(JobRow.id.in_(chunk), JobRow.closed_at.is_not(None))
-                    .values(closed_at=None)
-                ).rowcount
+                reopened += _rowcount(
+                    session.execute(
+                        update(JobRow)
+                        .where(JobRow.id.in_(chunk), JobRow.closed_at.is_not(None))
+                        .values(closed_at=None)
+                    )
+                )
                 session.execute(
                     update(JobRow)
                     .where(JobRow.id.in_(chunk))
@@ -312,27 +322,31 @@ class Store:
                     JobRow.listing_hash.is_not(None),
                 )
             )
-            return {external_id: digest for external_id, digest in rows}
+            return {external_id: digest for external_id, digest in rows if digest is not None}
 
     def mark_stale(self, now: datetime, days: float) -> tuple[int, int]:
         """Open jobs unconfirmed for ``days`` become stale; stale ones confirmed since are not.
         Returns ``(newly stale, no longer stale)``."""
         cutoff = now - timedelta(days=days)
         with Session(self.engine) as session, session.begin():
-            stale = session.execute(
-                update(JobRow)
-                .where(
-                    JobRow.stale_at.is_(None),
-                    JobRow.closed_at.is_(None),
-                    or_(JobRow.confirmed_at.is_(None), JobRow.confirmed_at < cutoff),
+            stale = _rowcount(
+                session.execute(
+                    update(JobRow)
+                    .where(
+                        JobRow.stale_at.is_(None),
+                        JobRow.closed_at.is_(None),
+                        or_(JobRow.confirmed_at.is_(None), JobRow.confirmed_at < cutoff),
+                    )
+                    .values(stale_at=now)
                 )
-                .values(stale_at=now)
-            ).rowcount
-            fresh = session.execute(
-                update(JobRow)
-                .where(JobRow.stale_at.is_not(None), JobRow.confirmed_at >= cutoff)
-                .values(stale_at=None)
-            ).rowcount
+            )
+            fresh = _rowcount(
+                session.execute(
+                    update(JobRow)
+                    .where(JobRow.stale_at.is_not(None), JobRow.confirmed_at >= cutoff)
+                    .values(stale_at=None)
+                )
+            )
             return stale, fresh
 
     # -- enrichment ---------------------------------------------------------------------------
@@ -386,7 +400,9 @@ class Store:
         pending = []
         for job_id, digest, title, text, remote, low, high, currency, period in rows:
             salary = (
-                models.Salary(min=low, max=high, currency=currency, period=period)
+                models.Salary.model_validate(
+                    {"min": low, "max": high, "currency": currency, "period": period}
+                )
                 if currency and period
                 else None
             )
@@ -433,11 +449,14 @@ class Store:
         processes enriching the same store at once cannot trip over each other's new rows."""
         if not rows:
             return
-        if self.engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        statement = insert(table)
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        # The two dialects' inserts share the upsert this needs (``excluded``, ``on_conflict``).
+        statement: Any = (
+            postgresql.insert(table)
+            if self.engine.dialect.name == "postgresql"
+            else sqlite.insert(table)
+        )
         columns = {name: statement.excluded[name] for name in rows[0] if name != "job_id"}
         statement = statement.on_conflict_do_update(index_elements=["job_id"], set_=columns)
         with Session(self.engine) as session, session.begin():
@@ -450,6 +469,27 @@ class Store:
     def get_embedding(self, job_id: str) -> JobEmbedding | None:
         with Session(self.engine, expire_on_commit=False) as session:
             return session.get(JobEmbedding, job_id)
+
+    def jobs_with_enrichments(self, job_ids: Iterable[str]) -> list[JobWithEnrichment]:
+        """These jobs, each with its enrichment (None until enriched); unknown ids left out."""
+        query = (
+            select(JobRow, JobEnrichment)
+            .outerjoin(JobEnrichment, JobEnrichment.job_id == JobRow.id)
+            .where(JobRow.id.in_(list(job_ids)))
+        )
+        with Session(self.engine) as session:
+            return [
+                JobWithEnrichment(job, enrichment) for job, enrichment in session.execute(query)
+            ]
+
+    def embedding_vectors(self, job_ids: Iterable[str], model: str) -> dict[str, bytes]:
+        """job id → its embedding (float32 bytes) by ``model``, for those of ``job_ids`` that
+        have one."""
+        query = select(JobEmbedding.job_id, JobEmbedding.vector).where(
+            JobEmbedding.job_id.in_(list(job_ids)), JobEmbedding.model == model
+        )
+        with Session(self.engine) as session:
+            return {job_id: vector for job_id, vector in session.execute(query)}
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -552,7 +592,9 @@ class Store:
                 "by_role_family": _counts(session, JobEnrichment.role_family),
                 "by_seniority": _counts(session, JobEnrichment.seniority),
                 "ml_leadership": scalar(
-                    select(func.count(JobEnrichment.job_id)).where(JobEnrichment.is_ml_leadership)
+                    select(func.count(JobEnrichment.job_id)).where(
+                        JobEnrichment.is_ml_leadership.is_(True)
+                    )
                 )
                 or 0,
                 "enrichment_versions": _counts(session, JobEnrichment.version),
@@ -560,6 +602,11 @@ class Store:
                 "boards": self.boards.counts(),
                 "boards_in_trouble": self.boards.in_trouble(),
             }
+
+
+def _rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE changed (a DML statement's result is a cursor result)."""
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def _counts(session: Session, column: Any) -> dict[str, int]:

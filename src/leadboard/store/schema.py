@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -53,7 +53,7 @@ def _without_nul(value: Any) -> Any:
 
 
 class CleanText(TypeDecorator[str]):
-    impl = Text
+    impl: type[TypeEngine[str]] = Text
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
@@ -297,7 +297,9 @@ class SearchTag(Base):
     value: Mapped[str] = mapped_column(CleanString(200), primary_key=True)
 
 
-# Objects the migrations make for one backend only, which the models do not describe.
+# Objects the migrations make for one backend only, which the models do not describe: the
+# full-text objects (migration 0003) and PostgreSQL's vector table (0006, with the HNSW indexes
+# ``search/vectors.py`` makes on it, one a dimension).
 BACKEND_OBJECTS = {
     "search_fts",
     "search_vector",
@@ -311,4 +313,7 @@ def managed_by_models(
 ) -> bool:
     """Alembic's ``include_object``: leave the backend-specific search objects (and FTS5's own
     shadow tables) out of model comparisons."""
-    return not (name and (name in BACKEND_OBJECTS or name.startswith("search_fts_")))
+    return not (
+        name
+        and (name in BACKEND_OBJECTS or name.startswith(("search_fts_", "ix_job_vectors_hnsw")))
+    )

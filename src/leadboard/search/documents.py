@@ -1,0 +1,582 @@
+"""The search tables' one owner: every read and write of ``search_documents``, ``search_tags``,
+``search_state`` and the full-text objects beside them (SQLite's ``search_fts``, PostgreSQL's
+``search_vector``) goes through :class:`SearchDocuments`, and answers in typed rows.
+
+``search/index.py`` decides *what* a document says (from a job and its enrichment) and hands
+:class:`Document` rows to :meth:`SearchDocuments.save`; the engine, its columns and word scores,
+the matcher and the market pages read through the other methods. A schema change of these
+tables is checked against this module alone (``docs/architecture.md`` §3).
+
+>>> from leadboard.store.repository import Store
+>>> documents = SearchDocuments(Store.open("sqlite://"))
+>>> documents.generation(), documents.count(), documents.facts().ids
+(0, 0, [])
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, NamedTuple
+
+import numpy as np
+from sqlalchemy import and_, delete, func, insert, literal_column, select, text, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnClause
+
+from leadboard.store.repository import JobWithEnrichment, Store
+from leadboard.store.schema import (
+    Job,
+    JobEmbedding,
+    JobEnrichment,
+    SearchDocument,
+    SearchState,
+    SearchTag,
+)
+
+BM25_WEIGHTS = "8.0, 2.0, 3.0, 1.0"  # search_fts columns: title, company, skills, body
+CHUNK = 1000  # ids a query asks for at once (SQLite and PostgreSQL cap bound parameters)
+
+
+class Tag(NamedTuple):
+    """One many-valued fact of a document: a skill, a country or a city."""
+
+    kind: str  # skill | country | city
+    value: str
+
+
+@dataclass
+class Document:
+    """A search document as ``search/index.py`` builds it from a job and its enrichment."""
+
+    job_id: str
+    doc_key: str  # what it was built from (index.py): a changed key rebuilds it
+    cluster_id: str
+    is_open: bool
+    title: str
+    company: str
+    skills: str
+    body: str
+    role_family: str | None
+    ml_leadership: float | None
+    seniority: str
+    years_min: int | None
+    remote: str
+    salary_currency: str | None
+    salary_year_min: float | None
+    salary_year_max: float | None
+    posted_at: datetime | None
+    visa: bool
+    tags: list[Tag] = field(default_factory=list)
+
+    def columns(self) -> dict[str, Any]:
+        """The ``search_documents`` row's values (the tags go to ``search_tags``)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "tags"}
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedJob:
+    """A stored job as the index last saw it: what decides whether its document is rebuilt."""
+
+    job_id: str
+    content_hash: str
+    closed: bool  # closed or stale: not open as far as search goes
+    cluster_id: str
+    enrichment_version: str | None
+    enrichment_hash: str | None
+    doc_key: str | None  # its document's key; None when it has no document yet
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What ``SearchDocuments.settle`` did."""
+
+    removed: int  # documents whose job is gone
+    total: int  # documents now
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """Every document's filter and facet facts, one list a column in id order, and every tag
+    (three parallel lists): what ``columns.DocumentColumns`` is built from."""
+
+    generation: int
+    ids: list[int]
+    is_head: list[bool]
+    is_open: list[bool]
+    role_family: list[str | None]
+    ml_leadership: list[float | None]
+    seniority: list[str]
+    years_min: list[int | None]
+    remote: list[str]
+    company: list[str]
+    salary_currency: list[str | None]
+    salary_year_max: list[float | None]
+    posted_at: list[datetime | None]
+    cluster_id: list[str]
+    visa: list[bool]
+    tag_documents: list[int]
+    tag_kinds: list[str]
+    tag_values: list[str]
+
+
+_FACT_COLUMNS = (
+    "id",
+    "is_head",
+    "is_open",
+    "role_family",
+    "ml_leadership",
+    "seniority",
+    "years_min",
+    "remote",
+    "company",
+    "salary_currency",
+    "salary_year_max",
+    "posted_at",
+    "cluster_id",
+    "visa",
+)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Documents a full-text query matches, with the engine's score of each (BM25 on SQLite,
+    lower is better; ``ts_rank_cd`` on PostgreSQL, higher is better)."""
+
+    ids: np.ndarray  # int64
+    scores: np.ndarray  # float64
+
+
+class TermCount(NamedTuple):
+    """A token of the SQLite full-text index and how many documents hold it."""
+
+    term: str
+    documents: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRef:
+    id: int
+    cluster_id: str
+
+
+class StoredVector(NamedTuple):
+    """An embedding the vector index should hold for a document, and the content it is of."""
+
+    content_hash: str
+    vector: bytes  # float32, little-endian
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateFacts:
+    """What matching reads of one document (``match/scoring.py``)."""
+
+    document_id: int
+    job_id: str
+    role_family: str | None
+    seniority: str
+    years_min: int | None
+    years_max: int | None
+    duties: list[str]
+    skills: list[dict[str, Any]]  # the enrichment's skill details: name, required, evidence
+
+
+@dataclass(frozen=True, slots=True)
+class PostingFacts:
+    """What the market pages read of one document (``insights/figures.py``)."""
+
+    id: int
+    company: str
+    source: str  # "greenhouse:anthropic": the job's source and board
+    remote: str
+    seniority: str
+    years_min: int | None
+    salary_currency: str | None
+    salary_year_min: float | None
+    salary_year_max: float | None
+    posted_at: datetime | None  # the job's, as its source gave it
+    enriched: bool
+    described: bool  # it has a description to read
+    duties: list[str]
+    skills: list[str]
+    countries: list[str]
+    cities: list[str]
+
+
+class SearchDocuments:
+    """The search tables of one store (see the module docstring)."""
+
+    def __init__(self, store: Store) -> None:
+        self.engine = store.engine
+        self.dialect = store.engine.dialect.name
+
+    # -- the generation --------------------------------------------------------------------
+
+    def generation(self) -> int:
+        """How many times the documents changed (0 for a store never indexed)."""
+        with Session(self.engine) as session:
+            return _generation(session)
+
+    def count(self) -> int:
+        with Session(self.engine) as session:
+            return session.scalar(select(func.count(SearchDocument.id))) or 0
+
+    # -- writing (search/index.py) ---------------------------------------------------------
+
+    def indexed_jobs(self) -> list[IndexedJob]:
+        """Every stored job with what its document was built from."""
+        query = (
+            select(
+                Job.id,
+                Job.content_hash,
+                Job.closed_at.is_not(None) | Job.stale_at.is_not(None),
+                Job.cluster_id,
+                JobEnrichment.version,
+                JobEnrichment.content_hash,
+                SearchDocument.doc_key,
+            )
+            .outerjoin(JobEnrichment, JobEnrichment.job_id == Job.id)
+            .outerjoin(SearchDocument, SearchDocument.job_id == Job.id)
+        )
+        with Session(self.engine) as session:
+            return [
+                IndexedJob(job_id, digest, bool(closed), cluster, version, enriched, key)
+                for job_id, digest, closed, cluster, version, enriched, key in session.execute(
+                    query
+                )
+            ]
+
+    def save(self, documents: Sequence[Document]) -> int:
+        """Write these documents and their tags, in one transaction; a job's existing document
+        is updated in place (its id, the full-text and vector rowid, stays)."""
+        if not documents:
+            return 0
+        with Session(self.engine) as session, session.begin():
+            existing = dict(
+                session.execute(
+                    select(SearchDocument.job_id, SearchDocument.id).where(
+                        SearchDocument.job_id.in_([d.job_id for d in documents])
+                    )
+                ).all()
+            )
+            for document in documents:
+                values = document.columns()
+                document_id = existing.get(document.job_id)
+                if document_id is None:
+                    document_id = session.execute(
+                        insert(SearchDocument).values(**values).returning(SearchDocument.id)
+                    ).scalar_one()
+                else:
+                    session.execute(
+                        update(SearchDocument)
+                        .where(SearchDocument.id == document_id)
+                        .values(**values)
+                    )
+                    session.execute(delete(SearchTag).where(SearchTag.document_id == document_id))
+                if document.tags:
+                    session.execute(
+                        insert(SearchTag),
+                        [
+                            {"document_id": document_id, "kind": kind, "value": value}
+                            for kind, value in document.tags
+                        ],
+                    )
+        return len(documents)
+
+    def settle(self, changed: bool) -> Settled:
+        """Drop the documents whose job is gone; when anything changed (``changed``, or a
+        drop), mark one head a duplicate cluster again and move the generation on."""
+        with Session(self.engine) as session, session.begin():
+            orphans = select(SearchDocument.id).where(SearchDocument.job_id.not_in(select(Job.id)))
+            gone = list(session.scalars(orphans))
+            if gone:
+                session.execute(delete(SearchTag).where(SearchTag.document_id.in_(gone)))
+                session.execute(delete(SearchDocument).where(SearchDocument.id.in_(gone)))
+            if changed or gone:
+                _mark_cluster_heads(session)
+                _count_a_change(session)
+            total = session.scalar(select(func.count(SearchDocument.id))) or 0
+        return Settled(removed=len(gone), total=total)
+
+    # -- reading: the engine -----------------------------------------------------------------
+
+    def facts(self) -> DocumentFacts:
+        """Every document's facts and tags, with the generation they are of (one transaction:
+        the three agree)."""
+        d = SearchDocument
+        with Session(self.engine) as session:
+            generation = _generation(session)
+            rows = session.execute(
+                select(*(getattr(d, name) for name in _FACT_COLUMNS)).order_by(d.id)
+            ).all()
+            tags = session.execute(
+                select(SearchTag.document_id, SearchTag.kind, SearchTag.value)
+            ).all()
+        columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else []
+        columns = columns or [[] for _ in _FACT_COLUMNS]
+        tag_columns: list[list[Any]] = [list(c) for c in zip(*tags, strict=True)] if tags else []
+        tag_columns = tag_columns or [[], [], []]
+        return DocumentFacts(generation, *columns, *tag_columns)
+
+    def fts_scores(self, expression: str) -> Ranked:
+        """SQLite: FTS5's BM25 (``BM25_WEIGHTS``) of every document matching ``expression``
+        (an FTS5 query), in no particular order."""
+        with Session(self.engine) as session:
+            rows = session.execute(
+                text(
+                    f"SELECT rowid, bm25(search_fts, {BM25_WEIGHTS}) FROM search_fts "
+                    "WHERE search_fts MATCH :expression"
+                ),
+                {"expression": expression},
+            ).all()
+        return Ranked(
+            np.array([row[0] for row in rows], dtype=np.int64),
+            np.array([row[1] for row in rows], dtype=np.float64),
+        )
+
+    def fts_common_terms(self, min_documents: int) -> list[TermCount]:
+        """SQLite: the full-text index's tokens held by ``min_documents`` documents or more."""
+        with Session(self.engine) as session:
+            # fts5vocab is a per-connection view of the index: made where it is read.
+            session.execute(
+                text(
+                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_fts_rows "
+                    "USING fts5vocab(main, search_fts, 'row')"
+                )
+            )
+            rows = session.execute(
+                text("SELECT term, doc FROM temp.search_fts_rows WHERE doc >= :rows"),
+                {"rows": min_documents},
+            ).all()
+        return [TermCount(term, int(documents)) for term, documents in rows]
+
+    def ts_ranks(self, terms: Sequence[str], *, every: bool = True) -> Ranked:
+        """PostgreSQL: ``ts_rank_cd`` of the documents matching every (or any) of ``terms``."""
+        joiner = " & " if every else " | "
+        query = func.to_tsquery("english", joiner.join(_pg_term(t) for t in terms))
+        vector: ColumnClause[Any] = literal_column("search_documents.search_vector")
+        statement = select(SearchDocument.id, func.ts_rank_cd(vector, query)).where(
+            vector.op("@@")(query)
+        )
+        with Session(self.engine) as session:
+            rows = session.execute(statement).all()
+        return Ranked(
+            np.array([row[0] for row in rows], dtype=np.int64),
+            np.array([row[1] for row in rows], dtype=np.float64),
+        )
+
+    def document_of_job(self, job_id: str) -> DocumentRef | None:
+        query = select(SearchDocument.id, SearchDocument.cluster_id).where(
+            SearchDocument.job_id == job_id
+        )
+        with Session(self.engine) as session:
+            row = session.execute(query).first()
+        return DocumentRef(row[0], row[1]) if row else None
+
+    def jobs_of(self, document_ids: Iterable[int]) -> dict[int, JobWithEnrichment]:
+        """document id → its job and enrichment, for those of ``document_ids`` that exist."""
+        query = (
+            select(SearchDocument.id, Job, JobEnrichment)
+            .join(Job, Job.id == SearchDocument.job_id)
+            .outerjoin(JobEnrichment, JobEnrichment.job_id == Job.id)
+            .where(SearchDocument.id.in_(list(document_ids)))
+        )
+        with Session(self.engine) as session:
+            return {
+                doc_id: JobWithEnrichment(job, enrichment)
+                for doc_id, job, enrichment in session.execute(query)
+            }
+
+    def vectors_to_index(self, model: str) -> dict[int, StoredVector]:
+        """document id → the embedding a vector index should hold for it: open documents whose
+        job has an embedding by ``model`` of its current content."""
+        query = (
+            select(SearchDocument.id, JobEmbedding.content_hash, JobEmbedding.vector)
+            .join(Job, Job.id == SearchDocument.job_id)
+            .join(JobEmbedding, JobEmbedding.job_id == Job.id)
+            .where(
+                SearchDocument.is_open,
+                JobEmbedding.model == model,
+                JobEmbedding.content_hash == Job.content_hash,
+            )
+        )
+        with Session(self.engine) as session:
+            return {
+                doc_id: StoredVector(digest, vector)
+                for doc_id, digest, vector in session.execute(query)
+            }
+
+    # -- reading: matching -------------------------------------------------------------------
+
+    def candidates(self, document_ids: Iterable[int]) -> list[CandidateFacts]:
+        """What matching reads of these documents."""
+        return self._candidates(SearchDocument.id.in_(list(document_ids)))
+
+    def candidates_of_jobs(self, job_ids: Iterable[str]) -> list[CandidateFacts]:
+        """What matching reads of these jobs' documents (jobs without one left out)."""
+        return self._candidates(SearchDocument.job_id.in_(list(job_ids)))
+
+    def _candidates(self, which: Any) -> list[CandidateFacts]:
+        query = (
+            select(
+                SearchDocument.id,
+                SearchDocument.job_id,
+                SearchDocument.role_family,
+                SearchDocument.seniority,
+                JobEnrichment.years_min,
+                JobEnrichment.years_max,
+                JobEnrichment.duties,
+                # The skills' details only: the rest of the enrichment is not needed to score.
+                JobEnrichment.detail["skills"],
+            )
+            .outerjoin(JobEnrichment, JobEnrichment.job_id == SearchDocument.job_id)
+            .where(which)
+        )
+        with Session(self.engine) as session:
+            rows = session.execute(query).all()
+        return [
+            CandidateFacts(
+                document_id=doc_id,
+                job_id=job_id,
+                role_family=family,
+                seniority=seniority,
+                years_min=low,
+                years_max=high,
+                duties=list(duties or []),
+                skills=[skill for skill in skills or [] if isinstance(skill, dict)],
+            )
+            for doc_id, job_id, family, seniority, low, high, duties, skills in rows
+        ]
+
+    def sharing_tags(self, kind: str, values: Sequence[str], at_least: int) -> dict[int, int]:
+        """document id → how many of ``values`` it is tagged with (as ``kind``), for the
+        documents tagged with ``at_least`` of them."""
+        shared = func.count(SearchTag.value)
+        query = (
+            select(SearchTag.document_id, shared)
+            .where(SearchTag.kind == kind, SearchTag.value.in_(list(values)))
+            .group_by(SearchTag.document_id)
+            .having(shared >= at_least)
+        )
+        with Session(self.engine) as session:
+            return {doc_id: int(n) for doc_id, n in session.execute(query)}
+
+    # -- reading: market pages ---------------------------------------------------------------
+
+    def postings(self, ids: Sequence[int]) -> list[PostingFacts]:
+        """What the market pages read of the documents ``ids``, in id order."""
+        d = SearchDocument
+        columns = (
+            d.id,
+            d.company,
+            Job.source + ":" + Job.board,
+            d.remote,
+            d.seniority,
+            d.years_min,
+            d.salary_currency,
+            d.salary_year_min,
+            d.salary_year_max,
+            Job.posted_at,
+            JobEnrichment.job_id,
+            JobEnrichment.duties,
+            d.body != "",
+        )
+        rows: list[Any] = []
+        tags: dict[str, dict[int, list[str]]] = {"skill": {}, "country": {}, "city": {}}
+        with Session(self.engine) as session:
+            for start in range(0, len(ids), CHUNK):
+                chunk = list(ids[start : start + CHUNK])
+                rows += session.execute(
+                    select(*columns)
+                    .join(Job, Job.id == d.job_id)
+                    .outerjoin(JobEnrichment, JobEnrichment.job_id == d.job_id)
+                    .where(d.id.in_(chunk))
+                ).all()
+                query = select(SearchTag.document_id, SearchTag.kind, SearchTag.value).where(
+                    SearchTag.document_id.in_(chunk)
+                )
+                for document_id, kind, value in session.execute(query):
+                    if kind in tags:
+                        tags[kind].setdefault(document_id, []).append(value)
+        return [
+            PostingFacts(
+                id=doc_id,
+                company=company or "",
+                source=source,
+                remote=remote,
+                seniority=seniority,
+                years_min=years,
+                salary_currency=currency,
+                salary_year_min=low,
+                salary_year_max=high,
+                posted_at=posted,
+                enriched=enriched is not None,
+                described=bool(described),
+                duties=list(duties or ()),
+                skills=tags["skill"].get(doc_id, []),
+                countries=tags["country"].get(doc_id, []),
+                cities=tags["city"].get(doc_id, []),
+            )
+            for (
+                doc_id,
+                company,
+                source,
+                remote,
+                seniority,
+                years,
+                currency,
+                low,
+                high,
+                posted,
+                enriched,
+                duties,
+                described,
+            ) in sorted(rows, key=lambda row: row[0])
+        ]
+
+
+def _generation(session: Session) -> int:
+    return session.scalar(select(SearchState.generation).where(SearchState.id == 1)) or 0
+
+
+def _pg_term(term: str) -> str:
+    """One word as a tsquery operand: letters and digits only, so no tsquery syntax gets in.
+
+    >>> _pg_term("c++'); drop")
+    "'cdrop'"
+    """
+    return "'" + re.sub(r"[^\w]", "", term) + "'"
+
+
+def _count_a_change(session: Session) -> None:
+    """Move ``search_state.generation`` on, so that snapshots of the documents are read again."""
+    moved = (
+        session.connection()
+        .execute(
+            update(SearchState)
+            .where(SearchState.id == 1)
+            .values(generation=SearchState.generation + 1)
+        )
+        .rowcount
+    )
+    if not moved:
+        session.execute(insert(SearchState).values(id=1, generation=1))
+
+
+def _mark_cluster_heads(session: Session) -> None:
+    """One head a cluster: its first job if open, else its first open member (as listings do)."""
+    member = SearchDocument.__table__.alias("member")
+    job = Job.__table__.alias("member_job")
+    first = (
+        select(member.c.id)
+        .join(job, job.c.id == member.c.job_id)
+        .where(member.c.cluster_id == SearchDocument.cluster_id)
+        .order_by(
+            member.c.is_open.desc(), (job.c.id != job.c.cluster_id), job.c.first_seen_at, job.c.id
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    session.execute(update(SearchDocument).values(is_head=and_(SearchDocument.id == first)))
