@@ -53,7 +53,7 @@ import numpy as np
 from sqlalchemy import bindparam, text
 
 from leadboard.datasets import read_jsonl
-from leadboard.enrich.embeddings import Embedder
+from leadboard.enrich.embeddings import default_embedder
 from leadboard.match import Matcher, Profile
 from leadboard.match.documents import resume_text
 from leadboard.match.scoring import Fit, Weights
@@ -260,7 +260,7 @@ def main() -> None:
     home = Path(os.environ.get("LEADBOARD_HOME", "/work/bench-home"))
     # Read-only at the SQLite level, and without Store.open's migrations: nothing can be written.
     store = Store(make_engine(f"sqlite:///file:{home / 'leadboard.db'}?mode=ro&uri=true"))
-    embedder = Embedder()
+    embedder = default_embedder()  # $LEADBOARD_EMBEDDING_MODEL chooses
     vectors = ExactVectors(store, embedder.version)
     engine = SearchEngine(store, embedder=embedder, vectors=vectors)  # type: ignore[arg-type]
     matcher = Matcher(engine)

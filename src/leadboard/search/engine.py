@@ -793,11 +793,7 @@ def _writing_if_free(store: Store) -> Iterator[bool]:
 def open_engine(store: Store, *, semantic: bool = True) -> SearchEngine:
     """Bring the search index up to date and open an engine on it, semantic where it can be;
     also says what is missing (no embedding model, no embeddings yet, no vector engine)."""
-    from leadboard.enrich.embeddings import (
-        Embedder,
-        EmbeddingsUnavailable,
-        model_dir,
-    )
+    from leadboard.enrich.embeddings import EmbeddingsUnavailable, default_embedder
     from leadboard.search.index import sync_search_index
     from leadboard.search.vectors import VectorIndexUnavailable, open_vector_index
 
@@ -807,8 +803,7 @@ def open_engine(store: Store, *, semantic: bool = True) -> SearchEngine:
         if not semantic:
             return SearchEngine(store, notes=["semantic search is off (asked for)"])
         try:
-            model_dir()
-            embedder = Embedder()
+            embedder = default_embedder()
             vectors = open_vector_index(store)
             indexed = vectors.sync(store, embedder.version) if free else 0
         except (EmbeddingsUnavailable, VectorIndexUnavailable) as error:
