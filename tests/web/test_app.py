@@ -24,7 +24,14 @@ def test_api_search_answers_the_typed_contract(client):
     answer = client.get("/api/v1/search", params={"q": "ranking remote", "family": "any"}).json()
     assert answer["total"] == 1
     assert answer["query"]["chips"] == [
-        {"kind": "remote", "value": "remote", "label": "remote", "source": "remote"}
+        {
+            "kind": "remote",
+            "value": "remote",
+            "label": "remote",
+            "source": "remote",
+            "explicit": False,
+            "filtered": False,  # a typed word ranks: too few jobs would remain to filter
+        }
     ]
     job = answer["results"][0]["job"]
     assert job["title"] == "Staff Machine Learning Engineer, Ranking"
@@ -83,8 +90,11 @@ def test_hostile_queries_are_escaped_on_the_page(client):
 def test_the_search_page_has_chips_facets_and_cards(client):
     page = client.get("/", params={"q": "team remote"}).text
     assert '<label for="q">' in page and 'role="search"' in page
-    assert 'aria-label="Remove remote remote"' in page
-    assert 'href="/?q=team"' in page  # the chip's link searches without it
+    assert 'aria-label="Keep only remote remote"' in page  # it ranks; a click makes it filter
+    assert 'href="/?q=team+remote%3A"' in page
+    filtered = client.get("/", params={"q": "team remote:"}).text
+    assert 'aria-label="Remove filter remote remote"' in filtered
+    assert 'href="/?q=team"' in filtered  # the filter's link searches without it
     assert "Staff Machine Learning Engineer, Ranking" in page
     assert 'href="/jobs/greenhouse:acme:1"' in page
     assert "ML lead 90%" in page  # the badge

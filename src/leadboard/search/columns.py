@@ -98,7 +98,10 @@ class DocumentColumns:
         self.ml_leadership = _floats(facts.ml_leadership)
         self.years_min = _floats(facts.years_min)
         self.salary_year_max = _floats(facts.salary_year_max)
+        # The posting's own date only (0: unknown), never when it was first seen or a dump's.
         self.posted = np.array([_timestamp(p) for p in facts.posted_at], dtype=np.float64)
+        self.title = facts.title
+        self.title_only = ~np.array(facts.has_body, dtype=bool)
         by_kind: dict[str, tuple[list[int], list[str]]] = {}
         for doc_id, kind, value in zip(
             facts.tag_documents, facts.tag_kinds, facts.tag_values, strict=True

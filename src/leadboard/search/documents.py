@@ -117,6 +117,8 @@ class DocumentFacts:
     posted_at: list[datetime | None]
     cluster_id: list[str]
     visa: list[bool]
+    title: list[str]
+    has_body: list[bool]  # False: a title-only posting (many AI labs' records)
     tag_documents: list[int]
     tag_kinds: list[str]
     tag_values: list[str]
@@ -309,13 +311,17 @@ class SearchDocuments:
         with Session(self.engine) as session:
             generation = _generation(session)
             rows = session.execute(
-                select(*(getattr(d, name) for name in _FACT_COLUMNS)).order_by(d.id)
+                select(
+                    *(getattr(d, name) for name in _FACT_COLUMNS),
+                    d.title,
+                    func.length(d.body) > 0,
+                ).order_by(d.id)
             ).all()
             tags = session.execute(
                 select(SearchTag.document_id, SearchTag.kind, SearchTag.value)
             ).all()
         columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else []
-        columns = columns or [[] for _ in _FACT_COLUMNS]
+        columns = columns or [[] for _ in range(len(_FACT_COLUMNS) + 2)]
         tag_columns: list[list[Any]] = [list(c) for c in zip(*tags, strict=True)] if tags else []
         tag_columns = tag_columns or [[], [], []]
         return DocumentFacts(generation, *columns, *tag_columns)
@@ -351,6 +357,28 @@ class SearchDocuments:
                 {"rows": min_documents},
             ).all()
         return [TermCount(term, int(documents)) for term, documents in rows]
+
+    def knows(self, word: str) -> bool:
+        """Whether any document holds ``word`` (as the full-text engine reads it: stemmed).
+
+        >>> from leadboard.store.repository import Store
+        >>> SearchDocuments(Store.open("sqlite://")).knows("training")
+        False
+        """
+        with Session(self.engine) as session:
+            if self.engine.dialect.name == "sqlite":
+                quoted = '"' + word.replace('"', '""') + '"'
+                found = session.execute(
+                    text("SELECT 1 FROM search_fts WHERE search_fts MATCH :word LIMIT 1"),
+                    {"word": quoted},
+                )
+            else:
+                vector: ColumnClause[Any] = literal_column("search_documents.search_vector")
+                query = func.to_tsquery("english", _pg_term(word))
+                found = session.execute(
+                    select(SearchDocument.id).where(vector.op("@@")(query)).limit(1)
+                )
+            return found.first() is not None
 
     def ts_ranks(self, terms: Sequence[str], *, every: bool = True) -> Ranked:
         """PostgreSQL: ``ts_rank_cd`` of the documents matching every (or any) of ``terms``."""

@@ -1,6 +1,10 @@
 """Hybrid search over the search documents: full text and vectors, fused, filtered, faceted.
 
-1. The query is parsed (``query.py``): free text, plus chips that become filters.
+1. The query is parsed (``query.py``): free text, plus chips. A chip the user asked for as a
+   filter (a pay floor, ``remote:``, or an explicit filter parameter) filters; a chip that is
+   only a typed word (a level, a skill, a place, remote) *ranks*: the jobs that have it come
+   first (``CHIP_BOOST``), and it filters only where ``PLENTY`` results would still remain. The
+   answer says what was relaxed ("showing all levels: 3 jobs are director").
 2. *Lexical*: the database's own full-text engine — SQLite FTS5 with BM25 (title weighted 8,
    skills 3, company 2, description 1; read word by word and summed, ``terms.py``), PostgreSQL
    ``to_tsquery`` with ``ts_rank_cd`` — finds the jobs with every word of the query (any word,
@@ -8,8 +12,12 @@
 3. *Semantic*: the query's embedding against the vector index (``vectors.py``), the nearest
    ``POOL`` kept when they pass the filters and a similarity floor.
 4. The two lists are fused by reciprocal rank fusion (k = 60), then nudged by what a senior ML
-   person cares about: ML-leadership probability, freshness, a stated salary.
+   person cares about: ML-leadership probability, freshness (the posting's own date only), a
+   stated salary, the typed chips; then the best ``RERANK`` are reranked by the learned ranker
+   (``rank.py``) where one ships, and the first page holds at most ``PER_COMPANY`` jobs of a
+   company (the others move down, not out).
 5. Facet counts over the same result set, each ignoring its own filter (so a facet can widen).
+6. No result: ``suggestions`` say which filter or word to drop, with the count it would give.
 
 Duplicate clusters show once (the cluster's head document) and closed postings are hidden unless
 asked for. The default view is ML-leadership roles only (``role_family=["ml_leadership"]``).
@@ -38,6 +46,7 @@ from leadboard.search.currency import rate_table
 from leadboard.search.documents import SearchDocuments
 from leadboard.search.index import BODY_CHARS, salary_a_year
 from leadboard.search.query import Chip, ParsedQuery, parse_query
+from leadboard.search.rank import Ranker, candidate_features, load_ranker
 from leadboard.search.terms import SizedCache, WordScores, text_bytes
 from leadboard.search.vectors import VectorIndex
 from leadboard.store.repository import Store
@@ -54,6 +63,15 @@ RRF_K = 60
 MATCH_CACHE_BYTES = 48_000_000  # word queries' ranked matches kept (64 of 100k postings' worth)
 VECTOR_CACHE_BYTES = 1_000_000  # query texts' vectors kept (~600 of 384 floats)
 MIN_SIMILARITY = 0.30  # below this cosine a "semantic match" is noise
+# Typed chips rank: a job with all of them scores (1 + CHIP_BOOST) times one with none; a typed
+# chip filters only where at least PLENTY results keep it (tuned on the judged tune queries).
+CHIP_BOOST = 1.0
+PLENTY = 50
+SOFT_KINDS = frozenset({"seniority", "skill", "city", "country", "remote", "visa"})
+RERANK = 100  # the fused list's best, reranked by the learned ranker
+PER_COMPANY = 3  # a company's jobs on the first page, at most (the rest move down)
+FIRST_PAGE = 20  # the slots diversity applies to, whatever the page size
+UNSTATED_PAY = 0.7  # a posting that states no pay, kept by include_unstated_pay, ranks lower
 MAX_PAGE_SIZE = 100
 FACET_TOP = 25
 POSTED_BUCKETS = (7, 30, 90, 365)
@@ -97,6 +115,7 @@ class SearchFilters:
     salary_min: float | None = None  # in salary_currency, per salary_period
     salary_currency: str = "USD"
     salary_period: str = "year"  # hour, day, week, month or year (full time: see index.py)
+    include_unstated_pay: bool = False  # a pay floor keeps postings that state no pay, lower
     convert_currency: bool = True  # compare other currencies' pay through the dated rate table
     posted_within_days: int | None = None
     years_max: int | None = None  # postings asking at most this many years (or not saying)
@@ -112,6 +131,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     mode: Mode = "hybrid"  # lexical or semantic alone: for comparisons (bench/bench_search.py)
+    features: bool = False  # answer the reranked candidates' features too (to train a ranker)
 
 
 @dataclass
@@ -134,6 +154,18 @@ class Selection:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A way out of an empty answer: drop a filter (``kind`` "filter", ``name`` its
+    ``SearchFilters`` field), a word of the query (``kind`` "word"), or keep postings that state
+    no pay (``kind`` "unstated_pay"); ``count``: the jobs it would give."""
+
+    kind: str
+    name: str
+    count: int
+    label: str
+
+
 @dataclass
 class SearchResponse:
     total: int
@@ -146,6 +178,11 @@ class SearchResponse:
     sort: str
     semantic: bool  # whether the vector index took part
     notes: list[str] = field(default_factory=list)
+    filtered: list[Chip] = field(default_factory=list)  # the query's chips that filtered
+    suggestions: list[Suggestion] = field(default_factory=list)
+    ranker: str | None = None  # the learned ranker that ordered the results, if any
+    # With ``SearchRequest.features``: the candidates' job ids and rank.FEATURES rows.
+    features: tuple[list[str], np.ndarray] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON the API and ``leadboard search --json`` answer."""
@@ -154,7 +191,9 @@ class SearchResponse:
             "query": {
                 "raw": self.query.raw,
                 "text": self.query.text,
-                "chips": [vars(chip) for chip in self.query.chips],
+                "chips": [
+                    {**vars(chip), "filtered": chip in self.filtered} for chip in self.query.chips
+                ],
                 "corrections": self.query.corrections,
             },
             "results": [
@@ -170,6 +209,7 @@ class SearchResponse:
             "sort": self.sort,
             "semantic": self.semantic,
             "notes": self.notes,
+            "suggestions": [vars(suggestion) for suggestion in self.suggestions],
         }
 
 
@@ -187,6 +227,7 @@ class SearchEngine:
         embedder: Any | None = None,
         vectors: VectorIndex | None = None,
         notes: Sequence[str] = (),
+        ranker: Ranker | None | Literal["default"] = "default",
     ) -> None:
         self.store = store
         self.documents = SearchDocuments(store)  # the search tables' reader
@@ -204,21 +245,27 @@ class SearchEngine:
             VECTOR_CACHE_BYTES, lambda query, vector: text_bytes(query) + vector.nbytes
         )
         self.dialect = store.engine.dialect.name
+        # The learned ranker (rank.py) shipped with the package, unless one is given (or None).
+        self.ranker = load_ranker() if ranker == "default" else ranker
+        self._known: SizedCache[tuple[int, str], bool] = SizedCache(
+            100_000, lambda key, _: text_bytes(key[1])
+        )
 
     # -- the search ------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        parsed = parse_query(request.q, default_currency=request.filters.salary_currency)
-        filters = merge_chips(request.filters, parsed.chips)
+        parsed = parse_query(
+            request.q, default_currency=request.filters.salary_currency, known=self.knows
+        )
+        # Chips asked for as filters filter; chips that are only typed words rank (below).
+        typed = [c for c in parsed.chips if not c.explicit and c.kind in SOFT_KINDS]
+        filters = merge_chips(request.filters, [c for c in parsed.chips if c not in typed])
         page = max(1, int(request.page))
         per_page = min(max(1, int(request.per_page)), MAX_PAGE_SIZE)
         notes = list(parsed.notes)
         terms = search_terms(parsed.text) if request.mode != "semantic" else []
-        use_vectors = (
-            bool(parsed.text.strip())
-            and self.vectors
-            and self.embedder
-            and request.mode != "lexical"
+        use_vectors = bool(
+            parsed.text.strip() and self.vectors and self.embedder and request.mode != "lexical"
         )
         if parsed.text.strip() and not use_vectors:
             notes.extend(self.notes or ["semantic search is off: words only"])
@@ -232,37 +279,78 @@ class SearchEngine:
         # Facets count over the text's matches under the always-on conditions only, so that
         # each facet can leave its own filter out (and widen the view).
         base = _all_of([masks[name] for name in ("head", "open") if name in masks], columns.size)
-        if terms or use_vectors:
-            matched = np.zeros(columns.size, dtype=bool)  # the text's matches, any filter
-            lexical = np.zeros(0, dtype=np.int64)
+        searching = bool(terms or use_vectors)
+        matched = np.ones(columns.size, dtype=bool)  # the text's matches, any filter
+        lexical = np.zeros(0, dtype=np.int64)
+        semantic_base: dict[int, float] = {}
+        every = True
+        if searching:
+            matched = np.zeros(columns.size, dtype=bool)
             if terms:
                 # Any word is a poor reading (and a slow one: every job has "lead"); the
                 # meaning is a better one where there are vectors to read it with.
                 lexical, matched, every = self._lexical(
                     columns, terms, where, any_word_fallback=not use_vectors
                 )
-                if not every:
-                    notes.append("no job has every word: showing jobs with any of them")
-                elif not lexical.size and use_vectors:
-                    notes.append("no job has every word: showing jobs close in meaning")
-            semantic_base: dict[int, float] = {}
             if use_vectors:
                 semantic_base = self._semantic(columns, parsed.text, base)
                 matched[list(semantic_base)] = True
+        # Typed chips: a filter where plenty of results keep it, else a ranking signal.
+        filtered: list[Chip] = []
+        boosts: list[Mask] = []
+        for chip in typed:
+            mask = self._chip_mask(columns, chip)
+            kept = int((matched & where & mask).sum())
+            if kept >= PLENTY:
+                filtered.append(chip)
+                where &= mask
+            else:
+                boosts.append(mask)
+                notes.append(_relaxed_note(chip, kept))
+        if filtered:
+            filters = merge_chips(filters, filtered)
+            masks = self._masks(columns, filters)
+        results = matched & where
+        total = int(results.sum())
+        ranker = None
+        features = None
+        if searching:
+            if terms and not every and total:
+                notes.append("no job has every word: showing jobs with any of them")
+            elif terms and not lexical.size and use_vectors and total:
+                notes.append("no job has every word: showing jobs close in meaning")
             semantic = {p: s for p, s in semantic_base.items() if where[p]}
-            in_results = matched & base
-            results = matched & where
-            total = int(results.sum())
-            ranked = self._fuse(columns, lexical[:POOL], semantic)
+            lexical = lexical[where[lexical]]
+            ranked = self._fuse(
+                columns, lexical[:POOL], semantic, self._factors(columns, boosts, filters)
+            )
+            wanted = request.sort == "relevance" and self.ranker is not None
+            if ranked and (wanted or request.features):
+                rows = candidate_features(
+                    columns, ranked[:RERANK], lexical[:POOL], semantic, parsed, boosts, self.words
+                )
+                if request.features:
+                    doc_ids = [int(columns.ids[p]) for p, _ in ranked[:RERANK]]
+                    jobs = self.documents.jobs_of(doc_ids)
+                    features = ([jobs[i].job.id if i in jobs else "" for i in doc_ids], rows)
+                if wanted and self.ranker is not None:
+                    ranked = self.ranker.rerank(ranked, rows, RERANK)
+                    ranker = self.ranker.name
             ordered = self._order(columns, ranked, request.sort, filters)
+            if request.sort == "relevance":
+                ordered = diversify(columns, ordered, FIRST_PAGE, PER_COMPANY)
             page_positions = ordered[(page - 1) * per_page : page * per_page]
-            facets = self._facets(columns, masks, in_results)
+            facets = self._facets(columns, masks, matched & base)
         else:
-            total = int(where.sum())
-            page_positions = self._browse(columns, where, request.sort, filters, page, per_page)
+            page_positions = self._browse(
+                columns, where, request.sort, filters, page, per_page, boosts
+            )
             facets = self._facets(columns, masks, None)
         if "open" in masks and total < per_page:
-            notes += _hidden_note(columns, masks, matched if terms or use_vectors else None)
+            notes += _hidden_note(columns, masks, matched if searching else None)
+        suggestions = self._suggestions(
+            columns, masks, filters, matched, terms if every else [], empty=not total
+        )
         page_ids = [(int(columns.ids[p]), score) for p, score in page_positions]
         hits = self._hits(page_ids, terms)
         return SearchResponse(
@@ -274,9 +362,91 @@ class SearchEngine:
             page=page,
             per_page=per_page,
             sort=request.sort,
-            semantic=bool(use_vectors),
+            semantic=use_vectors,
             notes=notes,
+            filtered=[c for c in parsed.chips if c not in typed] + filtered,
+            suggestions=suggestions,
+            ranker=ranker,
+            features=features,
         )
+
+    def knows(self, word: str) -> bool:
+        """Whether the search index holds ``word`` (a word it holds is never "corrected")."""
+        generation = self.documents.generation()
+        with self._columns_lock:
+            found = self._known.get((generation, word))
+        if found is None:
+            found = self.documents.knows(word)
+            with self._columns_lock:
+                self._known.put((generation, word), found)
+        return found
+
+    def _chip_mask(self, columns: DocumentColumns, chip: Chip) -> Mask:
+        """The documents a chip would keep, were it a filter."""
+        masks = self._masks(columns, merge_chips(SearchFilters(role_family=[ANY]), [chip]))
+        kept = [mask for name, mask in masks.items() if name not in ("head", "open")]
+        return _all_of(kept, columns.size)
+
+    @staticmethod
+    def _factors(
+        columns: DocumentColumns, boosts: Sequence[Mask], filters: SearchFilters
+    ) -> np.ndarray | None:
+        """Each document's multiplier: typed chips it has lift it (all of them: ×(1 +
+        CHIP_BOOST)); a posting that states no pay, kept despite a pay floor, sinks."""
+        if not boosts and not (filters.salary_min is not None and filters.include_unstated_pay):
+            return None
+        factor = np.ones(columns.size, dtype=np.float64)
+        if boosts:
+            factor += CHIP_BOOST * np.mean(boosts, axis=0)
+        if filters.salary_min is not None and filters.include_unstated_pay:
+            factor[columns.salary_currency.codes < 0] *= UNSTATED_PAY
+        return factor
+
+    def _suggestions(
+        self,
+        columns: DocumentColumns,
+        masks: dict[str, Mask],
+        filters: SearchFilters,
+        matched: Mask,
+        terms: list[str],
+        *,
+        empty: bool,
+    ) -> list[Suggestion]:
+        """Under a pay floor, how many postings state no pay; and for an ``empty`` answer, what
+        leaving each filter or word (of ``terms``, all required) out would give, most first:
+        counted on the column masks."""
+        found: list[Suggestion] = []
+        if filters.salary_min is not None and not filters.include_unstated_pay:
+            others = _all_of([m for name, m in masks.items() if name != "salary"], columns.size)
+            unstated = int((others & matched & (columns.salary_currency.codes < 0)).sum())
+            if unstated:
+                found.append(
+                    Suggestion(
+                        "unstated_pay",
+                        "include_unstated_pay",
+                        unstated,
+                        f"include postings that state no pay ({unstated})",
+                    )
+                )
+        if not empty:
+            return found
+        for name in masks:
+            if name == "head":
+                continue
+            rest = [mask for key, mask in masks.items() if key != name]
+            count = int((_all_of(rest, columns.size) & matched).sum())
+            if count:
+                field_name, label = _FILTER_NAMES.get(name, (name, name))
+                found.append(Suggestion("filter", field_name, count, f"{label} ({count})"))
+        if len(terms) > 1:
+            where = _all_of(masks.values(), columns.size)
+            for word in terms:
+                positions = self._ranked_matches(columns, [t for t in terms if t != word], True)
+                count = int(where[positions].sum())
+                if count:
+                    found.append(Suggestion("word", word, count, f"without “{word}” ({count})"))
+        found.sort(key=lambda s: (s.kind == "unstated_pay", -s.count))
+        return found
 
     def similar(self, job_id: str, limit: int = 10) -> list[Hit]:
         """Open jobs nearest to ``job_id`` by embedding (any family), its own cluster left out."""
@@ -293,8 +463,14 @@ class SearchEngine:
         ids = np.array([doc_id for doc_id, _ in nearest], dtype=np.int64)
         positions = columns.positions_of(ids)
         scores = dict(nearest)
-        kept = [int(columns.ids[p]) for p in positions if allowed[p]][:limit]
-        return self._hits([(i, scores[i]) for i in kept], [])
+        # Across companies: at most two of one company among them.
+        kept = diversify(
+            columns,
+            [(int(p), scores[int(columns.ids[p])]) for p in positions if allowed[p]],
+            limit,
+            2,
+        )[:limit]
+        return self._hits([(int(columns.ids[p]), score) for p, score in kept], [])
 
     # -- the snapshot of the documents' facts ----------------------------------------------
 
@@ -366,6 +542,8 @@ class SearchEngine:
             floor = salary_a_year(float(filters.salary_min), filters.salary_period)
             with np.errstate(invalid="ignore"):  # no comparable pay (NaN) is never enough
                 masks["salary"] = _pay(c, filters) >= (floor or 0.0)
+            if filters.include_unstated_pay:  # ... unless the posting states none (ranked lower)
+                masks["salary"] |= c.salary_currency.codes < 0
         if filters.posted_within_days:
             since = datetime.now(UTC) - timedelta(days=int(filters.posted_within_days))
             masks["posted"] = c.posted >= since.timestamp()
@@ -455,9 +633,14 @@ class SearchEngine:
     # -- ranking -------------------------------------------------------------------------------
 
     def _fuse(
-        self, columns: DocumentColumns, lexical: np.ndarray, semantic: dict[int, float]
+        self,
+        columns: DocumentColumns,
+        lexical: np.ndarray,
+        semantic: dict[int, float],
+        factor: np.ndarray | None = None,
     ) -> list[tuple[int, float]]:
-        """Reciprocal rank fusion of the two lists (positions), times the ranking signals."""
+        """Reciprocal rank fusion of the two lists (positions), times the ranking signals
+        (and ``factor``, one multiplier a document, where given)."""
         fused: dict[int, float] = {}
         for rank, position in enumerate(lexical.tolist()):
             fused[position] = fused.get(position, 0.0) + 1.0 / (RRF_K + rank + 1)
@@ -467,6 +650,8 @@ class SearchEngine:
             return []
         positions = np.fromiter(fused, dtype=np.int64)
         signal = _signals(columns, positions, time.time())
+        if factor is not None:
+            signal = signal * factor[positions]
         scored = [
             (int(p), fused[int(p)] * float(s)) for p, s in zip(positions, signal, strict=True)
         ]
@@ -494,10 +679,14 @@ class SearchEngine:
         filters: SearchFilters,
         page: int,
         per_page: int,
+        boosts: Sequence[Mask] = (),
     ) -> list[tuple[int, float]]:
-        """No query text: the filtered jobs, ML leadership and freshness first (or as sorted)."""
+        """No query text: the filtered jobs, ML leadership and freshness first (or as sorted);
+        by relevance, those with more of the typed chips (``boosts``) before all."""
         positions = np.flatnonzero(where)
         keys = self._sort_keys(columns, positions, sort, filters)
+        if sort == "relevance" and boosts:
+            keys = (*keys, -np.sum([mask[positions] for mask in boosts], axis=0))
         chosen = positions[np.lexsort(keys)][(page - 1) * per_page : page * per_page]
         lead = np.nan_to_num(columns.ml_leadership[chosen])
         return [(int(p), float(score)) for p, score in zip(chosen, lead, strict=True)]
@@ -589,6 +778,70 @@ def merge_chips(filters: SearchFilters, chips: Iterable[Chip]) -> SearchFilters:
         elif chip.kind == "visa":
             merged.visa = True
     return merged
+
+
+def diversify(
+    columns: DocumentColumns, ordered: list[tuple[int, float]], slots: int, most: int
+) -> list[tuple[int, float]]:
+    """``ordered`` (positions, best first) with at most ``most`` jobs of one company in its first
+    ``slots``: a company's further jobs move down, after them, not out.
+
+    >>> from leadboard.search.columns import Categorical
+    >>> class Columns:
+    ...     company = Categorical.of(["a", "a", "a", "b", None, None])
+    >>> ranked = [(p, 1.0) for p in range(6)]
+    >>> [p for p, _ in diversify(Columns(), ranked, slots=3, most=1)]
+    [0, 3, 4, 1, 2, 5]
+    """
+    codes = columns.company.codes
+    head: list[tuple[int, float]] = []
+    later: list[tuple[int, float]] = []
+    seen: dict[int, int] = {}
+    for index, item in enumerate(ordered):
+        if len(head) >= slots:
+            return head + later + ordered[index:]
+        code = int(codes[item[0]])
+        if code >= 0 and seen.get(code, 0) >= most:
+            later.append(item)
+            continue
+        seen[code] = seen.get(code, 0) + 1
+        head.append(item)
+    return head + later
+
+
+def _relaxed_note(chip: Chip, count: int) -> str:
+    """What a typed chip that ranks rather than filters says.
+
+    >>> _relaxed_note(Chip("seniority", "director", "director", "head of"), 3)
+    'showing all levels: 3 jobs are director (first); “head of:” keeps only those'
+    """
+    jobs = f"{count} job{'s' if count != 1 else ''}"
+    said = {
+        "seniority": f"showing all levels: {jobs} {'is' if count == 1 else 'are'} {chip.label}",
+        "city": f"showing every place: {jobs} in {chip.label}",
+        "country": f"showing every place: {jobs} in {chip.label}",
+        "remote": f"showing every workplace: {jobs} {chip.label}",
+        "skill": f"showing jobs without {chip.label} too: {jobs} name it",
+        "visa": f"showing jobs that do not mention visas too: {jobs} mention sponsorship",
+    }[chip.kind]
+    return f"{said} (first); “{chip.source}:” keeps only those"
+
+
+# A mask's name (``SearchEngine._masks``) → the filter it stands for, and how to drop it.
+_FILTER_NAMES = {
+    "open": ("include_closed", "include closed or stale postings"),
+    "role_family": ("role_family", "all role families"),
+    "seniority": ("seniority", "any level"),
+    "remote": ("remote", "any workplace"),
+    "country": ("country", "any country"),
+    "city": ("city", "any city"),
+    "skill": ("skills", "without the skills filter"),
+    "company": ("company", "any company"),
+    "salary": ("salary_min", "no pay floor"),
+    "posted": ("posted_within_days", "posted any time"),
+    "years": ("years_max", "any years of experience"),
+    "visa": ("visa", "visa sponsorship or not"),
+}
 
 
 def search_terms(text_: str) -> list[str]:

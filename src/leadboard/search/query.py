@@ -2,24 +2,36 @@
 
 "llm platform tech lead remote london $200k+ pytorch staff" is free text ("llm platform tech
 lead") plus constraints: remote, London, a salary floor, a skill, a level. Each constraint becomes
-a :class:`Chip` — a filter the page shows back, removable — and the rest is searched as text.
-Tools and languages are chips *and* stay in the text (they describe the job too); ML areas
-("LLMs", "RAG") stay text only. Typos in skill names are
-forgiven ("pytroch" → PyTorch) by edit distance against the skill vocabulary; ``spelling`` can
-add a correction table for the other words (the search index's own vocabulary).
+a :class:`Chip` the page shows back, removable, and the rest is searched as text. Tools and
+languages are chips *and* stay in the text (they describe the job too); ML areas ("LLMs", "RAG")
+stay text only. A chip is ``explicit`` when its syntax says the user asks for a filter — a pay
+floor (``$200k+``), or a word followed by a colon (``remote:``, ``berlin:``, ``staff:``); the
+engine filters by those and *ranks* by the others (the user typed words, not filters).
+
+Typos in skill names are forgiven ("pytroch" → PyTorch) by edit distance against the skill
+vocabulary, and ``spelling`` can add a correction table for the other words — but only for words
+the search index does not know (``known``): "training" is a word, not a typo of "ranking".
 
 >>> parsed = parse_query("Staff ML tech lead, remote, $200k+ pytroch")
 >>> [(chip.kind, chip.value) for chip in parsed.chips]
 [('seniority', 'staff'), ('remote', 'remote'), ('salary_min', 'USD 200000'), ('skill', 'PyTorch')]
 >>> parsed.text
 'ML tech lead PyTorch'
+>>> [chip.kind for chip in parsed.chips if chip.explicit]
+['salary_min']
+>>> [chip.kind for chip in parse_query("remote: ml lead").chips if chip.explicit]
+['remote']
+>>> parse_query("distributed trainnig", known=lambda word: word != "trainnig").corrections
+{}
+>>> parse_query("distributed training", known=lambda word: word == "training").text
+'distributed training'
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from rapidfuzz import fuzz, process
@@ -43,6 +55,7 @@ class Chip:
     value: str
     label: str
     source: str  # the words of the query it came from
+    explicit: bool = False  # asked for as a filter (a pay floor, "remote:"), not just typed
 
 
 @dataclass
@@ -101,6 +114,7 @@ _SALARY = re.compile(
 _SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR"}
 _WORD = re.compile(r"[\w+#./-]+", re.UNICODE)
 _SEPARATORS = re.compile(r"[,;|]+")
+_ASKED = re.compile(r"([\w+#.-]+):(?=\s|$)")  # "remote:": a filter asked for
 # Words too common or too short to correct: a typo fix must not turn "go" into "Go".
 _NO_FIX_BELOW = 5
 
@@ -110,14 +124,20 @@ def parse_query(
     *,
     default_currency: str = "USD",
     spelling: Callable[[str], str | None] | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> ParsedQuery:
-    """Split a query into chips and text (see the module docstring)."""
+    """Split a query into chips and text (see the module docstring). ``known(word)``: whether
+    the search index holds the word (such a word is never corrected)."""
     parsed = ParsedQuery(raw=raw, text="")
     query = " ".join((raw or "").split())
     if len(query) > MAX_QUERY_CHARS:
         query = query[:MAX_QUERY_CHARS]
         parsed.notes.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
+    # "remote:" asks for a filter; the colon goes, the words it ends are remembered.
+    asked = {m.group(1).lower() for m in _ASKED.finditer(query)}
+    query = _ASKED.sub(lambda m: m.group(1), query)
     rest = _SEPARATORS.sub(" ", query)
+    is_known = known or (lambda _: False)
 
     rest = _take_salary(rest, parsed, default_currency)
     rest = _take_phrases(
@@ -126,7 +146,7 @@ def parse_query(
     rest = _take_words(rest, parsed, _REMOTE, "remote", lambda v: v)
     rest = _take_words(rest, parsed, _SENIORITY, "seniority", lambda v: v)
     rest = _take_places(rest, parsed)
-    words = [_fix_skill_typo(word, parsed) for word in _WORD.findall(rest)]
+    words = [_fix_skill_typo(word, parsed, is_known) for word in _WORD.findall(rest)]
     text = " ".join(words)
     named = [(skill.name, text[start:end]) for skill, start, end in skills_named_in(text)]
     # Lower-case names the posting rules only trust in context ("go", "rust") are meant here.
@@ -138,9 +158,15 @@ def parse_query(
         if name not in parsed.values("skill") and name in _filterable_skills():
             parsed.chips.append(Chip("skill", name, name, typed.get(source, source)))
     if spelling is not None:
-        words = [_fix_word(word, parsed, spelling) for word in text.split()]
+        words = [_fix_word(word, parsed, spelling, is_known) for word in text.split()]
         text = " ".join(words)
     parsed.text = text
+    parsed.chips = [
+        replace(chip, explicit=True)
+        if chip.kind == "salary_min" or set(chip.source.lower().split()) & asked
+        else chip
+        for chip in parsed.chips
+    ]
     # Chips in the order the query names them, as the page shows them back.
     position = {id(c): query.lower().find(c.source.lower()) for c in parsed.chips}
     parsed.chips.sort(key=lambda c: position[id(c)] if position[id(c)] >= 0 else len(query))
@@ -246,10 +272,13 @@ def _skill_names() -> dict[str, str]:
     return names
 
 
-def _fix_skill_typo(word: str, parsed: ParsedQuery) -> str:
-    """ "pytroch" → "PyTorch": a near miss of a skill's name (one or two edits) becomes it."""
+def _fix_skill_typo(word: str, parsed: ParsedQuery, known: Callable[[str], bool]) -> str:
+    """ "pytroch" → "PyTorch": a near miss of a skill's name (one or two edits) becomes it,
+    unless the index knows the word as it is."""
     lowered = word.lower()
     if len(lowered) < _NO_FIX_BELOW or lowered in _skill_names() or skills_named_in(word):
+        return word
+    if known(lowered):
         return word
     best = process.extractOne(lowered, list(_skill_names()), scorer=fuzz.ratio, score_cutoff=80)
     if best is None:
@@ -259,8 +288,13 @@ def _fix_skill_typo(word: str, parsed: ParsedQuery) -> str:
     return name
 
 
-def _fix_word(word: str, parsed: ParsedQuery, spelling: Callable[[str], str | None]) -> str:
-    if len(word) < _NO_FIX_BELOW or word in parsed.corrections.values():
+def _fix_word(
+    word: str,
+    parsed: ParsedQuery,
+    spelling: Callable[[str], str | None],
+    known: Callable[[str], bool],
+) -> str:
+    if len(word) < _NO_FIX_BELOW or word in parsed.corrections.values() or known(word.lower()):
         return word
     fixed = spelling(word)
     if fixed and fixed.lower() != word.lower():

@@ -61,6 +61,9 @@ def search_request(
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
     include_closed: bool = False,
+    unstated_pay: Annotated[
+        bool, Query(description="With min_salary: keep postings that state no pay, ranked lower.")
+    ] = False,
     mode: Annotated[Mode, Query(description="hybrid (default), lexical or semantic.")] = "hybrid",
 ) -> SearchRequest:
     """The search a URL asks for (the same parameters for pages and API)."""
@@ -83,6 +86,7 @@ def search_request(
         posted_within_days=posted_within,
         years_max=years_max,
         include_closed=include_closed,
+        include_unstated_pay=unstated_pay,
     )
     return SearchRequest(q=q, filters=filters, sort=sort, page=page, per_page=per_page, mode=mode)
 

@@ -52,6 +52,21 @@ class ChipOut(BaseModel):
     value: str
     label: str
     source: str = Field(description="The words of the query it was read from.")
+    explicit: bool = Field(
+        False, description="Asked for as a filter: a pay floor ($200k+) or a word with a colon."
+    )
+    filtered: bool = Field(
+        False,
+        description="Whether it filtered; a typed chip that did not only ranks the results "
+        "(the notes say what was relaxed).",
+    )
+
+
+class SuggestionOut(BaseModel):
+    kind: str = Field(description="filter, word or unstated_pay")
+    name: str = Field(description="The filter's name, or the word to drop.")
+    count: int = Field(description="The jobs the search would give without it.")
+    label: str
 
 
 class QueryOut(BaseModel):
@@ -84,6 +99,11 @@ class SearchAnswer(BaseModel):
     sort: str
     semantic: bool = Field(description="Whether the vector index took part in this search.")
     notes: list[str]
+    suggestions: list[SuggestionOut] = Field(
+        default_factory=list,
+        description="No result: which filter or word to drop, with the count it would give; "
+        "under a pay floor, the postings that state no pay.",
+    )
 
 
 class FacetsAnswer(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -10,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from leadboard.search.engine import SearchRequest
 from leadboard.search.index import SALARY_PERIODS
 from leadboard.web.params import LIMITED, search_request
-from leadboard.web.schemas import FacetsAnswer, SearchAnswer
+from leadboard.web.schemas import FacetsAnswer, SearchAnswer, SuggestionOut
 from leadboard.web.site import Site, SiteDep
 from leadboard.web.templating import link, without
 
@@ -55,8 +56,73 @@ def search_page(request: Request, site: SiteDep, search: SearchDep) -> Any:
             "currencies": CURRENCIES,
             "periods": SALARY_PERIODS,
             "chip_links": {
-                chip.source: link(params, set_={"q": without(search.q, chip.source)}, drop=["page"])
+                chip.source: link(params, set_={"q": dropped(search.q, chip.source)}, drop=["page"])
                 for chip in answer.query.chips
             },
+            # A typed chip only ranks: a click makes it a filter ("berlin" → "berlin:").
+            "chip_keep": {
+                chip.source: link(
+                    params, set_={"q": asked_for(search.q, chip.source)}, drop=["page"]
+                )
+                for chip in answer.query.chips
+                if not chip.filtered
+            },
+            "suggestion_links": [
+                (suggestion.label, suggestion_link(params, search.q, answer, suggestion))
+                for suggestion in answer.suggestions
+            ],
         },
     )
+
+
+# A filter (SearchFilters' name) → its URL parameter, and the chip kind that can set it from q.
+_FILTER_PARAMS = {
+    "seniority": ("seniority", "seniority"),
+    "remote": ("remote", "remote"),
+    "country": ("country", "country"),
+    "city": ("city", "city"),
+    "skills": ("skill", "skill"),
+    "company": ("company", None),
+    "salary_min": ("min_salary", "salary_min"),
+    "posted_within_days": ("posted_within", None),
+    "years_max": ("years_max", None),
+    "visa": (None, "visa"),
+}
+
+
+def suggestion_link(
+    params: list[tuple[str, str]], q: str, answer: SearchAnswer, suggestion: SuggestionOut
+) -> str:
+    """The page without what a suggestion drops (a word, a filter), or with unstated pay."""
+    if suggestion.kind == "word":
+        return link(params, set_={"q": without(q, suggestion.name)}, drop=["page"])
+    if suggestion.kind == "unstated_pay":
+        return link(params, set_={"unstated_pay": "true"}, drop=["page"])
+    if suggestion.name == "include_closed":
+        return link(params, set_={"include_closed": "true"}, drop=["page"])
+    if suggestion.name == "role_family":
+        return link(params, set_={"family": "any"}, drop=["page"])
+    param, kind = _FILTER_PARAMS.get(suggestion.name, (None, None))
+    for chip in answer.query.chips:
+        if chip.kind == kind and chip.filtered:
+            q = dropped(q, chip.source)
+    return link(params, set_={"q": q}, drop=["page", *([param] if param else [])])
+
+
+def dropped(q: str, source: str) -> str:
+    """The query without a chip's words, and the colon that made it a filter, if any.
+
+    >>> dropped("team remote:", "remote"), dropped("team remote", "remote")
+    ('team', 'team')
+    """
+    return without(q, source + ":") if source.lower() + ":" in q.lower() else without(q, source)
+
+
+def asked_for(q: str, source: str) -> str:
+    """The query with a chip's words marked as a filter asked for: "berlin" → "berlin:".
+
+    >>> asked_for("ml lead berlin remote", "Berlin")
+    'ml lead berlin: remote'
+    """
+    pattern = re.compile(rf"(?<![\w-]){re.escape(source)}(?![\w:-])", re.IGNORECASE)
+    return pattern.sub(lambda match: match.group() + ":", q, count=1)
