@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url
-from support.postgres import fresh_database, running_postgres
+from support.postgres import fresh_database, running_postgres, template_database
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -109,9 +108,8 @@ def postgres_template(postgres_url: str) -> Iterator[str]:
     Copying it (``CREATE DATABASE … TEMPLATE``) takes a tenth of the time the migrations take."""
     from leadboard.store.repository import Store
 
-    with fresh_database(postgres_url) as url:
-        Store.open(url).close()  # nobody may stay connected to a template
-        yield str(make_url(url).database)
+    with template_database(postgres_url, lambda url: Store.open(url).close()) as name:
+        yield name
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,12 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
 from support import postgres
-from support.postgres import PostgresUnavailable, fresh_database, running_postgres
+from support.postgres import (
+    PostgresUnavailable,
+    fresh_database,
+    running_postgres,
+    template_database,
+)
 
 ours_only = pytest.mark.skipif(
     bool(os.environ.get(postgres.EXTERNAL_URL_VARIABLE)),
@@ -70,6 +75,29 @@ def test_fresh_database_is_empty_and_dropped_afterwards(engine: Engine, postgres
     with engine.connect() as connection:
         exists = text("SELECT 1 FROM pg_database WHERE datname = :name")
         assert connection.execute(exists, {"name": name}).first() is None
+
+
+def test_fresh_databases_can_be_copies_of_a_template(engine: Engine, postgres_url: str) -> None:
+    def prepare(url: str) -> None:
+        made = create_engine(url)
+        with made.begin() as connection:
+            connection.execute(text("CREATE TABLE greeting (words text)"))
+            connection.execute(text("INSERT INTO greeting VALUES ('hello')"))
+        made.dispose()
+
+    with template_database(postgres_url, prepare) as template:
+        for _ in range(2):  # copied again and again: nobody (autovacuum included) holds it
+            with fresh_database(postgres_url, template) as url:
+                copy = create_engine(url)
+                with copy.begin() as connection:
+                    assert connection.execute(text("SELECT words FROM greeting")).all() == [
+                        ("hello",)
+                    ]
+                    connection.execute(text("DELETE FROM greeting"))  # a copy's own
+                copy.dispose()
+    with engine.connect() as connection:
+        exists = text("SELECT 1 FROM pg_database WHERE datname = :name")
+        assert connection.execute(exists, {"name": template}).first() is None
 
 
 @ours_only

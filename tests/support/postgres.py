@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +117,26 @@ def fresh_database(server_url: str, template: str | None = None) -> Iterator[str
         with _autocommit_engine(server_url).connect() as connection:
             # FORCE: a test that leaked a connection must not make the drop fail.
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def template_database(server_url: str, prepare: Callable[[str], None]) -> Iterator[str]:
+    """A database on the server of ``server_url`` made ready by ``prepare(its url)``, then closed
+    to connections; yields its name for ``fresh_database(server_url, template=name)``, and drops
+    it afterwards.
+
+    >>> migrate = lambda url: Store.open(url).close()
+    >>> with template_database(server, migrate) as name:  # doctest: +SKIP
+    ...     name
+    'test_5e0c4d2a9b1f'
+    """
+    with fresh_database(server_url) as url:
+        prepare(url)
+        name = make_url(url).database
+        with _autocommit_engine(server_url).connect() as connection:
+            # A copy fails while anyone is connected to the template, autovacuum included.
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        yield str(name)
 
 
 def _embedded_package_dir() -> Path:
