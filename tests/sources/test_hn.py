@@ -523,13 +523,36 @@ def test_post_with_several_roles_splits_into_one_posting_per_role():
         assert posting.company == "Acme"
         assert posting.locations == ["Berlin, Germany", "REMOTE (EU)"]
         assert posting.workplace_type == "REMOTE (EU)"
-        assert posting.description == post  # the whole post for every role
-        assert posting.description_format == "html"
+        assert posting.description_format == "text"
         assert posting.posted_at == "2026-01-02T18:12:25Z"
         assert posting.url == "https://news.ycombinator.com/item?id=46000001"
         assert posting.extra["silver_labels"] == {"role": "Software Engineer"}
         assert posting.extra["roles_in_post"] == 3
     assert [p.extra["role_index"] for p in postings] == [0, 1, 2]
+    # Each keeps the post less the other roles' lines: no other role's text attaches to it.
+    assert postings[1].description == (
+        "Acme | Berlin, Germany | REMOTE (EU) | €90k-€120k\n\nWe build tools.\n\nOpen roles:"
+        "\n\n- Product Designer ($100k)"
+    )
+    assert "Head of Data" not in postings[0].description
+
+
+def test_roles_named_on_one_line_share_the_whole_post():
+    post = "Acme | Backend Engineer, Product Designer | Remote<p>We build tools in Go."
+    postings = postings_from_record(record(post), fetched_at=WHEN)
+    assert [p.description for p in postings] == [post, post]
+    assert {p.description_format for p in postings} == {"html"}
+
+
+def test_a_role_section_runs_to_the_next_role_or_blank_line():
+    post = (
+        "Thothmind | REMOTE<p><pre><code>We're hiring:\n\nBackend Engineer:\n- Python\n- Postgres"
+        "\nFrontend Engineer:\n- TypeScript\n\nApply at thothmind.com</code></pre>"
+    )
+    backend, frontend = postings_from_record(record(post), fetched_at=WHEN)
+    assert "Python" in backend.description and "TypeScript" not in backend.description
+    assert "TypeScript" in frontend.description and "Postgres" not in frontend.description
+    assert "Apply at thothmind.com" in backend.description  # the post's own ending is shared
 
 
 def test_post_with_one_role_keeps_the_bare_id():
@@ -623,3 +646,29 @@ def test_real_posts(shared_data_dir):
     assert with_company / posts > 0.85
     assert with_title / posts > 0.70
     assert 1 < sum(n * count for n, count in roles_per_post.items()) / with_title < 2
+
+
+@pytest.mark.shared_data
+def test_real_multi_role_posts_keep_other_roles_out(shared_data_dir):
+    """On the real posts: a role listed on its own line carries no other role's line."""
+    path = shared_data_dir / "postings" / "hn-who-is-hiring-2026" / "postings.jsonl"
+    split = leaks = 0
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            try:
+                postings = postings_from_record(json.loads(line), fetched_at=WHEN)
+            except UnusablePost:
+                continue
+            for posting in postings:
+                if posting.description_format != "text":
+                    continue
+                split += 1
+                others = [p.title for p in postings if p.title and p.title != posting.title]
+                body = posting.description.partition("\n")[2]  # the first line names them all
+                leaks += any(
+                    f"\n{title}" in body or f"- {title}" in body
+                    for title in others
+                    if title not in (posting.title or "")
+                )
+    print(f"\n{split} role postings cut from multi-role posts, {leaks} with another role's line")
+    assert split > 100 and leaks / split < 0.02

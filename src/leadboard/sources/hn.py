@@ -9,7 +9,10 @@ title-cased, its head noun one of ``ROLE_NOUNS``: Engineer, Scientist, Manager, 
 list of responsibilities is not taken for a list of roles.
 
 Each role becomes a posting ``hn:news.ycombinator.com:{hn_id}-{n}`` (``{hn_id}`` alone when the
-post names one role or none); each keeps the whole post as its description.
+post names one role or none). A role listed in the body on a line of its own keeps the post less
+the other roles' sections (:func:`role_sections`: their lines, and what follows them up to the
+next role or blank line), so that one role's duties and skills do not attach to another; roles
+named together on one line (the first line, "hiring: A, B and C") share the whole post.
 """
 
 from __future__ import annotations
@@ -760,9 +763,20 @@ def postings_from_record(record: dict[str, Any], *, fetched_at: datetime) -> lis
         return [
             SourcePosting(**common, external_id=hn_id, title=title, salary_text=salary, extra=extra)
         ]
+    sections = role_sections(body, [mention.title for mention in mentions])
     return [
         SourcePosting(
-            **common,
+            **(
+                common
+                | (
+                    {  # the post less the other roles' sections: plain text now
+                        "description": f"{first_line}\n\n{sections[index]}".strip(),
+                        "description_format": "text",
+                    }
+                    if sections
+                    else {}
+                )
+            ),
             external_id=f"{hn_id}-{index}",
             title=mention.title,
             salary_text=mention.salary_text or parsed.salary_text,
@@ -770,6 +784,44 @@ def postings_from_record(record: dict[str, Any], *, fetched_at: datetime) -> lis
         )
         for index, mention in enumerate(mentions)
     ]
+
+
+def role_sections(body: str, titles: list[str]) -> list[str] | None:
+    """Each role's text: ``body`` without the other roles' sections, or None when the roles do
+    not each start a line of their own, in order (then every role shares the whole post).
+
+    A role's section runs from its line to the next role's line; the last one's, to the next
+    blank line (what follows a list is the post's again: how to apply, benefits…).
+
+    >>> body = "We build tools.\\n\\n- Backend Engineer: Go\\n- Designer: Figma\\n\\nApply!"
+    >>> role_sections(body, ["Backend Engineer", "Designer"])[1]
+    'We build tools.\\n\\n- Designer: Figma\\n\\nApply!'
+    >>> role_sections("Hiring: Backend Engineer, Designer", ["Backend Engineer", "Designer"])
+    """
+    lines = body.split("\n")
+    starts: list[int] = []
+    for title in titles:
+        after = starts[-1] + 1 if starts else 0
+        found = next(
+            (i for i in range(after, len(lines)) if title.lower() in lines[i].lower()), None
+        )
+        if found is None:
+            return None
+        starts.append(found)
+    ends = [*starts[1:], len(lines)]
+    last = starts[-1]
+    ends[-1] = next((i for i in range(last + 1, len(lines)) if not lines[i].strip()), len(lines))
+    sections = []
+    for index in range(len(titles)):
+        dropped = {
+            line
+            for other, (start, end) in enumerate(zip(starts, ends, strict=True))
+            if other != index
+            for line in range(start, end)
+        }
+        kept = [line for i, line in enumerate(lines) if i not in dropped]
+        sections.append(re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip())
+    return sections
 
 
 YC_JOB_PAGE = re.compile(
