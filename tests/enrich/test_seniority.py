@@ -19,6 +19,8 @@ from leadboard.enrich.seniority import (
     [
         ("Staff Machine Learning Engineer", "staff"),
         ("Senior/Staff ML Engineer", "senior"),  # two levels: the lower one
+        ("Staff + Sr. Software Engineer, Cloud Inference", "senior"),
+        ("Principal / Sr Principal DevOps Engineer", "principal"),  # one band, two grades
         ("Engineering Manager, ML Infrastructure", "manager"),
         ("Product Manager, AI", "mid"),  # manages a product, not people: a plain title
         ("Head of AI", "director"),

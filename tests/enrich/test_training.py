@@ -17,6 +17,7 @@ from leadboard.enrich.training import (
     train_role_model,
     training_set,
 )
+from leadboard.enrich.weak_labels import as_imported
 
 EXTRA = Path(__file__).resolve().parents[2] / "labelled" / "postings" / "extra"
 
@@ -60,6 +61,25 @@ def test_weak_labels_skip_every_hand_labelled_posting(shared_data_dir) -> None:
     labelled = {row["id"] for row in extra_labels(EXTRA)}
     labelled |= {item.id for item in load_labelled("all", data_dir=shared_data_dir)}
     assert not {posting["id"] for posting, _ in data.weak} & labelled
+
+
+def test_hacker_news_rows_get_the_title_the_importer_gives_a_post_of_one_role() -> None:
+    url = "https://news.ycombinator.com/item?id=7"
+    one = {"id": "hn-7", "url": url, "title": None, "description": "Acme | ML Lead | Remote"}
+    several = dict(one, description="Acme | Backend Engineer, Product Designer | Remote")
+    titled = {"id": "ats-1", "url": "https://boards.example/1", "title": "Data Analyst"}
+    assert as_imported(one)["title"] == "ML Lead"
+    assert as_imported(several)["title"] is None  # one text, several roles: no label fits it
+    assert as_imported(titled) is titled
+    assert as_imported(dict(one, description="[dead]"))["title"] is None
+
+
+def test_our_hacker_news_labels_are_trained_on_with_their_titles(shared_data_dir) -> None:
+    data = training_set(shared_data_dir, extra_dir=EXTRA, weak=False)
+    hn = [p for p in data.postings if p["source"] == "hn-who-is-hiring-2026"]
+    assert len(hn) >= 40
+    assert all(posting["title"] for posting in hn)
+    assert len(data.origins) == len(data.postings)
 
 
 def test_train_saves_a_model_that_enrichment_finds(shared_data_dir, tmp_path, monkeypatch):

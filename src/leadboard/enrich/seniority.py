@@ -85,10 +85,13 @@ _JUNIOR = re.compile(
 _LEVEL_ONE = re.compile(r"(?<![\w/])I\b(?!\s*/)|(?<=[A-Za-z] )1(?=\s*(?:$|[(,\-–|]))")
 # "Associate" that is not junior: "Associate General Counsel", "Associate Director/Principal".
 _ASSOCIATE_NOT_JUNIOR = re.compile(r"\bassociate\s+(?:general\s+counsel|partner)\b", re.I)
-# Two levels offered in one title ("Senior/Staff", "Staff to Principal", "Senior or Staff").
+# Two levels offered in one title ("Senior/Staff", "Staff to Principal", "Staff + Sr."); not a
+# level and its own senior band ("Principal / Sr Principal" is principal).
 _LEVEL_WORD = r"(?:junior|jr\.?|mid|senior|sr\.?|staff|principal|lead)"
 _TWO_LEVELS = re.compile(
-    rf"\b({_LEVEL_WORD})\s*(?:/|\bor\b|\bto\b|-|–|&)\s*({_LEVEL_WORD})\b", re.IGNORECASE
+    rf"\b({_LEVEL_WORD})\s*(?:/|\bor\b|\bto\b|-|–|&|\+)\s*({_LEVEL_WORD})\b"
+    r"(?!\.?\s+(?:staff|principal)\b)",
+    re.IGNORECASE,
 )
 _WORD_LEVEL: dict[str, Seniority] = {
     "junior": "junior",

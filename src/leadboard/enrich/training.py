@@ -33,7 +33,7 @@ from typing import Any
 from leadboard import datasets
 from leadboard.datasets import MissingData, load_labelled, read_jsonl
 from leadboard.enrich.role import FAMILIES, MODEL_FILE, RoleClassifier
-from leadboard.enrich.weak_labels import labelled_ids, weak_labelled_postings
+from leadboard.enrich.weak_labels import as_imported, labelled_ids, weak_labelled_postings
 from leadboard.store.database import leadboard_home
 
 MODELS_DIR_ENV = "LEADBOARD_MODELS_DIR"
@@ -127,11 +127,13 @@ class TrainingSet:
     postings: list[dict[str, Any]] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     sources: dict[str, int] = field(default_factory=dict)
+    origins: list[str] = field(default_factory=list)  # each posting's entry of ``sources``
     weak: list[tuple[dict[str, Any], str]] = field(default_factory=list)
 
     def add(self, source: str, posting: dict[str, Any], label: str) -> None:
         self.postings.append(posting)
         self.labels.append(label)
+        self.origins.append(source)
         self.sources[source] = self.sources.get(source, 0) + 1
 
 
@@ -178,7 +180,7 @@ def _postings_by_id(data_dir: Path, ids: set[str]) -> list[dict[str, Any]]:
     for path in datasets.posting_files(data_dir):
         for row in read_jsonl(path):
             if row.get("id") in ids and row["id"] not in found:
-                found[row["id"]] = row
+                found[row["id"]] = as_imported(row)
     return [found[i] for i in sorted(found)]
 
 

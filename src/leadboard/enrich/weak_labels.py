@@ -22,12 +22,14 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from leadboard import datasets
 from leadboard.datasets import read_jsonl
 from leadboard.models import RoleFamily
+from leadboard.sources import hn
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -154,6 +156,30 @@ def weak_role_family(title: str | None) -> WeakLabel | None:
     return None
 
 
+def as_imported(row: dict[str, Any]) -> dict[str, Any]:
+    """A dump row with the title ``leadboard import`` would give it.
+
+    Hacker News rows of the dump have no title: the importer reads it from the post's first line
+    (``sources.hn``). A post that names exactly one role gets that title here, so its text can be
+    trained and scored like any posting; a post of several roles (one text, several labels) or
+    none keeps no title. Other rows are returned as they are.
+
+    >>> row = {"id": "hn-1", "url": "https://news.ycombinator.com/item?id=1", "title": None,
+    ...        "description": "Acme | Staff ML Engineer | Remote<p>We train models.</p>"}
+    >>> as_imported(row)["title"]
+    'Staff ML Engineer'
+    """
+    if row.get("title") or not hn.is_hn_record(row):
+        return row
+    try:
+        found = hn.postings_from_record(row, fetched_at=datetime(2000, 1, 1, tzinfo=UTC))
+    except hn.UnusablePost:
+        return row
+    if len(found) != 1 or found[0].extra.get("title_is_placeholder") or not found[0].title:
+        return row
+    return {**row, "title": found[0].title}
+
+
 def _dedup_keys(posting: dict[str, Any]) -> tuple[str, str]:
     """Two keys that catch copies of one job: company+title, and the start of the text."""
     company = " ".join(str(posting.get("company") or "").lower().split())
@@ -187,7 +213,8 @@ def weak_labelled_postings(
                 seen.update(key for key in _dedup_keys(posting) if key)
     found: list[tuple[dict[str, Any], WeakLabel]] = []
     for path in files:
-        for posting in read_jsonl(path):
+        for row in read_jsonl(path):
+            posting = as_imported(row)
             if posting.get("id") in excluded or not _has_text(posting):
                 continue
             keys = [key for key in _dedup_keys(posting) if key]

@@ -1,0 +1,247 @@
+"""The role model on sources it has never seen: leave-source-out evaluation.
+
+Every labelled posting comes from one dump of the shared data (its ``source``: ``ats-boards-
+2026-05``, ``linkedin-ds-2018``…). A model tuned on a few dumps can learn their formatting
+instead of the job; to see how it does on a source nobody trained on, :func:`leave_source_out`
+holds each named source out **entirely**: its postings are in no labelled training row, no weak
+label and no calibration fold. It then scores the model on that source's labels — the ``tune``
+split of ``dev.jsonl`` and our extra labels; the ``holdout`` split stays unread (it is reported
+at the end, by ``leadboard eval --split holdout``).
+
+Figures per held-out source: ML-leadership precision, recall and F1, role family accuracy,
+and the calibration of P(ml_leadership) — Brier score, expected calibration error (ECE) and the
+reliability bins it is computed from.
+
+Run it (about a minute of CPU per held-out source)::
+
+    python -m leadboard.eval.sources linkedin-ds-2018 ai-labs-2025-08 [--no-weak] [--json]
+
+>>> bins = reliability_bins([False, False, True, True], [0.1, 0.2, 0.7, 0.9], n_bins=2)
+>>> [(b.count, b.mean_predicted, b.observed) for b in bins]
+[(2, 0.15, 0.0), (2, 0.8, 1.0)]
+>>> round(expected_calibration_error(bins), 3)
+0.175
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from leadboard.enrich.role import FAMILIES, RoleClassifier
+from leadboard.enrich.training import TrainingSet, training_set
+from leadboard.eval.metrics import BinaryScores, ClassScores, binary_scores, class_scores
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    """Postings whose predicted probability fell in [low, high): how many, the mean
+    prediction and the share that were truly positive."""
+
+    low: float
+    high: float
+    count: int
+    mean_predicted: float
+    observed: float
+
+
+def reliability_bins(
+    truth: Sequence[bool], probabilities: Sequence[float], n_bins: int = 10
+) -> list[ReliabilityBin]:
+    """Equal-width bins of the probabilities (empty bins left out); the last bin holds 1.0."""
+    y = np.asarray(truth, dtype=float)
+    p = np.asarray(probabilities, dtype=float)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    which = np.clip(np.digitize(p, edges[1:-1]), 0, n_bins - 1)
+    found = []
+    for b in range(n_bins):
+        inside = which == b
+        if inside.any():
+            found.append(
+                ReliabilityBin(
+                    round(float(edges[b]), 4),
+                    round(float(edges[b + 1]), 4),
+                    int(inside.sum()),
+                    round(float(p[inside].mean()), 4),
+                    round(float(y[inside].mean()), 4),
+                )
+            )
+    return found
+
+
+def expected_calibration_error(bins: Sequence[ReliabilityBin]) -> float:
+    """Mean |observed − predicted| over the bins, weighted by their counts (0 is perfect)."""
+    total = sum(b.count for b in bins)
+    if not total:
+        return 0.0
+    return sum(b.count * abs(b.observed - b.mean_predicted) for b in bins) / total
+
+
+@dataclass
+class SourceReport:
+    """How a model trained without ``source`` does on it."""
+
+    source: str
+    postings: int  # labelled postings of the source scored
+    trained_on: int  # labelled postings the model learnt from
+    weak: int  # weakly labelled postings it learnt from
+    ml_leadership: BinaryScores
+    role_family: ClassScores
+    ece: float
+    reliability: list[ReliabilityBin]
+
+    def headline(self) -> dict[str, float | int | str]:
+        """The figures of one table row."""
+        return {
+            "source": self.source,
+            "postings": self.postings,
+            "positives": self.ml_leadership.positives,
+            "f1": round(self.ml_leadership.f1, 4),
+            "precision": round(self.ml_leadership.precision, 4),
+            "recall": round(self.ml_leadership.recall, 4),
+            "family_accuracy": round(self.role_family.accuracy, 4),
+            "brier": round(self.ml_leadership.brier, 4),
+            "ece": round(self.ece, 4),
+        }
+
+
+def _source(posting: dict[str, Any]) -> str:
+    return str(posting.get("source") or "")
+
+
+def without_sources(data: TrainingSet, held_out: set[str]) -> TrainingSet:
+    """``data`` less every labelled and weakly labelled posting of the ``held_out`` sources.
+
+    >>> data = TrainingSet()
+    >>> data.add("dev_tune", {"source": "a"}, "ml_ic")
+    >>> data.add("extra", {"source": "b"}, "data")
+    >>> kept = without_sources(data, {"a"})
+    >>> kept.labels, kept.sources
+    (['data'], {'extra': 1})
+    """
+    kept = TrainingSet()
+    for posting, label, origin in zip(data.postings, data.labels, data.origins, strict=True):
+        if _source(posting) not in held_out:
+            kept.add(origin, posting, label)
+    kept.weak = [(p, family) for p, family in data.weak if _source(p) not in held_out]
+    return kept
+
+
+def score_source(
+    model: RoleClassifier,
+    source: str,
+    postings: Sequence[dict[str, Any]],
+    labels: Sequence[str],
+    *,
+    trained_on: int = 0,
+    weak: int = 0,
+) -> SourceReport:
+    """The figures of ``model`` on one source's labelled postings."""
+    predictions = model.classify(postings)
+    truth = [label == FAMILIES[0] for label in labels]
+    probabilities = [p.ml_leadership for p in predictions]
+    bins = reliability_bins(truth, probabilities)
+    return SourceReport(
+        source,
+        len(postings),
+        trained_on,
+        weak,
+        binary_scores(truth, [p.is_ml_leadership for p in predictions], probabilities),
+        class_scores(list(labels), [p.role_family for p in predictions], FAMILIES),
+        expected_calibration_error(bins),
+        bins,
+    )
+
+
+def leave_source_out(
+    held_out: Sequence[str],
+    *,
+    data_dir: Path | None = None,
+    extra_dir: Path | None = None,
+    weak: bool = True,
+    make_model: Callable[[], RoleClassifier] = RoleClassifier,
+    progress: Callable[[str], None] = lambda message: None,
+) -> list[SourceReport]:
+    """For each source of ``held_out``: train without it (labels, weak labels, calibration),
+    score on its labelled postings (``tune`` split and extra labels)."""
+    data = training_set(data_dir, extra_dir=extra_dir, weak=weak)
+    reports = []
+    for source in held_out:
+        train = without_sources(data, {source})
+        test = [
+            (p, y) for p, y in zip(data.postings, data.labels, strict=True) if _source(p) == source
+        ]
+        if not test:
+            raise ValueError(f"no labelled postings of source {source!r}")
+        progress(
+            f"{source}: training on {len(train.postings)} labelled and {len(train.weak)} weak "
+            f"postings, scoring {len(test)}"
+        )
+        model = make_model().fit(train.postings, train.labels, weak=train.weak or None)
+        reports.append(
+            score_source(
+                model,
+                source,
+                [p for p, _ in test],
+                [y for _, y in test],
+                trained_on=len(train.postings),
+                weak=len(train.weak),
+            )
+        )
+    return reports
+
+
+def format_reports(reports: Sequence[SourceReport]) -> str:
+    """One row per held-out source."""
+    header = ["source", "postings", "positives", "f1", "precision", "recall"]
+    header += ["family_accuracy", "brier", "ece"]
+    lines = ["  ".join(f"{name:>15}" for name in header)]
+    for report in reports:
+        row = report.headline()
+        lines.append(
+            "  ".join(
+                f"{row[name]:>15.4f}" if isinstance(row[name], float) else f"{row[name]!s:>15}"
+                for name in header
+            )
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] = ()) -> None:
+    """Print the leave-source-out figures of the sources named on the command line."""
+    parser = argparse.ArgumentParser(prog="python -m leadboard.eval.sources")
+    parser.add_argument("sources", nargs="+", help="sources to hold out, one at a time")
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--extra-labels", type=Path, default=None)
+    parser.add_argument("--no-weak", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(list(argv))
+    reports = leave_source_out(
+        args.sources,
+        data_dir=args.data_dir,
+        extra_dir=args.extra_labels,
+        weak=not args.no_weak,
+        progress=lambda message: print(message, file=sys.stderr),
+    )
+    if args.json:
+        print(json.dumps([asdict(r) for r in reports], indent=2))
+    else:
+        print(format_reports(reports))
+        for report in reports:
+            bins = ", ".join(
+                f"[{b.low:.1f},{b.high:.1f}) n={b.count} p={b.mean_predicted:.2f} "
+                f"obs={b.observed:.2f}"
+                for b in report.reliability
+            )
+            print(f"{report.source} reliability: {bins}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
