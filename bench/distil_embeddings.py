@@ -32,7 +32,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse  # type: ignore[import-untyped]  # scipy ships no type stubs
+from scipy import sparse
 from sklearn.linear_model import Ridge
 
 from leadboard.enrich.embeddings import (
