@@ -1,1 +1,4 @@
-"""Leadboard: a job-search engine for machine-learning leadership roles (see docs/architecture.md)."""
+"""Leadboard: a job-search engine for machine-learning leadership roles.
+
+The map of the package is docs/architecture.md.
+"""
