@@ -7,7 +7,8 @@ written; nearest neighbours are exact, in memory)::
 
     LEADBOARD_HOME=/work/bench-home .venv/bin/python -m bench.bench_match
     … -m bench.bench_match --split holdout   # only the held-out half
-    … -m bench.bench_match --tune            # search the weights on the tune half
+    … -m bench.bench_match --tune            # fit the weights on the tune half
+    … -m bench.bench_match --calibrate       # fit the verdict bands on the tune half
 
 **Systems compared** (the same candidate jobs, the same filters: every role family, open jobs,
 one per duplicate cluster):
@@ -31,6 +32,11 @@ one per duplicate cluster):
 half; the weights were chosen on the tune half only (``--tune`` shows how), and both halves
 are printed.
 
+**Verdicts**: the band of each judged pair (``scoring.BANDS``) against its grade (3 strong, 2
+good, 1 stretch, 0 poor), as a confusion table on the held-out half, and the bands' shares over
+each résumé's top 20 (a top 20 that is all "strong" says nothing). ``--calibrate`` fits the
+thresholds on the tune half's pairs (the three that maximise the quadratic-weighted kappa).
+
 Profile accuracy against ``profiles.jsonl``: years (total and ML) within one year, skills
 micro precision/recall/F1, seniority accuracy. Latency: ``Matcher.match_file`` (parsing
 included) over the whole corpus, each résumé three times, p50/p95.
@@ -50,19 +56,21 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.linear_model import LinearRegression
 from sqlalchemy import bindparam, text
 
 from leadboard.datasets import read_jsonl
 from leadboard.enrich.embeddings import default_embedder
 from leadboard.match import Matcher, Profile
 from leadboard.match.documents import resume_text
-from leadboard.match.scoring import Fit, Weights
+from leadboard.match.scoring import BAND_NAMES, BANDS, Fit, Weights, band_of
 from leadboard.search.engine import SearchEngine, SearchFilters
 from leadboard.store.database import make_engine
 from leadboard.store.repository import Store
 
 HERE = Path(__file__).resolve().parents[1] / "labelled" / "resumes"
-ANY_FAMILY = SearchFilters(role_family=["any"])
+# Every family, stale postings too: the shared dumps are all past their dates (none is open).
+ANY_FAMILY = SearchFilters(role_family=["any"], include_closed=True)
 STOP_WORDS = (
     "the and for with from that this have has our your you are was were will into over under "
     "about across using used use via per all any not but than then also their them they its "
@@ -95,7 +103,7 @@ class ExactVectors:
     def __init__(self, store: Store, model: str) -> None:
         sql = (
             "SELECT d.id, e.vector FROM search_documents d JOIN embeddings e ON e.job_id = "
-            "d.job_id JOIN jobs j ON j.id = d.job_id WHERE d.is_open AND e.model = :model "
+            "d.job_id JOIN jobs j ON j.id = d.job_id WHERE e.model = :model "
             "AND e.content_hash = j.content_hash"
         )
         with store.engine.connect() as connection:
@@ -163,10 +171,7 @@ class Bm25:
                 found = [row[0] for row in rows]
                 return found + [j for j in job_ids if j not in found]
             rows = connection.execute(
-                text(
-                    sql + "d.is_head AND d.is_open ORDER BY bm25(search_fts, 8.0, 2.0, 3.0, 1.0) "
-                    "LIMIT :k"
-                ),
+                text(sql + "d.is_head ORDER BY bm25(search_fts, 8.0, 2.0, 3.0, 1.0) LIMIT :k"),
                 {"q": expression, "k": k},
             )
             return [row[0] for row in rows]
@@ -183,8 +188,7 @@ def by_vector(engine: SearchEngine, vector: np.ndarray, job_ids: list[str] | Non
             nearest = dict(engine.vectors.nearest(vector, 200))  # type: ignore[union-attr]
             rows = connection.execute(
                 text(
-                    "SELECT id, job_id FROM search_documents WHERE id IN :ids "
-                    "AND is_head AND is_open"
+                    "SELECT id, job_id FROM search_documents WHERE id IN :ids AND is_head"
                 ).bindparams(bindparam("ids", expanding=True)),
                 {"ids": list(nearest)},
             )
@@ -238,6 +242,44 @@ def profile_accuracy(profiles: dict[str, Profile], truth: list[dict[str, Any]]) 
     print(f"  skills micro P/R/F1    {precision:.2f} / {recall:.2f} / {f1:.2f}")
 
 
+def kappa(truth: np.ndarray, predicted: np.ndarray, k: int = 4) -> float:
+    """Quadratic-weighted Cohen's kappa of two gradings 0..k-1."""
+    observed = np.bincount(truth * k + predicted, minlength=k * k).reshape(k, k).astype(float)
+    weights = (np.subtract.outer(np.arange(k), np.arange(k)) ** 2) / (k - 1) ** 2
+    expected = np.outer(observed.sum(1), observed.sum(0)) / max(1, len(truth))
+    return float(1 - (weights * observed).sum() / ((weights * expected).sum() or 1.0))
+
+
+def grade_of_band(band: str) -> int:
+    return 3 - BAND_NAMES.index(band)
+
+
+def calibrate(pairs: list[tuple[float, int]]) -> tuple[float, tuple[float, float, float]]:
+    """The three thresholds (strong ≥ a, good ≥ b, stretch ≥ c) with the best kappa."""
+    scores = np.array([score for score, _ in pairs])
+    truth = np.array([grade for _, grade in pairs])
+    grid = [round(float(x), 3) for x in np.arange(0.40, 0.90, 0.005)]
+    best: tuple[float, tuple[float, float, float]] = (-1.0, (0.0, 0.0, 0.0))
+    for c, b, a in itertools.combinations(grid, 3):
+        predicted = 3 - (scores < a).astype(int) - (scores < b) - (scores < c)
+        value = kappa(truth, predicted)
+        if value > best[0]:
+            best = (value, (a, b, c))
+    return best
+
+
+def confusion(pairs: list[tuple[float, int]], bands: tuple[float, ...]) -> None:
+    table_ = Counter((grade, grade_of_band(band_of(score, bands))) for score, grade in pairs)
+    print(f"  {'grade / band':<14}" + "".join(f"{name:>9}" for name in BAND_NAMES))
+    for grade in (3, 2, 1, 0):
+        cells = "".join(f"{table_[(grade, 3 - i)]:>9}" for i in range(4))
+        print(f"  {grade:<14}{cells}")
+    truth = np.array([g for _, g in pairs])
+    predicted = np.array([grade_of_band(band_of(s, bands)) for s, _ in pairs])
+    exact = float((truth == predicted).mean()) if len(pairs) else 0.0
+    print(f"  exact {exact:.2f}, quadratic-weighted kappa {kappa(truth, predicted):.3f}")
+
+
 def table(title: str, names: list[str], scores: dict[str, dict[str, float]]) -> None:
     print(f"\n{title}")
     splits = {"all": names, **{h: [n for n in names if half(n) == h] for h in ("tune", "holdout")}}
@@ -253,7 +295,8 @@ def table(title: str, names: list[str], scores: dict[str, dict[str, float]]) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("all", "tune", "holdout"), default="all")
-    parser.add_argument("--tune", action="store_true", help="grid-search the weights (tune half)")
+    parser.add_argument("--tune", action="store_true", help="fit the weights (tune half)")
+    parser.add_argument("--calibrate", action="store_true", help="fit the bands (tune half)")
     parser.add_argument("--no-latency", action="store_true")
     args = parser.parse_args()
 
@@ -265,8 +308,11 @@ def main() -> None:
     engine = SearchEngine(store, embedder=embedder, vectors=vectors)  # type: ignore[arg-type]
     matcher = Matcher(engine)
     judged: dict[str, dict[str, int]] = {}
+    from_matchers: set[str] = set()
     for row in read_jsonl(HERE / "judgments.jsonl"):
         judged.setdefault(row["resume"], {})[row["job_id"]] = int(row["grade"])
+        if any(method.startswith("fit-") for method in row["pool"]):
+            from_matchers.add(row["resume"])
     names = sorted(n for n in judged if (HERE / n).is_file())
     if args.split != "all":
         names = [n for n in names if half(n) == args.split]
@@ -275,6 +321,7 @@ def main() -> None:
     bm25 = Bm25(store)
     profiles: dict[str, Profile] = {}
     fits: dict[str, list[Fit]] = {}
+    top20: dict[str, list[Fit]] = {}
     systems = ("fit", "embedding", "embedding (text)", "BM25")
     rerank: dict[str, dict[str, float]] = {system: {} for system in systems}
     corpus: dict[str, dict[str, float]] = {s: {} for s in rerank}
@@ -294,8 +341,9 @@ def main() -> None:
             "BM25": bm25.rank(resume, job_ids),
         }
         ranked["fit"] = combined(fits[name], matcher.weights)
+        top20[name] = matcher.match(profile, ANY_FAMILY, limit=20).results
         top = {
-            "fit": [f.job["id"] for f in matcher.match(profile, ANY_FAMILY, limit=10).results],
+            "fit": [f.job["id"] for f in top20[name][:10]],
             "embedding": by_vector(engine, matcher.vector(profile), None),  # type: ignore[arg-type]
             "embedding (text)": by_vector(engine, text_vector, None),
             "BM25": bm25.rank(resume),
@@ -308,25 +356,49 @@ def main() -> None:
     table("nDCG@10, re-ranking each résumé's judged jobs", names, rerank)
     table("nDCG@10 over the whole corpus (unjudged = 0)", names, corpus)
     table("judged@10 over the whole corpus", names, coverage)
+    # The résumés whose pools are the matchers' own top 20s: their top 10s are (nearly) all
+    # judged, so the whole-corpus figure is meaningful for them.
+    pooled = [n for n in names if n in from_matchers]
+    if pooled:
+        title = f"nDCG@10 over the whole corpus, the {len(pooled)} résumés pooled from the matchers"
+        table(title, pooled, {s: {n: corpus[s][n] for n in pooled} for s in corpus})
     profile_accuracy(profiles, list(read_jsonl(HERE / "profiles.jsonl")))
+
+    pairs = {
+        name: [(fit.score, judged[name][fit.candidate.job_id]) for fit in fits[name]]
+        for name in names
+    }
+    held_out = [pair for name in names if half(name) == "holdout" for pair in pairs[name]]
+    print(f"\nVerdict bands {BANDS} against the grades, held-out pairs (n={len(held_out)})")
+    confusion(held_out, BANDS)
+    shares = Counter(fit.band for name in names for fit in top20[name])
+    every = sum(shares.values()) or 1
+    print(
+        "  bands over each résumé's top 20: "
+        + ", ".join(f"{band} {shares[band] / every:.0%}" for band in BAND_NAMES)
+    )
+    if args.calibrate:
+        tuned = [pair for name in names if half(name) == "tune" for pair in pairs[name]]
+        value, bands = calibrate(tuned)
+        print(f"\nBands fitted on the tune pairs (n={len(tuned)}): {bands}, kappa {value:.3f}")
+        print(f"Held-out pairs under them (n={len(held_out)}):")
+        confusion(held_out, bands)
 
     if args.tune:
         tune = [n for n in names if half(n) == "tune"]
-        grid = []
-        for sem, skills, exp, lead, family in itertools.product(
-            (0.1, 0.2, 0.3, 0.4, 0.5),
-            (0.1, 0.2, 0.3, 0.4),
-            (0.2, 0.3, 0.4, 0.5, 0.6),
-            (0.0, 0.1, 0.2),
-            (0.1, 0.2, 0.3, 0.4, 0.5),
-        ):
-            weights = Weights(sem, skills, exp, lead, family)
-            mean = statistics.mean(ndcg(combined(fits[n], weights), judged[n]) for n in tune)
-            grid.append((mean, weights))
-        grid.sort(key=lambda pair: -pair[0])
-        print(f"\nBest weights on the tune half ({len(tune)} résumés, re-ranking nDCG@10):")
-        for mean, weights in grid[:10]:
-            print(f"  {mean:.3f}  {weights}")
+        parts = sorted({part for n in tune for fit in fits[n] for part in fit.parts})
+        # A part a pair lacks (no location on the résumé) counts as its neutral middle.
+        features = np.array(
+            [[fit.parts.get(part, 0.7) for part in parts] for n in tune for fit in fits[n]]
+        )
+        grades = np.array([judged[n][fit.candidate.job_id] for n in tune for fit in fits[n]])
+        model = LinearRegression(positive=True).fit(features, grades)
+        coefficients = zip(parts, model.coef_, strict=True)
+        fitted = Weights(**{part: round(float(w), 2) for part, w in coefficients})
+        mean = statistics.mean(ndcg(combined(fits[n], fitted), judged[n]) for n in tune)
+        now = statistics.mean(ndcg(combined(fits[n], matcher.weights), judged[n]) for n in tune)
+        print(f"\nWeights fitted on the tune half ({len(tune)} résumés, {len(grades)} pairs):")
+        print(f"  {fitted}: re-ranking nDCG@10 {mean:.3f} (the matcher's weights: {now:.3f})")
 
     if not args.no_latency:
         timings = []

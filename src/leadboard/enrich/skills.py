@@ -57,6 +57,8 @@ class Skill:
     category: str  # language | ml_tool | infrastructure | ml_area
     taxonomy_id: str
     variants: tuple[str, ...]  # regular expressions, case-insensitive unless they say (?-i:…)
+    # Skills that having this one shows (PyTorch → Deep Learning): read by matching, not here.
+    implies: tuple[str, ...] = ()
 
 
 def _variant_regex(variant: str) -> str:
@@ -80,6 +82,7 @@ def vocabulary() -> tuple[Skill, ...]:
                 category=row["category"],
                 taxonomy_id=row["taxonomy_id"],
                 variants=tuple(v.strip() for v in row["patterns"].split(";") if v.strip()),
+                implies=tuple(v for v in (row.get("implies") or "").split(";") if v),
             )
             for row in csv.DictReader(rows)
         )
@@ -652,6 +655,7 @@ def _is_company_talk(sentence: str) -> bool:
 
 # --- Required or preferred -----------------------------------------------------------------------
 
+CUE_REACH = 400  # characters either side of a mention read for "preferred", "a plus"…
 _PREFERRED_CUE = re.compile(
     r"\b(?:preferred|a (?:big |huge |strong )?plus|nice[- ]to[- ]have|bonus|ideally|desirable|"
     r"desired|an advantage|advantageous|not required|pluses)",
@@ -665,7 +669,8 @@ _ASIDE = re.compile(r"\([^()]*\)")
 def _required(
     text: str, section: Section, sentence: tuple[int, int], start: int, end: int, separated: bool
 ) -> bool | None:
-    left, right = sentence
+    # Cue words near the mention only: a "sentence" with no full stop can be a whole résumé.
+    left, right = max(sentence[0], start - CUE_REACH), min(sentence[1], end + CUE_REACH)
     around = _ASIDE.sub(" ", text[left:start]) + " " + _ASIDE.sub(" ", text[end:right])
     if section.kind == "preferred" or _PREFERRED_CUE.search(around):
         return False

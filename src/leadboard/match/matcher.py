@@ -27,11 +27,12 @@ from leadboard.match.scoring import (
     Weights,
     candidates,
     explain,
-    family_of,
-    leadership_shown,
+    fill_roles,
     load_candidates,
+    person_of,
     score,
     skill_gap,
+    specificity,
 )
 from leadboard.search.engine import ANY, SearchFilters
 
@@ -115,9 +116,10 @@ class Matcher:
         notes = [] if self.engine.embedder else list(self.engine.notes or ["no embeddings"])
         vector = self.vector(profile)
         found = candidates(self.engine, profile, vector, filters)
-        shown, family = leadership_shown(profile), family_of(profile)
+        person, weights = person_of(profile), specificity(self.engine.columns())
+        fill_roles(found, person)
         fits = sorted(
-            (score(c, profile, self.weights, shown, family) for c in found),
+            (score(c, person, self.weights, weights) for c in found),
             key=lambda fit: (-fit.score, fit.candidate.job_id),
         )
         top = fits[:limit]
@@ -128,10 +130,11 @@ class Matcher:
         """The fit of ``profile`` to each of these jobs (in that order, unknown ids left out),
         explained, whatever the filters."""
         vector = self.vector(profile)
-        shown, family = leadership_shown(profile), family_of(profile)
+        person, weights = person_of(profile), specificity(self.engine.columns())
         facts = self.engine.documents.candidates_of_jobs(job_ids)
         found = load_candidates(self.engine, facts, vector)
-        by_id = {c.job_id: score(c, profile, self.weights, shown, family) for c in found}
+        fill_roles(found, person)
+        by_id = {c.job_id: score(c, person, self.weights, weights) for c in found}
         fits = [by_id[job_id] for job_id in job_ids if job_id in by_id]
         explain(self.engine.store, fits)
         return fits

@@ -36,13 +36,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, Field
 
 from leadboard.enrich.seniority import level_from_years, title_level
 from leadboard.enrich.skills import extract_skills, skills_named_in, vocabulary
 from leadboard.models import Seniority
+from leadboard.normalize.location import parse_place
 
 SectionKind = Literal[
     "header", "summary", "experience", "skills", "education", "projects", "publications", "other"
@@ -92,6 +93,9 @@ class Profile(BaseModel):
     roles: list[Role] = Field(default_factory=list, max_length=MAX_ROLES)
     sections: list[SectionKind] = Field(default_factory=list)
     summary: str = Field("", description="The résumé's own summary (or first lines), shortened.")
+    city: str | None = Field(None, description="Where the résumé says the person lives.")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2, with ``city``.")
+    wants_remote: bool = Field(False, description="The résumé asks for remote work only.")
 
     @property
     def skill_names(self) -> list[str]:
@@ -526,25 +530,85 @@ def read_profile(text: str, *, today: date | None = None) -> Profile:
         roles=[role for role, _ in recent][:MAX_ROLES],
         sections=[s.kind for s in sections if s.kind != "header"],
         summary=_summary(lines, sections),
+        **_whereabouts(lines, sections),
     )
+
+
+_REMOTE_ONLY = re.compile(r"^\W*remote\b|\bremote[- ]only\b|\bfully remote\b", re.IGNORECASE)
+_CONTACT = re.compile(r"@|https?://|www\.|\.(?:com|org|net|dev|io)\b|\d{3}", re.IGNORECASE)
+
+
+def _whereabouts(lines: list[str], sections: list[Section]) -> dict[str, Any]:
+    """Where the person lives and whether they ask for remote work only, from the contact line
+    of the header ("Seattle, WA · jane@example.com", "Remote (Phoenix, AZ) | …"); nothing when
+    the header names no place.
+
+    >>> _whereabouts(["Jane", "Remote (Phoenix, AZ) · j@example.com"], [Section("header", 0, 2)])
+    {'city': 'Phoenix', 'country': 'US', 'wants_remote': True}
+    """
+    header = next((s for s in sections if s.kind == "header"), None)
+    if header is None:
+        return {}
+    for line in lines[header.first : min(header.last, header.first + 6)]:
+        for part in re.split(r"\s*[·|•]\s*|\s{3,}", _strip_markup(line)):
+            if not part or len(part) > 60 or _CONTACT.search(part):
+                continue
+            place = parse_place(part)
+            if place is not None and place.country:
+                wants_remote = bool(_REMOTE_ONLY.search(part))
+                return {"city": place.city, "country": place.country, "wants_remote": wants_remote}
+    return {}
 
 
 _WIDE_GAP = re.compile(r"\s{4,}")
 
 
+# A date range a narrow PDF column wrapped: the line ends inside it ("Mar 2021 –", "Mar 2021",
+# "Mar") and the next line goes on with it ("Present", "– Feb 2021", "2021 – Present").
+_RANGE_CUT = re.compile(
+    rf"(?:{_MONTH}|{_YEAR})\s*(?:-|–|—|‒|−|~|\bto|\buntil|\bthrough)?\s*$", re.IGNORECASE
+)
+_RANGE_GOES_ON = re.compile(
+    rf"^\s*(?:-|–|—|‒|−|~|to\b|until\b|through\b|{_YEAR}|{_MONTH}|\d{{1,2}}\s*/|present|"
+    r"current|now\b|today|ongoing)",
+    re.IGNORECASE,
+)
+
+
+def _continues_a_range(line: str, following: str) -> bool:
+    """Whether ``following`` finishes a date range that ``line`` starts (a wrapped range).
+
+    >>> _continues_a_range("Senior Engineer, Acme  Mar 2021 –", "Present")
+    True
+    >>> _continues_a_range("Engineer 2016 - 2019", "2019 - 2021 Lead")  # two ranges: no
+    False
+    """
+    # Only a line's end is read: a long line costs no more than a short one.
+    if not _RANGE_CUT.search(line[-40:]) or not _RANGE_GOES_ON.match(following[:40]):
+        return False
+    left = line.rstrip()
+    joined = f"{left} {following.strip()}"
+    # A range that starts on the first line and ends on the second.
+    return any(r.span[0] < len(left) < r.span[1] for r in find_date_ranges(joined, date.max))
+
+
 def unwrapped(lines: list[str]) -> list[str]:
     """Lines with hard-wrapped sentences joined again: a line that starts in lower case goes on
-    the line before ("I manage 8" + "people (6 engineers…)").
+    the line before ("I manage 8" + "people (6 engineers…)"), and so does the rest of a date
+    range a narrow column wrapped ("Mar 2021 –" + "Present").
 
     >>> unwrapped(["- Managed a team of", "  eight engineers.", "Python"])
     ['- Managed a team of eight engineers.', 'Python']
+    >>> unwrapped(["Staff Engineer, Acme  Jun 2016 –", "Feb 2021", "Built things"])
+    ['Staff Engineer, Acme  Jun 2016 – Feb 2021', 'Built things']
     """
     # Each line's pieces are gathered and joined once: growing a string by each piece would
     # copy it again per piece (quadratic in a résumé of a thousand lower-case lines).
     joined: list[list[str]] = []
     for line in lines:
         stripped = line.strip()
-        if joined and joined[-1][-1].strip() and stripped[:1].islower():
+        last = joined[-1][-1] if joined else ""
+        if last.strip() and (stripped[:1].islower() or _continues_a_range(last, stripped)):
             joined[-1][-1] = joined[-1][-1].rstrip()
             joined[-1].append(stripped)
         else:

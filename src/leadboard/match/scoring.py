@@ -3,43 +3,68 @@
 1. **Candidates**: the ``CANDIDATES`` jobs nearest to the profile's embedding, and the jobs whose
    extracted skills share the most with the profile's, both within the search filters (open
    jobs, one per duplicate cluster, plus whatever the person asked: remote, salary…).
-2. **Fit**, a weighted sum of four parts, each in 0–1:
+2. **Fit**, a weighted sum of parts, each in 0–1:
 
    - *semantic*: cosine similarity of the job's embedding and the profile's;
-   - *skills*: the share of the job's skills the profile has, required ones weighing most,
-     nice-to-haves least; a prior pulls jobs with few extracted skills towards the middle, so a
-     job with one skill (or none) does not get full coverage for free;
+   - *skills*: the share of the job's skills the profile has (or shows by another: PyTorch
+     shows deep learning, ``implies`` in ``data/skills.csv``), each weighted by how specific it
+     is (its IDF over the store's postings: Python counts less than RLHF) and by whether it is
+     required; a prior of ``PRIOR_WEIGHT`` typical skills pulls postings that name few skills
+     towards ``COVERAGE_PRIOR``, so 3 of 3 generic skills do not beat 9 of 12 specific ones;
    - *experience*: years asked against years had, and the seniority gap in levels; being
      under-qualified costs more than being over-qualified;
    - *leadership*: how much leading the job asks (people management, a lead role) against the
-     leadership the résumé shows.
+     leadership the résumé shows;
+   - *family*: the job's role family against the person's;
+   - *track*: research, engineering or management work, of the person's latest title and the
+     job's title (and duties), ``TRACK_FIT``;
+   - *role*: how close the job's title is to the person's latest title and headline, by the
+     packaged static embedding model (titles are short: it reads them in microseconds, so every
+     candidate gets one, whatever model embeds the postings);
+   - *title*: the fields the job's title names ("…, Computer Vision", "Speech Engineer") that
+     the person has (``NO_FIELD_NAMED`` when it names none: "Lead Data Scientist");
+   - *location*: only when the résumé says where the person lives: the job's place and remote
+     policy against it (another country's onsite job hardly fits; a remote-only wish makes
+     onsite jobs worse).
 3. **Explanation**: "7 of 9 required skills", each matched skill with the résumé line and the
    posting sentence that show it, each missing one with its posting sentence, the experience
-   gap, and a one-line verdict. Across the results, the missing skills that would open the most
-   jobs (``skill_gap``).
+   gap, and a verdict: a band (strong / good / stretch / poor, ``BANDS``: thresholds on the
+   score fitted to the graded résumé–job pairs of the labelled set's tune half) and the one
+   thing that most helps or hurts. Across the results, the missing skills that would open the
+   most jobs (``skill_gap``).
 """
 
 from __future__ import annotations
 
+import math
 import re
+import weakref
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from leadboard.enrich.skills import sentence_around
+from leadboard.enrich.segments import sentence_around
+from leadboard.enrich.skills import skills_named_in, vocabulary
+from leadboard.enrich.static_embeddings import StaticEmbedder
 from leadboard.match.profile import Profile
 from leadboard.search.documents import CandidateFacts, SearchDocuments
 from leadboard.search.engine import SearchFilters, job_card
 from leadboard.store.repository import Store
 
 if TYPE_CHECKING:
+    from leadboard.search.columns import DocumentColumns
     from leadboard.search.engine import SearchEngine
 
 CANDIDATES = 500  # nearest jobs by embedding, and at most as many by shared skills
 SKILL_WEIGHT = {True: 1.0, None: 0.7, False: 0.35}  # required, not said, nice to have
-COVERAGE_PRIOR, PRIOR_WEIGHT = 0.35, 2.0  # as if every job also asked 2 skills, 35% matched
+COVERAGE_PRIOR, PRIOR_WEIGHT = 0.35, 3.0  # as if every job also asked 3 skills, 35% matched
+# A skill's specificity is its IDF over the postings, divided by the median skill's (so a
+# typical skill weighs 1), within these bounds.
+SPECIFICITY_RANGE = (0.25, 3.0)
 # Levels on one ladder: a manager is hired about where a staff engineer is, a director about
 # where a principal is.
 LEVEL = {
@@ -80,25 +105,61 @@ _DATA_WORDS = re.compile(
     r"\b(?:data|analyst|analytics|statistician|bi|business intelligence)\b", re.IGNORECASE
 )
 _ENGINEERING_WORDS = re.compile(
-    r"\b(?:engineer\w*|developer|programmer|architect|sre|devops|cto|software)\b", re.IGNORECASE
+    r"\b(?:engineer\w*|developer|programmer|architect|sre|devops|cto|software|"
+    r"tech(?:nical)? lead)\b",
+    re.IGNORECASE,
 )
+# Kinds of work. A title says which (several in part: "Research Engineer"); the rows are the
+# person's track, the columns the job's: a researcher is rarely hired to run an analytics team.
+Track = str  # research | engineering | management
+TRACK_FIT: dict[Track, dict[Track, float]] = {
+    "research": {"research": 1.0, "engineering": 0.45, "management": 0.4},
+    "engineering": {"research": 0.45, "engineering": 1.0, "management": 0.55},
+    "management": {"research": 0.35, "engineering": 0.55, "management": 1.0},
+}
+_MANAGEMENT_TITLE = re.compile(
+    r"\b(?:manager|management|director|head|vp|vice president|chief|cto|cso|president)\b",
+    re.IGNORECASE,
+)
+_RESEARCH_TITLE = re.compile(
+    r"\b(?:research(?:er)?|(?<!data )scientists?|post-?doc\w*|phd)\b", re.IGNORECASE
+)
+_HALF_RESEARCH_TITLE = re.compile(
+    r"\b(?:applied (?:research )?scientists?|research engineer\w*|member of technical staff)\b",
+    re.IGNORECASE,
+)
+# Band thresholds on the fit score: strong, good, stretch (below: poor). Fitted on the tune
+# half's graded pairs (grade 3 strong, 2 good, 1 stretch, 0 poor) by ``bench/bench_match.py
+# --calibrate``, which prints the held-out half's confusion table.
+BANDS = (0.81, 0.73, 0.655)
+BAND_NAMES = ("strong", "good", "stretch", "poor")
+BAND_WORDS = {"strong": "Strong fit", "good": "Good fit", "stretch": "Stretch", "poor": "Poor fit"}
+_BROAD_FIELDS = frozenset({"Machine Learning", "Deep Learning"})
+NO_FIELD_NAMED = 0.6  # the title part of a job whose title names no field: between a match and not
 SKILL_GAP_SIZE = 8
 MAX_POSTING_LINE = 240
 
 
 @dataclass(frozen=True)
 class Weights:
-    """How much each part counts; they need not add up to 1 (the score is divided by the sum).
+    """How much each part counts; they need not add up to 1 (the score is divided by the sum of
+    the parts' weights that apply: no location part where the résumé names no place).
 
-    Chosen by a grid search on the *tune* half of the labelled résumés (``bench/bench_match.py
-    --tune``): re-ranking nDCG@10 is flat (±0.01) around these values.
+    Fitted on the *tune* half of the labelled résumés (``bench/bench_match.py --tune``: a
+    least-squares fit of the graded pairs' grades on the parts, weights kept positive, rounded).
+    The embedding of the whole posting (``semantic``) adds little once the title's (``role``)
+    and the skills are in.
     """
 
-    semantic: float = 0.3
-    skills: float = 0.4
-    experience: float = 0.5
-    leadership: float = 0.2
-    family: float = 0.4
+    semantic: float = 0.1
+    skills: float = 1.0
+    experience: float = 0.7
+    leadership: float = 0.1
+    family: float = 0.7
+    track: float = 1.1
+    location: float = 0.7
+    title: float = 0.2
+    role: float = 1.0
 
 
 @dataclass
@@ -114,6 +175,11 @@ class Candidate:
     duties: list[str]
     skills: list[dict[str, Any]]  # the enrichment's skill details: name, required, evidence
     similarity: float | None = None
+    title: str = ""
+    role_similarity: float | None = None  # of its title to the person's (``fill_roles``)
+    remote: str = "unknown"
+    countries: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
 
 
 @dataclass
@@ -129,6 +195,7 @@ class Fit:
     leadership: dict[str, Any]
     summary: str = ""
     verdict: str = ""
+    band: str = ""
     job: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -142,6 +209,7 @@ class Fit:
             "leadership": self.leadership,
             "parts": {name: round(value, 4) for name, value in self.parts.items()},
             "verdict": self.verdict,
+            "band": self.band,
         }
 
 
@@ -185,9 +253,11 @@ def load_candidates(
             duties=fact.duties,
             skills=fact.skills,
             similarity=similarity.get(fact.document_id),
+            title=fact.title,
         )
         for fact in facts
     ]
+    _fill_places(engine.columns(), found)
     if vector is not None and engine.embedder is not None:
         _fill_similarity(engine.store, found, vector, engine.embedder.version)
     return found
@@ -206,6 +276,78 @@ def _sharing_skills(
     return {doc_id for doc_id, _ in counts[:k]}
 
 
+@cache
+def _title_model() -> StaticEmbedder:
+    return StaticEmbedder()
+
+
+def role_text(profile: Profile) -> str:
+    """What the person's role is said to be: the latest title and the headline or summary.
+
+    >>> role_text(Profile(titles=["Research Lead"], summary="LLM pre-training. More."))
+    'Research Lead. LLM pre-training. More.'
+    """
+    title = profile.titles[0] if profile.titles else ""
+    return ". ".join(part for part in (title, profile.summary[:200]) if part)
+
+
+def fill_roles(found: list[Candidate], person: Person) -> None:
+    """Each candidate's ``role_similarity``: cosine of its title and the person's role text."""
+    if person.role is None or not found:
+        return
+    titles = sorted({c.title for c in found})
+    vectors = dict(zip(titles, _title_model().encode(titles), strict=True))
+    for candidate in found:
+        candidate.role_similarity = float(vectors[candidate.title] @ person.role)
+
+
+def _fill_places(columns: DocumentColumns, found: list[Candidate]) -> None:
+    """Each candidate's remote policy, countries and cities, from the engine's columns."""
+    if not found or not columns.size:
+        return
+    ids = np.array([c.document_id for c in found], dtype=np.int64)
+    positions, held = columns.locate(ids)
+    at = {int(p): c for p, h, c in zip(positions, held, found, strict=True) if h}
+    for position, candidate in at.items():
+        code = columns.remote.codes[position]
+        candidate.remote = columns.remote.values[code] if code >= 0 else "unknown"
+    for kind in ("country", "city"):
+        tags = columns.tags.get(kind)
+        if tags is None:
+            continue
+        places: dict[int, list[str]] = {}
+        for index in np.flatnonzero(np.isin(tags.positions, list(at))):
+            code = tags.values.codes[index]
+            places.setdefault(int(tags.positions[index]), []).append(tags.values.values[code])
+        for position, values in places.items():
+            setattr(at[position], "countries" if kind == "country" else "cities", tuple(values))
+
+
+_SPECIFICITY: weakref.WeakKeyDictionary[DocumentColumns, dict[str, float]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def specificity(columns: DocumentColumns) -> dict[str, float]:
+    """Each skill's weight by how specific it is: its IDF over the postings (``log N / df``),
+    over the median skill's, within ``SPECIFICITY_RANGE``. Worked out once a snapshot."""
+    if columns in _SPECIFICITY:
+        return _SPECIFICITY[columns]
+    tags = columns.tags.get("skill")
+    weights: dict[str, float] = {}
+    if tags is not None and columns.size:
+        counts = np.bincount(tags.values.codes[tags.values.codes >= 0])
+        idf = {
+            name: math.log((columns.size + 1) / (int(n) + 1))
+            for name, n in zip(tags.values.values, counts, strict=False)
+        }
+        middle = float(np.median(list(idf.values()))) or 1.0
+        low, high = SPECIFICITY_RANGE
+        weights = {name: min(high, max(low, value / middle)) for name, value in idf.items()}
+    _SPECIFICITY[columns] = weights
+    return weights
+
+
 def _fill_similarity(store: Store, found: list[Candidate], vector: np.ndarray, model: str) -> None:
     """Cosine similarity for the candidates the vector index did not return."""
     missing = {c.job_id: c for c in found if c.similarity is None}
@@ -216,6 +358,18 @@ def _fill_similarity(store: Store, found: list[Candidate], vector: np.ndarray, m
 
 
 # --- The parts of the score ----------------------------------------------------------------------
+
+
+def role_part(similarity: float | None) -> float:
+    """Title similarity rescaled to 0–1 over the range résumé–title pairs fall in (0.5 when
+    unknown).
+
+    >>> [role_part(cosine) for cosine in (0.1, 0.45, 0.8, None)]
+    [0.0, 0.5, 1.0, 0.5]
+    """
+    if similarity is None:
+        return 0.5
+    return round(float(min(1.0, max(0.0, (similarity - 0.1) / 0.7))), 4)
 
 
 def semantic_part(similarity: float | None) -> float:
@@ -229,18 +383,58 @@ def semantic_part(similarity: float | None) -> float:
     return float(min(1.0, max(0.0, (similarity - 0.2) / 0.55)))
 
 
-def skills_part(asked: list[dict[str, Any]], have: set[str]) -> float:
+def skills_part(
+    asked: list[dict[str, Any]], have: Iterable[str], weight: dict[str, float] | None = None
+) -> float:
     """Weighted share of the job's skills the person has, pulled towards ``COVERAGE_PRIOR`` by
-    ``PRIOR_WEIGHT`` imaginary skills (so one skill matched of one asked is not 100%).
+    ``PRIOR_WEIGHT`` imaginary skills of weight 1 (so one skill matched of one asked is not
+    100%). A skill weighs its specificity (``weight``; 1 when not given) times
+    ``SKILL_WEIGHT`` of whether it is required.
 
     >>> round(skills_part([{"name": "Python", "required": True}], {"Python"}), 2)
-    0.57
+    0.51
     >>> round(skills_part([], set()), 2)
     0.35
+    >>> generic = {"Python": 0.5, "SQL": 0.5, "Machine Learning": 0.5}
+    >>> three = [{"name": n, "required": True} for n in generic]
+    >>> specific = [{"name": f"S{i}", "required": True} for i in range(12)]
+    >>> round(skills_part(three, set(generic), generic), 2)  # 3 of 3 generic skills
+    0.57
+    >>> round(skills_part(specific, {f"S{i}" for i in range(9)}, {}), 2)  # 9 of 12 specific
+    0.67
     """
-    total = sum(SKILL_WEIGHT[skill.get("required")] for skill in asked)
-    matched = sum(SKILL_WEIGHT[skill.get("required")] for skill in asked if skill["name"] in have)
+    weight = weight or {}
+    held = set(have)
+    total = matched = 0.0
+    for skill in asked:
+        value = SKILL_WEIGHT[skill.get("required")] * weight.get(skill["name"], 1.0)
+        total += value
+        matched += value if skill["name"] in held else 0.0
     return (matched + COVERAGE_PRIOR * PRIOR_WEIGHT) / (total + PRIOR_WEIGHT)
+
+
+def implied_skills(names: Iterable[str]) -> dict[str, str]:
+    """Skills shown by the ones named (``implies`` in ``data/skills.csv``, followed through),
+    each with the named skill that shows it; the named ones are not repeated.
+
+    >>> shown = implied_skills(["PyTorch", "RAG"])
+    >>> shown["Deep Learning"], shown["Generative AI"]
+    ('PyTorch', 'RAG')
+    >>> "PyTorch" in implied_skills(["PyTorch"])
+    False
+    """
+    implies = {skill.name: skill.implies for skill in vocabulary()}
+    named = list(dict.fromkeys(names))
+    found: dict[str, str] = {}
+    for name in named:
+        todo = list(implies.get(name, ()))
+        while todo:
+            other = todo.pop()
+            if other in found or other in named:
+                continue
+            found[other] = name
+            todo.extend(implies.get(other, ()))
+    return found
 
 
 def years_part(years_min: int | None, years_max: int | None, had: float) -> float:
@@ -310,6 +504,99 @@ def leadership_part(asked: float, shown: float) -> float:
     return round(max(0.0, 1.0 - max(0.0, asked - shown) - 0.3 * over), 4)
 
 
+def track_of(title: str, duties: Iterable[str] = ()) -> dict[Track, float]:
+    """The kinds of work a title names, as shares: research, engineering, management. A title
+    that names none of research or management is engineering, unless the duties say research
+    (or people management) in part.
+
+    >>> track_of("Principal Research Scientist, LLMs")
+    {'research': 1.0}
+    >>> track_of("Lead Data Scientist")
+    {'engineering': 1.0}
+    >>> track_of("Engineering Manager, Research"), track_of("VP of Engineering")
+    ({'management': 0.7, 'research': 0.3}, {'management': 1.0})
+    >>> track_of("Member of Technical Staff", ["research", "hands_on_coding"])
+    {'research': 0.5, 'engineering': 0.5}
+    """
+    duties = set(duties)
+    if _HALF_RESEARCH_TITLE.search(title):
+        work = {"research": 0.5, "engineering": 0.5}
+    elif _RESEARCH_TITLE.search(title):
+        work = {"research": 1.0}
+    elif "research" in duties:
+        work = {"research": 0.3, "engineering": 0.7}
+    else:
+        work = {"engineering": 1.0}
+    if _MANAGEMENT_TITLE.search(title) and not re.search(r"product|program|project", title, re.I):
+        # Managing engineers is management work; managing research keeps some research in it.
+        research = work.get("research", 0.0)
+        return {"management": 1.0} if not research else {"management": 0.7, "research": 0.3}
+    if "people_management" in duties:
+        return {"management": 0.3, **{kind: 0.7 * share for kind, share in work.items()}}
+    return work
+
+
+def track_part(person: dict[Track, float], job: dict[Track, float]) -> float:
+    """How well the job's kind of work suits the person's (``TRACK_FIT``, share by share).
+
+    >>> track_part({"research": 1.0}, {"engineering": 1.0})
+    0.45
+    """
+    value = sum(
+        mine * theirs * TRACK_FIT[a][b] for a, mine in person.items() for b, theirs in job.items()
+    )
+    return round(value, 4)
+
+
+def title_part(title: str, have: Iterable[str]) -> float:
+    """The share of the fields a job's title names that the person has (``have`` with the
+    skills they imply); ``NO_FIELD_NAMED`` for a title that names none.
+
+    >>> title_part("Machine Learning Engineer, Computer Vision", {"Machine Learning"})
+    0.0
+    >>> title_part("Deep Learning Engineer", {"Deep Learning"})
+    0.6
+    >>> title_part("Speech Recognition Engineer", {"Speech"}), title_part("Lead Data Scientist", [])
+    (1.0, 0.6)
+    """
+    # "Machine Learning Engineer" names the family, not a field: the family part weighs that.
+    named = {skill.name for skill, _, _ in skills_named_in(title)} - _BROAD_FIELDS
+    if not named:
+        return NO_FIELD_NAMED
+    return round(len(named & set(have)) / len(named), 4)
+
+
+def location_part(candidate: Candidate, profile: Profile) -> float | None:
+    """How well the job's place suits where the person lives (None: the résumé does not say).
+    A remote job fits unless it is limited to other countries; an onsite or hybrid one fits in
+    the person's city, less in their country (a move), hardly abroad.
+
+    >>> job = Candidate(1, "j", None, "senior", None, None, [], [], remote="onsite",
+    ...                 countries=("US",), cities=("Seattle",))
+    >>> seattle = Profile(city="Seattle", country="US")
+    >>> location_part(job, seattle), location_part(job, Profile(city="Berlin", country="DE"))
+    (1.0, 0.1)
+    >>> location_part(job, seattle.model_copy(update={"city": "Austin"}))
+    0.7
+    >>> location_part(job, seattle.model_copy(update={"city": "Austin", "wants_remote": True}))
+    0.4
+    """
+    if profile.country is None:
+        return None
+    countries = set(candidate.countries)
+    if candidate.remote == "remote":
+        return 1.0 if not countries or profile.country in countries else 0.3
+    if profile.city and profile.city in candidate.cities:
+        here = 1.0
+    elif profile.country in countries or not countries:
+        here = 0.7
+    else:
+        return 0.1
+    if profile.wants_remote:
+        here -= 0.2 if candidate.remote == "hybrid" else 0.3
+    return round(here, 4)
+
+
 def family_of(profile: Profile) -> str:
     """The person's role family, in the jobs' terms (GUIDELINES.md): ML work and leading it is
     ml_leadership, ML work alone ml_ic; then data, software, other — by the latest title, and
@@ -346,33 +633,69 @@ def family_part(person: str, job: str | None) -> float:
 # --- Scoring and explaining ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Person:
+    """What scoring reads of a profile, worked out once a match (``person_of``)."""
+
+    profile: Profile
+    have: dict[str, str]  # every skill shown → the résumé line (or "implied by PyTorch")
+    shown: float  # leadership shown, ``leadership_shown``
+    family: str
+    track: dict[Track, float]
+    role: np.ndarray | None = None  # the embedding of ``role_text`` by the title model
+
+
+def person_of(profile: Profile) -> Person:
+    """The profile as scoring reads it: its skills with the ones they imply, its leadership,
+    role family and track."""
+    have = {skill.name: (skill.lines[0] if skill.lines else "") for skill in profile.skills}
+    for name, source in implied_skills(have).items():
+        have[name] = f"(implied by {source})"
+    return Person(
+        profile,
+        have,
+        leadership_shown(profile),
+        family_of(profile),
+        track_of(profile.titles[0] if profile.titles else ""),
+        _title_model().encode([text])[0] if (text := role_text(profile)) else None,
+    )
+
+
 def score(
-    candidate: Candidate, profile: Profile, weights: Weights, shown: float, family: str
+    candidate: Candidate,
+    person: Person,
+    weights: Weights,
+    specificity: dict[str, float] | None = None,
 ) -> Fit:
     """The fit of one job (without the posting sentences: see :func:`explain`)."""
-    have = set(profile.skill_names)
+    profile, have = person.profile, person.have
     asked = [s for s in candidate.skills if s.get("name")]
     years = years_part(candidate.years_min, candidate.years_max, profile.years_total)
     level = level_part(candidate.seniority, profile.seniority)
     demand = leadership_asked(candidate)
     parts = {
         "semantic": semantic_part(candidate.similarity),
-        "skills": skills_part(asked, have),
+        "skills": skills_part(asked, have, specificity),
         "experience": (years + level) / 2,
-        "leadership": leadership_part(demand, shown),
-        "family": family_part(family, candidate.role_family),
+        "leadership": leadership_part(demand, person.shown),
+        "family": family_part(person.family, candidate.role_family),
+        "track": track_part(person.track, track_of(candidate.title, candidate.duties)),
+        "title": title_part(candidate.title, have),
+        "role": role_part(candidate.role_similarity),
     }
+    place = location_part(candidate, profile)
+    if place is not None:  # a part only where the résumé says where the person is
+        parts["location"] = place
     used = {name: getattr(weights, name) for name in parts}
     if candidate.similarity is None:  # no embeddings: the other parts decide
         used["semantic"] = 0.0
     total = sum(used.values()) or 1.0
     fit_score = sum(parts[name] * used[name] for name in parts) / total
-    resume_line = {skill.name: (skill.lines[0] if skill.lines else "") for skill in profile.skills}
     matched = [
         {
             "name": s["name"],
             "required": s.get("required"),
-            "resume_line": resume_line[s["name"]],
+            "resume_line": have[s["name"]],
             "posting_line": "",
         }
         for s in asked
@@ -404,9 +727,19 @@ def score(
         "people_managed": profile.people_managed,
     }
     fit = Fit(candidate, fit_score, parts, matched, missing, experience, leadership)
-    fit.summary = _skills_summary(asked, have)
+    fit.summary = _skills_summary(asked, set(have))
+    fit.band = band_of(fit_score)
     fit.verdict = _verdict(fit)
     return fit
+
+
+def band_of(fit_score: float, bands: tuple[float, ...] = BANDS) -> str:
+    """strong / good / stretch / poor, by the score's place among ``bands``.
+
+    >>> [band_of(x) for x in (0.9, 0.8, 0.7, 0.3)]
+    ['strong', 'good', 'stretch', 'poor']
+    """
+    return BAND_NAMES[sum(fit_score < threshold for threshold in bands)]
 
 
 def _skills_summary(asked: list[dict[str, Any]], have: set[str]) -> str:
@@ -441,22 +774,18 @@ def _experience_text(experience: dict[str, Any]) -> str:
 
 
 def _verdict(fit: Fit) -> str:
-    """One line: how good, then the one thing that most helps or hurts."""
-    band = (
-        "Strong fit"
-        if fit.score >= 0.7
-        else "Good fit"
-        if fit.score >= 0.58
-        else "Partial fit"
-        if fit.score >= 0.45
-        else "Weak fit"
-    )
+    """One line: the band, then the one thing that most helps or hurts."""
+    band = BAND_WORDS[fit.band]
     experience = fit.experience
     above = experience["levels_above_you"] or 0
     required = [s["name"] for s in fit.missing if s["required"] is True]
     asked = len(fit.matched) + len(fit.missing)
-    if fit.parts["leadership"] < 0.5:
+    if fit.parts.get("location", 1.0) <= 0.1:
+        reason = "it is based in another country"
+    elif fit.parts["leadership"] < 0.5:
         reason = "it asks for people management the résumé does not show"
+    elif fit.parts["track"] <= 0.45:
+        reason = "it is another kind of work (research, engineering or management) than yours"
     elif abs(above) >= 2:
         where = "above" if above > 0 else "below"
         reason = f"a {experience['job_seniority']} role, {abs(above)} levels {where} yours"

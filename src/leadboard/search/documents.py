@@ -183,6 +183,7 @@ class CandidateFacts:
     years_max: int | None
     duties: list[str]
     skills: list[dict[str, Any]]  # the enrichment's skill details: name, required, evidence
+    title: str = ""  # what kind of work it is (research, engineering, management)
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,6 +459,7 @@ class SearchDocuments:
                 JobEnrichment.duties,
                 # The skills' details only: the rest of the enrichment is not needed to score.
                 JobEnrichment.detail["skills"],
+                SearchDocument.title,
             )
             .outerjoin(JobEnrichment, JobEnrichment.job_id == SearchDocument.job_id)
             .where(which)
@@ -474,8 +476,9 @@ class SearchDocuments:
                 years_max=high,
                 duties=list(duties or []),
                 skills=[skill for skill in skills or [] if isinstance(skill, dict)],
+                title=title,
             )
-            for doc_id, job_id, family, seniority, low, high, duties, skills in rows
+            for doc_id, job_id, family, seniority, low, high, duties, skills, title in rows
         ]
 
     def sharing_tags(self, kind: str, values: Sequence[str], at_least: int) -> dict[int, int]:

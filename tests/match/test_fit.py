@@ -1,0 +1,178 @@
+"""The parts of a fit that tell jobs apart: implied skills, skills weighted by how specific they
+are, the kind of work (track), the résumé's place, the field a title names, and verdict bands
+that do not call every job in a top 20 a strong fit."""
+
+import csv
+from dataclasses import fields
+from importlib import resources
+
+from leadboard.enrich.skills import vocabulary
+from leadboard.match.profile import Profile, SkillEvidence
+from leadboard.match.scoring import (
+    BAND_NAMES,
+    BANDS,
+    Candidate,
+    Weights,
+    band_of,
+    implied_skills,
+    location_part,
+    person_of,
+    score,
+    skills_part,
+    specificity,
+    title_part,
+    track_of,
+    track_part,
+)
+from leadboard.search.columns import DocumentColumns
+from leadboard.search.documents import DocumentFacts
+
+
+def profile(*skills, **fields):
+    return Profile(
+        skills=[SkillEvidence(name=name, lines=[f"{name} line"]) for name in skills], **fields
+    )
+
+
+def job(**fields):
+    base = {
+        "document_id": 1,
+        "job_id": "j1",
+        "role_family": "ml_ic",
+        "seniority": "senior",
+        "years_min": None,
+        "years_max": None,
+        "duties": [],
+        "skills": [],
+    }
+    return Candidate(**(base | fields))
+
+
+# --- Implied skills ------------------------------------------------------------------------------
+
+
+def test_the_taxonomy_says_which_skills_imply_others():
+    assert implied_skills(["PyTorch"])["Deep Learning"] == "PyTorch"
+    assert implied_skills(["LLMs"])["Generative AI"] == "LLMs"
+    # Followed through: RAG → LLMs → Generative AI.
+    assert implied_skills(["RAG"])["Generative AI"] == "RAG"
+    names = {skill.name for skill in vocabulary()}
+    for skill in vocabulary():
+        assert set(skill.implies) <= names - {skill.name}, skill.name
+    # Every row of the file has its five columns (an unquoted comma once cut a pattern short).
+    source = resources.files("leadboard") / "data" / "skills.csv"
+    with source.open(encoding="utf-8", newline="") as rows:
+        assert all(None not in row for row in csv.DictReader(rows))
+
+
+def test_an_implied_skill_matches_and_says_where_it_comes_from():
+    person = person_of(profile("PyTorch", "Python"))
+    asked = [{"name": "Deep Learning", "required": True}, {"name": "Python", "required": True}]
+    fit = score(job(skills=asked), person, Weights())
+    assert fit.summary == "2 of 2 required skills"
+    lines = {skill["name"]: skill["resume_line"] for skill in fit.matched}
+    assert lines == {"Deep Learning": "(implied by PyTorch)", "Python": "Python line"}
+
+
+# --- Skills weighted by how specific they are ----------------------------------------------------
+
+
+def columns_with_skills(tags: dict[int, list[str]]) -> DocumentColumns:
+    """Columns of documents with these skill tags (the other facts blank)."""
+    ids = sorted(tags)
+    pairs = [(doc, skill) for doc in ids for skill in tags[doc]]
+    blank = {column.name: [None] * len(ids) for column in fields(DocumentFacts)}
+    return DocumentColumns(
+        DocumentFacts(
+            **blank
+            | {
+                "generation": 1,
+                "ids": ids,
+                "is_head": [True] * len(ids),
+                "is_open": [True] * len(ids),
+                "seniority": ["senior"] * len(ids),
+                "remote": ["onsite"] * len(ids),
+                "cluster_id": [str(i) for i in ids],
+                "visa": [False] * len(ids),
+                "tag_documents": [doc for doc, _ in pairs],
+                "tag_kinds": ["skill"] * len(pairs),
+                "tag_values": [skill for _, skill in pairs],
+            }
+        )
+    )
+
+
+def test_a_skill_in_every_posting_weighs_less_than_a_rare_one():
+    generic = ["Python", "SQL", "Machine Learning"]
+    tags = {i: list(generic) for i in range(1, 21)}
+    tags[1] += ["RLHF"]
+    weight = specificity(columns_with_skills(tags))
+    assert weight["Python"] < 1.0 < weight["RLHF"]
+
+
+def test_three_of_three_generic_skills_do_not_beat_nine_of_twelve_specific_ones():
+    generic = ["Python", "SQL", "Machine Learning"]
+    specific = [f"Specific {i}" for i in range(12)]
+    tags = {i: list(generic) for i in range(1, 41)}
+    for i, name in enumerate(specific):
+        tags[i + 1].append(name)
+    weight = specificity(columns_with_skills(tags))
+    thin = [{"name": name, "required": True} for name in generic]
+    rich = [{"name": name, "required": True} for name in specific]
+    assert skills_part(thin, generic, weight) < skills_part(rich, specific[:9], weight)
+    # Without the weights they would tie or worse: the prior alone cannot tell them apart.
+    assert skills_part(thin, generic) >= skills_part(rich, specific[:9]) - 0.05
+
+
+# --- Track, title field and place -----------------------------------------------------------------
+
+
+def test_a_research_lead_is_not_a_lead_data_scientist():
+    person = track_of("Research Lead, Large Language Models")
+    assert person == {"research": 1.0}
+    assert track_of("Lead Data Scientist") == {"engineering": 1.0}
+    assert track_of("Senior Engineering Manager") == {"management": 1.0}
+    assert track_part(person, track_of("AI Research Lead")) == 1.0
+    assert track_part(person, track_of("Lead Data Scientist")) < 0.5
+    lead = person_of(profile("LLMs", titles=["Research Lead"], seniority="senior"))
+    research = score(job(title="Research Scientist, Post-Training"), lead, Weights())
+    analytics = score(job(title="Lead Data Scientist"), lead, Weights())
+    assert research.score > analytics.score
+
+
+def test_the_field_a_title_names_must_be_the_persons():
+    cv = {"Computer Vision", "Deep Learning"}
+    assert title_part("Senior Machine Learning Engineer, Computer Vision", cv) == 1.0
+    assert title_part("Speech Recognition Engineer", cv) == 0.0
+    assert 0.0 < title_part("Data Scientist", cv) < 1.0  # names no field
+
+
+def test_the_place_counts_only_when_the_resume_names_one():
+    london = profile(city="London", country="GB")
+    onsite_us = job(remote="onsite", countries=("US",), cities=("New York City",))
+    remote_us = job(remote="remote", countries=("US",))
+    anywhere = job(remote="remote")
+    assert location_part(onsite_us, london) == 0.1
+    assert location_part(remote_us, london) < location_part(anywhere, london) == 1.0
+    assert "location" not in score(onsite_us, person_of(profile()), Weights()).parts
+    far = score(onsite_us, person_of(london), Weights())
+    assert far.parts["location"] == 0.1 and "another country" in far.verdict
+
+
+# --- Verdicts ------------------------------------------------------------------------------------
+
+
+def test_bands_follow_the_fitted_thresholds():
+    strong, good, stretch = BANDS
+    assert strong > good > stretch
+    assert [band_of(x) for x in (strong, good, stretch, stretch - 0.01)] == list(BAND_NAMES)
+
+
+def test_one_of_three_required_skills_is_not_a_strong_fit():
+    person = person_of(profile("Python", titles=["Senior ML Engineer"], seniority="senior"))
+    asked = [{"name": name, "required": True} for name in ("Python", "Go", "Rust")]
+    fit = score(
+        job(title="Machine Learning Engineer", skills=asked, similarity=0.8), person, Weights()
+    )
+    assert fit.summary == "1 of 3 required skills"
+    assert fit.band != "strong" and not fit.verdict.startswith("Strong fit")
