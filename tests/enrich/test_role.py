@@ -13,6 +13,7 @@ from leadboard.enrich.role import (
     ROLE_MODEL_VERSION,
     RULE_FEATURE_NAMES,
     RoleClassifier,
+    fold_splits,
     role_text,
     rule_features,
 )
@@ -153,6 +154,30 @@ def test_role_text_cleans_title_and_html() -> None:
     )
     assert text.title == "Staff ML Engineer"
     assert "Ship models" in text.text
+
+
+def test_a_posting_without_a_title_is_read_by_its_header_line() -> None:
+    """A raw forum post (a Hacker News comment) opens with "Company | Role | Place"."""
+    post = {
+        "description": "Acme | Staff ML Engineer | Remote<p>We train ranking models.</p>",
+        "description_format": "html",
+    }
+    assert role_text(post).title == "Acme | Staff ML Engineer"  # workplace tags dropped
+    assert role_text(dict(post, title="ML Lead")).title == "ML Lead"  # a title wins
+    assert role_text({"description": "We are a company that " * 20 + "\nMore"}).title == ""
+
+
+def test_calibration_folds_hold_whole_sources_out() -> None:
+    y = np.array([0, 1, 2] * 10)
+    sources = [f"source-{i % 6}" for i in range(30)]
+    splits = fold_splits(y, sources, 3)
+    assert len(splits) == 3
+    for train, test in splits:
+        assert not {sources[i] for i in train} & {sources[i] for i in test}
+    # Fewer sources than folds (or none given): postings are split one by one.
+    for groups in (["one"] * 30, None):
+        train, test = fold_splits(y, groups, 3)[0]
+        assert len(test) == 10 and len(set(y[test])) == 3
 
 
 # --- The classifier ----------------------------------------------------------------------------

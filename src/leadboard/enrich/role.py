@@ -44,7 +44,7 @@ import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
 from leadboard.enrich.role_format import read_archive, write_archive
@@ -53,7 +53,7 @@ from leadboard.models import RoleFamily
 from leadboard.normalize.html import clean_description
 from leadboard.normalize.title import clean_title
 
-ROLE_MODEL_VERSION = "role-4"  # bump when features, training or the saved layout change
+ROLE_MODEL_VERSION = "role-5"  # bump when features, training or the saved layout change
 FAMILIES: tuple[RoleFamily, ...] = ("ml_leadership", "ml_ic", "data", "software", "other")
 _ML_LEAD, _ML_IC = 0, 1
 _REST = (2, 3, 4)  # data, software, other
@@ -62,6 +62,7 @@ DESCRIPTION_CHARS = 6000  # the start of a description the text features read
 # no description at all, and the full model, trained on postings that have one, reads an empty
 # text as evidence against ML work ("Research Engineer, Post-Training" came out `other`).
 SHORT_TEXT_CHARS = 200
+HEADER_LINE_CHARS = 200  # the longest first line read as the title of a posting without one
 MODEL_FILE = "role_model.zip"  # see role_format.py: data, no pickle
 META_FILE = "role_model.json"
 
@@ -81,8 +82,14 @@ def role_text(posting: Mapping[str, Any]) -> RoleText:
     """Title and description text of a raw posting (``title``, ``description``,
     ``description_format``); a ``text`` key, when present, is taken as the clean description.
 
+    A posting without a title (a forum post, a raw Hacker News comment) is read by its first
+    line when that line is short: such posts open with ``Company | Role | Place``.
+
     >>> role_text({"title": "SR. ML ENGINEER (Remote)", "description": "<p>Build models</p>"})
     RoleText(title='Sr. ML Engineer', text='Build models')
+    >>> role_text({"description": "Acme | ML Lead | Berlin<p>We train models.</p>",
+    ...            "description_format": "html"}).title
+    'Acme | ML Lead | Berlin'
     """
     title = clean_title(str(posting.get("title") or ""))
     text = posting.get("text")
@@ -91,6 +98,9 @@ def role_text(posting: Mapping[str, Any]) -> RoleText:
         text = clean_description(
             raw if isinstance(raw, str) else None, posting.get("description_format")
         ).text
+    if not title:
+        first_line = text.strip().split("\n", 1)[0]
+        title = clean_title(first_line) if len(first_line) <= HEADER_LINE_CHARS else ""
     return RoleText(title, text)
 
 
@@ -363,10 +373,12 @@ class RoleClassifier:
         weak_weight: float = 0.3,
         embedding_weight: float = 1.0,
         calibration_folds: int = 5,
+        calibrate_by_source: bool = True,
         random_state: int = 0,
         title_model: bool = True,
     ) -> None:
         self.C = C
+        self.calibrate_by_source = calibrate_by_source
         self.title_model = title_model
         self.rule_weight = rule_weight
         self.weak_weight = weak_weight
@@ -407,7 +419,8 @@ class RoleClassifier:
         self.dense_weights_ = self._dense_weights(dense)
 
         # Out-of-fold probabilities calibrate P(ml_leadership) and choose the threshold.
-        raw = self._out_of_fold(texts, dense, y)
+        sources = [str(posting.get("source") or "") for posting in postings]
+        raw = self._out_of_fold(texts, dense, y, sources)
         self.calibrator_ = _PlattCalibrator().fit(raw, y == _ML_LEAD)
         self.threshold_ = _best_threshold(self.calibrator_.transform(raw), y == _ML_LEAD)
 
@@ -420,9 +433,16 @@ class RoleClassifier:
                 C=self.C,
                 rule_weight=self.rule_weight,
                 calibration_folds=self.calibration_folds,
+                calibrate_by_source=self.calibrate_by_source,
                 random_state=self.random_state,
                 title_model=False,
-            ).fit([{"title": t.title, "text": ""} for t in texts], labels)
+            ).fit(
+                [
+                    {"title": t.title, "text": "", "source": source}
+                    for t, source in zip(texts, sources, strict=True)
+                ],
+                labels,
+            )
         self.trained_id_ = _fingerprint(texts, labels, weak, self)
         return self
 
@@ -432,12 +452,18 @@ class RoleClassifier:
         self._require_fitted()
         return f"{self.version}.{self.trained_id_}"
 
-    def _out_of_fold(self, texts: list[RoleText], dense: np.ndarray, y: np.ndarray) -> np.ndarray:
-        smallest = int(np.unique(y, return_counts=True)[1].min())
-        folds = min(self.calibration_folds, max(smallest, 2))
+    def _out_of_fold(
+        self, texts: list[RoleText], dense: np.ndarray, y: np.ndarray, sources: list[str]
+    ) -> np.ndarray:
+        """P(ml_leadership) of each posting from a model that did not see it.
+
+        With ``calibrate_by_source`` and postings from enough sources (their ``source``), each
+        fold holds whole sources out: the calibration and the threshold are then those of a
+        source the model has never read, which is what it meets after training.
+        """
         raw = np.zeros(len(texts))
-        splitter = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
-        for train, test in splitter.split(np.zeros(len(y)), y):
+        groups = sources if self.calibrate_by_source else None
+        for train, test in fold_splits(y, groups, self.calibration_folds, self.random_state):
             part = _Parts(self).fit([texts[i] for i in train], dense[train], y[train])
             raw[test] = part.proba([texts[i] for i in test], dense[test])[:, _ML_LEAD]
         return raw
@@ -679,6 +705,28 @@ class _Parts:
         )
 
 
+def fold_splits(
+    y: np.ndarray, groups: Sequence[str] | None, folds: int, random_state: int = 0
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train, test) index pairs of the calibration folds, stratified by family.
+
+    With ``groups`` (each posting's source) naming at least as many sources as folds, a source
+    is never on both sides of a split; otherwise postings are split one by one.
+
+    >>> y = np.array([0, 1, 0, 1, 0, 1, 0, 1])
+    >>> splits = fold_splits(y, ["a", "a", "b", "b", "c", "c", "d", "d"], 2)
+    >>> [sorted({["a", "b", "c", "d"][i // 2] for i in test}) for _, test in splits]
+    [['b', 'c'], ['a', 'd']]
+    """
+    smallest = int(np.unique(y, return_counts=True)[1].min())
+    folds = min(folds, max(smallest, 2))
+    if groups is not None and len(set(groups)) >= folds:
+        by_group = StratifiedGroupKFold(folds, shuffle=True, random_state=random_state)
+        return list(by_group.split(np.zeros(len(y)), y, list(groups)))
+    stratified = StratifiedKFold(folds, shuffle=True, random_state=random_state)
+    return list(stratified.split(np.zeros(len(y)), y))
+
+
 def _fingerprint(
     texts: list[RoleText],
     labels: Sequence[str],
@@ -696,6 +744,7 @@ def _fingerprint(
         model.weak_weight,
         model.embedding_weight,
         model.title_model,
+        model.calibrate_by_source,
     )
     digest.update(repr((params, model.calibration_folds, model.random_state)).encode())
     return digest.hexdigest()[:10]
