@@ -6,14 +6,17 @@ Needs a store with the shared data imported and embedded (``leadboard import ../
     python -m bench.bench_search relevance        # nDCG@10, recall@50 on bench/relevance/
     python -m bench.bench_search latency [--scale 100000] [--postgres] [--no-sqlite]  # p50/p95
     python -m bench.bench_search pool --out DIR [--ids q33 …]  # candidates to judge, per query
+    python -m bench.bench_search train-ranker   # the learned ranker, on the tune queries only
 
 Relevance: ``bench/relevance/queries.jsonl`` (64 queries a senior ML person types, each in the
 ``tune`` or the ``heldout`` split) and ``judgments.jsonl`` (graded 0–3 per job id, pooled from the
 top 20 of each system). Jobs nobody judged count as 0. Recall@50 counts jobs graded 2 or 3. The
 systems: the plain FTS5 BM25 baseline of issue 13 (``bench/plain_bm25.py``) and the engine's
-BM25 alone, vectors alone and hybrid. Every engine system searches all role families
-(``family=any``) and closed or stale postings too (the shared dumps are all stale), so that the
-comparison is of retrieval, not of the role classifier or of freshness.
+BM25 alone, vectors alone, hybrid (fused, without the learned ranker) and ``ranker`` (the hybrid's
+best 100 reranked by ``search/rank.py``'s model, as the engine searches by default). Every
+engine system searches all role families (``family=any``) and closed or stale postings too (the
+shared dumps are all stale), so that the comparison is of retrieval, not of the role classifier
+or of freshness.
 
 Latency: every query of the set (and 48 job titles drawn at random), three times, through
 ``SearchEngine.search`` with facets, in the default view (ML leadership only) and in all families:
@@ -34,14 +37,17 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from bench.plain_bm25 import PlainBM25
 from leadboard.datasets import read_jsonl
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest, open_engine
+from leadboard.search.rank import MODEL_DIR
 from leadboard.store.repository import Store
 
 HERE = Path(__file__).parent / "relevance"
 # plain_bm25: the issue's baseline (bench/plain_bm25.py); the others: the engine's modes.
-SYSTEMS = ("plain_bm25", "lexical", "semantic", "hybrid")
+SYSTEMS = ("plain_bm25", "lexical", "semantic", "hybrid", "ranker")
 SPLITS = ("all", "tune", "heldout")  # queries.jsonl's "split": tune on one, report the other
 
 
@@ -54,10 +60,24 @@ def ranked_ids(
         q=query,
         # The shared dumps are months old, hence stale: searched all the same (include_closed).
         filters=SearchFilters(role_family=["any"], include_closed=True),
-        mode=system,  # type: ignore[arg-type]
+        mode="hybrid" if system == "ranker" else system,  # type: ignore[arg-type]
         per_page=depth,
     )
-    return [hit.job_id for hit in engine.search(request).results]
+    ranker = engine.ranker
+    engine.ranker = ranker if system == "ranker" else None  # the hybrid: the fused order alone
+    try:
+        return [hit.job_id for hit in engine.search(request).results]
+    finally:
+        engine.ranker = ranker
+
+
+def judgments() -> dict[str, dict[str, int]]:
+    """Grades by query id and job id, from every ``judgments*.jsonl`` of the set."""
+    judged: dict[str, dict[str, int]] = {}
+    for path in sorted(HERE.glob("judgments*.jsonl")):
+        for row in read_jsonl(path):
+            judged.setdefault(row["query_id"], {})[row["job_id"]] = int(row["grade"])
+    return judged
 
 
 def dcg(grades: list[int]) -> float:
@@ -71,9 +91,7 @@ def relevance(engine: SearchEngine) -> None:
     finding jobs nobody looked at. On all queries, the tuning ones and the held-out ones."""
     queries = list(read_jsonl(HERE / "queries.jsonl"))
     baseline = PlainBM25.from_store(engine.store)
-    judged: dict[str, dict[str, int]] = {}
-    for row in read_jsonl(HERE / "judgments.jsonl"):
-        judged.setdefault(row["query_id"], {})[row["job_id"]] = int(row["grade"])
+    judged = judgments()
     figures = ("ndcg", "recall", "unjudged", "condensed")
     scores: dict[tuple[str, str], dict[str, list[float]]] = {
         (split, system): {figure: [] for figure in figures}
@@ -110,6 +128,35 @@ def relevance(engine: SearchEngine) -> None:
                 f"{means['unjudged']:.1%}   condensed nDCG@10 {means['condensed']:.3f} "
                 f"({means['condensed'] / base['condensed']:.2f}x)"
             )
+
+
+def train_ranker(engine: SearchEngine, out: Path = MODEL_DIR) -> None:
+    """Train ``search/rank.py``'s model on the *tune* queries' judged candidates (the hybrid's
+    best RERANK, unjudged ones graded 0) and write it where the package ships it."""
+    from leadboard.search.engine import RERANK
+    from leadboard.search.rank import train
+
+    judged = judgments()
+    groups = []
+    engine.ranker = None
+    for query in read_jsonl(HERE / "queries.jsonl"):
+        if query["split"] != "tune":
+            continue
+        request = SearchRequest(
+            q=query["query"],
+            filters=SearchFilters(role_family=["any"], include_closed=True),
+            per_page=RERANK,
+            features=True,
+        )
+        found = engine.search(request).features
+        if found is None:
+            continue
+        ids, rows = found
+        grades = judged.get(query["id"], {})
+        groups.append((rows, np.array([grades.get(i, 0) for i in ids])))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "model.txt").write_text(train(groups))
+    print(f"ranker trained on {len(groups)} tune queries, {sum(len(y) for _, y in groups)} rows")
 
 
 def job_titles(engine: SearchEngine, count: int = 48, seed: int = 7) -> list[str]:
@@ -284,7 +331,7 @@ def pool(engine: SearchEngine, out: Path, only: list[str], depth: int = 20) -> N
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("relevance", "latency", "pool"))
+    parser.add_argument("what", choices=("relevance", "latency", "pool", "train-ranker"))
     parser.add_argument("--scale", type=int, default=0, help="latency on >= N documents")
     parser.add_argument("--out", type=Path, default=Path("pools"))
     parser.add_argument("--ids", nargs="*", default=[], help="pool: only these query ids")
@@ -306,6 +353,8 @@ def main() -> None:
         relevance(engine)
     elif args.what == "pool":
         pool(engine, args.out, args.ids)
+    elif args.what == "train-ranker":
+        train_ranker(engine)
     else:
         if not args.no_sqlite:
             latency(engine)

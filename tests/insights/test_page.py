@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from leadboard.cli import app
 from leadboard.insights.page import PageCache, UnknownTopic, build_page, topic_for
 from leadboard.insights.render import to_markdown
-from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest
+from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest, merge_chips
 
 
 @pytest.fixture
@@ -113,9 +113,14 @@ def test_a_search_page_counts_what_the_search_matches(engine):
 
 @pytest.mark.parametrize("query", ["pytorch remote", "ml tech lead", "lead 1", "analyst", ""])
 def test_a_search_page_counts_the_postings_the_search_finds_by_words(engine, query):
+    """A page counts what the search finds with the query's chips as filters: the search itself
+    only ranks by a typed chip ("remote" lifts remote jobs), a page about "pytorch remote" counts
+    remote PyTorch jobs."""
     every = SearchFilters(role_family=["any"])
-    found = engine.search(SearchRequest(q=query, filters=every, mode="lexical", per_page=100))
     selection = engine.selection(query, every)
+    filters = merge_chips(every, selection.query.chips)
+    request = SearchRequest(q=selection.query.text, filters=filters, mode="lexical", per_page=100)
+    found = engine.search(request)
     assert len(selection.ids) == found.total
     assert {hit.document_id for hit in found.results} <= set(selection.ids)
 

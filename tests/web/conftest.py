@@ -7,9 +7,11 @@ import pytest
 from support.browser import chromium
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """One headless chromium for every browser test (skips where it is not installed)."""
+    """One headless chromium for the browser tests of a module (skips where it is not
+    installed). Not one a session: Playwright's sync API holds an event loop while it runs, and
+    the doctests collected after tests/ call ``asyncio.run``."""
     with chromium() as launched:
         yield launched
 

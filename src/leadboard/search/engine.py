@@ -68,6 +68,8 @@ MIN_SIMILARITY = 0.30  # below this cosine a "semantic match" is noise
 CHIP_BOOST = 1.0
 PLENTY = 50
 SOFT_KINDS = frozenset({"seniority", "skill", "city", "country", "remote", "visa"})
+LEXICAL_KINDS: frozenset[str] = frozenset()  # typed chips whose words the full text reads too
+MEANING_KINDS = frozenset({"seniority"})  # ... and the query's vector
 RERANK = 100  # the fused list's best, reranked by the learned ranker
 PER_COMPANY = 3  # a company's jobs on the first page, at most (the rest move down)
 FIRST_PAGE = 20  # the slots diversity applies to, whatever the page size
@@ -263,9 +265,15 @@ class SearchEngine:
         page = max(1, int(request.page))
         per_page = min(max(1, int(request.per_page)), MAX_PAGE_SIZE)
         notes = list(parsed.notes)
-        terms = search_terms(parsed.text) if request.mode != "semantic" else []
+        # A typed chip's words still say what the job is: the meaning reads them (and the full
+        # text those of LEXICAL_KINDS), while the chip ranks by the fact it stands for.
+        lexical_text = " ".join(
+            [parsed.text, *(c.source for c in typed if c.kind in LEXICAL_KINDS)]
+        )
+        meaning = " ".join([*(c.source for c in typed if c.kind in MEANING_KINDS), parsed.text])
+        terms = search_terms(lexical_text) if request.mode != "semantic" else []
         use_vectors = bool(
-            parsed.text.strip() and self.vectors and self.embedder and request.mode != "lexical"
+            meaning.strip() and self.vectors and self.embedder and request.mode != "lexical"
         )
         if parsed.text.strip() and not use_vectors:
             notes.extend(self.notes or ["semantic search is off: words only"])
@@ -293,7 +301,7 @@ class SearchEngine:
                     columns, terms, where, any_word_fallback=not use_vectors
                 )
             if use_vectors:
-                semantic_base = self._semantic(columns, parsed.text, base)
+                semantic_base = self._semantic(columns, meaning.strip(), base)
                 matched[list(semantic_base)] = True
         # Typed chips: a filter where plenty of results keep it, else a ranking signal.
         filtered: list[Chip] = []
@@ -498,9 +506,10 @@ class SearchEngine:
             log.exception("adding new embeddings to the vector index failed")
 
     def selection(self, q: str = "", filters: SearchFilters | None = None) -> Selection:
-        """What ``search`` matches by words and chips — every document, not a page of them.
-        Semantic neighbours are left out: a count must not depend on how many nearest vectors
-        were asked for."""
+        """What ``search`` matches by words, the query's chips as filters — every document, not
+        a page of them. (The search only ranks by a chip the user typed; a market page about
+        "pytorch remote" counts remote PyTorch jobs.) Semantic neighbours are left out: a count
+        must not depend on how many nearest vectors were asked for."""
         filters = filters or SearchFilters()
         parsed = parse_query(q, default_currency=filters.salary_currency)
         merged = merge_chips(filters, parsed.chips)
@@ -899,11 +908,13 @@ def _pay(columns: DocumentColumns, filters: SearchFilters) -> np.ndarray:
 
 
 def _signals(columns: DocumentColumns, positions: np.ndarray, now: float) -> np.ndarray:
-    """How much the ranking signals lift each match: ML leadership most, then freshness, salary."""
+    """How much the ranking signals lift each match: ML leadership most, then freshness, salary.
+    Freshness is the posting's own date's: a posting that gives none gets none (not the day we
+    first saw it, nor a dump's snapshot)."""
     lead = np.nan_to_num(columns.ml_leadership[positions])
     posted = columns.posted[positions]
-    age_days = np.where(posted > 0, np.maximum(0.0, (now - posted) / 86400), 365.0)
-    freshness = np.exp(-age_days / 180.0)
+    age_days = np.maximum(0.0, (now - posted) / 86400)
+    freshness = np.where(posted > 0, np.exp(-age_days / 180.0), 0.0)
     salary = np.where(columns.salary_currency.codes[positions] >= 0, 1.03, 1.0)
     return (0.6 + 0.4 * lead) * (0.85 + 0.15 * freshness) * salary
 

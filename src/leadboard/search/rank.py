@@ -145,8 +145,8 @@ class Ranker:
         head = ranked[:depth]
         scores = self.scores(features)
         order = sorted(range(len(head)), key=lambda i: (-scores[i], i))
-        floor = min((score for _, score in ranked[depth:]), default=0.0)
-        top = scores - scores.min() + 1.0 + floor
+        ceiling = max((score for _, score in ranked[depth:]), default=0.0)
+        top = scores - scores.min() + 1.0 + ceiling
         return [(head[i][0], float(top[i])) for i in order] + ranked[depth:]
 
 
