@@ -297,6 +297,86 @@ class SearchTag(Base):
     value: Mapped[str] = mapped_column(CleanString(200), primary_key=True)
 
 
+# --- The job seeker's workspace (``workspace/store.py`` ``Workspace`` owns these; migration 0007)
+# Every row belongs to an ``owner``: "local" (one user on a laptop) until per-token users come.
+LOCAL_OWNER = "local"
+
+
+class SavedSearch(Base):
+    """A search kept by name: its query, filters (``SearchFilters``' fields that differ from the
+    defaults) and sort, and when its owner last looked at its results."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owner: Mapped[str] = mapped_column(
+        CleanString(200), default=LOCAL_OWNER, server_default=LOCAL_OWNER, index=True
+    )
+    name: Mapped[str] = mapped_column(CleanString(200))
+    query: Mapped[str] = mapped_column(CleanText, default="")
+    filters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    sort: Mapped[str] = mapped_column(CleanString(20), default="relevance")
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]  # postings first seen after it are "new"
+
+
+class AlertDelivery(Base):
+    """One posting announced by one saved search on one channel (email, webhook…): made once,
+    so a posting is announced once; retried while ``status`` is not ``sent``."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (UniqueConstraint("saved_search_id", "job_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owner: Mapped[str] = mapped_column(
+        CleanString(200), default=LOCAL_OWNER, server_default=LOCAL_OWNER
+    )
+    saved_search_id: Mapped[int] = mapped_column(
+        ForeignKey("saved_searches.id", ondelete="CASCADE"), index=True
+    )
+    job_id: Mapped[str] = mapped_column(CleanString(400))
+    channel: Mapped[str] = mapped_column(CleanString(20))
+    status: Mapped[str] = mapped_column(CleanString(20), default="pending")  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(CleanText)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class SavedJob(Base):
+    """A job its owner saved, hid or applied to, and where the application stands:
+    saved | hidden | applied | interviewing | offer | rejected | withdrawn."""
+
+    __tablename__ = "saved_jobs"
+    __table_args__ = (UniqueConstraint("owner", "job_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owner: Mapped[str] = mapped_column(
+        CleanString(200), default=LOCAL_OWNER, server_default=LOCAL_OWNER
+    )
+    job_id: Mapped[str] = mapped_column(CleanString(400), index=True)
+    state: Mapped[str] = mapped_column(CleanString(20), default="saved")
+    notes: Mapped[str] = mapped_column(CleanText, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ApplicationEvent(Base):
+    """A step of an application (a ``saved_jobs`` state reached), with its date and a note."""
+
+    __tablename__ = "application_events"
+    __table_args__ = (Index("ix_application_events_owner_job", "owner", "job_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    owner: Mapped[str] = mapped_column(
+        CleanString(200), default=LOCAL_OWNER, server_default=LOCAL_OWNER
+    )
+    job_id: Mapped[str] = mapped_column(CleanString(400))
+    state: Mapped[str] = mapped_column(CleanString(20))
+    at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(CleanText, default="")
+
+
 # Objects the migrations make for one backend only, which the models do not describe: the
 # full-text objects (migration 0003) and PostgreSQL's vector table (0006, with the HNSW indexes
 # ``search/vectors.py`` makes on it, one a dimension).
