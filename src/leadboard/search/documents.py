@@ -159,6 +159,18 @@ class TermCount(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class PostingDates:
+    """A document's job and its dates (``SearchDocuments.dates_of``): what a saved search's feed
+    orders by and its "new since you last looked" counts (``workspace/searches.py``)."""
+
+    document_id: int
+    job_id: str
+    posted_at: datetime | None  # the source's date; None when it gave none
+    first_seen_at: datetime
+    open: bool  # neither closed nor stale, as the job says now
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentRef:
     id: int
     cluster_id: str
@@ -417,6 +429,20 @@ class SearchDocuments:
                 doc_id: JobWithEnrichment(job, enrichment)
                 for doc_id, job, enrichment in session.execute(query)
             }
+
+    def dates_of(self, document_ids: Sequence[int]) -> list[PostingDates]:
+        """The jobs of ``document_ids`` and their dates, in id order (unknown ids left out)."""
+        d = SearchDocument
+        columns = (d.id, Job.id, Job.posted_at, Job.first_seen_at, Job.closed_at, Job.stale_at)
+        found: list[PostingDates] = []
+        with Session(self.engine) as session:
+            for start in range(0, len(document_ids), CHUNK):
+                chunk = list(document_ids[start : start + CHUNK])
+                query = select(*columns).join(Job, Job.id == d.job_id).where(d.id.in_(chunk))
+                for doc_id, job_id, posted, seen, closed, stale in session.execute(query):
+                    open_ = closed is None and stale is None
+                    found.append(PostingDates(doc_id, job_id, posted, seen, open_))
+        return sorted(found, key=lambda dates: dates.document_id)
 
     def vectors_to_index(self, model: str) -> dict[int, StoredVector]:
         """document id → the embedding a vector index should hold for it: open documents whose

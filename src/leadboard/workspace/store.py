@@ -1,0 +1,208 @@
+"""The workspace tables' one owner: every read and write of ``saved_searches`` (and, as they come,
+``alert_deliveries``, ``saved_jobs``, ``application_events``) goes through :class:`Workspace`,
+and answers in typed rows.
+
+The workspace writes without the store's writer lock: its writes are one small transaction each,
+and a saved search must not wait for a crawl to end.
+
+>>> from leadboard.store.repository import Store
+>>> workspace = Workspace(Store.open("sqlite://").engine)
+>>> saved = workspace.add_search("llm platform lead", filters=SearchFilters(remote=["remote"]))
+>>> saved.id, saved.name, saved.filters.remote, saved.feed
+(1, 'llm platform lead', ['remote'], '/feeds/1.atom')
+>>> workspace.rename_search(1, "  LLM leads ").name
+'LLM leads'
+>>> [s.name for s in workspace.searches()], workspace.searches(owner="someone else")
+(['LLM leads'], [])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, get_args
+
+from pydantic import TypeAdapter
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from leadboard.search.engine import SORTS, SearchFilters
+from leadboard.store.schema import LOCAL_OWNER, SavedSearch
+
+MAX_NAME = 200  # characters of a saved search's name (the column's size)
+# Where an application stands (``saved_jobs.state``); "hidden" jobs leave the results.
+JobState = Literal["saved", "hidden", "applied", "interviewing", "offer", "rejected", "withdrawn"]
+JOB_STATES: tuple[str, ...] = get_args(JobState)
+
+_FILTERS: TypeAdapter[SearchFilters] = TypeAdapter(SearchFilters)
+
+
+class UnknownSavedSearch(LookupError):
+    """No saved search with that id belongs to this owner."""
+
+
+class InvalidSavedSearch(ValueError):
+    """A name or sort a saved search cannot have; the message says why."""
+
+
+@dataclass(frozen=True)
+class SavedSearchRow:
+    """A saved search as its owner sees it."""
+
+    id: int
+    owner: str
+    name: str
+    query: str
+    filters: SearchFilters
+    sort: str
+    created_at: datetime
+    last_seen_at: datetime  # postings first seen after it are new
+
+    @property
+    def feed(self) -> str:
+        """The path of its Atom feed."""
+        return f"/feeds/{self.id}.atom"
+
+
+def filters_json(filters: SearchFilters) -> dict[str, Any]:
+    """The filters as stored: only what differs from the defaults (a later default applies).
+
+    >>> filters_json(SearchFilters(remote=["remote"], salary_min=200_000))
+    {'remote': ['remote'], 'salary_min': 200000.0}
+    """
+    dumped: dict[str, Any] = _FILTERS.dump_python(filters, mode="json", exclude_defaults=True)
+    return dumped
+
+
+def filters_of(stored: dict[str, Any]) -> SearchFilters:
+    """Stored filters read back, validated; names a later version dropped are ignored.
+
+    >>> filters_of({"remote": ["remote"], "gone": 1}).remote
+    ['remote']
+    """
+    return _FILTERS.validate_python(stored)
+
+
+def clean_name(name: str) -> str:
+    """A saved search's name, spaces tidied; empty or too long is refused.
+
+    >>> clean_name("  staff   LLM  ")
+    'staff LLM'
+    """
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidSavedSearch("a saved search needs a name")
+    if len(cleaned) > MAX_NAME:
+        raise InvalidSavedSearch(f"a saved search's name has at most {MAX_NAME} characters")
+    return cleaned
+
+
+def default_name(query: str, filters: SearchFilters) -> str:
+    """What a saved search is called when it is given no name: its words, else its filters.
+
+    >>> default_name("llm lead", SearchFilters())
+    'llm lead'
+    >>> default_name("", SearchFilters(remote=["remote"], seniority=["staff", "principal"]))
+    'staff, principal · remote'
+
+    >>> default_name("", SearchFilters())
+    'every job'
+    """
+    words = " ".join(query.split())
+    if words:
+        return words[: MAX_NAME - 1] + "…" if len(words) > MAX_NAME else words
+    parts = [", ".join(map(str, value)) for value in filters_json(filters).values()]
+    return (" · ".join(p for p in parts if p) or "every job")[:MAX_NAME]
+
+
+class Workspace:
+    """The job seeker's tables, over the store's engine (``Workspace(store.engine)``)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- saved searches --------------------------------------------------------------------
+
+    def add_search(
+        self,
+        query: str,
+        *,
+        name: str | None = None,
+        filters: SearchFilters | None = None,
+        sort: str = "relevance",
+        owner: str = LOCAL_OWNER,
+        at: datetime | None = None,
+    ) -> SavedSearchRow:
+        """Keep a search; its results as they are now count as seen."""
+        filters = filters or SearchFilters()
+        if sort not in SORTS:
+            raise InvalidSavedSearch(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        now = at or datetime.now(UTC)
+        row = SavedSearch(
+            owner=owner,
+            name=clean_name(name if name is not None else default_name(query, filters)),
+            query=query.strip(),
+            filters=filters_json(filters),
+            sort=sort,
+            created_at=now,
+            last_seen_at=now,
+        )
+        with Session(self.engine) as session, session.begin():
+            session.add(row)
+            session.flush()
+            return _saved(row)
+
+    def searches(self, owner: str = LOCAL_OWNER) -> list[SavedSearchRow]:
+        """The owner's saved searches, oldest first."""
+        query = select(SavedSearch).where(SavedSearch.owner == owner).order_by(SavedSearch.id)
+        with Session(self.engine) as session:
+            return [_saved(row) for row in session.scalars(query)]
+
+    def search(self, search_id: int, owner: str = LOCAL_OWNER) -> SavedSearchRow:
+        """One of the owner's saved searches, or ``UnknownSavedSearch``."""
+        with Session(self.engine) as session:
+            return _saved(_owned(session, search_id, owner))
+
+    def rename_search(self, search_id: int, name: str, owner: str = LOCAL_OWNER) -> SavedSearchRow:
+        cleaned = clean_name(name)
+        with Session(self.engine) as session, session.begin():
+            row = _owned(session, search_id, owner)
+            row.name = cleaned
+            return _saved(row)
+
+    def remove_search(self, search_id: int, owner: str = LOCAL_OWNER) -> SavedSearchRow:
+        """Forget a saved search (and its deliveries); answers what it was."""
+        with Session(self.engine) as session, session.begin():
+            row = _owned(session, search_id, owner)
+            removed = _saved(row)
+            session.delete(row)
+            return removed
+
+    def mark_seen(
+        self, search_id: int, owner: str = LOCAL_OWNER, at: datetime | None = None
+    ) -> SavedSearchRow:
+        """The owner looked at the results now (or ``at``): nothing is new any more."""
+        with Session(self.engine) as session, session.begin():
+            row = _owned(session, search_id, owner)
+            row.last_seen_at = at or datetime.now(UTC)
+            return _saved(row)
+
+
+def _owned(session: Session, search_id: int, owner: str) -> SavedSearch:
+    row = session.get(SavedSearch, search_id)
+    if row is None or row.owner != owner:  # another owner's is as good as none
+        raise UnknownSavedSearch(f"no saved search with id {search_id}")
+    return row
+
+
+def _saved(row: SavedSearch) -> SavedSearchRow:
+    return SavedSearchRow(
+        id=row.id,
+        owner=row.owner,
+        name=row.name,
+        query=row.query,
+        filters=filters_of(row.filters),
+        sort=row.sort,
+        created_at=row.created_at,
+        last_seen_at=row.last_seen_at,
+    )
