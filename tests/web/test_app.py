@@ -90,14 +90,15 @@ def test_hostile_queries_are_escaped_on_the_page(client):
 def test_the_search_page_has_chips_facets_and_cards(client):
     page = client.get("/", params={"q": "team remote"}).text
     assert '<label for="q">' in page and 'role="search"' in page
-    assert 'aria-label="Keep only remote remote"' in page  # it ranks; a click makes it filter
-    assert 'href="/?q=team+remote%3A"' in page
+    # The chip says "Remote", not the code; its accessible name holds what it shows.
+    assert 'aria-label="Keep only Remote">Remote <span class="count">ranked first' in page
+    assert 'href="/?q=team+remote%3A"' in page  # it ranks; a click makes it filter
     filtered = client.get("/", params={"q": "team remote:"}).text
-    assert 'aria-label="Remove filter remote remote"' in filtered
+    assert 'aria-label="Remove filter Remote"' in filtered
     assert 'href="/?q=team"' in filtered  # the filter's link searches without it
     assert "Staff Machine Learning Engineer, Ranking" in page
     assert 'href="/jobs/greenhouse:acme:1"' in page
-    assert "ML lead 90%" in page  # the badge
+    assert '<li class="badge lead"' in page and "ML leadership 90%" in page  # the badge
     assert "<mark>team</mark>" in page
     empty = client.get("/", params={"q": "zzzzqqq"}).text
     assert "No jobs match" in empty
@@ -106,7 +107,9 @@ def test_the_search_page_has_chips_facets_and_cards(client):
 def test_the_job_page_shows_facts_evidence_and_the_sanitised_description(client, store):
     page = client.get("/jobs/greenhouse:acme:5")
     assert page.status_code == 200
-    assert "Pastry Chef" in page.text and "Original posting" in page.text
+    assert "Pastry Chef" in page.text
+    # The Apply button leads to the original posting.
+    assert 'class="apply apply-big" href="https://jobs.example.com/acme/5"' in page.text
     detail = client.get("/api/v1/jobs/greenhouse:acme:1").json()
     assert detail["job"]["seniority"] == "staff" and detail["duplicates"] == []
     assert client.get("/jobs/nope:nope:1").status_code == 404

@@ -35,19 +35,19 @@ def test_search_filter_open_a_job_and_come_back(server, browser, javascript, csp
     page.get_by_label("Search ML leadership jobs").fill("team remote")
     page.keyboard.press("Enter")
     page.wait_for_url("**/?q=team+remote")
-    cards = page.locator("li.card h3 a")
+    cards = page.locator("article.card h2 a")
     # A typed word ranks, it does not filter (issue 13): the remote job first, the other after.
     both = ["Staff Machine Learning Engineer, Ranking", "Engineering Manager, ML Platform"]
     assert cards.all_inner_texts() == both
     shot(page, f"02-results-{'js' if javascript else 'nojs'}")
 
-    page.get_by_role("link", name="Keep only remote remote").click()  # now it filters
+    page.get_by_role("link", name="Keep only Remote").click()  # now it filters
     page.wait_for_url("**/?q=team+remote%3A")
     assert cards.all_inner_texts() == ["Staff Machine Learning Engineer, Ranking"]
-    page.get_by_role("link", name="Remove filter remote remote").click()  # the team stays
+    page.get_by_role("link", name="Remove filter Remote").click()  # the team stays
     page.wait_for_url("**/?q=team")
     assert set(cards.all_inner_texts()) == set(both)
-    page.locator("aside").get_by_role("link", name="manager", exact=True).click()  # a facet
+    page.locator("aside").get_by_role("link", name="Manager", exact=True).click()  # a facet
     assert cards.all_inner_texts() == ["Engineering Manager, ML Platform"]
     shot(page, f"03-facet-{'js' if javascript else 'nojs'}")
 

@@ -65,7 +65,8 @@ def test_a_stored_script_url_is_never_a_link(store, url):
     client = TestClient(create_app(store, SearchEngine(store)))
     page = client.get("/jobs/greenhouse:acme:9")
     assert page.status_code == 200 and "Head of ML" in page.text
-    assert "Original posting" not in page.text
+    assert 'class="apply' not in page.text  # no Apply button to a script URL...
+    assert "No link to apply given by the source" in page.text  # ... the page says so
     assert not re.search(r"""href=["']?\W*j""", page.text.lower().replace("\t", ""))
     assert client.get("/api/v1/jobs/greenhouse:acme:9").json()["job"]["url"] is None
     listed = client.get("/api/v1/search", params={"q": "head", "family": "any"}).json()

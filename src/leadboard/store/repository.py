@@ -507,6 +507,32 @@ class Store:
             query = select(JobRow.id).where(JobRow.cluster_id == cluster_id).order_by(JobRow.id)
             return list(session.scalars(query))
 
+    def company_names(self) -> dict[str, int]:
+        """Every company name the jobs give, with how many jobs (open or not) give it: what
+        ``insights/company.py`` merges into companies."""
+        count = func.count(JobRow.id)
+        query = (
+            select(JobRow.company, count)
+            .where(JobRow.company.is_not(None))
+            .group_by(JobRow.company)
+        )
+        with Session(self.engine) as session:
+            return {name: n for name, n in session.execute(query) if name}
+
+    def company_jobs(self, names: Iterable[str]) -> list[JobWithEnrichment]:
+        """Every job — open, stale or closed — whose company is one of ``names`` (exactly as
+        stored), each with its enrichment, in id order."""
+        query = (
+            select(JobRow, JobEnrichment)
+            .outerjoin(JobEnrichment, JobEnrichment.job_id == JobRow.id)
+            .where(JobRow.company.in_(list(names)))
+            .order_by(JobRow.id)
+        )
+        with Session(self.engine, expire_on_commit=False) as session:
+            return [
+                JobWithEnrichment(job, enrichment) for job, enrichment in session.execute(query)
+            ]
+
     def list_jobs(
         self, filters: JobFilters | None = None, *, limit: int = 50, offset: int = 0
     ) -> list[JobRow]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -249,3 +250,90 @@ class MatchErrorOut(BaseModel):
         description="empty, too_large, unsupported, corrupt, encrypted, scanned, macros, "
         "zip_bomb, not_english, too_short, missing or bad_form"
     )
+
+
+# --- Company pages (``/api/v1/companies/{slug}``) ------------------------------------------------
+
+
+class ShareOut(BaseModel):
+    """``count`` of ``total`` postings, with the Wilson 95% interval (null when total is 0)."""
+
+    count: int
+    total: int
+    value: float | None
+    low: float | None
+    high: float | None
+    small: bool = Field(description="Fewer than 20 postings behind it: too few to tell.")
+
+
+class CountedOut(BaseModel):
+    name: str
+    share: ShareOut
+
+
+class PayRangeOut(BaseModel):
+    min: float | None = None
+    max: float | None = None
+    currency: str
+    period: str | None = None
+    postings: int = Field(description="Open postings that state exactly this range.")
+
+
+class PayGroupOut(BaseModel):
+    """Yearly pay in one currency (never converted): quartiles of the ranges' midpoints."""
+
+    currency: str
+    by: str = Field(description="all or seniority")
+    group: str
+    count: int
+    q1: float
+    median: float
+    q3: float
+    small: bool
+
+
+class MonthOut(BaseModel):
+    month: str = Field(description='"2026-11", or "earlier" for the months before those listed.')
+    opened_dated: int = Field(description="Opened this month by the date their source gave.")
+    opened_first_seen: int = Field(
+        description="No date from the source: first seen by Leadboard this month."
+    )
+    closed: int
+
+
+class BoardStateOut(BaseModel):
+    spec: str = Field(description="kind:token, or file:… for a dump (never crawled).")
+    crawled: bool
+    status: str | None = None
+    last_success_at: datetime | None = Field(None, description="The last crawl that succeeded.")
+    last_attempt_at: datetime | None = None
+    open_postings: int
+
+
+class CompanyNameOut(BaseModel):
+    name: str = Field(description="A company name as postings give it.")
+    jobs: int
+
+
+class CompanyAnswer(BaseModel):
+    """A company: its open roles and what they say, each share with its sample size."""
+
+    slug: str
+    name: str
+    names: list[CompanyNameOut] = Field(description="The names merged into this company.")
+    rule: str = Field(description="How names are merged.")
+    open: int = Field(description="Open roles, a duplicate cluster counted once.")
+    stale: int
+    closed: int
+    ml_leadership: ShareOut = Field(description="ML-leadership roles, of the enriched open ones.")
+    families: list[CountedOut]
+    remote: list[CountedOut]
+    pay_stated: ShareOut = Field(description="Open roles that state pay.")
+    pay_ranges: list[PayRangeOut]
+    pay: list[PayGroupOut]
+    months: list[MonthOut]
+    undated: ShareOut = Field(
+        description="Postings counted by when Leadboard first saw them (their source gave no date)."
+    )
+    boards: list[BoardStateOut]
+    roles: list[JobCard]

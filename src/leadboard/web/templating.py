@@ -1,24 +1,36 @@
-"""The Jinja2 templates of the pages and the helpers they call (links, money, percentages)."""
+"""The Jinja2 templates of the pages and the helpers they call (links, pay, dates, labels)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi.templating import Jinja2Templates
 
+from leadboard.insights.company import company_slug
+from leadboard.web import labels
 from leadboard.web.security import safe_url
 
 HERE = Path(__file__).parent
 
 
 def make_templates() -> Jinja2Templates:
-    """The templates (``.html`` autoescaped) with the helpers below as globals."""
+    """The templates (``.html`` autoescaped) with the helpers below as globals, and the words
+    of ``labels.py`` as filters (``{{ job.remote | label("remote") }}``, ``{{ job.salary | pay }}``,
+    ``{{ job | when }}``)."""
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals.update(link=link, percent=percent, money=money, job_path=job_path)
-    templates.env.filters["safe_url"] = safe_url
+    templates.env.globals.update(
+        link=link, percent=percent, job_path=job_path, company_path=company_path
+    )
+    templates.env.filters.update(
+        safe_url=safe_url,
+        label=labels.label,
+        filter_label=labels.filter_label,
+        pay=labels.pay,
+        ago=labels.ago,
+        when=labels.when,
+    )
     return templates
 
 
@@ -57,6 +69,17 @@ def job_path(job_id: str) -> str:
     return "/jobs/" + quote(job_id, safe="/:@!$&'()*+,;=")
 
 
+def company_path(name: str | None) -> str:
+    """The page of a company by a name its postings give ("" when the name has no letters to
+    make one from): names of one company lead to one page (``insights/company.py``).
+
+    >>> company_path("Meta Platforms, Inc."), company_path("DeepMind"), company_path("–")
+    ('/companies/meta', '/companies/google-deepmind', '')
+    """
+    slug = company_slug(name or "")
+    return "/companies/" + quote(slug, safe="") if slug else ""
+
+
 def without(query: str, source: str) -> str:
     """The query with a chip's words taken out (once, any case).
 
@@ -69,13 +92,3 @@ def without(query: str, source: str) -> str:
 
 def percent(value: float | None) -> str:
     return "" if value is None else f"{value:.0%}"
-
-
-def money(salary: Any) -> str:
-    """A card's pay for a page: "USD 200,000–250,000 / year"."""
-    if not salary:
-        return ""
-    amounts = [f"{v:,.0f}" for v in (salary.min, salary.max) if v is not None]
-    if len(amounts) == 2 and amounts[0] == amounts[1]:
-        amounts = amounts[:1]
-    return f"{salary.currency} {'–'.join(amounts)} / {salary.period}"
