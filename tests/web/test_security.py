@@ -157,7 +157,7 @@ def test_the_openapi_lists_the_closed_vocabularies_as_enums(client):
 
 def test_beyond_loopback_the_expensive_routes_are_rate_limited(store):
     fill(store)
-    public = TestClient(create_app(store, SearchEngine(store), public=True))
+    public = TestClient(create_app(store, SearchEngine(store), public=True, write_token="s3cret"))
     statuses = [public.get("/api/v1/search", params={"q": "ml"}).status_code for _ in range(40)]
     assert statuses[:30] == [200] * 30 and statuses[-1] == 429
     refused = public.get("/api/v1/search")
@@ -199,8 +199,12 @@ def test_writes_beyond_loopback_need_the_write_token(store):
 
 def test_serving_beyond_loopback_without_a_token_is_refused_when_writes_exist(store):
     engine = SearchEngine(store)
-    assert write_routes(create_app(store, engine, public=True)) == []  # none today: no token
-    app = _with_a_write_route(create_app(store, engine, public=True))
+    with pytest.raises(InsecureSetup, match="saved-searches.*LEADBOARD_WRITE_TOKEN"):
+        create_app(store, engine, public=True)  # saved searches change stored data
+    app = _with_a_write_route(create_app(store, engine, public=True, write_token="s3cret"))
+    assert "POST /api/v1/notes" in write_routes(app)
+    assert "DELETE /api/v1/saved-searches/{search_id}" in write_routes(app)
+    app.state.write_token = None
     with pytest.raises(InsecureSetup, match="LEADBOARD_WRITE_TOKEN"):
         refuse_open_writes(app)
     refuse_open_writes(_with_a_write_route(create_app(store, engine)))  # loopback: fine

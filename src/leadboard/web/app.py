@@ -26,7 +26,7 @@ from leadboard.match import Matcher
 from leadboard.search.engine import SearchEngine
 from leadboard.store.repository import Store
 from leadboard.web.params import BadRequest, error_message
-from leadboard.web.routes import companies, docs, insights, jobs, match, search
+from leadboard.web.routes import companies, docs, insights, jobs, match, saved, search
 from leadboard.web.security import RateLimit, SecurityHeaders, refuse_open_writes
 from leadboard.web.site import Site
 from leadboard.web.templating import HERE, make_templates
@@ -37,6 +37,7 @@ ROUTERS = (
     jobs.router,
     match.router,
     insights.router,
+    saved.router,
     companies.router,
 )
 

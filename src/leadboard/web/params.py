@@ -14,12 +14,10 @@ from fastapi.exceptions import RequestValidationError
 from leadboard.models import RemotePolicy, RoleFamily, SalaryPeriod, Seniority
 from leadboard.search.engine import Mode, SearchFilters, SearchRequest, Sort
 from leadboard.search.query import parse_amount
-from leadboard.web.schemas import ErrorOut
+from leadboard.web.schemas import AMOUNT, ErrorOut
 
 MAX_QUERY = 20_000  # characters; the parser reads the first 500
 MAX_PAGE = 100_000
-# A pay floor as people type it ("200k", "$185,500"), below a billion: what parse_amount reads.
-AMOUNT = r"^[$£€]?([0-9]{1,3}(,?[0-9]{3}){0,2}(\.[0-9]+)?|[0-9]{1,6}(\.[0-9]+)?[kK])$"
 PATTERN_HINTS = {
     "min_salary": "not an amount (try 200k or 200000)",
     "currency": "not a currency code (try USD)",

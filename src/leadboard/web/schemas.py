@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from leadboard.models import RemotePolicy, RoleFamily, SalaryPeriod, Seniority
 from leadboard.normalize.urls import safe_http_url
+from leadboard.search.engine import Sort
+from leadboard.search.query import MAX_QUERY_CHARS
 
 # A stored link is shown only when it is http(s) (rows stored before ingest checked it too).
 WebLink = Annotated[str | None, AfterValidator(safe_http_url)]
+# A pay floor as people type it ("200k", "$185,500"), below a billion: what parse_amount reads.
+AMOUNT = r"^[$£€]?([0-9]{1,3}(,?[0-9]{3}){0,2}(\.[0-9]+)?|[0-9]{1,6}(\.[0-9]+)?[kK])$"
 
 
 class SalaryOut(BaseModel):
@@ -142,6 +147,65 @@ class JobDetail(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: str
+
+
+# --- Saved searches (``/api/v1/saved-searches``) ------------------------------------------------
+
+
+class SearchParams(BaseModel):
+    """The filters of a search, named as ``GET /api/v1/search`` names them."""
+
+    family: list[Literal[RoleFamily, "any"]] = Field(
+        default_factory=list, description="Role families (default ml_leadership; any: all)."
+    )
+    seniority: list[Seniority] = Field(default_factory=list)
+    remote: list[RemotePolicy] = Field(default_factory=list)
+    country: list[Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]] = Field(
+        default_factory=list, description="ISO alpha-2 codes."
+    )
+    city: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
+    skill: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, description="Every one is required."
+    )
+    company: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(default_factory=list)
+    min_salary: str | None = Field(None, pattern=AMOUNT, description="Pay floor, e.g. 200k.")
+    currency: str = Field("USD", pattern=r"^[A-Za-z]{3}$")
+    period: SalaryPeriod = Field("year", description="Of min_salary.")
+    convert: bool = Field(True, description="Compare pay in other currencies at dated ECB rates.")
+    posted_within: int | None = Field(None, ge=1, le=3650, description="Days.")
+    years_max: int | None = Field(None, ge=0, le=60)
+    unstated_pay: bool = Field(
+        False, description="With min_salary: keep postings that state no pay, ranked lower."
+    )
+
+
+class SavedSearchIn(BaseModel):
+    """A search to keep: its words, filters and sort, and a name (default: its words)."""
+
+    query: str = Field("", max_length=MAX_QUERY_CHARS, description="Words and inline filters.")
+    name: str | None = Field(None, min_length=1, max_length=200)
+    filters: SearchParams = Field(default_factory=lambda: SearchParams.model_validate({}))
+    sort: Sort = "relevance"
+
+
+class SavedSearchRename(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class SavedSearchOut(BaseModel):
+    """A saved search, where its results and feed are, and what is new in them."""
+
+    id: int
+    name: str
+    query: str
+    filters: SearchParams
+    sort: str
+    created_at: datetime
+    last_seen_at: datetime = Field(description="When its owner last opened its results.")
+    feed: str = Field(description="The path of its Atom feed: /feeds/{id}.atom")
+    results: str = Field(description="The search page of its results (opening it marks them seen).")
+    matching: int | None = Field(None, description="Open postings it selects now.")
+    new: int | None = Field(None, description="Of those, the ones first seen after last_seen_at.")
 
 
 # --- Résumé matching (``POST /api/v1/match``) ----------------------------------------------------

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -234,10 +234,12 @@ def refuse_open_writes(app: FastAPI) -> None:
 
 
 def write_routes(app: FastAPI) -> list[str]:
-    """The routes of ``app`` that change stored data (they declare ``WRITES``)."""
+    """The routes of ``app`` that change stored data (they declare ``WRITES``), those of the
+    routers it includes too: FastAPI keeps those behind an included-router entry of
+    ``app.routes``, which ``iter_route_contexts`` opens."""
     return [
-        f"{','.join(sorted(route.methods or ()))} {route.path}"
-        for route in app.routes
-        if isinstance(route, APIRoute)
-        and any(d.call is check_write_token for d in route.dependant.dependencies)
+        f"{','.join(sorted(context.original_route.methods or ()))} {context.path}"
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+        and any(d.call is check_write_token for d in context.original_route.dependant.dependencies)
     ]

@@ -1,13 +1,15 @@
 """A saved search as an Atom feed (RFC 4287, written by ``feedgen``): its newest open postings.
 
-Each entry links to the job's page here and to the original posting, and is dated honestly:
-``updated`` (and ``published``) is the posting's own date when it gives one; otherwise
-``updated`` is when Leadboard first saw it, there is no ``published``, and the entry says so.
+Each entry links to the job's page here (and, in its content, to the original posting), and is
+dated honestly: ``updated`` (and ``published``) is the posting's own date when it gives one;
+otherwise ``updated`` is when Leadboard first saw it, there is no ``published``, and the entry
+says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from html import escape
 
 from feedgen.feed import FeedGenerator
 
@@ -65,18 +67,29 @@ def atom_feed(
         page = job_url(job.id)
         entry.id(page)
         entry.title(f"{job.title} — {job.company}" if job.company else job.title)
-        entry.link(href=page, rel="alternate", type="text/html")
+        # One link, the job's page (Atom's default relation, alternate): feedgen 1.0 writes an
+        # entry link's href alone (python-feedgen issue #135), so a second, "related" one would
+        # read as another alternate. The original posting is linked from the content instead.
+        entry.link(href=page)
         original = safe_http_url(job.url or "")
-        if original:
-            entry.link(href=original, rel="related", title="The original posting")
         if job.company:
             entry.author({"name": job.company})
         entry.updated(dated(posting))
         if posting.posted_at is not None:
             entry.published(posting.posted_at)
-        facts = [card["location"], card["remote"] if card["remote"] != "unknown" else ""]
+        facts = [
+            job.company,
+            card["location"],
+            card["remote"] if card["remote"] != "unknown" else "",
+        ]
         where = " · ".join(fact for fact in facts if fact)
-        original_said = f" The original posting: {original}" if original else " No original URL."
-        entry.summary(f"{where + '. ' if where else ''}{date_said(posting)}{original_said}")
+        said = f"{where}. {date_said(posting)}" if where else date_said(posting)
+        entry.summary(said + (f" The original posting: {original}" if original else ""))
+        links = f'<a href="{escape(page)}">On Leadboard</a>'
+        if original:
+            links += f' · <a href="{escape(original)}">The original posting</a>'
+        else:
+            links += " · no link to the original posting"
+        entry.content(f"<p>{escape(said)}</p><p>{links}</p>", type="html")
     atom: bytes = feed.atom_str(pretty=True)
     return atom

@@ -30,6 +30,7 @@ from leadboard.search.engine import SORTS, SearchFilters
 from leadboard.store.schema import LOCAL_OWNER, SavedSearch
 
 MAX_NAME = 200  # characters of a saved search's name (the column's size)
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; a larger one names nothing
 # Where an application stands (``saved_jobs.state``); "hidden" jobs leave the results.
 JobState = Literal["saved", "hidden", "applied", "interviewing", "offer", "rejected", "withdrawn"]
 JOB_STATES: tuple[str, ...] = get_args(JobState)
@@ -105,13 +106,16 @@ def default_name(query: str, filters: SearchFilters) -> str:
     >>> default_name("", SearchFilters(remote=["remote"], seniority=["staff", "principal"]))
     'staff, principal · remote'
 
-    >>> default_name("", SearchFilters())
-    'every job'
+    >>> default_name("", SearchFilters(posted_within_days=7)), default_name("", SearchFilters())
+    ('posted_within_days: 7', 'every job')
     """
     words = " ".join(query.split())
     if words:
         return words[: MAX_NAME - 1] + "…" if len(words) > MAX_NAME else words
-    parts = [", ".join(map(str, value)) for value in filters_json(filters).values()]
+    parts = [
+        ", ".join(map(str, value)) if isinstance(value, list) else f"{key}: {value}"
+        for key, value in filters_json(filters).items()
+    ]
     return (" · ".join(p for p in parts if p) or "every job")[:MAX_NAME]
 
 
@@ -189,7 +193,7 @@ class Workspace:
 
 
 def _owned(session: Session, search_id: int, owner: str) -> SavedSearch:
-    row = session.get(SavedSearch, search_id)
+    row = session.get(SavedSearch, search_id) if 0 < search_id <= MAX_ID else None
     if row is None or row.owner != owner:  # another owner's is as good as none
         raise UnknownSavedSearch(f"no saved search with id {search_id}")
     return row
