@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal, cast, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast, get_args
 
 import typer
 
@@ -27,6 +27,9 @@ from leadboard.pipeline import (
 from leadboard.store.database import database_url
 from leadboard.store.repository import JobFilters, Store
 from leadboard.terminal import echo
+
+if TYPE_CHECKING:
+    from leadboard.search.engine import SearchFilters
 
 app = typer.Typer(
     help="Leadboard: find and understand machine-learning leadership jobs.",
@@ -438,46 +441,47 @@ def _print_enrichment(summary: EnrichSummary) -> None:
         echo(f"  note: {problem}", err=True)
 
 
-@app.command()
-def search(
-    query: Annotated[
-        str, typer.Argument(help='What to look for: "llm platform tech lead remote".')
-    ] = "",
-    family: Annotated[
-        list[str] | None,
-        typer.Option(help="Role families (default ml_leadership; `any` for all)."),
-    ] = None,
-    seniority: Annotated[list[str] | None, typer.Option(help="staff, principal, manager…")] = None,
-    remote: Annotated[list[str] | None, typer.Option(help="remote, hybrid, onsite.")] = None,
-    country: Annotated[list[str] | None, typer.Option(help="ISO country codes: US, GB…")] = None,
-    skill: Annotated[list[str] | None, typer.Option(help="Skills every job must ask.")] = None,
-    company: Annotated[list[str] | None, typer.Option(help="Companies.")] = None,
-    min_salary: Annotated[
-        str | None, typer.Option(help="Pay floor, e.g. 200k (in --currency, per --period).")
-    ] = None,
-    currency: Annotated[str, typer.Option(help="Currency of --min-salary.")] = "USD",
-    period: Annotated[str, typer.Option(help="year, month, week, day or hour.")] = "year",
-    convert: Annotated[
-        bool,
-        typer.Option(
-            "--convert/--same-currency", help="Compare other currencies at the dated ECB rates."
-        ),
-    ] = True,
-    posted_within: Annotated[
-        int | None, typer.Option(min=1, help="Posted in the last N days.")
-    ] = None,
-    sort: Annotated[str, typer.Option(help="relevance, newest or salary.")] = "relevance",
-    page: Annotated[int, typer.Option(min=1)] = 1,
-    limit: Annotated[int, typer.Option(min=1, max=100, help="Results a page.")] = 10,
-    include_closed: Annotated[bool, typer.Option("--include-closed")] = False,
-    semantic: Annotated[
-        bool, typer.Option("--semantic/--words-only", help="Use the embeddings too.")
-    ] = True,
-    as_json: JsonOption = False,
-) -> None:
-    """Search the stored jobs: words and meaning, with filters typed inline ("remote", "london",
-    "$200k+", "staff", "pytorch") or as options."""
-    from leadboard.search.engine import SORTS, SearchFilters, SearchRequest
+# The filter options of `search`, shared by `saved add` (a saved search keeps them).
+FamilyOption = Annotated[
+    list[str] | None, typer.Option(help="Role families (default ml_leadership; `any` for all).")
+]
+SeniorityOption = Annotated[list[str] | None, typer.Option(help="staff, principal, manager…")]
+RemoteOption = Annotated[list[str] | None, typer.Option(help="remote, hybrid, onsite.")]
+CountryOption = Annotated[list[str] | None, typer.Option(help="ISO country codes: US, GB…")]
+SkillOption = Annotated[list[str] | None, typer.Option(help="Skills every job must ask.")]
+CompanyOption = Annotated[list[str] | None, typer.Option(help="Companies.")]
+MinSalaryOption = Annotated[
+    str | None, typer.Option(help="Pay floor, e.g. 200k (in --currency, per --period).")
+]
+CurrencyOption = Annotated[str, typer.Option(help="Currency of --min-salary.")]
+PeriodOption = Annotated[str, typer.Option(help="year, month, week, day or hour.")]
+ConvertOption = Annotated[
+    bool,
+    typer.Option(
+        "--convert/--same-currency", help="Compare other currencies at the dated ECB rates."
+    ),
+]
+PostedWithinOption = Annotated[int | None, typer.Option(min=1, help="Posted in the last N days.")]
+SortOption = Annotated[str, typer.Option(help="relevance, newest or salary.")]
+
+
+def _search_filters(
+    family: list[str] | None,
+    seniority: list[str] | None,
+    remote: list[str] | None,
+    country: list[str] | None,
+    skill: list[str] | None,
+    company: list[str] | None,
+    min_salary: str | None,
+    currency: str,
+    period: str,
+    convert: bool,
+    posted_within: int | None,
+    sort: str,
+    include_closed: bool = False,
+) -> SearchFilters:
+    """The filters the options ask for; a sort, period or amount we do not know: exit 2."""
+    from leadboard.search.engine import SORTS, SearchFilters
     from leadboard.search.index import SALARY_PERIODS
     from leadboard.search.query import parse_amount
 
@@ -492,7 +496,7 @@ def search(
     except ValueError as error:
         echo(str(error), err=True)
         raise typer.Exit(2) from error
-    filters = SearchFilters(
+    return SearchFilters(
         role_family=family or None,
         seniority=seniority or [],
         remote=remote or [],
@@ -505,6 +509,52 @@ def search(
         convert_currency=convert,
         posted_within_days=posted_within,
         include_closed=include_closed,
+    )
+
+
+@app.command()
+def search(
+    query: Annotated[
+        str, typer.Argument(help='What to look for: "llm platform tech lead remote".')
+    ] = "",
+    family: FamilyOption = None,
+    seniority: SeniorityOption = None,
+    remote: RemoteOption = None,
+    country: CountryOption = None,
+    skill: SkillOption = None,
+    company: CompanyOption = None,
+    min_salary: MinSalaryOption = None,
+    currency: CurrencyOption = "USD",
+    period: PeriodOption = "year",
+    convert: ConvertOption = True,
+    posted_within: PostedWithinOption = None,
+    sort: SortOption = "relevance",
+    page: Annotated[int, typer.Option(min=1)] = 1,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Results a page.")] = 10,
+    include_closed: Annotated[bool, typer.Option("--include-closed")] = False,
+    semantic: Annotated[
+        bool, typer.Option("--semantic/--words-only", help="Use the embeddings too.")
+    ] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Search the stored jobs: words and meaning, with filters typed inline ("remote", "london",
+    "$200k+", "staff", "pytorch") or as options."""
+    from leadboard.search.engine import SearchRequest
+
+    filters = _search_filters(
+        family,
+        seniority,
+        remote,
+        country,
+        skill,
+        company,
+        min_salary,
+        currency,
+        period,
+        convert,
+        posted_within,
+        sort,
+        include_closed,
     )
     response = open_search(semantic=semantic).search(
         SearchRequest(q=query, filters=filters, sort=sort, page=page, per_page=limit)  # type: ignore[arg-type]
@@ -879,6 +929,137 @@ def evaluate_command(
             "note: the role model was trained on the tune split, so its figures here are "
             "in-sample; report them from --split holdout"
         )
+
+
+saved_app = typer.Typer(
+    help="Saved searches: keep a search by name; each has an Atom feed when served "
+    "(/feeds/ID.atom). Without a command: list them.",
+    no_args_is_help=False,
+)
+
+
+@saved_app.callback(invoke_without_command=True)
+def saved(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List the saved searches, with how many open postings each selects and how many of
+    those are new since you last opened its results."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from leadboard.workspace.searches import matches, new_since
+    from leadboard.workspace.store import Workspace
+
+    store = _open_store()
+    engine = open_search(store, semantic=False)  # a saved search's postings: words and filters
+    listed = []
+    for kept in Workspace(store.engine).searches():
+        found = matches(engine, kept)
+        listed.append(
+            {
+                **_saved_json(kept),
+                "sort": kept.sort,
+                "created_at": kept.created_at.isoformat(),
+                "last_seen_at": kept.last_seen_at.isoformat(),
+                "matching": len(found),
+                "new": new_since(found, kept.last_seen_at),
+            }
+        )
+    if as_json:
+        echo(json.dumps(listed, indent=2))
+        return
+    if not listed:
+        echo('No saved searches yet: leadboard saved add "QUERY" [--name NAME]')
+    for each in listed:
+        query = f"“{each['query']}”" if each["query"] else "no words"
+        echo(f"{each['id']:>4}  {each['name']}  ({query})")
+        echo(f"      {each['new']} new of {each['matching']} open · feed {each['feed']}")
+
+
+def _saved_json(kept: Any) -> dict[str, Any]:
+    return {"id": kept.id, "name": kept.name, "query": kept.query, "feed": kept.feed}
+
+
+@saved_app.command("add")
+def saved_add(
+    query: Annotated[str, typer.Argument(help="The search's words (and inline filters).")] = "",
+    name: Annotated[str | None, typer.Option(help="Its name (default: its words).")] = None,
+    family: FamilyOption = None,
+    seniority: SeniorityOption = None,
+    remote: RemoteOption = None,
+    country: CountryOption = None,
+    skill: SkillOption = None,
+    company: CompanyOption = None,
+    min_salary: MinSalaryOption = None,
+    currency: CurrencyOption = "USD",
+    period: PeriodOption = "year",
+    convert: ConvertOption = True,
+    posted_within: PostedWithinOption = None,
+    sort: SortOption = "relevance",
+    as_json: JsonOption = False,
+) -> None:
+    """Save a search: its words, the filter options `leadboard search` takes, and a sort."""
+    from leadboard.workspace.store import InvalidSavedSearch, Workspace
+
+    filters = _search_filters(
+        family,
+        seniority,
+        remote,
+        country,
+        skill,
+        company,
+        min_salary,
+        currency,
+        period,
+        convert,
+        posted_within,
+        sort,
+    )
+    try:
+        kept = Workspace(_open_store().engine).add_search(
+            query, name=name, filters=filters, sort=sort
+        )
+    except InvalidSavedSearch as error:
+        echo(str(error), err=True)
+        raise typer.Exit(2) from error
+    if as_json:
+        echo(json.dumps(_saved_json(kept)))
+    else:
+        echo(f"Saved search {kept.id}: {kept.name} (feed {kept.feed} when served)")
+
+
+@saved_app.command("remove")
+def saved_remove(
+    search_id: Annotated[int, typer.Argument(help="Its id (leadboard saved).")],
+) -> None:
+    """Forget a saved search."""
+    from leadboard.workspace.store import UnknownSavedSearch, Workspace
+
+    try:
+        removed = Workspace(_open_store().engine).remove_search(search_id)
+    except UnknownSavedSearch as error:
+        echo(str(error), err=True)
+        raise typer.Exit(1) from error
+    echo(f"Removed saved search {removed.id}: {removed.name}")
+
+
+@saved_app.command("rename")
+def saved_rename(
+    search_id: Annotated[int, typer.Argument(help="Its id (leadboard saved).")],
+    name: Annotated[str, typer.Argument(help="Its new name.")],
+) -> None:
+    """Rename a saved search."""
+    from leadboard.workspace.store import InvalidSavedSearch, UnknownSavedSearch, Workspace
+
+    try:
+        renamed = Workspace(_open_store().engine).rename_search(search_id, name)
+    except UnknownSavedSearch as error:
+        echo(str(error), err=True)
+        raise typer.Exit(1) from error
+    except InvalidSavedSearch as error:
+        echo(str(error), err=True)
+        raise typer.Exit(2) from error
+    echo(f"Saved search {renamed.id} is now: {renamed.name}")
+
+
+app.add_typer(saved_app, name="saved")
 
 
 def _register_board_commands() -> None:

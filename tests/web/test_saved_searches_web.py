@@ -74,7 +74,7 @@ def test_search_url_parameters_survive_a_save(client):
         family=["any"], remote=["remote"], country=["gb"], min_salary="185,500", currency="eur",
         period="month", convert=False, posted_within=30, years_max=8, unstated_pay=True,
         skill=["PyTorch"],
-    )  # fmt: skip
+    )
     filters = filters_of(params)
     assert filters.country == ["GB"] and filters.salary_min == 185_500
     assert filters_of(params_of(filters)) == filters
@@ -150,7 +150,7 @@ def test_the_feed_is_valid_atom_with_its_newest_open_postings(client, store):
     store_job(
         store, "9", "ML team lead, Search", "Lead the search team.",
         seen_at=NOW + timedelta(hours=1), posted=False, url="https://jobs.example.com/acme/9",
-    )  # fmt: skip
+    )
     store_job(store, "10", "ML team lead, Closed", "Lead a team.", seen_at=NOW + timedelta(hours=1))
     store.close_jobs(["greenhouse:acme:10"], at=NOW + timedelta(hours=2))
 
