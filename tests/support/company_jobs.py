@@ -113,7 +113,7 @@ JOBS = [
 CLOSED = ["greenhouse:deepmind:4"]  # closed 20 days ago
 
 
-def _job(source, board, external_id, company, title, remote, pay, days, with_url):
+def make_posting(source, board, external_id, company, title, remote, pay, days, with_url):
     posting = models.SourcePosting(
         source=source,
         board=board,
@@ -148,7 +148,7 @@ def fill_companies(store):
     """Store the jobs and their enrichments, close one, record the board's crawl, index."""
     pairs, labels = [], []
     for source, board, i, company, title, family, seniority, remote, pay, days, url in JOBS:
-        pairs.append(_job(source, board, i, company, title, remote, pay, days, url))
+        pairs.append(make_posting(source, board, i, company, title, remote, pay, days, url))
         labels.append((family, seniority))
     store.save_batch(pairs, [], index=store.duplicate_index(), seen_at=NOW - timedelta(days=2))
     store.save_enrichments(

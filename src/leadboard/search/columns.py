@@ -102,6 +102,7 @@ class DocumentColumns:
         self.posted = np.array([_timestamp(p) for p in facts.posted_at], dtype=np.float64)
         self.title = facts.title
         self.title_only = ~np.array(facts.has_body, dtype=bool)
+        self.no_url = ~np.array(facts.has_url, dtype=bool)  # nowhere to apply: ranks lower
         by_kind: dict[str, tuple[list[int], list[str]]] = {}
         for doc_id, kind, value in zip(
             facts.tag_documents, facts.tag_kinds, facts.tag_values, strict=True

@@ -119,6 +119,7 @@ class DocumentFacts:
     visa: list[bool]
     title: list[str]
     has_body: list[bool]  # False: a title-only posting (many AI labs' records)
+    has_url: list[bool]  # False: no URL to apply at (it ranks a little lower, engine._signals)
     tag_documents: list[int]
     tag_kinds: list[str]
     tag_values: list[str]
@@ -328,13 +329,16 @@ class SearchDocuments:
                     *(getattr(d, name) for name in _FACT_COLUMNS),
                     d.title,
                     func.length(d.body) > 0,
-                ).order_by(d.id)
+                    Job.url.is_not(None),
+                )
+                .outerjoin(Job, Job.id == d.job_id)
+                .order_by(d.id)
             ).all()
             tags = session.execute(
                 select(SearchTag.document_id, SearchTag.kind, SearchTag.value)
             ).all()
         columns: list[list[Any]] = [list(c) for c in zip(*rows, strict=True)] if rows else []
-        columns = columns or [[] for _ in range(len(_FACT_COLUMNS) + 2)]
+        columns = columns or [[] for _ in range(len(_FACT_COLUMNS) + 3)]
         tag_columns: list[list[Any]] = [list(c) for c in zip(*tags, strict=True)] if tags else []
         tag_columns = tag_columns or [[], [], []]
         return DocumentFacts(generation, *columns, *tag_columns)

@@ -74,6 +74,7 @@ RERANK = 100  # the fused list's best, reranked by the learned ranker
 PER_COMPANY = 3  # a company's jobs on the first page, at most (the rest move down)
 FIRST_PAGE = 20  # the slots diversity applies to, whatever the page size
 UNSTATED_PAY = 0.7  # a posting that states no pay, kept by include_unstated_pay, ranks lower
+NO_URL = 0.97  # a posting that gives no URL to apply at ranks a little lower (issue 16)
 MAX_PAGE_SIZE = 100
 FACET_TOP = 25
 POSTED_BUCKETS = (7, 30, 90, 365)
@@ -910,13 +911,15 @@ def _pay(columns: DocumentColumns, filters: SearchFilters) -> np.ndarray:
 def _signals(columns: DocumentColumns, positions: np.ndarray, now: float) -> np.ndarray:
     """How much the ranking signals lift each match: ML leadership most, then freshness, salary.
     Freshness is the posting's own date's: a posting that gives none gets none (not the day we
-    first saw it, nor a dump's snapshot)."""
+    first saw it, nor a dump's snapshot). A posting with no URL to apply at ranks a little
+    lower (``NO_URL``)."""
     lead = np.nan_to_num(columns.ml_leadership[positions])
     posted = columns.posted[positions]
     age_days = np.maximum(0.0, (now - posted) / 86400)
     freshness = np.where(posted > 0, np.exp(-age_days / 180.0), 0.0)
     salary = np.where(columns.salary_currency.codes[positions] >= 0, 1.03, 1.0)
-    return (0.6 + 0.4 * lead) * (0.85 + 0.15 * freshness) * salary
+    link = np.where(columns.no_url[positions], NO_URL, 1.0)
+    return (0.6 + 0.4 * lead) * (0.85 + 0.15 * freshness) * salary * link
 
 
 def highlight(text_: str, terms: Sequence[str], chars: int = 240) -> str:
