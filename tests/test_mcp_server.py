@@ -24,7 +24,17 @@ from leadboard.mcp_server import MAX_MATCHES, MAX_RESULTS
 from leadboard.pipeline import refresh_store
 from leadboard.store.repository import Store
 
-TOOLS = {"search_jobs", "get_job", "similar_jobs", "match_resume", "market_page"}
+TOOLS = {
+    "search_jobs",
+    "get_job",
+    "similar_jobs",
+    "match_resume",
+    "market_page",
+    "list_saved_searches",
+    "save_search",
+    "remove_saved_search",
+}
+WRITING = {"save_search", "remove_saved_search"}
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +80,9 @@ BAD_CALLS = [
     ("match_resume", {"resume": "Jane Doe, engineer."}, "résumé"),
     ("match_resume", {"resume": "a" * (MAX_TEXT + 1)}, f"at most {MAX_TEXT} characters"),
     ("market_page", {"topic": "pastry"}, "one of: ml-tech-lead"),
+    ("save_search", {"search": {"sort": "best"}}, "'relevance', 'newest' or 'salary'"),
+    ("save_search", {"search": {"filters": {"remote": ["sometimes"]}}}, "remote"),
+    ("remove_saved_search", {"saved_search_id": 99}, "no saved search with id 99"),
 ]
 
 
@@ -90,6 +103,13 @@ def over_stdio(env):
         said["market_page"] = await client.call_tool("market_page", {"topic": "ml-tech-lead"})
         said["everything"] = await client.call_tool(
             "search_jobs", {"family": ["any"], "facets": True, "per_page": 3}
+        )
+        said["save_search"] = await client.call_tool(
+            "save_search", {"search": {"query": "ranking", "filters": {"remote": ["remote"]}}}
+        )
+        said["list_saved_searches"] = await client.call_tool("list_saved_searches", {})
+        said["remove_saved_search"] = await client.call_tool(
+            "remove_saved_search", {"saved_search_id": said["save_search"].structured_content["id"]}
         )
         said["bad"] = [await client.call_tool(tool, args) for tool, args, _ in BAD_CALLS]
         return said
@@ -115,7 +135,9 @@ def test_the_tools_are_listed_with_typed_schemas(over_stdio):
     )
     for tool in tools.values():
         assert tool.description and tool.output_schema, tool.name
-        assert tool.annotations.read_only_hint
+        assert tool.annotations.read_only_hint is (tool.name not in WRITING), tool.name
+    saving = tools["save_search"].input_schema
+    assert "min_salary" in json.dumps(saving)  # the filters of search_jobs
     assert "date_note" in json.dumps(tools["get_job"].output_schema)
     assert "overview_text" in tools["market_page"].output_schema["properties"]
 
@@ -142,6 +164,16 @@ def test_each_tool_answers_from_the_store(over_stdio):
     market = over_stdio["market_page"].structured_content
     assert market["title"] == "ML Tech Lead" and market["postings"] == 1
     assert market["overview_text"]
+
+
+def test_saved_searches_are_saved_listed_and_removed(over_stdio):
+    saved = over_stdio["save_search"].structured_content
+    assert saved["name"] == "ranking" and saved["feed"] == f"/feeds/{saved['id']}.atom"
+    assert saved["filters"]["remote"] == ["remote"] and saved["matching"] == 1
+    listed = over_stdio["list_saved_searches"].structured_content["saved_searches"]
+    assert [s["id"] for s in listed] == [saved["id"]] and listed[0]["new"] == 0
+    removed = over_stdio["remove_saved_search"]
+    assert not removed.is_error and removed.structured_content["id"] == saved["id"]
 
 
 def test_a_search_of_every_family_counts_facets_when_asked(over_stdio):

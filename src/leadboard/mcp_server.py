@@ -11,7 +11,8 @@ result that says what was wrong, never a traceback.
     leadboard mcp                  # stdio: the assistant starts it
     leadboard mcp --http           # streamable HTTP at http://127.0.0.1:8765/mcp (loopback only)
 
-Saved searches and the application tracker (issue 16) do not exist yet, so they are no tools.
+Saved searches are tools too (list, save, remove: ``workspace/``); the application tracker
+(issue 16) does not exist yet.
 """
 
 from __future__ import annotations
@@ -35,10 +36,20 @@ from leadboard.search.query import parse_amount
 from leadboard.store.schema import Job
 from leadboard.web.params import AMOUNT, MAX_PAGE, MAX_QUERY, BadRequest, Family, search_request
 from leadboard.web.routes.jobs import job_detail
+from leadboard.web.routes.saved import described, filters_of
 from leadboard.web.routes.search import answer_for
-from leadboard.web.schemas import JobCard, JobDetail, MatchAnswer, ResultOut, SearchAnswer
+from leadboard.web.schemas import (
+    JobCard,
+    JobDetail,
+    MatchAnswer,
+    ResultOut,
+    SavedSearchIn,
+    SavedSearchOut,
+    SearchAnswer,
+)
 from leadboard.web.site import Site
 from leadboard.web.templating import make_templates
+from leadboard.workspace.store import InvalidSavedSearch, UnknownSavedSearch, Workspace
 
 MAX_RESULTS = 20  # results one call answers at most (the API allows 100 a page): ~1.2 kB each
 MAX_MATCHES = 10  # matched jobs, each explained in ~2.4 kB
@@ -51,6 +62,7 @@ INSTRUCTIONS = (
     "with match_resume, and describe a market with market_page. Job ids come from the results."
 )
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+WRITES = ToolAnnotations(read_only_hint=False, open_world_hint=False)
 
 JobId = Annotated[
     str,
@@ -68,6 +80,12 @@ class MarketPageOut(MarketPage):
     """A market page as ``leadboard insights --json`` prints it (``MarketPage.as_dict``)."""
 
     overview_text: str = ""
+
+
+class SavedSearchesAnswer(BaseModel):
+    """The saved searches, each with its open postings and those new since last looked."""
+
+    saved_searches: list[SavedSearchOut]
 
 
 class SimilarAnswer(BaseModel):
@@ -280,6 +298,39 @@ def build_server(engine: SearchEngine) -> MCPServer:
             note = f"skills: the {TOP_SKILLS} most asked of {len(page.skills)} are listed"
             page = replace(page, skills=page.skills[:TOP_SKILLS], notes=[*page.notes, note])
         return reply(page.as_dict())
+
+    @server.tool(annotations=READ_ONLY)
+    def list_saved_searches() -> Annotated[CallToolResult, SavedSearchesAnswer]:
+        """The saved searches (as GET /api/v1/saved-searches): each one's words, filters,
+        sort, feed path, open postings it selects now and how many are new since its results
+        were last opened."""
+        kept = Workspace(site.store.engine).searches()
+        return reply(SavedSearchesAnswer(saved_searches=[described(site, s) for s in kept]))
+
+    @server.tool(annotations=WRITES)
+    def save_search(search: SavedSearchIn) -> Annotated[CallToolResult, SavedSearchOut]:
+        """Keep a search by name (as POST /api/v1/saved-searches): query, the filters of
+        search_jobs (family, remote, country, skill, min_salary…) and a sort."""
+        try:
+            saved = Workspace(site.store.engine).add_search(
+                search.query, name=search.name, filters=filters_of(search.filters), sort=search.sort
+            )
+        except (InvalidSavedSearch, BadRequest) as error:
+            raise ToolError(str(error)) from error
+        return reply(described(site, saved))
+
+    @server.tool(annotations=WRITES)
+    def remove_saved_search(
+        saved_search_id: Annotated[
+            int, Field(ge=1, description="Its id, from list_saved_searches.")
+        ],
+    ) -> Annotated[CallToolResult, SavedSearchOut]:
+        """Forget a saved search; answers what it was."""
+        try:
+            removed = Workspace(site.store.engine).remove_search(saved_search_id)
+        except UnknownSavedSearch as error:
+            raise ToolError(f"{error}; ids come from list_saved_searches") from error
+        return reply(described(site, removed, counted=False))
 
     return server
 
