@@ -74,3 +74,23 @@ def test_a_bad_file_is_explained_on_the_page(server, browser):
     assert "damaged or cut off" in alert.inner_text()
     shot(page, "match-04-bad-file")
     page.close()
+
+
+def test_fits_at_a_phones_size_show_badges_and_the_apply_button(server, browser, csp_refusals):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    refused = csp_refusals(page)
+    page.goto(server + "/match")
+    page.get_by_label("Résumé: PDF, DOCX, TXT or Markdown, up to 5 MB").set_input_files(
+        files=[{"name": "cv.md", "mimeType": "text/markdown", "buffer": STAFF_ML_RESUME.encode()}]
+    )
+    page.get_by_role("button", name="Match", exact=True).click()
+    page.wait_for_selector("text=Your profile")
+    first = page.locator("li.fit").first
+    assert first.locator(".badge.remote").inner_text() == "Remote"  # a label, not the code
+    apply = first.get_by_role("link", name="Apply for Machine Learning Engineering Lead, Ranking")
+    assert apply.is_visible() and apply.get_attribute("href").startswith("https://")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing spills over
+    shot(page, "match-04-phone")
+    assert refused == []
+    context.close()

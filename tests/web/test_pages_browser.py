@@ -60,6 +60,7 @@ def test_result_cards_show_labels_badges_relative_dates_and_apply(server, page, 
     hourly = page.locator("article.card").filter(has_text="Research Scientist, Alignment")
     assert hourly.locator(".badge.pay").inner_text() == "USD 18/hour"  # not "USD 18–18 / hour"
     assert hourly.locator(".badge.family").inner_text() == "ML engineer (IC)"
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
     shot(page, f"pages-results-{size}")
 
 
@@ -106,6 +107,7 @@ def test_a_company_page_merges_names_and_counts_with_sample_sizes(server, page, 
     assert page.get_by_text("greenhouse:deepmind").is_visible()
     assert page.locator("#boards time").inner_text() == "today"  # crawled 3 hours ago
     assert page.get_by_role("img", name="Open roles by remote policy, with 95% intervals")
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
     shot(page, f"pages-company-{size}")
     page.goto(server + "/companies")
     assert page.get_by_role("heading", level=1).inner_text() == "Companies"
@@ -122,4 +124,5 @@ def test_the_job_page_puts_apply_first_and_keeps_the_evidence(server, page, size
     assert page.get_by_role("heading", name="What Leadboard read").is_visible()
     facts = page.locator(".facts").inner_text()
     assert "ML leadership" in facts and "Director" in facts and "USD 250k–300k/year" in facts
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
     shot(page, f"pages-job-{size}")
