@@ -15,6 +15,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
+from leadboard.insights.page import DUTY_NAMES
+
 FAMILIES = {
     "ml_leadership": "ML leadership",
     "ml_ic": "ML engineer (IC)",
@@ -41,17 +43,8 @@ REMOTE = {
     "onsite": "On-site",
     "unknown": "Remote policy not given",
 }
-DUTIES = {
-    "architecture": "Architecture",
-    "hands_on_coding": "Hands-on coding",
-    "best_practices": "Best practices",
-    "mentoring": "Mentoring",
-    "project_management": "Project management",
-    "stakeholders": "Stakeholder communication",
-    "people_management": "People management",
-    "research": "Research",
-    "deployment_mlops": "Deployment and MLOps",
-}
+# The duties' words are the market pages' (insights/page.py), capitalised for a label.
+DUTIES = {code: name[:1].upper() + name[1:] for code, name in DUTY_NAMES.items()}
 LEADERSHIP = {  # match.profile.LeadershipKind
     "people_management": "People management",
     "led_team": "Led a team",
