@@ -39,8 +39,10 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.bench_match import ExactVectors
 from bench.plain_bm25 import PlainBM25
 from leadboard.datasets import read_jsonl
+from leadboard.enrich.embeddings import default_embedder
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest, open_engine
 from leadboard.search.rank import MODEL_DIR
 from leadboard.store.repository import Store
@@ -345,6 +347,14 @@ def main() -> None:
     store = Store.open()
     start = time.perf_counter()
     engine = open_engine(store)
+    if args.what != "latency":
+        # The dumps' postings are all stale, and the store's vector index holds open ones only:
+        # relevance reads every posting's vector, exactly (as the relevance runs search closed
+        # postings too).
+        embedder = default_embedder()
+        vectors = ExactVectors(store, embedder.version)
+        engine = SearchEngine(store, embedder=embedder, vectors=vectors)  # type: ignore[arg-type]
+        print(f"exact vectors of {vectors.count()} postings ({embedder.version})")
     print(f"engine ready in {time.perf_counter() - start:.1f} s; notes: {engine.notes or 'none'}")
     if args.what == "latency":  # as `leadboard serve` does at start
         start = time.perf_counter()
