@@ -105,7 +105,8 @@ def test_three_figures_recounted_straight_from_the_store(engine, store):
 def test_a_search_page_counts_what_the_search_matches(engine):
     page = build_page(engine, q="pytorch remote")  # chips: the PyTorch skill and remote
     assert page.postings == 6  # PyTorch: i % 4 == 0, all of them remote
-    assert "skill: PyTorch" in page.selection and "remote: remote" in page.selection
+    # The chips in words (labels.py), not "remote: remote".
+    assert page.selection.endswith("; Skill: PyTorch, Remote")
     assert page.postings < 20 and "Only" in page.overview[0].text  # says the sample is small
     every = build_page(engine, filters=SearchFilters(role_family=["any"]))
     assert every.postings == LEADS + 10 + 3 + 1

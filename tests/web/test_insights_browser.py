@@ -71,7 +71,7 @@ def test_the_other_market_pages_are_one_click_away(server, browser):
         "link", name="ML Engineer"
     ).click()
     page.wait_for_url("**/insights/ml-engineer")
-    assert page.get_by_text("10 postings: open ML engineer roles").is_visible()
+    assert page.get_by_text("10 postings: open ML engineer (IC) roles").is_visible()
     assert page.get_by_role("note").is_visible()  # "Only 10 postings: too few for firm figures"
     shot(page, "insights-03-ml-engineer")
     page.close()

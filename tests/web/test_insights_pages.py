@@ -59,7 +59,7 @@ def test_small_samples_say_so(client):
     body = client.get("/insights", params={"q": "pytorch remote"}).text
     assert "Only 6 postings: too few for firm figures" in body
     assert 'class="few"' in body
-    assert "skill: PyTorch" in body and "remote: remote" in body
+    assert "Skill: PyTorch, Remote" in body and "remote: remote" not in body
 
 
 def test_a_page_links_the_search_listing_its_postings(client):

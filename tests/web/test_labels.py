@@ -1,11 +1,11 @@
-"""What the pages say instead of codes, raw amounts and dates (web/labels.py)."""
+"""What the pages say instead of codes, raw amounts and dates (leadboard/labels.py)."""
 
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
 
-from leadboard.web.labels import ago, filter_label, label, pay, when
+from leadboard.labels import ago, filter_label, label, pay, when
 
 NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
 

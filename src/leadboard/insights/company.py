@@ -34,6 +34,7 @@ from typing import Any
 from leadboard.insights import charts, figures
 from leadboard.insights.figures import Counted, PayGroup
 from leadboard.insights.stats import Share
+from leadboard.labels import label
 from leadboard.search.engine import job_card
 from leadboard.search.index import salary_a_year
 from leadboard.store.repository import JobWithEnrichment, Store
@@ -78,8 +79,6 @@ RULE = (
     "“Meta Platforms” is “Meta”."
 )
 MIN_BOX = 5  # fewer stated ranges than this make no box (the table lists them)
-# Remote policies as the chart labels them (the pages use web/labels.py; insights sits below web).
-REMOTE_NAMES = {"remote": "Remote", "hybrid": "Hybrid", "onsite": "On-site", "unknown": "Not given"}
 CHART_MONTHS = 12  # the openings chart's (the labels of more would overlap)
 MONTHS = 24  # the openings table's months, the latest last; earlier ones are summed
 _JOINED = re.compile(r"(?<=\w)[.'’](?=\w)")  # "X.AI", "Macy's": one word
@@ -382,7 +381,7 @@ def charts_of(page: CompanyPage) -> dict[str, str]:
         drawn["remote"] = charts.bars(
             "remote-chart",
             "Open roles by remote policy, with 95% intervals",
-            [_bar(REMOTE_NAMES.get(row.name, row.name), row.share) for row in page.remote],
+            [_bar(label(row.name, "remote"), row.share) for row in page.remote],
         )
     for currency in [group.currency for group in page.pay if group.by == "all"]:
         rows = [

@@ -20,19 +20,16 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from leadboard import labels
 from leadboard.insights import figures
 from leadboard.insights.figures import Counted, PayGroup, SkillRow, Trend, Years
 from leadboard.insights.stats import MIN_SAMPLE, Difference, Share, difference
+from leadboard.labels import in_sentence
 from leadboard.search.engine import SearchEngine, SearchFilters
 
 ML_FAMILIES = ("ml_leadership", "ml_ic")
-FAMILY_NAMES = {
-    "ml_leadership": "ML leadership",
-    "ml_ic": "ML engineer",
-    "data": "data",
-    "software": "software",
-    "other": "other",
-}
+# The vocabularies' words as they read in a sentence ("ML engineer (IC) roles"): labels.py's.
+FAMILY_NAMES = {code: in_sentence(words) for code, words in labels.FAMILIES.items()}
 TOP_COMPANIES, TOP_PLACES, TOP_SKILLS, TOP_SPECIFIC = 15, 12, 20, 5
 MIN_SPECIFIC = 5  # a skill asked by fewer postings is not called "specific", whatever its share
 # Skill areas the hand-written page calls "increasingly valuable": followed period by period.
@@ -44,17 +41,7 @@ TREND_SERIES = {
     "GenAI, LLMs or vector DBs": ("Generative AI", "LLMs", "Vector Databases"),
 }
 GENAI = "GenAI, LLMs or vector DBs"
-DUTY_NAMES = {
-    "architecture": "architecture",
-    "hands_on_coding": "hands-on coding",
-    "best_practices": "best practices",
-    "mentoring": "mentoring",
-    "project_management": "project management",
-    "stakeholders": "stakeholder communication",
-    "people_management": "people management",
-    "research": "research",
-    "deployment_mlops": "deployment and MLOps",
-}
+DUTY_NAMES = {code: in_sentence(words) for code, words in labels.DUTIES.items()}
 # Section anchors (the GitHub-style slug of each heading, so Markdown links work too).
 SECTIONS = {
     "claims-checked": "Claims checked",
@@ -256,7 +243,7 @@ def _describe(filters: SearchFilters, chips: list[Any]) -> str:
         if "any" in families
         else " and ".join(FAMILY_NAMES.get(f, f) for f in families) + " roles"
     )
-    said = [f"{chip.kind}: {chip.label}" for chip in chips]
+    said = [labels.chip_label(chip.kind, chip.value, chip.label) for chip in chips]
     state = "open, stale and closed" if filters.include_closed else "open"
     return f"{state} {named}, each duplicate once" + (f"; {', '.join(said)}" if said else "")
 

@@ -8,8 +8,8 @@ from urllib.parse import quote, urlencode
 
 from fastapi.templating import Jinja2Templates
 
+from leadboard import labels
 from leadboard.insights.company import company_slug
-from leadboard.web import labels
 from leadboard.web.security import safe_url
 
 HERE = Path(__file__).parent
@@ -17,8 +17,8 @@ HERE = Path(__file__).parent
 
 def make_templates() -> Jinja2Templates:
     """The templates (``.html`` autoescaped) with the helpers below as globals, and the words
-    of ``labels.py`` as filters (``{{ job.remote | label("remote") }}``, ``{{ job.salary | pay }}``,
-    ``{{ job | when }}``)."""
+    of ``leadboard/labels.py`` as filters (``{{ job.remote | label("remote") }}``,
+    ``{{ job.salary | pay }}``, ``{{ job | when }}``)."""
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(
         link=link, percent=percent, job_path=job_path, company_path=company_path
@@ -27,6 +27,7 @@ def make_templates() -> Jinja2Templates:
         safe_url=safe_url,
         label=labels.label,
         filter_label=labels.filter_label,
+        chip_label=labels.chip_label,
         pay=labels.pay,
         ago=labels.ago,
         when=labels.when,

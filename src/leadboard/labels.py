@@ -1,8 +1,9 @@
-"""What people read instead of codes, dates and raw amounts: the one label table of the pages.
+"""What people read instead of codes, dates and raw amounts: the one label table.
 
-Every template reaches these through the filters ``make_templates`` registers (``label``,
-``filter_label``, ``pay``, ``ago``, ``when``). The vocabularies' codes come from their owners
-(``models``); this module only says them in words.
+The vocabularies' codes come from their owners (``models``); this module only says them in
+words, for every page: the web templates reach it through the filters ``web/templating.py``
+registers (``label``, ``filter_label``, ``pay``, ``ago``, ``when``), the market and company pages
+(``insights/``) import it. It sits beside ``models`` so that both can.
 
 >>> label("ml_ic", "family"), label("remote", "remote"), label("staff", "seniority")
 ('ML engineer (IC)', 'Remote', 'Staff')
@@ -14,8 +15,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
-
-from leadboard.insights.page import DUTY_NAMES
 
 FAMILIES = {
     "ml_leadership": "ML leadership",
@@ -43,8 +42,17 @@ REMOTE = {
     "onsite": "On-site",
     "unknown": "Remote policy not given",
 }
-# The duties' words are the market pages' (insights/page.py), capitalised for a label.
-DUTIES = {code: name[:1].upper() + name[1:] for code, name in DUTY_NAMES.items()}
+DUTIES = {
+    "architecture": "Architecture",
+    "hands_on_coding": "Hands-on coding",
+    "best_practices": "Best practices",
+    "mentoring": "Mentoring",
+    "project_management": "Project management",
+    "stakeholders": "Stakeholder communication",
+    "people_management": "People management",
+    "research": "Research",
+    "deployment_mlops": "Deployment and MLOps",
+}
 LEADERSHIP = {  # match.profile.LeadershipKind
     "people_management": "People management",
     "led_team": "Led a team",
@@ -61,6 +69,8 @@ TABLES = {
     "leadership": LEADERSHIP,
     "sort": SORTS,
 }
+# A query chip's kind (search/query.py), said before its value; the others say themselves.
+CHIP_KINDS = {"skill": "Skill", "city": "City", "country": "Country"}
 # A search URL's parameters, as an active filter's chip says them ("remote: remote" → "Remote").
 PARAMETERS = {
     "family": "Role",
@@ -106,6 +116,33 @@ def filter_label(key: str, value: str) -> str:
     if key == "posted_within":
         return f"Posted in the last {value} days"
     return f"{PARAMETERS.get(key, key)}: {value}"
+
+
+def in_sentence(words: str) -> str:
+    """A label as it reads inside a sentence: its first letter small, unless it starts an
+    acronym.
+
+    >>> in_sentence("Hands-on coding"), in_sentence("ML engineer (IC)")
+    ('hands-on coding', 'ML engineer (IC)')
+    """
+    if len(words) > 1 and words[1].isupper():
+        return words
+    return words[:1].lower() + words[1:]
+
+
+def chip_label(kind: str, value: str, said: str) -> str:
+    """A query's chip (``search.query.Chip``: its kind, value and label) in words.
+
+    >>> chip_label("remote", "remote", "remote"), chip_label("skill", "PyTorch", "PyTorch")
+    ('Remote', 'Skill: PyTorch')
+    >>> chip_label("salary_min", "200000", "≥ USD 200k a year")
+    '≥ USD 200k a year'
+    """
+    if kind in TABLES:
+        return label(value, kind)
+    if kind in CHIP_KINDS:
+        return f"{CHIP_KINDS[kind]}: {said}"
+    return said
 
 
 def amount(value: float) -> str:
