@@ -99,3 +99,15 @@ def test_boards_say_when_they_were_last_crawled_and_dumps_are_not(store):
     assert crawled.last_success_at.replace(tzinfo=None) == CRAWLED.replace(tzinfo=None)
     assert crawled.open_postings == 3
     assert (dump.spec, dump.crawled, dump.open_postings) == ("file:ai-labs-2026", False, 1)
+
+
+def test_postings_not_confirmed_lately_count_only_when_asked(store):
+    fill_companies(store)
+    store.mark_stale(NOW + timedelta(days=100), 60)  # nothing confirmed for 100 days
+    company = directory(store.company_names())["google-deepmind"]
+    page = build_page(store, company)
+    assert (page.open, page.stale, page.closed, page.roles) == (0, 4, 1, [])
+    assert page.ml_leadership.total == 0 and page.ml_leadership.value is None
+    counted = build_page(store, company, include_stale=True)
+    assert (counted.open, counted.stale, counted.include_stale) == (4, 4, True)
+    assert all(role["stale"] for role in counted.roles)  # each card says so

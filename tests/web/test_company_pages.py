@@ -1,8 +1,10 @@
 """Company pages over HTTP (TestClient): the typed API answer, the page, the links to it."""
 
+from datetime import timedelta
+
 import pytest
 from fastapi.testclient import TestClient
-from support.company_jobs import fill_companies
+from support.company_jobs import NOW, fill_companies
 
 from leadboard.search.engine import SearchEngine
 from leadboard.web.app import create_app
@@ -64,3 +66,15 @@ def test_cards_and_job_pages_link_the_company_page(client):
     index = client.get("/companies").text
     assert '<a href="/companies/google-deepmind">Google DeepMind</a>' in index
     assert "2 names merged" in index
+
+
+def test_a_company_whose_postings_went_unconfirmed_offers_to_count_them(client, store):
+    store.mark_stale(NOW + timedelta(days=100), 60)
+    page = client.get("/companies/meta").text
+    assert "2 more postings are not confirmed open for a while" in page
+    assert '<a href="?include_stale=true">Count them too</a>' in page
+    counted = client.get("/companies/meta", params={"include_stale": "true"}).text
+    assert "Counting the 2 postings not confirmed open for a while as open roles" in counted
+    assert "Not confirmed open lately" in counted  # the cards' badge
+    answer = client.get("/api/v1/companies/meta", params={"include_stale": "true"}).json()
+    assert (answer["open"], answer["stale"], answer["include_stale"]) == (2, 2, True)

@@ -204,7 +204,7 @@ class CompanyPage:
         dict[str, Any]
     ]  # open roles, as job cards (``search.engine.job_card``), newest first
     open: int  # open roles, one per duplicate cluster
-    stale: int  # not closed but unconfirmed for too long: not counted as open
+    stale: int  # not closed but unconfirmed for too long: open roles only if include_stale
     closed: int
     enriched: int  # open roles read by the role model (the denominator of the families)
     ml_leadership: Share
@@ -216,13 +216,17 @@ class CompanyPage:
     months: list[Month]
     undated: Share  # of all postings counted in ``months``: opened by first sight, not a date
     boards: list[BoardState] = field(default_factory=list)
+    include_stale: bool = False
 
 
-def build_page(store: Store, company: Company) -> CompanyPage:
-    """The page of ``company``, read through the store's typed methods."""
+def build_page(store: Store, company: Company, *, include_stale: bool = False) -> CompanyPage:
+    """The page of ``company``, read through the store's typed methods. ``include_stale``:
+    count the postings not confirmed open for a while (an old dump's) as open roles too."""
     rows = store.company_jobs(company.names)
     clusters = _one_per_cluster(rows)
-    open_ = [r for r in clusters if r.job.closed_at is None and r.job.stale_at is None]
+    open_ = [
+        r for r in clusters if r.job.closed_at is None and (include_stale or r.job.stale_at is None)
+    ]
     stale = sum(r.job.closed_at is None and r.job.stale_at is not None for r in clusters)
     postings = [_posting(index, r) for index, r in enumerate(open_)]
     enriched = [r for r in open_ if r.enrichment is not None]
@@ -252,6 +256,7 @@ def build_page(store: Store, company: Company) -> CompanyPage:
         months=months,
         undated=undated,
         boards=_boards(store, rows, open_),
+        include_stale=include_stale,
     )
 
 

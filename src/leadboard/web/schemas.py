@@ -401,3 +401,6 @@ class CompanyAnswer(BaseModel):
     )
     boards: list[BoardStateOut]
     roles: list[JobCard]
+    include_stale: bool = Field(
+        False, description="Whether postings not confirmed open lately count as open."
+    )

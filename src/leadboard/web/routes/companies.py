@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from leadboard.insights.company import RULE, Company, CompanyPage, build_page, charts_of, directory
@@ -18,6 +18,10 @@ from leadboard.web.schemas import CompanyAnswer, ErrorOut, JobCard
 from leadboard.web.site import Site, SiteDep
 
 router = APIRouter()
+StaleDep = Annotated[
+    bool,
+    Query(description="Count postings not confirmed open for a while (an old dump's) as open too."),
+]
 INDEX_SIZE = 200  # companies the index lists, most jobs first
 ROLES_SHOWN = 50  # open roles a company page lists (the search lists them all)
 
@@ -28,15 +32,17 @@ ROLES_SHOWN = 50  # open roles a company page lists (the search lists them all)
     responses={**ERRORS, 404: {"model": ErrorOut}},
     tags=["companies"],
 )
-def api_company(site: SiteDep, slug: str) -> CompanyAnswer:
+def api_company(site: SiteDep, slug: str, include_stale: StaleDep = False) -> CompanyAnswer:
     """A company: its open roles, ML-leadership share, remote mix, stated pay, openings by
     month and boards, each figure with its sample size."""
-    return answer_of(company_page(site, slug))
+    return answer_of(company_page(site, slug, include_stale=include_stale))
 
 
 @router.get("/companies/{slug}", response_class=HTMLResponse, include_in_schema=False)
-def company_html(request: Request, site: SiteDep, slug: str) -> Any:
-    page = company_page(site, slug)
+def company_html(
+    request: Request, site: SiteDep, slug: str, include_stale: StaleDep = False
+) -> Any:
+    page = company_page(site, slug, include_stale=include_stale)
     return site.templates.TemplateResponse(
         request,
         "company.html",
@@ -65,12 +71,12 @@ def companies_html(request: Request, site: SiteDep) -> Any:
     )
 
 
-def company_page(site: Site, slug: str) -> CompanyPage:
+def company_page(site: Site, slug: str, *, include_stale: bool = False) -> CompanyPage:
     """The page of the company ``slug``, or 404."""
     company: Company | None = directory(site.store.company_names()).get(slug)
     if company is None:
         raise HTTPException(status_code=404, detail=f"no company {slug[:200]!r}")
-    return build_page(site.store, company)
+    return build_page(site.store, company, include_stale=include_stale)
 
 
 def answer_of(page: CompanyPage) -> CompanyAnswer:
