@@ -2,6 +2,7 @@
 so and ranks a little lower than its twin that does."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from fastapi.testclient import TestClient
 from support.company_jobs import NOW, make_posting
@@ -9,6 +10,7 @@ from support.company_jobs import NOW, make_posting
 from leadboard.search.engine import SearchEngine
 from leadboard.search.index import sync_search_index
 from leadboard.web.app import create_app
+from leadboard.web.templating import make_templates
 
 
 def twins(store):
@@ -41,3 +43,11 @@ def test_a_posting_without_a_url_ranks_below_its_twin_and_says_so(store):
     assert page.count('class="apply"') == 1
     assert page.count("No link to apply given by the source") == 1
     assert 'href="https://jobs.example.com/twins/2" rel="noopener noreferrer nofollow"' in page
+
+
+def test_the_apply_button_takes_only_an_http_url():
+    card = make_templates().env.get_template("cards.html").module.apply
+    job = SimpleNamespace(title="Head of ML", company="Acme", url="/jobs/elsewhere")
+    assert "No link to apply given by the source" in card(job)  # a path here is no posting
+    job.url = " https://jobs.example.com/1"
+    assert 'href="https://jobs.example.com/1"' in card(job)

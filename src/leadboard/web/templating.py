@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from leadboard import labels
 from leadboard.insights.company import company_slug
+from leadboard.normalize.urls import safe_http_url
 from leadboard.web.security import safe_url
 
 HERE = Path(__file__).parent
@@ -25,6 +26,7 @@ def make_templates() -> Jinja2Templates:
     )
     templates.env.filters.update(
         safe_url=safe_url,
+        http_url=safe_http_url,  # a posting's own URL: http(s) only, never a path on this site
         label=labels.label,
         filter_label=labels.filter_label,
         chip_label=labels.chip_label,
