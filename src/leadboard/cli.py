@@ -1061,6 +1061,82 @@ def saved_rename(
 
 app.add_typer(saved_app, name="saved")
 
+alerts_app = typer.Typer(
+    help="Alerts: each saved search's new postings, by email and/or webhook "
+    "($LEADBOARD_SMTP_*, $LEADBOARD_WEBHOOK_URL; README: Alerts).",
+    no_args_is_help=True,
+)
+
+
+def _alert_settings() -> Any:
+    from leadboard.workspace.alerts import AlertSettingsError, settings_from_env
+
+    try:
+        return settings_from_env()
+    except AlertSettingsError as error:
+        echo(f"leadboard alerts: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@alerts_app.command("send")
+def alerts_send(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be sent; send and record nothing.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Send each saved search's new postings (one digest a search and channel); for cron. Exits
+    1 when a digest could not be delivered (it is retried on the next run)."""
+    from leadboard.workspace.alerts import NO_CHANNEL, AlertsBusy, channels_of, send_alerts
+
+    settings = _alert_settings()
+    channels = channels_of(settings)
+    if not channels:
+        echo(f"leadboard alerts: {NO_CHANNEL}", err=True)
+        raise typer.Exit(2)
+    engine = open_search(_open_store(), semantic=False)  # saved searches: words and filters
+    try:
+        report = send_alerts(engine, channels, base_url=settings.base_url, dry_run=dry_run)
+    except AlertsBusy as busy:
+        echo(f"leadboard alerts: {busy}", err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        for line in report.lines() or ["nothing new to announce"]:
+            echo(line)
+    raise typer.Exit(report.exit_code)
+
+
+@alerts_app.command("status")
+def alerts_status(as_json: JsonOption = False) -> None:
+    """The channels set up and, for each saved search and channel, what was sent and what is
+    failing (with the last error)."""
+    from leadboard.workspace.alerts import NO_CHANNEL, channels_of, delivery_status
+    from leadboard.workspace.store import Workspace
+
+    channels = [c.describe() for c in channels_of(_alert_settings())]
+    status = delivery_status(Workspace(_open_store().engine))
+    if as_json:
+        echo(json.dumps({"channels": channels, "searches": status}, indent=2))
+        return
+    echo("Channels: " + ("; ".join(channels) if channels else NO_CHANNEL))
+    for search in status:
+        echo(f"{search['id']:>4}  {search['name']}")
+        for channel, counts in search["channels"].items():
+            last = counts["last_sent_at"]
+            echo(
+                f"      {channel}: {counts['sent']} sent"
+                + (f" (last {last[:16].replace('T', ' ')} UTC)" if last else "")
+            )
+            for problem in counts["problems"]:
+                echo(f"      {channel}: {problem}")
+    if not status:
+        echo("No saved searches yet: leadboard saved add QUERY")
+
+
+app.add_typer(alerts_app, name="alerts")
+
 
 def _register_board_commands() -> None:
     from leadboard.cli_boards import boards_app, watch

@@ -4,8 +4,9 @@
 less often for boards that rarely change, back-off for failing ones), fetches them politely (the
 HTTP client keeps a per-host delay and concurrency, and honours Retry-After), stores what came back
 with the delisting rules of ``pipeline.ingest_fetch``, then enriches, embeds and indexes the new and
-changed postings so that search finds them. ``Watcher.run`` repeats that until stopped; all state
-is in the store, so a restarted watcher resumes where the last one stopped.
+changed postings so that search finds them, and sends the saved searches' alerts (when set up:
+``workspace/alerts.py``). ``Watcher.run`` repeats that until stopped; all state is in the store,
+so a restarted watcher resumes where the last one stopped.
 
 >>> from leadboard.store.repository import Store
 >>> watcher = Watcher(Store.open("sqlite://"), registry=[], enrich=False)
@@ -21,7 +22,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from leadboard.pipeline import IngestSummary, ingest_fetches, refresh_store
 from leadboard.sources.base import BoardFetch
@@ -30,6 +31,9 @@ from leadboard.sources.crawl import crawl
 from leadboard.sources.http import HttpClient
 from leadboard.store.boards import CrawlOutcome
 from leadboard.store.repository import Store
+
+if TYPE_CHECKING:
+    from leadboard.workspace.alerts import CycleAlerts
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,7 @@ class CycleReport:
     summary: IngestSummary | None = None
     index_lag_s: list[float] = field(default_factory=list)  # per board with changes
     problems: list[str] = field(default_factory=list)
+    alerts: dict[str, Any] | None = None  # what the alerts sent after it (None: none set up)
 
     def as_dict(self) -> dict[str, Any]:
         lags = sorted(self.index_lag_s)
@@ -63,6 +68,7 @@ class CycleReport:
             },
             "ingest": self.summary.as_dict() if self.summary else None,
             "problems": self.problems,
+            "alerts": self.alerts,
         }
 
 
@@ -72,7 +78,8 @@ class Watcher:
     ``registry`` is the boards to know of (default: the shipped registry and the curated list,
     added to the store's board table once; the user's disables and removals are kept).
     ``max_boards`` caps one cycle; ``kinds`` limits the ATS kinds crawled; a long cycle makes
-    what it stored searchable every ``index_every_s`` seconds as it goes.
+    what it stored searchable every ``index_every_s`` seconds as it goes. After a cycle that
+    crawled, the saved searches' alerts are sent (``alerts=False``: not).
     """
 
     def __init__(
@@ -88,6 +95,7 @@ class Watcher:
         enrich: bool = True,
         embeddings: bool = False,
         index_every_s: float = INDEX_EVERY_S,
+        alerts: bool = True,
         say: Callable[[str], None] = lambda message: None,
     ) -> None:
         self.store = store
@@ -101,13 +109,23 @@ class Watcher:
         self.index_every_s = index_every_s
         self.say = say
         self._enricher: Any = None
+        self._alerts: CycleAlerts | None = None
+        if alerts:
+            from leadboard.workspace.alerts import CycleAlerts
+
+            self._alerts = CycleAlerts(store, say=say)
         store.boards.sync(load_registry() if registry is None else registry)
 
     def run_cycle(self, now: datetime | None = None) -> CycleReport:
         """Fetch every due board once, store, delist, then index what changed; with the store's
         writer lock held, so that an import waits for the cycle (and the cycle for an import)."""
         with self.store.writer(say=self.say):
-            return self._cycle(now)
+            report = self._cycle(now)
+        if self._alerts is not None and report.boards:  # after the lock: a crawl need not wait
+            sent, problems = self._alerts.send()
+            report.alerts = sent.as_dict() if sent else None
+            report.problems += problems
+        return report
 
     def _cycle(self, now: datetime | None) -> CycleReport:
         report = CycleReport(started_at=now or datetime.now(UTC))

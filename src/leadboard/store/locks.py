@@ -31,7 +31,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 POLL_S = 0.5
-_PG_KEYS = {"writer": 0x1EADB0A1, "migrate": 0x1EADB0A2}
+_PG_KEYS = {"writer": 0x1EADB0A1, "migrate": 0x1EADB0A2, "alerts": 0x1EADB0A3}
 
 
 class StoreBusy(RuntimeError):
@@ -71,7 +71,8 @@ def file_lock_for(
 def store_lock(
     engine: Engine, name: str, *, wait: float, say: Callable[[str], None] = lambda m: None
 ) -> Iterator[None]:
-    """The ``name`` lock ("writer" or "migrate") of the store behind ``engine``."""
+    """The ``name`` lock ("writer", "migrate", or "alerts": one sender of the saved searches'
+    alerts at a time) of the store behind ``engine``."""
     if engine.dialect.name == "sqlite":
         with file_lock_for(str(engine.url), name, wait=wait, say=say):
             yield

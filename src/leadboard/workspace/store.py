@@ -1,6 +1,6 @@
-"""The workspace tables' one owner: every read and write of ``saved_searches`` (and, as they come,
-``alert_deliveries``, ``saved_jobs``, ``application_events``) goes through :class:`Workspace`,
-and answers in typed rows.
+"""The workspace tables' one owner: every read and write of ``saved_searches``,
+``alert_deliveries`` (and, as they come, ``saved_jobs``, ``application_events``) goes through
+:class:`Workspace`, and answers in typed rows.
 
 The workspace writes without the store's writer lock: its writes are one small transaction each,
 and a saved search must not wait for a crawl to end.
@@ -18,22 +18,29 @@ and a saved search must not wait for a crawl to end.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 from pydantic import TypeAdapter
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from leadboard.search.engine import SORTS, SearchFilters
-from leadboard.store.schema import LOCAL_OWNER, SavedSearch
+from leadboard.store.schema import LOCAL_OWNER, AlertDelivery, SavedSearch
 
 MAX_NAME = 200  # characters of a saved search's name (the column's size)
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; a larger one names nothing
 # Where an application stands (``saved_jobs.state``); "hidden" jobs leave the results.
 JobState = Literal["saved", "hidden", "applied", "interviewing", "offer", "rejected", "withdrawn"]
 JOB_STATES: tuple[str, ...] = get_args(JobState)
+
+# What became of a posting's announcement on a channel (``alert_deliveries.status``): sent; failed
+# (retried on the next run); given up after too many attempts; dropped (it failed, then the
+# posting closed or stopped matching, so it is not announced).
+DeliveryStatus = Literal["sent", "failed", "gave_up", "dropped"]
+MAX_ERROR = 1000  # characters of a delivery's last error kept
 
 _FILTERS: TypeAdapter[SearchFilters] = TypeAdapter(SearchFilters)
 
@@ -63,6 +70,22 @@ class SavedSearchRow:
     def feed(self) -> str:
         """The path of its Atom feed."""
         return f"/feeds/{self.id}.atom"
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    """One posting announced (or being announced) by a saved search on one channel."""
+
+    id: int
+    owner: str
+    saved_search_id: int
+    job_id: str
+    channel: str
+    status: DeliveryStatus
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
 
 
 def filters_json(filters: SearchFilters) -> dict[str, Any]:
@@ -191,12 +214,122 @@ class Workspace:
             row.last_seen_at = at or datetime.now(UTC)
             return _saved(row)
 
+    # -- alert deliveries (``workspace/alerts.py``) ------------------------------------------
+
+    def deliveries(
+        self,
+        search_id: int | None = None,
+        *,
+        channel: str | None = None,
+        owner: str = LOCAL_OWNER,
+    ) -> list[DeliveryRow]:
+        """The owner's deliveries (of one saved search, on one channel), oldest first."""
+        query = select(AlertDelivery).where(AlertDelivery.owner == owner)
+        if search_id is not None:
+            query = query.where(AlertDelivery.saved_search_id == search_id)
+        if channel is not None:
+            query = query.where(AlertDelivery.channel == channel)
+        with Session(self.engine) as session:
+            return [_delivery(row) for row in session.scalars(query.order_by(AlertDelivery.id))]
+
+    def record_deliveries(
+        self,
+        search_id: int,
+        channel: str,
+        job_ids: Sequence[str],
+        *,
+        error: str | None,
+        max_attempts: int,
+        owner: str = LOCAL_OWNER,
+        at: datetime | None = None,
+    ) -> list[DeliveryRow]:
+        """One more attempt at announcing ``job_ids`` on ``channel``: sent when ``error`` is None,
+        else failed (retried later), or given up once ``max_attempts`` have failed.
+
+        >>> from leadboard.store.repository import Store
+        >>> workspace = Workspace(Store.open("sqlite://").engine)
+        >>> saved = workspace.add_search("ranking")
+        >>> [d.status for d in workspace.record_deliveries(
+        ...     saved.id, "email", ["a:1"], error="refused", max_attempts=2)]
+        ['failed']
+        >>> [(d.status, d.attempts, d.last_error) for d in workspace.record_deliveries(
+        ...     saved.id, "email", ["a:1", "a:2"], error="refused", max_attempts=2)]
+        [('gave_up', 2, 'refused'), ('failed', 1, 'refused')]
+        """
+        now = at or datetime.now(UTC)
+        with Session(self.engine) as session, session.begin():
+            _owned(session, search_id, owner)
+            known = _delivery_rows(session, search_id, channel, job_ids)
+            rows = []
+            for job_id in dict.fromkeys(job_ids):
+                row = known.get(job_id)
+                if row is None:
+                    row = AlertDelivery(
+                        owner=owner,
+                        saved_search_id=search_id,
+                        job_id=job_id,
+                        channel=channel,
+                        attempts=0,
+                        created_at=now,
+                    )
+                    session.add(row)
+                row.attempts += 1
+                if error is None:
+                    row.status, row.last_error, row.sent_at = "sent", None, now
+                else:
+                    row.status = "gave_up" if row.attempts >= max_attempts else "failed"
+                    row.last_error = error[:MAX_ERROR]
+                rows.append(row)
+            session.flush()
+            return [_delivery(row) for row in rows]
+
+    def drop_deliveries(
+        self, search_id: int, channel: str, job_ids: Sequence[str], *, owner: str = LOCAL_OWNER
+    ) -> list[DeliveryRow]:
+        """Failed deliveries not to retry: their postings closed or no longer match."""
+        with Session(self.engine) as session, session.begin():
+            _owned(session, search_id, owner)
+            rows = list(_delivery_rows(session, search_id, channel, job_ids).values())
+            for row in rows:
+                row.status = "dropped"
+            session.flush()
+            return [_delivery(row) for row in rows]
+
+    # -- the tracker: saved, hidden and applied-to jobs ----------------------------------------
+
 
 def _owned(session: Session, search_id: int, owner: str) -> SavedSearch:
     row = session.get(SavedSearch, search_id) if 0 < search_id <= MAX_ID else None
     if row is None or row.owner != owner:  # another owner's is as good as none
         raise UnknownSavedSearch(f"no saved search with id {search_id}")
     return row
+
+
+def _delivery_rows(
+    session: Session, search_id: int, channel: str, job_ids: Sequence[str]
+) -> dict[str, AlertDelivery]:
+    wanted = set(job_ids)
+    query = select(AlertDelivery).where(
+        AlertDelivery.saved_search_id == search_id, AlertDelivery.channel == channel
+    )
+    # A saved search's deliveries on a channel: one row a posting it ever announced (few enough
+    # to read whole, where an IN list could pass a backend's cap on bound parameters).
+    return {row.job_id: row for row in session.scalars(query) if row.job_id in wanted}
+
+
+def _delivery(row: AlertDelivery) -> DeliveryRow:
+    return DeliveryRow(
+        id=row.id,
+        owner=row.owner,
+        saved_search_id=row.saved_search_id,
+        job_id=row.job_id,
+        channel=row.channel,
+        status=cast(DeliveryStatus, row.status),
+        attempts=row.attempts,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+    )
 
 
 def _saved(row: SavedSearch) -> SavedSearchRow:
