@@ -336,7 +336,8 @@ class AlertDelivery(Base):
     )
     job_id: Mapped[str] = mapped_column(CleanString(400))
     channel: Mapped[str] = mapped_column(CleanString(20))
-    status: Mapped[str] = mapped_column(CleanString(20), default="pending")  # pending|sent|failed
+    # sent | failed (retried) | gave_up | dropped: workspace/store.py DeliveryStatus
+    status: Mapped[str] = mapped_column(CleanString(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(CleanText)
     created_at: Mapped[datetime]
