@@ -124,6 +124,7 @@ class SearchFilters:
     years_max: int | None = None  # postings asking at most this many years (or not saying)
     visa: bool = False  # postings that mention visa sponsorship
     include_closed: bool = False
+    exclude: list[str] = field(default_factory=list)  # job ids their owner hid (the tracker)
 
 
 @dataclass
@@ -531,6 +532,9 @@ class SearchEngine:
         """One mask a filter, by name: a facet is counted without its own."""
         c = columns
         masks: dict[str, Mask] = {"head": c.head}
+        if filters.exclude:  # hidden jobs leave with their duplicates; always on, like "head"
+            found = (self.documents.document_of_job(job_id) for job_id in filters.exclude)
+            masks["head"] = c.head & ~c.cluster.isin([d.cluster_id for d in found if d])
         if not filters.include_closed:
             masks["open"] = c.open
         families = DEFAULT_FAMILIES if filters.role_family is None else filters.role_family

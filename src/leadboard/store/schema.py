@@ -378,6 +378,19 @@ class ApplicationEvent(Base):
     note: Mapped[str] = mapped_column(CleanText, default="")
 
 
+class User(Base):
+    """Someone the served app knows by a token of their own (``leadboard users add NAME``): their
+    requests read and write the workspace rows whose ``owner`` is ``name``. Only the token's
+    SHA-256 is kept (migration 0008)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(CleanString(200), unique=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+
+
 # Objects the migrations make for one backend only, which the models do not describe: the
 # full-text objects (migration 0003) and PostgreSQL's vector table (0006, with the HNSW indexes
 # ``search/vectors.py`` makes on it, one a dimension).

@@ -1,5 +1,5 @@
 """The workspace tables' one owner: every read and write of ``saved_searches``,
-``alert_deliveries`` (and, as they come, ``saved_jobs``, ``application_events``) goes through
+``alert_deliveries``, ``saved_jobs``, ``application_events`` and ``users`` goes through
 :class:`Workspace`, and answers in typed rows.
 
 The workspace writes without the store's writer lock: its writes are one small transaction each,
@@ -14,21 +14,42 @@ and a saved search must not wait for a crawl to end.
 'LLM leads'
 >>> [s.name for s in workspace.searches()], workspace.searches(owner="someone else")
 (['LLM leads'], [])
+
+A job's place in the tracker, each change an event (``tracker.py`` says which moves are allowed):
+
+>>> workspace.move_job("greenhouse:acme:1", "saved").state
+'saved'
+>>> workspace.move_job("greenhouse:acme:1", "applied", note="via the careers page").notes
+'via the careers page'
+>>> [(e.state, e.note) for e in workspace.events()]
+[('saved', ''), ('applied', 'via the careers page')]
+>>> workspace.tracked(owner="someone else"), workspace.hidden_jobs()
+([], [])
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, cast, get_args
 
 from pydantic import TypeAdapter
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from leadboard.search.engine import SORTS, SearchFilters
-from leadboard.store.schema import LOCAL_OWNER, AlertDelivery, SavedSearch
+from leadboard.store.schema import (
+    LOCAL_OWNER,
+    AlertDelivery,
+    ApplicationEvent,
+    SavedJob,
+    SavedSearch,
+    User,
+)
 
 MAX_NAME = 200  # characters of a saved search's name (the column's size)
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; a larger one names nothing
@@ -51,6 +72,52 @@ class UnknownSavedSearch(LookupError):
 
 class InvalidSavedSearch(ValueError):
     """A name or sort a saved search cannot have; the message says why."""
+
+
+class UntrackedJob(LookupError):
+    """The owner has not saved, hidden or applied to that job."""
+
+
+class InvalidUser(ValueError):
+    """A user name that cannot be used (empty, too long, taken); the message says why."""
+
+
+@dataclass(frozen=True)
+class TrackedRow:
+    """A job in its owner's tracker: where it stands now, and its latest note."""
+
+    owner: str
+    job_id: str
+    state: str
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One step of an application (a state reached) or a note added, and when."""
+
+    id: int
+    job_id: str
+    state: str
+    at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class UserRow:
+    name: str
+    created_at: datetime
+
+
+def token_digest(token: str) -> str:
+    """What is kept of a token: its SHA-256, in hex (a token is random, so no salt is needed).
+
+    >>> token_digest("abc")[:16]
+    'ba7816bf8f01cfea'
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -296,6 +363,157 @@ class Workspace:
             return [_delivery(row) for row in rows]
 
     # -- the tracker: saved, hidden and applied-to jobs ----------------------------------------
+
+    def tracked(
+        self, owner: str = LOCAL_OWNER, job_ids: Iterable[str] | None = None
+    ) -> list[TrackedRow]:
+        """The owner's tracked jobs (hidden ones included), most recently changed first; only
+        those of ``job_ids`` when given."""
+        query = select(SavedJob).where(SavedJob.owner == owner)
+        if job_ids is not None:
+            query = query.where(SavedJob.job_id.in_(list(job_ids)))
+        query = query.order_by(SavedJob.updated_at.desc(), SavedJob.id.desc())
+        with Session(self.engine) as session:
+            return [_tracked(row) for row in session.scalars(query)]
+
+    def hidden_jobs(self, owner: str = LOCAL_OWNER) -> list[str]:
+        """The ids of the jobs the owner hid: they leave the owner's search results."""
+        query = select(SavedJob.job_id).where(SavedJob.owner == owner, SavedJob.state == "hidden")
+        with Session(self.engine) as session:
+            return list(session.scalars(query))
+
+    def events(
+        self, owner: str = LOCAL_OWNER, job_ids: Iterable[str] | None = None
+    ) -> list[EventRow]:
+        """The owner's application events in the order they were made (each dated: a step can be
+        dated in the past), only those of ``job_ids`` when given."""
+        query = select(ApplicationEvent).where(ApplicationEvent.owner == owner)
+        if job_ids is not None:
+            query = query.where(ApplicationEvent.job_id.in_(list(job_ids)))
+        query = query.order_by(ApplicationEvent.id)  # the order they happened in
+        with Session(self.engine) as session:
+            return [
+                EventRow(row.id, row.job_id, row.state, row.at, row.note)
+                for row in session.scalars(query)
+            ]
+
+    def move_job(
+        self,
+        job_id: str,
+        state: str,
+        *,
+        note: str = "",
+        owner: str = LOCAL_OWNER,
+        at: datetime | None = None,
+        check: Callable[[str | None], None] | None = None,
+    ) -> TrackedRow:
+        """Put a job in ``state`` (tracking it if it was not), with an event dated ``at`` (now by
+        default). ``check(current state or None)`` runs in the same transaction and raises to
+        refuse the move (``tracker.check_move``)."""
+        if state not in JOB_STATES:
+            raise ValueError(f"state must be one of {', '.join(JOB_STATES)}, not {state!r}")
+        now = datetime.now(UTC)
+        with Session(self.engine) as session, session.begin():
+            row = _saved_job(session, job_id, owner)
+            if check is not None:
+                check(row.state if row else None)
+            if row is None:
+                row = SavedJob(owner=owner, job_id=job_id, notes="", created_at=at or now)
+                session.add(row)
+            row.state, row.updated_at = state, now
+            if note.strip():
+                row.notes = note.strip()
+            session.add(
+                ApplicationEvent(
+                    owner=owner, job_id=job_id, state=state, at=at or now, note=note.strip()
+                )
+            )
+            session.flush()
+            return _tracked(row)
+
+    def note_job(
+        self, job_id: str, note: str, *, owner: str = LOCAL_OWNER, at: datetime | None = None
+    ) -> TrackedRow:
+        """Add a note to a tracked job (an event in its current state); ``UntrackedJob`` else."""
+        now = datetime.now(UTC)
+        with Session(self.engine) as session, session.begin():
+            row = _saved_job(session, job_id, owner)
+            if row is None:
+                raise UntrackedJob(f"job {job_id[:200]!r} is not in your tracker: save it first")
+            row.notes, row.updated_at = note.strip(), now
+            session.add(
+                ApplicationEvent(
+                    owner=owner, job_id=job_id, state=row.state, at=at or now, note=note.strip()
+                )
+            )
+            session.flush()
+            return _tracked(row)
+
+    def forget_job(self, job_id: str, owner: str = LOCAL_OWNER) -> TrackedRow:
+        """Take a job out of the tracker (unhide it, unsave it), its events with it."""
+        with Session(self.engine) as session, session.begin():
+            row = _saved_job(session, job_id, owner)
+            if row is None:
+                raise UntrackedJob(f"job {job_id[:200]!r} is not in your tracker")
+            forgotten = _tracked(row)
+            session.delete(row)
+            session.execute(
+                delete(ApplicationEvent).where(
+                    ApplicationEvent.owner == owner, ApplicationEvent.job_id == job_id
+                )
+            )
+            return forgotten
+
+    # -- users: one a token -------------------------------------------------------------------
+
+    def add_user(self, name: str, at: datetime | None = None) -> tuple[UserRow, str]:
+        """A new user and their token (shown once: only its SHA-256 is kept)."""
+        cleaned = " ".join(name.split())
+        if not cleaned or len(cleaned) > MAX_NAME:
+            raise InvalidUser(f"a user needs a name of 1 to {MAX_NAME} characters")
+        token = secrets.token_urlsafe(32)
+        row = User(
+            name=cleaned, token_sha256=token_digest(token), created_at=at or datetime.now(UTC)
+        )
+        try:
+            with Session(self.engine) as session, session.begin():
+                session.add(row)
+                session.flush()
+                made = UserRow(row.name, row.created_at)
+        except IntegrityError as error:
+            raise InvalidUser(f"there is already a user called {cleaned!r}") from error
+        return made, token
+
+    def users(self) -> list[UserRow]:
+        with Session(self.engine) as session:
+            return [
+                UserRow(row.name, row.created_at)
+                for row in session.scalars(select(User).order_by(User.id))
+            ]
+
+    def remove_user(self, name: str) -> bool:
+        """Forget a user's token (their workspace rows stay); whether there was one."""
+        with Session(self.engine) as session, session.begin():
+            row = session.scalars(select(User).where(User.name == name)).first()
+            if row is not None:
+                session.delete(row)
+            return row is not None
+
+    def user_of_token(self, token: str) -> str | None:
+        """The name of the user whose token this is, if any."""
+        query = select(User.name).where(User.token_sha256 == token_digest(token))
+        with Session(self.engine) as session:
+            found: str | None = session.scalars(query).first()
+            return found
+
+
+def _saved_job(session: Session, job_id: str, owner: str) -> SavedJob | None:
+    query = select(SavedJob).where(SavedJob.owner == owner, SavedJob.job_id == job_id)
+    return session.scalars(query).first()
+
+
+def _tracked(row: SavedJob) -> TrackedRow:
+    return TrackedRow(row.owner, row.job_id, row.state, row.notes, row.created_at, row.updated_at)
 
 
 def _owned(session: Session, search_id: int, owner: str) -> SavedSearch:
