@@ -26,10 +26,11 @@ from leadboard.match import Matcher
 from leadboard.search.engine import SearchEngine
 from leadboard.store.repository import Store
 from leadboard.web.params import BadRequest, error_message
-from leadboard.web.routes import companies, docs, insights, jobs, match, saved, search
+from leadboard.web.routes import companies, docs, insights, jobs, match, saved, search, tracker
 from leadboard.web.security import RateLimit, SecurityHeaders, refuse_open_writes
 from leadboard.web.site import Site
 from leadboard.web.templating import HERE, make_templates
+from leadboard.workspace.store import Workspace
 
 ROUTERS = (
     docs.router,
@@ -39,6 +40,7 @@ ROUTERS = (
     insights.router,
     saved.router,
     companies.router,
+    tracker.router,
 )
 
 
@@ -68,8 +70,10 @@ def create_app(
         public=public,
         write_token=write_token or None,
     )
-    # Read by web/security.py (the write token check, refuse_open_writes).
+    # Read by web/security.py (the tokens' checks, whose workspace, refuse_open_writes).
     app.state.public, app.state.write_token = public, write_token or None
+    users = Workspace(store.engine)
+    app.state.user_of_token, app.state.has_users = users.user_of_token, bool(users.users())
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.mount("/swagger-ui", StaticFiles(packages=[("fastapi_offline", "static")]), name="swagger")
 

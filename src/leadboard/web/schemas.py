@@ -11,6 +11,7 @@ from leadboard.models import RemotePolicy, RoleFamily, SalaryPeriod, Seniority
 from leadboard.normalize.urls import safe_http_url
 from leadboard.search.engine import Sort
 from leadboard.search.query import MAX_QUERY_CHARS
+from leadboard.workspace.store import JobState
 
 # A stored link is shown only when it is http(s) (rows stored before ingest checked it too).
 WebLink = Annotated[str | None, AfterValidator(safe_http_url)]
@@ -404,3 +405,56 @@ class CompanyAnswer(BaseModel):
     include_stale: bool = Field(
         False, description="Whether postings not confirmed open lately count as open."
     )
+
+
+# --- The application tracker (web/routes/tracker.py) --------------------------------------------
+
+
+class TrackerChange(BaseModel):
+    """A move of a job to another state, a note, or both (a note alone leaves the state)."""
+
+    job_id: str = Field(min_length=1, max_length=400, description="The job's id.")
+    state: JobState | None = Field(
+        None,
+        description="saved → applied → interviewing → offer, or rejected / withdrawn (an "
+        "application only); hidden leaves the search results. null: only add the note.",
+    )
+    note: str = Field("", max_length=5000)
+    reopen: bool = Field(
+        False,
+        description="Allow going back: an ended application (rejected, withdrawn) moved on "
+        "again, or an earlier step.",
+    )
+    at: datetime | None = Field(None, description="When it happened (default: now).")
+
+
+class PostingStatusOut(BaseModel):
+    open: bool
+    said: str = Field(description='"Open", "Closed on 2026-11-18 …", "No longer listed since …"')
+    closed_on: str | None = Field(
+        None, description="Its own closing date, else the day it left its board."
+    )
+
+
+class StepOut(BaseModel):
+    state: str
+    at: datetime
+    note: str
+    moved: bool = Field(description="The state changed here (false: a note).")
+
+
+class TrackedJobOut(BaseModel):
+    """A job in your tracker: where its application stands, since when, and how it got there."""
+
+    job_id: str
+    state: JobState
+    since: datetime = Field(description="When it reached its state.")
+    notes: str = Field(description="The latest note.")
+    created_at: datetime
+    updated_at: datetime
+    title: str
+    company: str | None = None
+    url: WebLink = None
+    posting: PostingStatusOut
+    steps: list[StepOut]
+    job: JobCard | None = Field(None, description="The job as a result shows it (null: gone).")

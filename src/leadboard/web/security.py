@@ -7,7 +7,13 @@
 - ``RateLimit``: a token bucket per client address on the expensive routes (search, insights,
   match), answered 429 with ``Retry-After``. ``leadboard serve`` turns it on off loopback only.
 - ``WRITES``: the dependency a route that changes stored data declares; with a write token set
-  (``$LEADBOARD_WRITE_TOKEN``) it must come as ``Authorization: Bearer …``.
+  (``$LEADBOARD_WRITE_TOKEN``), or beyond loopback, a token must come as ``Authorization:
+  Bearer …``.
+- ``OwnerDep``: whose workspace a request reads and writes. A user's token (``leadboard users add
+  NAME``; only its SHA-256 is stored) acts as that user, and sees only that user's saved searches
+  and tracker; the write token, or no token on loopback, acts as ``"local"``, the machine's own
+  user. Beyond loopback a request without a token has no workspace (401); a token nobody has is
+  refused everywhere (401).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -28,6 +34,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadboard.normalize.urls import safe_http_url
+from leadboard.store.schema import LOCAL_OWNER
 
 WRITE_TOKEN_ENV = "LEADBOARD_WRITE_TOKEN"
 CONTENT_SECURITY_POLICY = (
@@ -197,21 +204,71 @@ class RateLimit:
 # --- Writes -------------------------------------------------------------------------------------
 
 
-def check_write_token(request: Request) -> None:
-    """Let a write through only with the app's write token, when it has one (``create_app``'s
-    ``write_token``); compared in constant time."""
-    expected: str | None = getattr(request.app.state, "write_token", None)
-    if expected is None:
-        return
+def bearer(request: Request) -> str | None:
+    """The token a request sends as ``Authorization: Bearer …``, if any."""
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        given.strip().encode(), expected.encode()
-    ):
+    return given.strip() if scheme.lower() == "bearer" and given.strip() else None
+
+
+def _unknown_token() -> HTTPException:
+    return HTTPException(
+        status_code=401,
+        detail="unknown token: send the write token or a user's token "
+        "(leadboard users add NAME) as Authorization: Bearer …",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def caller(request: Request) -> str | None:
+    """Whose workspace a request acts on: the user whose token it sends; ``"local"`` for the
+    write token, or for no token on loopback; None for no token beyond loopback. A token nobody
+    has is refused (401)."""
+    state = request.app.state
+    token = bearer(request)
+    if token is None:
+        return None if getattr(state, "public", False) else LOCAL_OWNER
+    expected: str | None = getattr(state, "write_token", None)
+    if expected is not None and hmac.compare_digest(token.encode(), expected.encode()):
+        return LOCAL_OWNER
+    user_of_token: Callable[[str], str | None] | None = getattr(state, "user_of_token", None)
+    name = user_of_token(token) if user_of_token else None
+    if name is None:
+        raise _unknown_token()
+    return name
+
+
+def request_owner(request: Request) -> str:
+    """``caller``, required: beyond loopback, a workspace is reached with a token only."""
+    found = caller(request)
+    if found is None:
         raise HTTPException(
             status_code=401,
-            detail=f"this change needs the write token: Authorization: Bearer ${WRITE_TOKEN_ENV}",
+            detail="your workspace needs your token: Authorization: Bearer … "
+            "(leadboard users add NAME prints one)",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    return found
+
+
+# The owner of the workspace rows a route reads and writes; MaybeOwnerDep: None when anonymous.
+OwnerDep = Annotated[str, Depends(request_owner)]
+MaybeOwnerDep = Annotated[str | None, Depends(caller)]
+
+
+def check_write_token(request: Request) -> None:
+    """Let a write through only with a token when the app has a write token or listens beyond
+    loopback (``create_app``'s ``write_token``, ``public``): the write token (compared in
+    constant time) or a user's."""
+    state = request.app.state
+    needed = getattr(state, "write_token", None) is not None or getattr(state, "public", False)
+    if needed and bearer(request) is None:
+        raise HTTPException(
+            status_code=401,
+            detail=f"this change needs the write token (Authorization: Bearer ${WRITE_TOKEN_ENV})"
+            " or a user's token (leadboard users add NAME)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    caller(request)  # a token sent must be someone's
 
 
 # Declare on every route that changes stored data: ``@app.post(…, dependencies=[WRITES])``.
@@ -224,12 +281,19 @@ class InsecureSetup(RuntimeError):
 
 def refuse_open_writes(app: FastAPI) -> None:
     """Raise ``InsecureSetup`` when ``app`` is served beyond loopback (``app.state.public``) with
-    routes that change stored data and no write token to guard them."""
-    guarded = not getattr(app.state, "public", False) or getattr(app.state, "write_token", None)
+    routes that change stored data and no token to guard them: neither a write token nor a user
+    (``app.state.has_users``)."""
+    state = app.state
+    guarded = (
+        not getattr(state, "public", False)
+        or getattr(state, "write_token", None)
+        or getattr(state, "has_users", False)
+    )
     if not guarded and (routes := write_routes(app)):
         raise InsecureSetup(
-            f"{', '.join(routes)} change stored data: set ${WRITE_TOKEN_ENV} to serve beyond "
-            "loopback (clients send it as Authorization: Bearer …)"
+            f"{', '.join(routes)} change stored data: set ${WRITE_TOKEN_ENV}, or add a user "
+            "(leadboard users add NAME), to serve beyond loopback (clients send the token as "
+            "Authorization: Bearer …)"
         )
 
 

@@ -11,7 +11,10 @@ from leadboard.normalize.html import sanitize_html
 from leadboard.search.engine import job_card
 from leadboard.web.params import ERRORS
 from leadboard.web.schemas import ErrorOut, JobDetail
+from leadboard.web.security import MaybeOwnerDep
 from leadboard.web.site import Site, SiteDep
+from leadboard.workspace.store import Workspace
+from leadboard.workspace.tracker import states_of
 
 router = APIRouter()
 
@@ -28,12 +31,16 @@ def api_job(site: SiteDep, job_id: str) -> JobDetail:
 
 
 @router.get("/jobs/{job_id:path}", response_class=HTMLResponse, include_in_schema=False)
-def job_page(request: Request, site: SiteDep, job_id: str) -> Any:
+def job_page(request: Request, site: SiteDep, job_id: str, owner: MaybeOwnerDep) -> Any:
     detail = job_detail(site, job_id)
     row = site.store.get_job(detail.job.id)
     description = sanitize_html(row.description_html) if row else ""
+    # Where the job stands in the caller's tracker (None: Save / Hide are offered).
+    tracked = states_of(Workspace(site.store.engine), owner, [job_id]) if owner else {}
     return site.templates.TemplateResponse(
-        request, "job.html", {"detail": detail, "description_html": description}
+        request,
+        "job.html",
+        {"detail": detail, "description_html": description, "tracked": tracked.get(job_id)},
     )
 
 

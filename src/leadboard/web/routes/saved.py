@@ -3,7 +3,8 @@ feed (``/feeds/{id}.atom``) and ``/api/v1/saved-searches``.
 
 A saved search keeps the filters of the search page's URL (``SearchParams``, read by
 ``params.search_request``); the work is in ``workspace/``. Routes that change saved searches
-declare ``WRITES`` (the write token, when the app has one); the page's forms are refused when
+declare ``WRITES`` (a token, when the app needs one); each reads and writes only the caller's
+saved searches (``OwnerDep``: a user's token, else "local"); the page's forms are refused when
 another site sends them. Opening a saved search's results (``/saved/{id}``) marks them seen.
 """
 
@@ -16,7 +17,6 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request, Resp
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from leadboard.search.engine import SearchFilters
-from leadboard.store.schema import LOCAL_OWNER
 from leadboard.web.params import ERRORS, search_request
 from leadboard.web.routes.search import SearchDep
 from leadboard.web.schemas import (
@@ -26,7 +26,7 @@ from leadboard.web.schemas import (
     SavedSearchRename,
     SearchParams,
 )
-from leadboard.web.security import WRITES
+from leadboard.web.security import WRITES, OwnerDep
 from leadboard.web.site import Site, SiteDep
 from leadboard.web.templating import job_path
 from leadboard.workspace.feeds import MEDIA_TYPE, atom_feed
@@ -43,13 +43,6 @@ router = APIRouter()
 UNKNOWN: dict[int | str, dict[str, Any]] = {**ERRORS, 404: {"model": ErrorOut}}
 
 
-def owner(request: Request) -> str:
-    """Whose workspace a request reads and changes: the one local user, until tokens have
-    users of their own."""
-    return LOCAL_OWNER
-
-
-OwnerDep = Annotated[str, Depends(owner)]
 SearchId = Annotated[int, Path(ge=1, le=MAX_ID, description="A saved search's id.")]
 
 

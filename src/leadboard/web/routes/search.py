@@ -12,8 +12,11 @@ from leadboard.search.engine import SearchRequest
 from leadboard.search.index import SALARY_PERIODS
 from leadboard.web.params import LIMITED, search_request
 from leadboard.web.schemas import FacetsAnswer, SearchAnswer, SuggestionOut
+from leadboard.web.security import MaybeOwnerDep
 from leadboard.web.site import Site, SiteDep
 from leadboard.web.templating import link, without
+from leadboard.workspace.store import Workspace
+from leadboard.workspace.tracker import states_of, without_hidden
 
 router = APIRouter()
 # The search form's currency list: the usual ones; any ISO code is accepted in the URL.
@@ -21,26 +24,30 @@ CURRENCIES = ("USD", "EUR", "GBP", "CAD", "CHF", "AUD", "INR", "SGD", "JPY", "PL
 SearchDep = Annotated[SearchRequest, Depends(search_request)]
 
 
-def answer_for(site: Site, search: SearchRequest) -> SearchAnswer:
+def answer_for(site: Site, search: SearchRequest, owner: str | None = None) -> SearchAnswer:
+    """The engine's answer; without the jobs ``owner`` hid (the tracker), when there is one."""
+    if owner is not None:
+        search = without_hidden(search, Workspace(site.store.engine), owner)
     return SearchAnswer.model_validate(site.engine.search(search).as_dict())
 
 
 @router.get("/api/v1/search", response_model=SearchAnswer, responses=LIMITED, tags=["search"])
-def api_search(site: SiteDep, search: SearchDep) -> SearchAnswer:
-    """Jobs for a query and filters, with the parsed chips and facet counts."""
-    return answer_for(site, search)
+def api_search(site: SiteDep, search: SearchDep, owner: MaybeOwnerDep) -> SearchAnswer:
+    """Jobs for a query and filters, with the parsed chips and facet counts (without the jobs
+    you hid)."""
+    return answer_for(site, search, owner)
 
 
 @router.get("/api/v1/facets", response_model=FacetsAnswer, responses=LIMITED, tags=["search"])
-def api_facets(site: SiteDep, search: SearchDep) -> FacetsAnswer:
+def api_facets(site: SiteDep, search: SearchDep, owner: MaybeOwnerDep) -> FacetsAnswer:
     """Only the facet counts of a search."""
-    answer = answer_for(site, search)
+    answer = answer_for(site, search, owner)
     return FacetsAnswer(total=answer.total, facets=answer.facets)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def search_page(request: Request, site: SiteDep, search: SearchDep) -> Any:
-    answer = answer_for(site, search)
+def search_page(request: Request, site: SiteDep, search: SearchDep, owner: MaybeOwnerDep) -> Any:
+    answer = answer_for(site, search, owner)
     params = list(request.query_params.multi_items())
     # No job at all is no fault of the query: the page says how to get some.
     store_empty = answer.total == 0 and not site.store.jobs_to_enrich("", limit=1)
@@ -53,6 +60,13 @@ def search_page(request: Request, site: SiteDep, search: SearchDep) -> Any:
             "params": params,
             "error": None,
             "store_empty": store_empty,
+            # The tracker: each result's state, and where its Save / Hide forms come back to.
+            "tracked": states_of(
+                Workspace(site.store.engine), owner, [hit.job.id for hit in answer.results]
+            )
+            if owner is not None
+            else {},
+            "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             "currencies": CURRENCIES,
             "periods": SALARY_PERIODS,
             "chip_links": {
