@@ -33,8 +33,10 @@ TOOLS = {
     "list_saved_searches",
     "save_search",
     "remove_saved_search",
+    "list_tracker",
+    "track_job",
 }
-WRITING = {"save_search", "remove_saved_search"}
+WRITING = {"save_search", "remove_saved_search", "track_job"}
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +85,9 @@ BAD_CALLS = [
     ("save_search", {"search": {"sort": "best"}}, "'relevance', 'newest' or 'salary'"),
     ("save_search", {"search": {"filters": {"remote": ["sometimes"]}}}, "remote"),
     ("remove_saved_search", {"saved_search_id": 99}, "no saved search with id 99"),
+    ("track_job", {"change": {"job_id": "greenhouse:nope:0", "state": "saved"}}, "no job with id"),
+    ("track_job", {"change": {"job_id": "x", "state": "ghosted"}}, "'saved', 'hidden'"),
+    ("list_tracker", {"state": ["ghosted"]}, "'saved', 'hidden'"),
 ]
 
 
@@ -111,6 +116,18 @@ def over_stdio(env):
         said["remove_saved_search"] = await client.call_tool(
             "remove_saved_search", {"saved_search_id": said["save_search"].structured_content["id"]}
         )
+        said["track_job"] = await client.call_tool(
+            "track_job", {"change": {"job_id": top, "state": "applied", "note": "sent my CV"}}
+        )
+        said["step_back"] = await client.call_tool(
+            "track_job", {"change": {"job_id": top, "state": "saved"}}
+        )
+        other = said["everything"].structured_content["results"][-1]["job"]["id"]
+        said["hide"] = await client.call_tool(
+            "track_job", {"change": {"job_id": other, "state": "hidden"}}
+        )
+        said["list_tracker"] = await client.call_tool("list_tracker", {"state": ["applied"]})
+        said["after_hiding"] = await client.call_tool("search_jobs", {"family": ["any"]})
         said["bad"] = [await client.call_tool(tool, args) for tool, args, _ in BAD_CALLS]
         return said
 
@@ -174,6 +191,20 @@ def test_saved_searches_are_saved_listed_and_removed(over_stdio):
     assert [s["id"] for s in listed] == [saved["id"]] and listed[0]["new"] == 0
     removed = over_stdio["remove_saved_search"]
     assert not removed.is_error and removed.structured_content["id"] == saved["id"]
+
+
+def test_the_tracker_moves_lists_and_hides(over_stdio):
+    applied = over_stdio["track_job"].structured_content
+    top = over_stdio["search_jobs"].structured_content["results"][0]["job"]["id"]
+    assert applied["job_id"] == top and applied["state"] == "applied"
+    assert applied["notes"] == "sent my CV" and applied["posting"]["open"] is True
+    refused = over_stdio["step_back"]
+    assert refused.is_error and "step back: reopen" in refused.content[0].text
+    (listed,) = over_stdio["list_tracker"].structured_content["tracked"]  # hidden not asked for
+    assert listed["job_id"] == top and [s["state"] for s in listed["steps"]] == ["applied"]
+    hidden = over_stdio["hide"].structured_content["job_id"]
+    after = over_stdio["after_hiding"].structured_content
+    assert after["total"] == 3 and hidden not in {r["job"]["id"] for r in after["results"]}
 
 
 def test_a_search_of_every_family_counts_facets_when_asked(over_stdio):

@@ -540,6 +540,7 @@ def search(
     """Search the stored jobs: words and meaning, with filters typed inline ("remote", "london",
     "$200k+", "staff", "pytorch") or as options."""
     from leadboard.search.engine import SearchRequest
+    from leadboard.store.schema import LOCAL_OWNER
 
     filters = _search_filters(
         family,
@@ -556,8 +557,14 @@ def search(
         sort,
         include_closed,
     )
-    response = open_search(semantic=semantic).search(
-        SearchRequest(q=query, filters=filters, sort=sort, page=page, per_page=limit)  # type: ignore[arg-type]
+    from leadboard.workspace.store import Workspace
+    from leadboard.workspace.tracker import without_hidden
+
+    store = _open_store()
+    request = SearchRequest(q=query, filters=filters, sort=sort, page=page, per_page=limit)  # type: ignore[arg-type]
+    # The jobs you hid (leadboard hide) leave the results, as on the search page.
+    response = open_search(store, semantic=semantic).search(
+        without_hidden(request, Workspace(store.engine), LOCAL_OWNER)
     )
     if as_json:
         echo(json.dumps(response.as_dict(), indent=2, default=str))
@@ -1146,6 +1153,15 @@ def _register_board_commands() -> None:
 
 
 _register_board_commands()
+
+
+def _register_tracker_commands() -> None:
+    from leadboard.cli_tracker import register
+
+    register(app)  # save-job, hide, track, tracker …, users …
+
+
+_register_tracker_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,8 +11,10 @@ result that says what was wrong, never a traceback.
     leadboard mcp                  # stdio: the assistant starts it
     leadboard mcp --http           # streamable HTTP at http://127.0.0.1:8765/mcp (loopback only)
 
-Saved searches are tools too (list, save, remove: ``workspace/``); the application tracker
-(issue 16) does not exist yet.
+Saved searches and the application tracker are tools too (``workspace/``): list, save and
+remove saved searches; list the tracker, move a job to a state (save, hide, applied…) with a
+note. The assistant acts as the machine's own user ("local"), and search_jobs leaves out the
+jobs that user hid.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
+from fastapi import HTTPException
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
@@ -33,11 +36,13 @@ from leadboard.match.documents import MAX_TEXT
 from leadboard.models import RemotePolicy, SalaryPeriod, Seniority
 from leadboard.search.engine import ANY, Mode, SearchEngine, SearchFilters, Sort, job_card
 from leadboard.search.query import parse_amount
-from leadboard.store.schema import Job
+from leadboard.store.schema import LOCAL_OWNER, Job
 from leadboard.web.params import AMOUNT, MAX_PAGE, MAX_QUERY, BadRequest, Family, search_request
 from leadboard.web.routes.jobs import job_detail
 from leadboard.web.routes.saved import described, filters_of
 from leadboard.web.routes.search import answer_for
+from leadboard.web.routes.tracker import change as change_tracker
+from leadboard.web.routes.tracker import tracked_out
 from leadboard.web.schemas import (
     JobCard,
     JobDetail,
@@ -46,10 +51,13 @@ from leadboard.web.schemas import (
     SavedSearchIn,
     SavedSearchOut,
     SearchAnswer,
+    TrackedJobOut,
+    TrackerChange,
 )
 from leadboard.web.site import Site
 from leadboard.web.templating import make_templates
-from leadboard.workspace.store import InvalidSavedSearch, UnknownSavedSearch, Workspace
+from leadboard.workspace.store import InvalidSavedSearch, JobState, UnknownSavedSearch, Workspace
+from leadboard.workspace.tracker import tracked_jobs
 
 MAX_RESULTS = 20  # results one call answers at most (the API allows 100 a page): ~1.2 kB each
 MAX_MATCHES = 10  # matched jobs, each explained in ~2.4 kB
@@ -59,7 +67,9 @@ INSTRUCTIONS = (
     "Leadboard searches the job postings stored on this machine (machine-learning leadership "
     "roles by default). Find jobs with search_jobs, read one with get_job (dates are honest: "
     "date_note says what is known), find neighbours with similar_jobs, rank jobs for a résumé "
-    "with match_resume, and describe a market with market_page. Job ids come from the results."
+    "with match_resume, and describe a market with market_page. Job ids come from the results. "
+    "The user's saved searches and application tracker: list_saved_searches, list_tracker, "
+    "track_job."
 )
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 WRITES = ToolAnnotations(read_only_hint=False, open_world_hint=False)
@@ -86,6 +96,12 @@ class SavedSearchesAnswer(BaseModel):
     """The saved searches, each with its open postings and those new since last looked."""
 
     saved_searches: list[SavedSearchOut]
+
+
+class TrackerAnswer(BaseModel):
+    """The tracked jobs, most recently changed first."""
+
+    tracked: list[TrackedJobOut]
 
 
 class SimilarAnswer(BaseModel):
@@ -197,7 +213,7 @@ def build_server(engine: SearchEngine) -> MCPServer:
             )
         except BadRequest as error:
             raise ToolError(str(error)) from error
-        answer = answer_for(site, request)
+        answer = answer_for(site, request, LOCAL_OWNER)  # without the jobs hidden
         return reply(answer if facets else answer.model_copy(update={"facets": {}}))
 
     @server.tool(annotations=READ_ONLY)
@@ -331,6 +347,27 @@ def build_server(engine: SearchEngine) -> MCPServer:
         except UnknownSavedSearch as error:
             raise ToolError(f"{error}; ids come from list_saved_searches") from error
         return reply(described(site, removed, counted=False))
+
+    @server.tool(annotations=READ_ONLY)
+    def list_tracker(
+        state: Annotated[
+            list[JobState] | None, Field(description="Only these states (default: all).")
+        ] = None,
+    ) -> Annotated[CallToolResult, TrackerAnswer]:
+        """The application tracker (as GET /api/v1/tracker): each tracked job's state, the
+        dates of its steps, its notes, and whether the posting is still open ("closed on …")."""
+        found = tracked_jobs(Workspace(site.store.engine), site.store, states=state)
+        return reply(TrackerAnswer(tracked=[tracked_out(each) for each in found]))
+
+    @server.tool(annotations=WRITES)
+    def track_job(change: TrackerChange) -> Annotated[CallToolResult, TrackedJobOut]:
+        """Move a job to a state (as POST /api/v1/tracker): saved → applied → interviewing →
+        offer, or rejected / withdrawn once applied; hidden leaves search results. A note alone
+        (state null) is added to a tracked job; going back needs reopen."""
+        try:
+            return reply(tracked_out(change_tracker(site, LOCAL_OWNER, change)))
+        except HTTPException as error:
+            raise ToolError(f"{error.detail}") from error
 
     return server
 
