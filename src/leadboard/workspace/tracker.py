@@ -149,8 +149,9 @@ def posting_status(job: Job | None, now: datetime | None = None) -> PostingStatu
     if job.stale_at is not None:
         last = _day(job.confirmed_at or job.last_seen_at)
         return PostingStatus(True, f"Not confirmed open since {last}: it may be gone")
+    confirmed = f" (last confirmed {_day(job.confirmed_at)})" if job.confirmed_at else ""
     closes = f"; closes {_day(job.closes_at)}" if job.closes_at else ""
-    return PostingStatus(True, f"Open{seen}{closes}")
+    return PostingStatus(True, f"Open{confirmed}{closes}")
 
 
 @dataclass(frozen=True)
