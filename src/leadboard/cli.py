@@ -712,7 +712,9 @@ def serve(
     """Serve the web app and the JSON API (OpenAPI at /docs).
 
     Beyond loopback (e.g. --host 0.0.0.0) search, market pages and matching are rate-limited per
-    client address, and changes to stored data need $LEADBOARD_WRITE_TOKEN (as a Bearer token)."""
+    client address, and changes to stored data need $LEADBOARD_WRITE_TOKEN or a user's token
+    (`leadboard users add NAME`) as a Bearer token: each user sees only their own saved searches
+    and tracker."""
     import os
     import threading
 
