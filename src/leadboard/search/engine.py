@@ -533,8 +533,8 @@ class SearchEngine:
         c = columns
         masks: dict[str, Mask] = {"head": c.head}
         if filters.exclude:  # hidden jobs leave with their duplicates; always on, like "head"
-            found = (self.documents.document_of_job(job_id) for job_id in filters.exclude)
-            masks["head"] = c.head & ~c.cluster.isin([d.cluster_id for d in found if d])
+            hidden = self.store.jobs_with_enrichments(filters.exclude)  # one query
+            masks["head"] = c.head & ~c.cluster.isin([found.job.cluster_id for found in hidden])
         if not filters.include_closed:
             masks["open"] = c.open
         families = DEFAULT_FAMILIES if filters.role_family is None else filters.role_family
