@@ -184,13 +184,14 @@ class SavedSearchIn(BaseModel):
     """A search to keep: its words, filters and sort, and a name (default: its words)."""
 
     query: str = Field("", max_length=MAX_QUERY_CHARS, description="Words and inline filters.")
-    name: str | None = Field(None, min_length=1, max_length=200)
+    # A name needs a character that is not a space (names are stored with spaces collapsed).
+    name: str | None = Field(None, min_length=1, max_length=200, pattern=r"\S")
     filters: SearchParams = Field(default_factory=lambda: SearchParams.model_validate({}))
     sort: Sort = "relevance"
 
 
 class SavedSearchRename(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200, pattern=r"\S")
 
 
 class SavedSearchOut(BaseModel):
