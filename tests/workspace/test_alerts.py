@@ -246,6 +246,27 @@ def test_a_failed_posting_that_closes_is_dropped_not_announced(store, saved, hoo
     assert row.status == "dropped"
 
 
+def test_a_job_you_hid_is_never_announced_and_a_failed_one_you_hide_is_dropped(store, saved, hook):
+    workspace = Workspace(store.engine)
+    baker = store_job(store, "20", "Sourdough Baker", hours=1)
+    florist = store_job(store, "21", "Florist", hours=1)
+    webhook = WebhookChannel(WebhookSettings(url=hook.url, timeout=5))
+    workspace.move_job(florist, "hidden")
+    hook.status = 500
+
+    failed = send(store, webhook)
+
+    assert [d.job_ids for d in failed.digests] == [[baker]]  # not the florist: hidden
+    workspace.move_job(baker, "hidden")  # hidden before its retry
+    hook.status = 200
+    report = send(store, webhook, hours=4)
+
+    assert report.digests == [] and [d.job_id for d in report.dropped] == [baker]
+    assert [[p["job_id"] for p in body["postings"]] for body in hook.bodies] == [[baker]]
+    (row,) = workspace.deliveries(saved.id)
+    assert (row.job_id, row.status) == (baker, "dropped")
+
+
 def test_an_email_refused_or_without_starttls_is_a_recorded_failure(store, saved, inbox):
     store_job(store, "20", "Sourdough Baker", hours=1)
     inbox.refuse = "554 Transaction failed: no thanks"

@@ -127,6 +127,29 @@ def test_new_since_you_last_looked_counts_postings_first_seen_after(store):
     assert new_since(matches(engine, looked), looked.last_seen_at) == 0
 
 
+def test_jobs_their_owner_hid_leave_the_counts_until_unhidden(store):
+    fill(store)  # seen at NOW
+    engine = SearchEngine(store)
+    workspace = Workspace(store.engine)
+    every_role = SearchFilters(role_family=["any"])
+    saved = workspace.add_search("", filters=every_role, at=NOW + timedelta(seconds=1))
+    theirs = workspace.add_search("", filters=every_role, owner="ada", at=NOW)
+    baker = store_job(store, "9", "Baker", "Bread.", seen_at=NOW + timedelta(hours=1))
+    store_job(store, "10", "Florist", "Tulips.", seen_at=NOW + timedelta(hours=1))
+    found = matches(engine, saved)
+    assert (len(found), new_since(found, saved.last_seen_at)) == (7, 2)
+
+    workspace.move_job(baker, "hidden")  # a new one
+    workspace.move_job("greenhouse:acme:1", "hidden")  # one there before
+
+    found = matches(engine, saved)
+    assert not {baker, "greenhouse:acme:1"} & {p.job_id for p in found}
+    assert (len(found), new_since(found, saved.last_seen_at)) == (5, 1)
+    assert len(matches(engine, theirs)) == 7  # another owner's counts are theirs
+    workspace.forget_job(baker)  # unhidden: counted again
+    assert new_since(matches(engine, saved), saved.last_seen_at) == 2
+
+
 def test_closed_and_stale_postings_never_match(store):
     fill(store)
     engine = SearchEngine(store)

@@ -3,15 +3,15 @@ webhook (an HTTP POST of JSON) — each posting announced once a channel.
 
 What a run announces, for each saved search and each channel set up:
 
-- the open postings the search matches now (``searches.matches``: closed and stale ones never)
-  that Leadboard *first saw after the search was saved*. A first run does not flood: what was
-  there when you saved the search you had on its page already;
+- the open postings the search matches now (``searches.matches``: closed and stale ones, and
+  jobs the owner hid, never) that Leadboard *first saw after the search was saved*. A first run
+  does not flood: what was there when you saved the search you had on its page already;
 - less those already announced on that channel (``alert_deliveries``, one row a posting and
   channel, kept by :class:`~leadboard.workspace.store.Workspace`);
 - plus those whose delivery failed before: a failure is recorded (``failed``, attempts, the last
   error), retried with the next digest, and given up after ``MAX_ATTEMPTS`` (``gave_up``); one
-  that closed or stopped matching before it could be retried is ``dropped``. Each is in the
-  run's report (and ``leadboard alerts status``), never silently lost.
+  that closed, was hidden or stopped matching before it could be retried is ``dropped``. Each is
+  in the run's report (and ``leadboard alerts status``), never silently lost.
 
 The settings are the machine's (``$LEADBOARD_SMTP_*``, ``$LEADBOARD_WEBHOOK_*``,
 ``$LEADBOARD_BASE_URL``; :func:`settings_from_env`), so only the local owner's saved searches
