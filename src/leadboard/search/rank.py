@@ -89,9 +89,11 @@ def candidate_features(
     query_level = max(wanted) if wanted else math.nan
     now = time.time()
     rows = np.full((len(ranked), len(FEATURES)), np.nan, dtype=np.float64)
+    titles = [columns.title[position] for position, _ in ranked]
+    tokens = words.tokenizer.tokens_of(titles)
     for row, (position, fused) in enumerate(ranked):
-        title = columns.title[position]
-        title_tokens = set(words.tokenizer.tokens(title)) - _STOP_TOKENS
+        title = titles[row]
+        title_tokens = set(tokens[row]) - _STOP_TOKENS
         shared = len(query_tokens & title_tokens)
         level = (
             LEVELS.get(columns.seniority.values[code], math.nan)
