@@ -50,7 +50,11 @@ def test_api_match_answers_profile_results_and_skill_gap(client):
     assert first["job"]["title"] == ML_LEAD and 0 <= first["score"] <= 1
     assert first["summary"] == "4 of 5 required skills"
     assert first["missing_skills"] == [
-        {"name": "Spark", "required": True, "posting_line": "Python, PyTorch, Kubernetes and Spark."}
+        {
+            "name": "Spark",
+            "required": True,
+            "posting_line": "Python, PyTorch, Kubernetes and Spark.",
+        }
     ]
     assert first["experience"]["years_asked_min"] == 8 and first["verdict"]
     assert answer["skill_gap"][0]["skill"] and len(answer["results"]) == 3
