@@ -71,8 +71,16 @@ def test_the_api_refuses_filters_and_names_it_does_not_know(client):
 
 def test_search_url_parameters_survive_a_save(client):
     params = SearchParams(
-        family=["any"], remote=["remote"], country=["gb"], min_salary="185,500", currency="eur",
-        period="month", convert=False, posted_within=30, years_max=8, unstated_pay=True,
+        family=["any"],
+        remote=["remote"],
+        country=["gb"],
+        min_salary="185,500",
+        currency="eur",
+        period="month",
+        convert=False,
+        posted_within=30,
+        years_max=8,
+        unstated_pay=True,
         skill=["PyTorch"],
     )
     filters = filters_of(params)
@@ -148,8 +156,13 @@ def test_the_feed_is_valid_atom_with_its_newest_open_postings(client, store):
     every_role = filters_of(SearchParams(family=["any"]))
     saved = Workspace(store.engine).add_search("lead", name="Leads", filters=every_role)
     store_job(
-        store, "9", "ML team lead, Search", "Lead the search team.",
-        seen_at=NOW + timedelta(hours=1), posted=False, url="https://jobs.example.com/acme/9",
+        store,
+        "9",
+        "ML team lead, Search",
+        "Lead the search team.",
+        seen_at=NOW + timedelta(hours=1),
+        posted=False,
+        url="https://jobs.example.com/acme/9",
     )
     store_job(store, "10", "ML team lead, Closed", "Lead a team.", seen_at=NOW + timedelta(hours=1))
     store.close_jobs(["greenhouse:acme:10"], at=NOW + timedelta(hours=2))
