@@ -148,7 +148,10 @@ class Weights:
     Fitted on the *tune* half of the labelled résumés (``bench/bench_match.py --tune``: a
     least-squares fit of the graded pairs' grades on the parts, weights kept positive, rounded).
     The embedding of the whole posting (``semantic``) adds little once the title's (``role``)
-    and the skills are in.
+    and the skills are in. Cross-validated on the tune half (``--tune``, leaving one résumé out),
+    no way of fitting them does better than these: re-ranking nDCG@10 0.754 by least squares,
+    0.770 by ridge (alpha 30), 0.773 by a pairwise logistic regression, against these weights'
+    0.793 (a flattering figure: they were chosen on those résumés).
     """
 
     semantic: float = 0.1
