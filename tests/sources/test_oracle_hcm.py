@@ -299,9 +299,10 @@ def test_an_empty_site_is_complete(httpserver: HTTPServer, connector: OracleHcmC
 def test_a_bad_token_is_a_board_error_without_a_request(
     httpserver: HTTPServer, connector: OracleHcmConnector
 ) -> None:
+    before = len(httpserver.log)  # a late retry of an earlier test's request may arrive
     fetch = connector.fetch("CX_1")
     assert fetch.complete is False and "is not host/site" in (fetch.error or "")
-    assert httpserver.log == []
+    assert len(httpserver.log) == before  # nothing was requested
 
 
 def test_malformed_records_are_rejected_one_by_one(

@@ -220,9 +220,11 @@ def test_repeated_elements_collect_into_lists() -> None:
 def test_legacy_company_id_is_a_clear_board_error(
     httpserver: HTTPServer, connector: SuccessFactorsConnector
 ) -> None:
+    # Counted around the fetch: a retry of an earlier test's request may reach the server late.
+    before = len(httpserver.log)
     fetch = connector.fetch("transpor01")
     assert fetch.complete is False and "legacy SuccessFactors company id" in (fetch.error or "")
-    assert httpserver.log == []  # nothing was requested
+    assert len(httpserver.log) == before  # nothing was requested
     with pytest.raises(FetchError):
         connector.read_listing("transpor01")
 

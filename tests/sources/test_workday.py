@@ -371,9 +371,10 @@ def test_bad_first_page_is_a_board_error(
 def test_a_bad_token_is_a_board_error_without_a_request(
     httpserver: HTTPServer, connector: WorkdayConnector
 ) -> None:
+    before = len(httpserver.log)  # a late retry of an earlier test's request may arrive
     fetch = connector.fetch("acme/Careers")
     assert fetch.complete is False and "is not tenant/wdN/site" in (fetch.error or "")
-    assert httpserver.log == []
+    assert len(httpserver.log) == before  # nothing was requested
 
 
 def test_malformed_records_are_rejected_one_by_one(
