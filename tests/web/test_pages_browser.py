@@ -7,15 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from support.browser import serving, shot
+from support.browser import fits, serving, shot
 from support.company_jobs import fill_companies
 from support.search_jobs import fill
 
 from leadboard.search.engine import SearchEngine
 from leadboard.store.repository import Store
 from leadboard.web.app import create_app
-
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
 @pytest.fixture(scope="module")
@@ -26,21 +24,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serving(create_app(store, SearchEngine(store))) as url:
         yield url
     store.close()
-
-
-@pytest.fixture(params=list(SIZES))
-def size(request) -> str:
-    return request.param
-
-
-@pytest.fixture
-def page(size, browser, csp_refusals):
-    context = browser.new_context(viewport=SIZES[size])
-    opened = context.new_page()
-    refused = csp_refusals(opened)
-    yield opened
-    assert refused == []  # every page satisfies its Content-Security-Policy
-    context.close()
 
 
 def test_result_cards_show_labels_badges_relative_dates_and_apply(server, page, size):
@@ -60,7 +43,7 @@ def test_result_cards_show_labels_badges_relative_dates_and_apply(server, page, 
     hourly = page.locator("article.card").filter(has_text="Research Scientist, Alignment")
     assert hourly.locator(".badge.pay").inner_text() == "USD 18/hour"  # not "USD 18–18 / hour"
     assert hourly.locator(".badge.family").inner_text() == "ML engineer (IC)"
-    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    assert fits(page)
     shot(page, f"pages-results-{size}")
 
 
@@ -107,7 +90,7 @@ def test_a_company_page_merges_names_and_counts_with_sample_sizes(server, page, 
     assert page.get_by_text("greenhouse:deepmind").is_visible()
     assert page.locator("#boards time").inner_text() == "today"  # crawled 3 hours ago
     assert page.get_by_role("img", name="Open roles by remote policy, with 95% intervals")
-    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    assert fits(page)
     shot(page, f"pages-company-{size}")
     page.goto(server + "/companies")
     assert page.get_by_role("heading", level=1).inner_text() == "Companies"
@@ -124,5 +107,5 @@ def test_the_job_page_puts_apply_first_and_keeps_the_evidence(server, page, size
     assert page.get_by_role("heading", name="What Leadboard read").is_visible()
     facts = page.locator(".facts").inner_text()
     assert "ML leadership" in facts and "Director" in facts and "USD 250k–300k/year" in facts
-    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    assert fits(page)
     shot(page, f"pages-job-{size}")

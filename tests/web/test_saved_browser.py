@@ -4,49 +4,11 @@ Plain forms, no script; screenshots go to ``test-output/screenshots``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-from support.browser import serving, shot
-from support.search_jobs import fill
+from support.browser import fits, shot
 
-from leadboard.search.engine import SearchEngine
-from leadboard.store.repository import Store
-from leadboard.web.app import create_app
-
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 RANKING = "Staff Machine Learning Engineer, Ranking"
-
-
-@pytest.fixture(params=list(SIZES))
-def size(request) -> str:
-    return request.param
-
-
-@pytest.fixture
-def server(tmp_path, size) -> Iterator[str]:
-    """A fresh store each size: nothing is saved yet."""
-    store = Store.open(f"sqlite:///{tmp_path / 'leadboard.db'}")
-    fill(store)
-    with serving(create_app(store, SearchEngine(store))) as url:
-        yield url
-    store.close()
-
-
-@pytest.fixture
-def page(size, browser, csp_refusals):
-    context = browser.new_context(viewport=SIZES[size])
-    opened = context.new_page()
-    refused = csp_refusals(opened)
-    yield opened
-    assert refused == []  # every page satisfies its Content-Security-Policy
-    context.close()
-
-
-def fits(page) -> bool:
-    """No horizontal scroll."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_save_a_search_open_it_rename_it_and_delete_it(server, page, size):

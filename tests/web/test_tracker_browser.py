@@ -4,44 +4,10 @@ Plain forms, no script; screenshots go to ``test-output/screenshots``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from support.browser import fits, shot
 
-import pytest
-from support.browser import serving, shot
-from support.search_jobs import fill
-
-from leadboard.search.engine import SearchEngine
-from leadboard.store.repository import Store
-from leadboard.web.app import create_app
-
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 RANKING = "Staff Machine Learning Engineer, Ranking"
 PLATFORM = "Engineering Manager, ML Platform"
-
-
-@pytest.fixture(params=list(SIZES))
-def size(request) -> str:
-    return request.param
-
-
-@pytest.fixture
-def server(tmp_path, size) -> Iterator[str]:
-    """A fresh store each size: the tracker starts empty."""
-    store = Store.open(f"sqlite:///{tmp_path / 'leadboard.db'}")
-    fill(store)
-    with serving(create_app(store, SearchEngine(store))) as url:
-        yield url
-    store.close()
-
-
-@pytest.fixture
-def page(size, browser, csp_refusals):
-    context = browser.new_context(viewport=SIZES[size])
-    opened = context.new_page()
-    refused = csp_refusals(opened)
-    yield opened
-    assert refused == []  # every page satisfies its Content-Security-Policy
-    context.close()
 
 
 def test_save_from_the_results_apply_on_the_board_and_hide_another(server, page, size):
@@ -68,7 +34,7 @@ def test_save_from_the_results_apply_on_the_board_and_hide_another(server, page,
     assert applied.get_by_role("link", name=RANKING).is_visible()
     assert "CV sent through the careers page" in applied.inner_text()
     assert page.locator("section.column-saved article.tracked-card").count() == 0
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits(page)
     shot(page, f"tracker-board-{size}")
 
     page.goto(server + "/")
