@@ -15,6 +15,7 @@ feature names it was trained on; a model whose names differ from :data:`FEATURES
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import time
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from leadboard.search.query import ParsedQuery
     from leadboard.search.terms import WordScores
 
+log = logging.getLogger(__name__)
 MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "models" / "rank"
 FEATURES = (
     "lexical_rank",  # log(1 + rank) in the full-text list (absent: beyond it)
@@ -154,14 +156,16 @@ class Ranker:
 
 @cache
 def load_ranker(folder: Path = MODEL_DIR) -> Ranker | None:
-    """The shipped model, or None where there is none (or LightGBM is missing, or the model's
-    features are not :data:`FEATURES`): the hybrid's own order then stands."""
+    """The shipped model, or None where there is none (or LightGBM cannot load — its library
+    needs the system's OpenMP, Debian's ``libgomp1`` — or the model's features are not
+    :data:`FEATURES`): the hybrid's own order then stands, and the log says why."""
     path = folder / "model.txt"
     if not path.is_file():
         return None
     try:
         import lightgbm
-    except ImportError:  # pragma: no cover - a dependency; None keeps search working
+    except (ImportError, OSError) as missing:  # pragma: no cover - a dependency; search goes on
+        log.warning("the learned ranker is off: LightGBM does not load (%s)", missing)
         return None
     model = lightgbm.Booster(model_str=path.read_text())
     if tuple(model.feature_name()) != FEATURES:
