@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
+from support.greenhouse import greenhouse_job as job
 from werkzeug import Request, Response
 
 from leadboard.schedule import Watcher
@@ -21,17 +22,6 @@ from leadboard.store.repository import Store
 
 ALL = SearchFilters(role_family=["any"])
 EVERYTHING = SearchFilters(role_family=["any"], include_closed=True)
-
-
-def job(job_id: int, title: str) -> dict[str, Any]:
-    return {
-        "id": job_id,
-        "title": title,
-        "absolute_url": f"https://job-boards.greenhouse.io/acme/jobs/{job_id}",
-        "location": {"name": "Remote"},
-        "content": f"&lt;p&gt;{title} at Acme: lead the ML platform team.&lt;/p&gt;",
-        "updated_at": "2026-11-30T10:00:00Z",
-    }
 
 
 class Board:
