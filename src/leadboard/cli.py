@@ -708,31 +708,41 @@ def serve(
             "--watch", help="Also re-crawl every enabled board on its schedule (`leadboard watch`)."
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Web worker processes (each with its own search engine; for PostgreSQL stores).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web app and the JSON API (OpenAPI at /docs).
 
     Beyond loopback (e.g. --host 0.0.0.0) search, market pages and matching are rate-limited per
     client address, and changes to stored data need $LEADBOARD_WRITE_TOKEN or a user's token
     (`leadboard users add NAME`) as a Bearer token: each user sees only their own saved searches
-    and tracker."""
+    and tracker. With --workers N, uvicorn runs N processes; each opens the store and its own
+    engine (memory grows with N; rate limits count per process), and --watch is refused: run
+    `leadboard watch` beside them."""
     import os
-    import threading
 
     import uvicorn
 
-    from leadboard.web.app import create_app
-    from leadboard.web.security import WRITE_TOKEN_ENV, InsecureSetup, is_loopback
+    from leadboard.web.security import InsecureSetup, is_loopback
 
     public = not is_loopback(host)
-    store = _open_store()
-    engine = open_search(store, semantic=semantic)
+    if workers > 1 and watch:
+        echo("--watch runs in one process: with --workers, run `leadboard watch` beside.", err=True)
+        raise typer.Exit(2)
     try:
-        web = create_app(store, engine, public=public, write_token=os.environ.get(WRITE_TOKEN_ENV))
+        web, store, engine = _served_app(semantic=semantic, public=public, warm=workers == 1)
     except InsecureSetup as error:
         echo(f"Not serving on {host}: {error}", err=True)
         raise typer.Exit(2) from None
-    threading.Thread(target=engine.warm_up, daemon=True).start()
     if watch:
+        import threading
+
         from leadboard.schedule import Watcher
 
         watcher = Watcher(store, embeddings=semantic, say=lambda m: echo(m, err=True))
@@ -742,7 +752,47 @@ def serve(
         echo(f"note: {note}", err=True)
     limits = "  rate-limited per client" if public else ""
     echo(f"Leadboard on http://{host}:{port}/  (API docs: /docs){limits}")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+        return
+    # uvicorn's workers import the app by name: each builds its own from these settings.
+    os.environ[SERVE_SETTINGS_ENV] = json.dumps({"semantic": semantic, "public": public})
+    store.close()
+    uvicorn.run(
+        "leadboard.cli:worker_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
+SERVE_SETTINGS_ENV = "LEADBOARD_SERVE_SETTINGS"  # set by `serve --workers` for its workers
+
+
+def _served_app(*, semantic: bool, public: bool, warm: bool = True) -> tuple[Any, Store, Any]:
+    """The web app over the environment's store, its engine warming up in a thread (``warm``)."""
+    import os
+    import threading
+
+    from leadboard.web.app import create_app
+    from leadboard.web.security import WRITE_TOKEN_ENV
+
+    store = _open_store()
+    engine = open_search(store, semantic=semantic)
+    web = create_app(store, engine, public=public, write_token=os.environ.get(WRITE_TOKEN_ENV))
+    if warm:
+        threading.Thread(target=engine.warm_up, daemon=True).start()
+    return web, store, engine
+
+
+def worker_app() -> Any:
+    """One `serve --workers N` worker's app (uvicorn calls it in each worker process)."""
+    import os
+
+    settings = json.loads(os.environ[SERVE_SETTINGS_ENV])
+    return _served_app(semantic=settings["semantic"], public=settings["public"])[0]
 
 
 @app.command()
@@ -1164,6 +1214,15 @@ def _register_tracker_commands() -> None:
 
 
 _register_tracker_commands()
+
+
+def _register_spark_command() -> None:
+    from leadboard.cli_spark import enrich_spark
+
+    app.command("enrich-spark")(enrich_spark)  # enrich a PostgreSQL store on a Spark cluster
+
+
+_register_spark_command()
 
 
 if __name__ == "__main__":  # pragma: no cover
