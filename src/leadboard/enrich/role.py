@@ -47,6 +47,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 
+from leadboard.enrich.regex_tools import fold_case
 from leadboard.enrich.role_format import read_archive, write_archive
 from leadboard.enrich.seniority import title_level
 from leadboard.models import RoleFamily
@@ -111,6 +112,11 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+def _folded_rx(pattern: str) -> re.Pattern[str]:
+    """A lower-case pattern for ``fold_case``'d text: as ``_rx`` reads the original, faster."""
+    return re.compile(pattern)
+
+
 _T_ML = _rx(
     r"\b(?:machine[- ]learning|ml|mle|ai|a\.i\.|artificial intelligence|deep[- ]learning|nlp|"
     r"natural language|computer vision|llms?|genai|gen ai|generative|research scientist|"
@@ -162,7 +168,7 @@ _T_TWO_LEVELS = _rx(
 
 # Vocabulary of ML work against analytics work: their balance is what separates an ML data
 # scientist (ml_ic / ml_leadership) from an analytics one (data) in GUIDELINES.md.
-_D_ML = _rx(
+_D_ML = _folded_rx(
     r"\b(?:machine[- ]learning|deep learning|neural network\w*|neural|pytorch|tensorflow|jax|"
     r"llms?|large language models?|transformers?|nlp|natural language processing|"
     r"computer vision|reinforcement learning|model training|train(?:ing)? models?|fine-?tun\w*|"
@@ -177,7 +183,7 @@ _D_ML = _rx(
     r"real[- ]time|scal\w+ models|supervised|unsupervised|random forest\w*|"
     r"gradient boost\w*|classifiers?|regression models?|clustering)\b"
 )
-_D_ANALYTICS = _rx(
+_D_ANALYTICS = _folded_rx(
     r"\b(?:analytics|analy[sz]e|analysis|analyses|insights?|dashboards?|reporting|reports?|"
     r"report\w*|tableau|power bi|looker|a/b test\w*|experimentation|experiments?|"
     r"causal inference|causal|kpis?|metrics|business questions|stakeholders|sql|excel|"
@@ -187,18 +193,18 @@ _D_ANALYTICS = _rx(
     r"presentations?|strategy|strategic|marketing|consult\w*|ad[- ]hoc|deep[- ]dives?|"
     r"actuarial|finance|revenue)\b"
 )
-_D_LEAD = _rx(
+_D_LEAD = _folded_rx(
     r"\b(?:lead(?:ing)? (?:a|the) team|manag(?:e|ing) (?:a|the) team|direct reports|mentor\w*|"
     r"coach\w*|technical (?:direction|leadership|vision|strategy)|"
     r"set(?:ting)? (?:the )?(?:technical )?direction|roadmap|tech lead|team lead|hiring|"
     r"grow the team|build (?:a|the) team|people management|career development|"
     r"performance management|architect\w*)\b"
 )
-_D_GO_TO_MARKET = _rx(
+_D_GO_TO_MARKET = _folded_rx(
     r"\b(?:product requirements|prds?|go-to-market|gtm|customers?|pre-?sales|quota|"
     r"pipeline generation|account\w*|deal\w*|revenue|sales|clients?|partners?|launch)\b"
 )
-_D_SOFTWARE = _rx(
+_D_SOFTWARE = _folded_rx(
     r"\b(?:microservices?|backend|frontend|react|typescript|javascript|kubernetes|"
     r"distributed systems|apis?|latency|scalab\w*|reliability|on-?call|infrastructure|java|"
     r"golang|go|c\+\+|rust|node\.?js|web|mobile|ios|android|security)\b"
@@ -258,6 +264,7 @@ def rule_features(title: str, text: str) -> np.ndarray:
     ml, data_science = bool(_T_ML.search(title)), bool(_T_DATA_SCIENCE.search(title))
     other = bool(_T_OTHER.search(title))
     words = len(text.split())
+    text = fold_case(text)  # the _D_ patterns are lower-case and case-sensitive
     ml_hits, analytics_hits = len(_D_ML.findall(text)), len(_D_ANALYTICS.findall(text))
     log_ratio = float(np.log1p(ml_hits) - np.log1p(analytics_hits))
     text_ml = float(np.log1p(1000.0 * ml_hits / max(words, 50)))

@@ -208,7 +208,11 @@ def _level_named_in_text(title: str, text: str) -> tuple[Seniority, str] | None:
     head = re.split(r"\s*[,\-–(|/:]\s*", title.strip())[0].strip()
     if len(head) < 4:
         return None
-    pattern = re.compile(_TEXT_INTRO + _TEXT_LEVEL_WORD + r"\s+" + re.escape(head) + r"s?\b", re.I)
+    title_words = re.escape(head) + r"s?\b"
+    # The full pattern is compiled per title (milliseconds): only for a text that names the title.
+    if not re.search(title_words, text, re.I):
+        return None
+    pattern = re.compile(_TEXT_INTRO + _TEXT_LEVEL_WORD + r"\s+" + title_words, re.I)
     if (match := pattern.search(text)) is None:
         return None
     return _TEXT_LEVEL_NAMES[match.group("level").lower()], match.group(0)
