@@ -31,6 +31,7 @@ import argparse
 import json
 import math
 import random
+import re
 import shutil
 import statistics
 import tempfile
@@ -43,6 +44,7 @@ from bench.bench_match import ExactVectors
 from bench.plain_bm25 import PlainBM25
 from leadboard.datasets import read_jsonl
 from leadboard.enrich.embeddings import default_embedder
+from leadboard.search.documents import SearchDocuments
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest, open_engine
 from leadboard.search.rank import MODEL_DIR
 from leadboard.store.repository import Store
@@ -211,66 +213,170 @@ def _latency(engine: SearchEngine, queries: list[str], repeats: int) -> None:
             )
 
 
-def scaled_copy(store: Store, target: int) -> Store:
-    """A copy of a SQLite store whose jobs repeat (ids ``…#k``) to hold >= ``target`` documents."""
+def scaled_copy(store: Store, target: int, folder: Path | None = None) -> Store:
+    """A copy of a SQLite store whose jobs repeat, perturbed (``repeat_jobs``), to hold >=
+    ``target`` documents; in ``folder`` (kept: a later run reuses it) or a temporary one. The
+    copy leaves the raw payloads out (search never reads them; they would cost gigabytes)."""
     source = Path(str(store.engine.url.database))
-    folder = Path(tempfile.mkdtemp(prefix="leadboard-scaled-"))
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="leadboard-scaled-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "leadboard.db"
+    if path.exists():
+        scaled = Store.open(f"sqlite:///{path}")
+        if SearchDocuments(scaled).count() >= target:
+            return scaled
+        scaled.close()
+        for stale in folder.iterdir():
+            stale.unlink() if stale.is_file() else shutil.rmtree(stale)
     with store.engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copy(source, folder / "leadboard.db")
-    scaled = Store.open(f"sqlite:///{folder / 'leadboard.db'}")
+    shutil.copy(source, path)
+    scaled = Store.open(f"sqlite:///{path}")
+    with scaled.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM raw_postings")
     repeat_jobs(scaled, target)
     return scaled
 
 
-def repeat_jobs(store: Store, target: int) -> None:
-    """Repeat the store's jobs, enrichments, embeddings and search documents (ids ``…#k``) in
-    place until it holds >= ``target`` search documents (SQL both backends run)."""
-    from sqlalchemy import func, select, text
+_TOKEN = re.compile(r"\S+")
+_NUMBER = re.compile(r"(?<![\w.])\d{1,6}(?![\w.])")  # plain numbers: counts, years, pay
 
+
+def perturb(text_: str, rng: random.Random, vocabulary: list[str], rate: float = 0.03) -> str:
+    """``text_`` changed as another posting of the same job would be: about ``rate`` of its
+    words dropped, as many replaced by a word drawn from the corpus (``vocabulary``: words as
+    they occur, so common words stay common), a few neighbours swapped, a few misspelt (new
+    rare words, as a bigger corpus has), and its numbers varied. Whitespace becomes one space.
+
+    >>> text_ = "Lead 12 engineers building the ML platform for search and ads"
+    >>> perturb(text_, random.Random(2), ["data"], rate=0.15)
+    'data 39 engineers data ML data for data and ads'
+    """
+    words = text_.split()
+    count = len(words)
+    if not count:
+        return ""
+    # Only the words that change cost a step of Python: draw how many, then which.
+    for _ in range(_binomial(rng, count, rate)):  # replaced
+        words[int(rng.random() * count)] = vocabulary[int(rng.random() * len(vocabulary))]
+    for _ in range(_binomial(rng, count, rate / 2)):  # swapped with the next
+        at = int(rng.random() * (count - 1)) if count > 1 else 0
+        words[at], words[min(at + 1, count - 1)] = words[min(at + 1, count - 1)], words[at]
+    for _ in range(_binomial(rng, count, rate / 5)):  # misspelt: two letters swapped
+        at = int(rng.random() * count)
+        word = words[at]
+        if len(word) > 4:
+            i = 1 + int(rng.random() * (len(word) - 3))
+            words[at] = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    for _ in range(_binomial(rng, count, rate)):  # dropped
+        words[int(rng.random() * count)] = ""
+    changed = " ".join(w for w in words if w)
+    return _NUMBER.sub(lambda m: str(int(rng.random() * 10 ** len(m[0]))), changed)
+
+
+def _binomial(rng: random.Random, count: int, rate: float) -> int:
+    """How many of ``count`` words a ``rate`` changes (a normal approximation, at least 0)."""
+    mean = count * rate
+    return max(0, round(rng.gauss(mean, math.sqrt(mean * (1 - rate)))))
+
+
+def perturb_vector(vector: bytes, rng: np.random.Generator, noise: float = 0.25) -> bytes:
+    """A unit vector moved by a random one of length ``noise`` and normalised again (cosine
+    to the original ~0.97): a copy's embedding is near its original's, never equal to it."""
+    values = np.frombuffer(vector, dtype="<f4").astype(np.float64)
+    moved = values + rng.normal(0.0, noise / math.sqrt(len(values)), len(values)) * (
+        np.linalg.norm(values) or 1.0
+    )
+    return (moved / (np.linalg.norm(moved) or 1.0)).astype("<f4").tobytes()
+
+
+def repeat_jobs(store: Store, target: int, seed: int = 14) -> None:
+    """Repeat the store's jobs, enrichments, embeddings and search documents (ids ``…#k``) in
+    place until it holds >= ``target`` search documents. Each copy's document text (title and
+    body: what the full-text index reads) is ``perturb``-ed and its embedding moved a little
+    (``perturb_vector``), so that no two documents are identical and word statistics grow as a
+    bigger corpus's would; jobs and enrichments are copied as they are (ids and clusters
+    renamed), and each document's ``doc_key`` is the one ``search/index.py`` would give it, so
+    the next sync keeps the perturbed text. SQL both backends run."""
+    from dataclasses import replace
+
+    from sqlalchemy import func, insert, select, text
+
+    from leadboard.search.index import document_key
     from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument
 
-    with store.engine.begin() as connection:
-        documents = connection.scalar(select(func.count(SearchDocument.id))) or 1
-        top = connection.scalar(select(func.max(SearchDocument.id))) or 0
-        copies = max(0, math.ceil(target / documents) - 1)
-        for k in range(1, copies + 1):
-            suffix, offset = f"#{k}", k * (top + 1)
-            for table, renamed in (
-                (Job, {"id", "cluster_id"}),
-                (JobEnrichment, {"job_id"}),
-                (JobEmbedding, {"job_id"}),
-            ):
-                names = [c.name for c in table.__table__.columns]
-                values = [f"{n} || '{suffix}'" if n in renamed else n for n in names]
+    indexed = {job.job_id: job for job in SearchDocuments(store).indexed_jobs()}
+    names = [c.name for c in SearchDocument.__table__.columns]
+    with store.engine.connect() as connection:
+        documents = connection.scalar(select(func.count(SearchDocument.id))) or 0
+        originals = SearchDocument.job_id.not_like("%#%")
+        top = connection.scalar(select(func.max(SearchDocument.id)).where(originals)) or 0
+        base = [
+            dict(row._mapping)
+            for row in connection.execute(
+                select(SearchDocument).where(originals).order_by(SearchDocument.id)
+            )
+        ]
+        vectors = connection.execute(
+            select(
+                JobEmbedding.job_id,
+                JobEmbedding.model,
+                JobEmbedding.content_hash,
+                JobEmbedding.vector,
+            ).where(JobEmbedding.job_id.not_like("%#%"))
+        ).all()
+    rng, noise = random.Random(seed), np.random.default_rng(seed)
+    vocabulary = [w for row in base for w in _TOKEN.findall(row["body"])]
+    vocabulary = rng.sample(vocabulary, min(len(vocabulary), 2_000_000))
+    copies = max(0, math.ceil(target / max(1, len(base))) - 1)
+    for k in range(documents // max(1, len(base)), copies + 1):  # on from the copies made
+        suffix, offset = f"#{k}", k * (top + 1)
+        with store.engine.begin() as connection:
+            for table in (Job, JobEnrichment):
+                columns = [c.name for c in table.__table__.columns]
+                key = "id" if table is Job else "job_id"
+                renamed = {"id", "cluster_id"} if table is Job else {"job_id"}
+                values = [f"{n} || '{suffix}'" if n in renamed else n for n in columns]
                 connection.execute(
                     text(
-                        f"INSERT INTO {table.__tablename__} ({', '.join(names)}) "
+                        f"INSERT INTO {table.__tablename__} ({', '.join(columns)}) "
                         f"SELECT {', '.join(values)} FROM {table.__tablename__} "
-                        f"WHERE {'id' if table is Job else 'job_id'} NOT LIKE '%#%'"
+                        f"WHERE {key} NOT LIKE '%#%'"
                     )
                 )
-            names = [c.name for c in SearchDocument.__table__.columns]
-            values = [
-                f"id + {offset}"
-                if n == "id"
-                else f"{n} || '{suffix}'"
-                if n in ("job_id", "cluster_id")
-                else n
-                for n in names
-            ]
             connection.execute(
-                text(
-                    f"INSERT INTO search_documents ({', '.join(names)}) SELECT {', '.join(values)} "
-                    f"FROM search_documents WHERE id <= {top}"
-                )
+                insert(JobEmbedding),
+                [
+                    {
+                        "job_id": job_id + suffix,
+                        "model": model,
+                        "content_hash": digest,
+                        "vector": perturb_vector(vector, noise),
+                    }
+                    for job_id, model, digest, vector in vectors
+                ],
             )
+            rows = []
+            for row in base:
+                copy = {name: row[name] for name in names}
+                copy["id"] = row["id"] + offset
+                copy["job_id"] = row["job_id"] + suffix
+                copy["cluster_id"] = row["cluster_id"] + suffix
+                copy["title"] = perturb(row["title"], rng, vocabulary, rate=0.02)
+                copy["body"] = perturb(row["body"], rng, vocabulary)
+                job = indexed.get(row["job_id"])
+                if job is not None:
+                    copy["doc_key"] = document_key(replace(job, cluster_id=job.cluster_id + suffix))
+                rows.append(copy)
+            connection.execute(insert(SearchDocument), rows)
             connection.execute(
                 text(
                     f"INSERT INTO search_tags (document_id, kind, value) SELECT document_id + "
                     f"{offset}, kind, value FROM search_tags WHERE document_id <= {top}"
                 )
             )
+        print(f"  copy {k}/{copies}: {(k + 1) * len(base)} documents", flush=True)
 
 
 def postgres_copy(store: Store, url: str) -> Store:

@@ -20,15 +20,20 @@ matches (document ids) into positions, and everything after that is boolean mask
 
 from __future__ import annotations
 
+import os
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 
 from leadboard.search.documents import DocumentFacts
+from leadboard.store.repository import Store
 
 Mask = np.ndarray  # bool, one entry a document position
+FORMAT = 1  # of the saved columns (``DocumentColumns.save``): another one is read again
 
 
 @dataclass
@@ -115,6 +120,69 @@ class DocumentColumns:
             for kind, (doc_ids, vals) in by_kind.items()
         }
 
+    # -- kept on disk ---------------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Write the columns to ``path`` (numpy's ``.npz``; texts as UTF-8 runs): a restart
+        reads them back in a second where reading a million documents' facts takes a minute.
+        Written aside and moved into place, so a reader never sees half a file."""
+        arrays: dict[str, np.ndarray] = {
+            "format": np.array([FORMAT, self.generation], dtype=np.int64),
+            "title": _pack(self.title),
+            **{name: getattr(self, name) for name in _ARRAYS},
+        }
+        for name in _CATEGORICALS:
+            column: Categorical = getattr(self, name)
+            arrays[f"{name}.codes"], arrays[f"{name}.values"] = column.codes, _pack(column.values)
+        for kind, tags in self.tags.items():
+            arrays[f"tag.{kind}.positions"] = tags.positions
+            arrays[f"tag.{kind}.codes"] = tags.values.codes
+            arrays[f"tag.{kind}.values"] = _pack(tags.values.values)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as out:
+            np.savez(out, allow_pickle=False, **arrays)
+        os.replace(partial, path)
+
+    @classmethod
+    def load(cls, path: Path, generation: int) -> DocumentColumns | None:
+        """The columns ``save`` wrote at ``path``, if they are of ``generation`` (else None:
+        missing, damaged, of another generation or format).
+
+        >>> import tempfile
+        >>> from leadboard.search.documents import SearchDocuments
+        >>> from leadboard.store.repository import Store
+        >>> columns = DocumentColumns(SearchDocuments(Store.open("sqlite://")).facts())
+        >>> path = Path(tempfile.mkdtemp()) / "columns.npz"
+        >>> columns.save(path)
+        >>> DocumentColumns.load(path, 0).size, DocumentColumns.load(path, 1)
+        (0, None)
+        """
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                if saved["format"].tolist() != [FORMAT, generation]:
+                    return None
+                arrays = {name: saved[name] for name in saved.files}
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            return None
+        columns = cls.__new__(cls)
+        columns.generation = generation
+        for name in _ARRAYS:
+            setattr(columns, name, arrays[name])
+        columns.size = len(columns.ids)
+        columns.title = _unpack(arrays["title"])
+        for name in _CATEGORICALS:
+            codes, values = arrays[f"{name}.codes"], _unpack(arrays[f"{name}.values"])
+            setattr(columns, name, Categorical(codes, values))
+        kinds = {name.split(".")[1] for name in arrays if name.startswith("tag.")}
+        columns.tags = {
+            kind: Tags(
+                arrays[f"tag.{kind}.positions"],
+                Categorical(arrays[f"tag.{kind}.codes"], _unpack(arrays[f"tag.{kind}.values"])),
+            )
+            for kind in kinds
+        }
+        return columns
+
     # -- positions -----------------------------------------------------------------------------
 
     def positions_of(self, doc_ids: np.ndarray) -> np.ndarray:
@@ -136,6 +204,66 @@ class DocumentColumns:
     def tag_counts(self, kind: str, mask: Mask) -> list[tuple[str, int]]:
         tags = self.tags.get(kind)
         return tags.counts(mask) if tags else []
+
+
+def beside_store(store: Store, suffix: str) -> Path | None:
+    """The file ``suffix`` beside a SQLite store's database (None for PostgreSQL or an
+    in-memory store): where the search keeps what it derives from the documents.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> store = Store.open(f"sqlite:///{folder}/leadboard.db")
+    >>> beside_store(store, ".columns.npz") == folder / "leadboard.columns.npz"
+    True
+    >>> beside_store(Store.open("sqlite://"), ".columns.npz") is None
+    True
+    """
+    if store.engine.dialect.name != "sqlite":
+        return None
+    database = store.engine.url.database
+    if not database or database == ":memory:":
+        return None
+    return Path(database).with_suffix(suffix)
+
+
+# What ``DocumentColumns.save`` writes besides the titles and the tags.
+_ARRAYS = (
+    "ids",
+    "head",
+    "open",
+    "visa",
+    "ml_leadership",
+    "years_min",
+    "salary_year_max",
+    "posted",
+    "title_only",
+    "no_url",
+)
+_CATEGORICALS = (
+    "role_family",
+    "seniority",
+    "remote",
+    "company",
+    "company_lower",
+    "salary_currency",
+    "cluster",
+)
+_SEPARATOR = "\x00"  # between packed texts: no text of a posting holds it (search_documents)
+
+
+def _pack(texts: list[str]) -> np.ndarray:
+    """Texts as one UTF-8 run of bytes, for ``np.savez`` without pickles.
+
+    >>> _unpack(_pack(["Head of AI", "Zürich", ""])), _unpack(_pack([]))
+    (['Head of AI', 'Zürich', ''], [])
+    """
+    joined = _SEPARATOR.join(text.replace(_SEPARATOR, " ") for text in texts)
+    return np.frombuffer(f"{len(texts)}{_SEPARATOR}{joined}".encode(), dtype=np.uint8)
+
+
+def _unpack(packed: np.ndarray) -> list[str]:
+    count, _, joined = packed.tobytes().decode().partition(_SEPARATOR)
+    return joined.split(_SEPARATOR) if int(count) else []
 
 
 def _floats(items: Iterable[float | None]) -> np.ndarray:

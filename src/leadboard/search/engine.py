@@ -41,13 +41,13 @@ from typing import Any, Literal
 
 import numpy as np
 
-from leadboard.search.columns import DocumentColumns, Mask
+from leadboard.search.columns import DocumentColumns, Mask, beside_store
 from leadboard.search.currency import rate_table
 from leadboard.search.documents import SearchDocuments
 from leadboard.search.index import BODY_CHARS, salary_a_year
 from leadboard.search.query import Chip, ParsedQuery, parse_query
 from leadboard.search.rank import Ranker, candidate_features, load_ranker
-from leadboard.search.terms import SizedCache, WordScores, text_bytes
+from leadboard.search.terms import SizedCache, WordFile, WordScores, text_bytes
 from leadboard.search.vectors import VectorIndex
 from leadboard.store.repository import Store
 from leadboard.store.schema import Job, JobEnrichment
@@ -239,11 +239,14 @@ class SearchEngine:
         self.vectors = vectors
         self.notes = list(notes)  # why semantic search is off, when it is
         self._columns: DocumentColumns | None = None
+        self._columns_file = beside_store(store, ".columns.npz")  # kept for the next start
         self._columns_lock = threading.Lock()
         self._match_cache: SizedCache[tuple[int, tuple[str, ...], bool], np.ndarray] = SizedCache(
             MATCH_CACHE_BYTES, lambda key, positions: text_bytes(key[1]) + positions.nbytes
         )
-        self.words = WordScores()  # SQLite's full-text ranking, word by word
+        # SQLite's full-text ranking, word by word; the common words kept beside the store.
+        kept = beside_store(store, ".words.json")
+        self.words = WordScores(file=WordFile(kept) if kept is not None else None)
         self._warmed = False
         self._vector_cache: SizedCache[str, np.ndarray] = SizedCache(
             VECTOR_CACHE_BYTES, lambda query, vector: text_bytes(query) + vector.nbytes
@@ -490,7 +493,7 @@ class SearchEngine:
         with self._columns_lock:
             if self._columns is None or self._columns.generation != generation:
                 changed = self._columns is not None
-                self._columns = DocumentColumns(self.documents.facts())
+                self._columns = self._read_columns(generation)
                 self._match_cache.clear()
                 if changed and self._warmed and self.dialect == "sqlite":
                     # The common words' scores were the old index's: read them again, aside.
@@ -499,6 +502,21 @@ class SearchEngine:
                     # New postings' embeddings (serve --watch) join the vector index, aside.
                     threading.Thread(target=self._sync_vectors, daemon=True).start()
             return self._columns
+
+    def _read_columns(self, generation: int) -> DocumentColumns:
+        """The facts of ``generation``: from the file an earlier run saved beside the store,
+        else read from the tables (a minute at a million documents) and saved for the next."""
+        if self._columns_file is not None:
+            saved = DocumentColumns.load(self._columns_file, generation)
+            if saved is not None:
+                return saved
+        columns = DocumentColumns(self.documents.facts())
+        if self._columns_file is not None:
+            try:
+                columns.save(self._columns_file)
+            except OSError:
+                log.warning("could not save the search columns at %s", self._columns_file)
+        return columns
 
     def _sync_vectors(self) -> None:
         assert self.vectors is not None and self.embedder is not None

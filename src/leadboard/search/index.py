@@ -90,15 +90,20 @@ def _doc_key(
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _outdated(job: IndexedJob) -> bool:
-    """Whether a job's document is missing or was built from something else."""
-    return job.doc_key != _doc_key(
+def document_key(job: IndexedJob) -> str:
+    """The ``doc_key`` a document built from ``job`` as it is now has."""
+    return _doc_key(
         job.content_hash,
         job.closed,
         job.cluster_id,
         job.enrichment_version,
         job.enrichment_hash,
     )
+
+
+def _outdated(job: IndexedJob) -> bool:
+    """Whether a job's document is missing or was built from something else."""
+    return job.doc_key != document_key(job)
 
 
 def _document(job: Job, enrichment: JobEnrichment | None) -> Document:

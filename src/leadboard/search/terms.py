@@ -13,15 +13,24 @@ commonest first, about 30 MB at 27k postings and 150 MB at 100k — and any othe
 query first asks for it, which costs a few milliseconds. Words are matched as FTS5 matches them,
 by its own tokens: :class:`Tokenizer` runs FTS5's tokenizer (porter stemming), so "models" and
 "model" share one entry.
+
+Beside a SQLite file, what ``warm_up`` reads is kept on disk (:class:`WordFile`: every common
+word, ``FILE_BUDGET`` pairs at most, 1.6 GB at a million postings) for the index generation it
+is of: a restart maps it in at once instead of reading for minutes, and the pages a query does
+not touch stay on disk.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 import sys
 import threading
+import uuid
 from collections.abc import Callable, Hashable, Sequence
-from typing import Generic, TypeVar
+from pathlib import Path
+from typing import Any, BinaryIO, Generic, TypeVar
 
 import numpy as np
 
@@ -32,6 +41,7 @@ from leadboard.search.documents import SearchDocuments
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 COMMON_ROWS = 2_000  # a token in this many documents is read ahead; a rarer one costs < ~8 ms
 COMMON_BUDGET = 24_000_000  # (position, score) pairs read ahead at most: 8 bytes each
+FILE_BUDGET = 400_000_000  # ... where they go to a WordFile (mapped in: only used pages stay)
 LAZY_BUDGET = 16_000_000  # bytes of the words read on demand kept (2M pairs), oldest dropped first
 TOKENS_BUDGET = 8_000_000  # bytes of texts' tokens kept by a Tokenizer
 ENTRY_BYTES = 400  # what one cache entry costs beyond its own data: dict slot, key, tuple, arrays
@@ -167,8 +177,14 @@ class WordScores:
     this many documents is read ahead by ``warm_up``.
     """
 
-    def __init__(self, common_rows: int = COMMON_ROWS, lazy_budget: int = LAZY_BUDGET) -> None:
+    def __init__(
+        self,
+        common_rows: int = COMMON_ROWS,
+        lazy_budget: int = LAZY_BUDGET,
+        file: WordFile | None = None,
+    ) -> None:
         self.common_rows = common_rows
+        self.file = file  # where the common words are kept between runs, if anywhere
         self.tokenizer = Tokenizer()
         self._generation: int | None = None
         # Read ahead: kept for the generation, bounded by COMMON_BUDGET pairs (warm_up).
@@ -203,26 +219,48 @@ class WordScores:
         return found
 
     def warm_up(self, documents: SearchDocuments, columns: DocumentColumns) -> int:
-        """Read the common tokens of the index ahead (see the module's docstring); returns how
-        many. Searches meanwhile read what they need themselves."""
+        """Read the common tokens of the index ahead (see the module's docstring), or map in
+        those a ``file`` holds for this generation; returns how many. Searches meanwhile read
+        what they need themselves."""
         self._cached(columns.generation, ())  # a new generation empties the caches
+        if self.file is not None:
+            kept = self.file.load(columns)
+            if kept is not None:
+                return self._keep(columns.generation, kept)
         common = documents.fts_common_terms(self.common_rows)
+        writer = self.file.writer() if self.file is not None else None
+        budget = FILE_BUDGET if writer is not None else COMMON_BUDGET
         read = rows = 0
-        for token, count in sorted(common, key=lambda row: -row.documents):
-            if rows + count > COMMON_BUDGET:
-                break
-            # FTS5 stems a query again; a stem that does not stem to itself cannot be asked for
-            # as it is (it is read when a word of it is typed).
-            if self.tokenizer.tokens(token) != (token,) or (token,) in self._common:
-                continue
-            found = _read(documents, columns, f'"{token}"')
-            with self._lock:
+        try:
+            for token, count in sorted(common, key=lambda row: -row.documents):
+                if rows + count > budget:
+                    break
+                # FTS5 stems a query again; a stem that does not stem to itself cannot be
+                # asked for as it is (it is read when a word of it is typed).
+                if self.tokenizer.tokens(token) != (token,) or (token,) in self._common:
+                    continue
+                found = _read(documents, columns, f'"{token}"')
                 if self._generation != columns.generation:
                     return read  # the index changed meanwhile: these scores are stale
-                self._common[(token,)] = found
-            read += 1
-            rows += count
+                if writer is not None:  # to disk, mapped in when all are read
+                    writer.add(token, found)
+                else:
+                    with self._lock:
+                        self._common[(token,)] = found
+                read += 1
+                rows += count
+            if writer is not None:
+                return self._keep(columns.generation, writer.finish(columns))
+        finally:
+            if writer is not None:
+                writer.abandon()
         return read
+
+    def _keep(self, generation: int, common: dict[tuple[str, ...], Scores]) -> int:
+        with self._lock:
+            if self._generation == generation:
+                self._common = common
+        return len(common)
 
     def read_ahead(self) -> int:
         """How many words ``warm_up`` has read for the index generation last seen."""
@@ -248,6 +286,111 @@ class WordScores:
                 self._lazy.clear()
             found = self._common.get(key)
             return found if found is not None else self._lazy.get(key)
+
+
+class WordFile:
+    """The common words' scores of one index generation, on disk (see the module docstring):
+    ``<store>.words.json`` names the words, where each one's pairs start, the generation and
+    the data files ``<store>.words.<stamp>.positions`` / ``.scores`` (int32, float32). A new
+    file set gets a new stamp and the names file moves into place last, so a reader sees the
+    old set or the new one, never a mix; the old set's files go once the new one is in place.
+
+    >>> import tempfile
+    >>> from leadboard.search.documents import SearchDocuments
+    >>> from leadboard.store.repository import Store
+    >>> columns = DocumentColumns(SearchDocuments(Store.open("sqlite://")).facts())
+    >>> file = WordFile(Path(tempfile.mkdtemp()) / "leadboard.words.json")
+    >>> writer = file.writer()
+    >>> writer.add("lead", (np.array([0, 3], dtype=np.int32), np.array([-1.5, -2.0])))
+    >>> kept = writer.finish(columns)
+    >>> kept[("lead",)][0].tolist(), file.load(columns)[("lead",)][1].tolist()
+    ([0, 3], [-1.5, -2.0])
+    """
+
+    FORMAT = 1
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self, columns: DocumentColumns) -> dict[tuple[str, ...], Scores] | None:
+        """The words kept for ``columns``' generation and documents (None: none are)."""
+        try:
+            names = json.loads(self.path.read_text())
+            if names.get("format") != self.FORMAT or names.get("of") != _identity(columns):
+                return None
+            starts, words = names["starts"], names["words"]
+            positions, scores = _NONE
+            if starts[-1]:  # (an empty file cannot be mapped)
+                positions = np.memmap(self._data(names["stamp"], "positions"), np.int32, "r")
+                scores = np.memmap(self._data(names["stamp"], "scores"), np.float32, "r")
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+        if len(starts) != len(words) + 1 or not starts[-1] == len(positions) == len(scores):
+            return None
+        return {
+            (word,): (positions[start:end], scores[start:end])
+            for word, start, end in zip(words, starts, starts[1:], strict=False)
+        }
+
+    def writer(self) -> _WordWriter:
+        return _WordWriter(self)
+
+    def _data(self, stamp: str, kind: str) -> Path:
+        return self.path.with_name(f"{self.path.stem}.{stamp}.{kind}")
+
+
+class _WordWriter:
+    """Appends words' pairs to a new file set of a :class:`WordFile`."""
+
+    def __init__(self, file: WordFile) -> None:
+        self.file = file
+        self.stamp = uuid.uuid4().hex[:12]
+        self.paths = [file._data(self.stamp, kind) for kind in ("positions", "scores")]
+        self.outs: list[BinaryIO] = [path.open("wb") for path in self.paths]
+        self.words: list[str] = []
+        self.starts = [0]
+
+    def add(self, word: str, found: Scores) -> None:
+        positions, scores = found
+        self.outs[0].write(positions.astype(np.int32).tobytes())
+        self.outs[1].write(scores.astype(np.float32).tobytes())
+        self.words.append(word)
+        self.starts.append(self.starts[-1] + len(positions))
+
+    def finish(self, columns: DocumentColumns) -> dict[tuple[str, ...], Scores]:
+        """Put the new set in place (the old one's files go) and map it in."""
+        for out in self.outs:
+            out.close()
+        names: dict[str, Any] = {
+            "format": WordFile.FORMAT,
+            "of": _identity(columns),
+            "stamp": self.stamp,
+            "words": self.words,
+            "starts": self.starts,
+        }
+        path = self.file.path
+        partial = path.with_name(f"{path.name}.{self.stamp}.partial")
+        partial.write_text(json.dumps(names))
+        os.replace(partial, path)
+        self.paths = []  # in place: not to be abandoned
+        for old in path.parent.glob(f"{path.stem}.*"):
+            if old.suffix in (".positions", ".scores") and self.stamp not in old.name:
+                old.unlink(missing_ok=True)
+        kept = self.file.load(columns)
+        assert kept is not None, "a word file just written reads back"
+        return kept
+
+    def abandon(self) -> None:
+        """Remove the files of a set never put in place (the index changed meanwhile)."""
+        for out in self.outs:
+            out.close()
+        for path in self.paths:
+            path.unlink(missing_ok=True)
+
+
+def _identity(columns: DocumentColumns) -> list[int]:
+    """What the kept scores are of: the generation, the documents, the highest id."""
+    return [columns.generation, columns.size, int(columns.ids[-1]) if columns.size else 0]
 
 
 _NONE: Scores = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))

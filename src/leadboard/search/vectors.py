@@ -31,8 +31,8 @@ from typing import Any, Protocol
 
 import numpy as np
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
+from leadboard.search.columns import beside_store
 from leadboard.search.documents import SearchDocuments, StoredVector
 from leadboard.store.repository import Store
 
@@ -63,10 +63,10 @@ def open_vector_index(store: Store) -> VectorIndex:
     """The store's vector index (raises :class:`VectorIndexUnavailable` where there is none)."""
     if store.engine.dialect.name == "postgresql":
         return PgVectorIndex(store)
-    database = make_url(str(store.engine.url)).database
-    if not database or database == ":memory:":
+    path = beside_store(store, ".vectors.usearch")
+    if path is None:
         raise VectorIndexUnavailable("an in-memory store has no vector index")
-    return HnswIndex(Path(database).with_suffix(".vectors.usearch"))
+    return HnswIndex(path)
 
 
 def _dimensions(wanted: dict[int, StoredVector]) -> int | None:
