@@ -614,6 +614,25 @@ def test_flagged_dead_and_empty_posts_are_unusable(text):
         postings_from_record(record(text), fetched_at=WHEN)
 
 
+@pytest.mark.parametrize(
+    "post",
+    [
+        "SEEKING WORK | Full-Stack Developer (Django, Vue, AWS) Location: Argentina",
+        "SEEKING | AI/ML Engineer | Auburn AL → SF/Seattle/NYC/Remote",
+        "SEEKING PARTNER | Bay Area | Applied Research Lab<p>Not a job.",
+    ],
+)
+def test_a_job_seekers_post_is_no_opening(post):
+    with pytest.raises(UnusablePost, match="job seeker"):
+        postings_from_record(record(post), fetched_at=WHEN)
+
+
+def test_an_opening_that_is_seeking_someone_stays():
+    post = "Acme | Remote<p>We're seeking a turnaround Engineering Manager for our PHP code base."
+    [posting] = postings_from_record(record(post), fetched_at=WHEN)
+    assert posting.company == "Acme"
+
+
 def test_is_hn_record():
     assert hn.is_hn_record(record("x"))
     assert not hn.is_hn_record({"url": "https://example.com/item?id=1"})

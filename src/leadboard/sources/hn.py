@@ -34,8 +34,14 @@ UNUSABLE_TEXTS = {"", "[flagged]", "[dead]", "[deleted]"}
 FALLBACK_SEPARATORS = (" -- ", " — ", " – ", " · ", " • ", " - ")  # when a line has no "|"
 
 
+# A job seeker's post in the hiring thread ("SEEKING WORK | …", "SEEKING | ML Engineer | …"), by
+# the threads' convention in capitals: no opening to list. ("We're seeking a…" is an opening.)
+SEEKER_POST = re.compile(r"^\s*SEEKING\b")
+
+
 class UnusablePost(ValueError):
-    """An HN post with nothing to import (flagged, dead, empty); the message says which."""
+    """An HN post with nothing to import (flagged, dead, empty, a job seeker's); the message says
+    which."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -719,6 +725,8 @@ def postings_from_record(record: dict[str, Any], *, fetched_at: datetime) -> lis
     hn_id = _hn_id(record)
     text = post_text(post_html)
     first_line, _, body = text.partition("\n")
+    if SEEKER_POST.match(first_line):
+        raise UnusablePost(f"HN post is a job seeker's, not an opening: {first_line[:60]!r}")
     parsed = parse_first_line(first_line)
     if not parsed.roles and (story := YC_JOB_PAGE.search(body)):
         # HN job stories quote the YC job page: "Founding Engineer at Kyber | Y Combinator".
