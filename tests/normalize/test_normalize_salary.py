@@ -252,6 +252,9 @@ DESCRIPTIONS = [
     ("Fertility HRA (up to $10,000 per year)", None),
     ("COMPENSATION $160,000 – $185,000 OTE DEPENDING ON YOUR LOCATION", None),
     ("We automate how over $100B in annualized spend flows.", None),
+    ("a proven track record of closing $5M+ annual quotas.", None),  # a seller's target
+    ("Experience carrying $1M+ annual quota", None),
+    ("Pay: $120k+ annually", (120_000, 120_000, "USD", "year")),
     ("Salary 150,000 - 180,000 per year", None),  # no currency marker and no default
     ("Experience with SQL 2019 and ISO 27001 audits.", None),
 ]

@@ -236,8 +236,9 @@ _PAY_WORDS = re.compile(
     re.IGNORECASE,
 )
 _NOT_SALARY_AFTER = re.compile(
-    r"^\s*(?-i:[A-Z]{3}\b\s*)?(?!(?:plus|and|with)\b)(?:in\s+|of\s+|worth\s+of\s+)?(?:[a-z-]+\s+)?"
+    r"^\+?\s*(?-i:[A-Z]{3}\b\s*)?(?!(?:plus|and|with)\b)(?:in\s+|of\s+|worth\s+of\s+)?(?:[a-z-]+\s+)?"
     r"(?:signing|sign-on|bonus|funding|raised|round|seed|series|valuation|revenue|arr\b|budget|"
+    r"quotas?\b|bookings|deals?\b|pipeline|acv\b|tcv\b|"
     r"credits?|reimburse|allowance|relocation|learning|wellness|grant|in\s+assets|"
     r"assets|transactions|spend|users|customers|contract|loans?|billion|trillion|bn\b|ote\b|"
     r"on[\s-]target)",
