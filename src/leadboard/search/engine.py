@@ -47,7 +47,15 @@ from leadboard.search.documents import SearchDocuments
 from leadboard.search.index import BODY_CHARS, salary_a_year
 from leadboard.search.query import Chip, ParsedQuery, parse_query
 from leadboard.search.rank import Ranker, candidate_features, load_ranker
-from leadboard.search.terms import SizedCache, WordFile, WordScores, text_bytes
+from leadboard.search.terms import (
+    Scores,
+    SizedCache,
+    WordFile,
+    WordScores,
+    best,
+    scores_bytes,
+    text_bytes,
+)
 from leadboard.search.vectors import VectorIndex
 from leadboard.store.repository import Store
 from leadboard.store.schema import Job, JobEnrichment
@@ -218,6 +226,7 @@ class SearchResponse:
 
 
 log = logging.getLogger(__name__)
+_NO_MATCHES: Scores = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
 class SearchEngine:
@@ -241,8 +250,8 @@ class SearchEngine:
         self._columns: DocumentColumns | None = None
         self._columns_file = beside_store(store, ".columns.npz")  # kept for the next start
         self._columns_lock = threading.Lock()
-        self._match_cache: SizedCache[tuple[int, tuple[str, ...], bool], np.ndarray] = SizedCache(
-            MATCH_CACHE_BYTES, lambda key, positions: text_bytes(key[1]) + positions.nbytes
+        self._match_cache: SizedCache[tuple[int, tuple[str, ...], bool], Scores] = SizedCache(
+            MATCH_CACHE_BYTES, lambda key, found: text_bytes(key[1]) + scores_bytes((), found)
         )
         # SQLite's full-text ranking, word by word; the common words kept beside the store.
         kept = beside_store(store, ".words.json")
@@ -294,7 +303,8 @@ class SearchEngine:
         base = _all_of([masks[name] for name in ("head", "open") if name in masks], columns.size)
         searching = bool(terms or use_vectors)
         matched = np.ones(columns.size, dtype=bool)  # the text's matches, any filter
-        lexical = np.zeros(0, dtype=np.int64)
+        found: Scores = _NO_MATCHES
+        in_where = False  # whether any full-text match passes the filters
         semantic_base: dict[int, float] = {}
         every = True
         if searching:
@@ -302,9 +312,10 @@ class SearchEngine:
             if terms:
                 # Any word is a poor reading (and a slow one: every job has "lead"); the
                 # meaning is a better one where there are vectors to read it with.
-                lexical, matched, every = self._lexical(
+                found, matched, every = self._lexical(
                     columns, terms, where, any_word_fallback=not use_vectors
                 )
+                in_where = bool(where[found[0]].any())
             if use_vectors:
                 semantic_base = self._semantic(columns, meaning.strip(), base)
                 matched[list(semantic_base)] = True
@@ -330,17 +341,15 @@ class SearchEngine:
         if searching:
             if terms and not every and total:
                 notes.append("no job has every word: showing jobs with any of them")
-            elif terms and not lexical.size and use_vectors and total:
+            elif terms and not in_where and use_vectors and total:
                 notes.append("no job has every word: showing jobs close in meaning")
             semantic = {p: s for p, s in semantic_base.items() if where[p]}
-            lexical = lexical[where[lexical]]
-            ranked = self._fuse(
-                columns, lexical[:POOL], semantic, self._factors(columns, boosts, filters)
-            )
+            lexical = best(found, where, POOL)
+            ranked = self._fuse(columns, lexical, semantic, self._factors(columns, boosts, filters))
             wanted = request.sort == "relevance" and self.ranker is not None
             if ranked and (wanted or request.features):
                 rows = candidate_features(
-                    columns, ranked[:RERANK], lexical[:POOL], semantic, parsed, boosts, self.words
+                    columns, ranked[:RERANK], lexical, semantic, parsed, boosts, self.words
                 )
                 if request.features:
                     doc_ids = [int(columns.ids[p]) for p, _ in ranked[:RERANK]]
@@ -454,7 +463,7 @@ class SearchEngine:
         if len(terms) > 1:
             where = _all_of(masks.values(), columns.size)
             for word in terms:
-                positions = self._ranked_matches(columns, [t for t in terms if t != word], True)
+                positions, _ = self._matches(columns, [t for t in terms if t != word], True)
                 count = int(where[positions].sum())
                 if count:
                     found.append(Suggestion("word", word, count, f"without “{word}” ({count})"))
@@ -595,38 +604,39 @@ class SearchEngine:
         where: Mask,
         *,
         any_word_fallback: bool = True,
-    ) -> tuple[np.ndarray, Mask, bool]:
-        """The full-text matches: those in ``where`` best first (positions), all of them (a
-        mask), and whether it needed every word (it does, unless no job in ``where`` has them
-        all and ``any_word_fallback``: then any word will do)."""
+    ) -> tuple[Scores, Mask, bool]:
+        """The full-text matches (positions ascending and scores, lower is better), all of
+        them as a mask too, and whether it needed every word (it does, unless no job in
+        ``where`` has them all and ``any_word_fallback``: then any word will do)."""
         choices = (True, False) if len(terms) > 1 and any_word_fallback else (True,)
         for every in choices:
-            positions = self._ranked_matches(columns, terms, every)
+            found = self._matches(columns, terms, every)
             matched = np.zeros(columns.size, dtype=bool)
-            matched[positions] = True
+            matched[found[0]] = True
             if (matched & where).any() or every is choices[-1]:
-                return positions[where[positions]], matched, every
+                return found, matched, every
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _ranked_matches(
-        self, columns: DocumentColumns, terms: list[str], every: bool
-    ) -> np.ndarray:
-        """Positions of every document matching ``terms``, best first. Filters play no part,
-        so the answer is kept (until the index changes) for the same words' next page, sort
-        or facet click: ranking every match is most of a search's time."""
+    def _matches(self, columns: DocumentColumns, terms: list[str], every: bool) -> Scores:
+        """Every document matching ``terms``: positions ascending, and each one's score (lower
+        is better). Filters play no part, so the answer is kept (until the index changes) for
+        the same words' next page, sort or facet click; only the best ``POOL`` in the filters
+        are ever put in order (``best``)."""
         key = (columns.generation, tuple(terms), every)
         with self._columns_lock:
             cached = self._match_cache.get(key)
         if cached is not None:
             return cached
         if self.dialect == "sqlite":
-            positions = self.words.ranked(self.documents, columns, terms, every)
+            found = self.words.matches(self.documents, columns, terms, every)
         else:
-            found = self.documents.ts_ranks(terms, every=every)  # higher is better
-            positions = columns.positions_of(found.ids[np.lexsort((found.ids, -found.scores))])
+            ranks = self.documents.ts_ranks(terms, every=every)  # higher is better
+            order = np.argsort(ranks.ids)
+            positions, held = columns.locate(ranks.ids[order])
+            found = (positions[held], -ranks.scores[order][held])
         with self._columns_lock:
-            self._match_cache.put(key, positions)
-        return positions
+            self._match_cache.put(key, found)
+        return found
 
     def warm_up(self) -> int:
         """Read ahead what a first search would wait for: the embedding model (seconds to load

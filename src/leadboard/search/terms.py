@@ -200,8 +200,20 @@ class WordScores:
         words: Sequence[str],
         every: bool,
     ) -> np.ndarray:
+        """The positions of ``matches``, best first."""
+        return _in_order(self.matches(documents, columns, words, every))
+
+    def matches(
+        self,
+        documents: SearchDocuments,
+        columns: DocumentColumns,
+        words: Sequence[str],
+        every: bool,
+    ) -> Scores:
+        """Positions (ascending) of the documents holding every (or any) of ``words``, with
+        their summed BM25 (lower is better): ``bm25_matches``."""
         scored = [self.scores(documents, columns, word) for word in words]
-        return bm25_sum(scored, every)
+        return bm25_matches(scored, every, columns.size)
 
     def scores(self, documents: SearchDocuments, columns: DocumentColumns, word: str) -> Scores:
         """(positions ascending, BM25) of the documents holding ``word`` (all its tokens, in
@@ -417,15 +429,33 @@ def bm25_sum(scored: Sequence[Scores], every: bool) -> np.ndarray:
     >>> bm25_sum([first, second], every=False).tolist()
     [7, 5, 2, 1]
     """
+    return _in_order(bm25_matches(scored, every))
+
+
+def bm25_matches(scored: Sequence[Scores], every: bool, size: int | None = None) -> Scores:
+    """The documents matching every (or any) word, positions ascending, with their summed BM25
+    (each word's added in the order of the shortest list first, whichever way it is summed: the
+    same sums, to the last bit). With ``size`` (how many documents there are) long lists are
+    summed into dense arrays, which costs a pass over each list rather than a search per match.
+
+    >>> first = (np.array([1, 2, 5]), np.array([-1.0, -3.0, -2.0]))
+    >>> second = (np.array([2, 5, 7]), np.array([-1.0, -4.0, -9.0]))
+    >>> [a.tolist() for a in bm25_matches([first, second], every=True)]
+    [[2, 5], [-4.0, -6.0]]
+    >>> [a.tolist() for a in bm25_matches([first, second], every=True, size=8)]
+    [[2, 5], [-4.0, -6.0]]
+    """
     if not scored:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     scored = sorted(scored, key=lambda pair: len(pair[0]))
+    if size and len(scored) > 1 and len(scored[0][0]) * DENSE_SHARE >= size:
+        return _dense_sum(scored, every, size)
     positions: np.ndarray = scored[0][0].astype(np.int64)
     scores: np.ndarray = scored[0][1].astype(np.float64)
     for other_positions, other_scores in scored[1:]:
         if every:  # the documents that have this word too, its score added
             if not len(other_positions):
-                return other_positions.astype(np.int64)
+                return other_positions.astype(np.int64), np.zeros(0, dtype=np.float64)
             at = np.minimum(np.searchsorted(other_positions, positions), len(other_positions) - 1)
             has = other_positions[at] == positions
             positions, scores = positions[has], scores[has] + other_scores[at[has]]
@@ -434,5 +464,40 @@ def bm25_sum(scored: Sequence[Scores], every: bool) -> np.ndarray:
                 np.concatenate([positions, other_positions]), return_inverse=True
             )
             scores = np.bincount(inverse, weights=np.concatenate([scores, other_scores]))
-    # Lower is better; ties go to the lower document id (its position).
+    return positions, scores
+
+
+DENSE_SHARE = 20  # sum densely where even the shortest list holds 1/20 of the documents
+
+
+def _dense_sum(scored: Sequence[Scores], every: bool, size: int) -> Scores:
+    total = np.zeros(size, dtype=np.float64)
+    holding = np.zeros(size, dtype=np.int16)  # how many of the words each document holds
+    for positions, scores in scored:  # shortest first, as bm25_matches adds them
+        total[positions] += scores
+        holding[positions] += 1
+    kept = np.flatnonzero(holding == len(scored) if every else holding > 0)
+    return kept.astype(np.int64), total[kept]
+
+
+def _in_order(found: Scores) -> np.ndarray:
+    """Positions best first (lower score); ties go to the lower position (document id)."""
+    positions, scores = found
     return positions[np.lexsort((positions, scores))]
+
+
+def best(found: Scores, where: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` best of ``found``'s positions in ``where`` (a mask), best first: exactly the
+    first ``k`` of the whole order, without putting every match in order.
+
+    >>> found = (np.array([1, 2, 5, 7]), np.array([-1.0, -4.0, -6.0, -4.0]))
+    >>> best(found, np.ones(8, dtype=bool), 2).tolist(), best(found, np.ones(8, dtype=bool), 9)
+    ([5, 2], array([5, 2, 7, 1]))
+    """
+    positions, scores = found
+    kept = where[positions]
+    positions, scores = positions[kept], scores[kept]
+    if len(positions) > k:  # those no worse than the k-th best (its ties too) are put in order
+        near = scores <= np.partition(scores, k - 1)[k - 1]
+        positions, scores = positions[near], scores[near]
+    return _in_order((positions, scores))[:k]
