@@ -1,15 +1,28 @@
-"""Enrichment throughput on real postings, embeddings included, in one process.
+"""Enrichment throughput on real postings, embeddings included: in memory, then through a store.
 
-Enriches the same postings (evenly from each dump) four ways and prints postings/s for each, with
+**In memory** (one process), the same postings (evenly from each dump) enriched four ways, with
 ratios against the first:
 
 1. rules only (years, skills, duties, seniority, remote, salary) — the baseline;
 2. rules + the trained role model (``leadboard train`` first; skipped without one);
 3. everything + embeddings, one after the other (float32 model);
 4. everything + embeddings as ``Enricher`` runs them: int8 model, in a second thread while the
-   extractors run (the issue's target: >= 20 postings/s on a 2-core machine).
+   extractors run.
+
+**Through a store** (``--store``; issue 14: >= 80 postings/s on 2 cores, embeddings included, and
+a re-crawl that changes nothing costs nothing): the postings are imported into a new SQLite
+store, copied once per path, and enriched and embedded with DB writes, by
+
+- the old path: ``enrich_store`` then ``embed_store`` as they were before issue 14 (one process,
+  batches of 64, every job computed; kept below as ``old_enrich_store``);
+- the new path: ``pipeline.enrich_store(embed=True)`` (worker processes, copies by content);
+
+then the new path again after an unchanged re-import (nothing to do) and after a re-post of every
+posting under other ids (copies, nothing computed). Each embedder named by ``--embedders`` is
+measured (models loaded before the clock starts; worker processes' start is counted).
 
     .venv/bin/python -m bench.bench_enrich [--n 400] [--batch-size 32]
+    .venv/bin/python -m bench.bench_enrich --store [--n 1000] [--embedders static minilm]
 """
 
 from __future__ import annotations
@@ -18,15 +31,21 @@ import argparse
 import itertools
 import json
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from bench.bench_embeddings import DUMPS, data_dir  # the same dumps, the same data folder
-from leadboard.enrich.embeddings import Embedder, posting_text
+from leadboard.enrich.embeddings import Embedder, TextEmbedder, default_embedder, posting_text
 from leadboard.enrich.enricher import Enricher
 from leadboard.enrich.training import load_role_model
 from leadboard.normalize.html import clean_description
+from leadboard.pipeline import enrich_store, import_paths
+from leadboard.store.repository import Store
 
 
 def sample_rows(count: int) -> list[dict[str, Any]]:
@@ -60,27 +79,15 @@ def measure(
     return rate
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=400)
-    parser.add_argument("--batch-size", type=int, default=32)
-    args = parser.parse_args()
-    rows = sample_rows(args.n)
-    if not rows:
-        raise SystemExit(f"no postings under {data_dir()} (set LEADBOARD_DATA_DIR)")
-    print(
-        f"{len(rows)} postings from {len(DUMPS)} dumps, batches of {args.batch_size}, "
-        f"{os.cpu_count()} CPUs"
-    )
-
+def in_memory(rows: list[dict[str, Any]], batch_size: int) -> None:
     rules = Enricher(role_model=None)
-    base = measure("rules only", rows, rules.enrich_batch, args.batch_size, None)
+    base = measure("rules only", rows, rules.enrich_batch, batch_size, None)
     role_model = load_role_model()
     if role_model is None:
         print("no role model (run `leadboard train`): role model rows skipped")
     else:
         with_role = Enricher(role_model=role_model)
-        measure("rules + role model", rows, with_role.enrich_batch, args.batch_size, base)
+        measure("rules + role model", rows, with_role.enrich_batch, batch_size, base)
 
     fp32 = Embedder(precision="fp32")
     sequential = Enricher(role_model=role_model, embedder=fp32)
@@ -94,15 +101,123 @@ def main() -> None:
         fp32.encode([posting_text(row.get("title"), text) for row, text in pairs])
         del results
 
-    measure("all + fp32 embeddings, sequential", rows, one_after_the_other, args.batch_size, base)
+    measure("all + fp32 embeddings, sequential", rows, one_after_the_other, batch_size, base)
     default = Enricher(role_model=role_model)  # int8, embeddings in a second thread
     measure(
         "all + int8 embeddings, overlapped (default)",
         rows,
         lambda batch: default.enrich_with_embeddings(batch, embed=True),
-        args.batch_size,
+        batch_size,
         base,
     )
+
+
+# -- through a store ------------------------------------------------------------------------------
+
+
+def old_enrich_store(store: Store, enricher: Enricher, embedder: TextEmbedder) -> int:
+    """``enrich_store(embed=True)`` as it was before issue 14: one process, every job computed."""
+    done, after = 0, ""
+    while batch := store.jobs_to_enrich(enricher.version, after=after, limit=64):
+        results = enricher.enrich_batch([row for _, _, row in batch])
+        pairs = zip(batch, results, strict=True)
+        now = datetime.now(UTC)
+        store.save_enrichments([(i, digest, res) for (i, digest, _), res in pairs], now)
+        done += len(batch)
+        after = batch[-1][0]
+    after = ""
+    while batch := store.jobs_to_embed(embedder.version, after=after, limit=64):
+        vectors = embedder.encode([posting_text(row["title"], row["text"]) for _, _, row in batch])
+        store.save_embeddings(
+            [
+                (job_id, digest, vector.astype("<f4").tobytes())
+                for (job_id, digest, _), vector in zip(batch, vectors, strict=True)
+            ],
+            embedder.version,
+        )
+        after = batch[-1][0]
+    return done
+
+
+def write_dump(folder: Path, rows: list[dict[str, Any]]) -> Path:
+    """``rows`` as a dump file; the folder's name is the dataset's, so it sets the jobs' ids."""
+    folder.mkdir(parents=True)
+    path = folder / "postings.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path
+
+
+def through_store(rows: list[dict[str, Any]], embedders: list[str], workers: int | None) -> None:
+    role_model = load_role_model()
+    with tempfile.TemporaryDirectory(prefix="bench-enrich-") as scratch:
+        root = Path(scratch)
+        dump = write_dump(root / "bench-postings", rows)
+        # The same postings under other ids: a re-post, or the same posting on another board.
+        reposts = write_dump(root / "bench-reposts", [{**r, "id": f"{r['id']}-re"} for r in rows])
+        fresh = root / "fresh.db"
+        store = Store.open(f"sqlite:///{fresh}")
+        jobs = import_paths(store, [dump]).inserted
+        store.close()
+        print(f"\nthrough a store: {jobs} jobs imported from {len(rows)} postings")
+        for choice in embedders:
+            os.environ["LEADBOARD_EMBEDDING_MODEL"] = choice
+            embedder = default_embedder()
+            embedder.encode(["warm up"])  # loading the model is not throughput
+            enricher = Enricher(role_model=role_model, embedder=embedder)
+            enricher.enrich_batch(rows[:8])
+            print(f"embedder {embedder.version}")
+            rates = []
+            for label, run in (
+                ("old path: one process, every job computed", old_enrich_store),
+                ("new path: enrich_store(embed=True)", None),
+            ):
+                copy = root / f"{choice}-{len(rates)}.db"
+                shutil.copyfile(fresh, copy)
+                store = Store.open(f"sqlite:///{copy}")
+                start = time.perf_counter()
+                if run is None:
+                    summary = enrich_store(store, enricher, embed=True, workers=workers)
+                    done = summary.enriched
+                else:
+                    done = run(store, enricher, embedder)
+                seconds = time.perf_counter() - start
+                rates.append(done / seconds)
+                ratio = f"  ({rates[-1] / rates[0]:.2f}x the old path)" if len(rates) > 1 else ""
+                print(f"  {label:<46} {rates[-1]:7.1f} postings/s{ratio}")
+            # The new path's store, re-crawled: the same postings again, then re-posted.
+            again = (("unchanged re-import", dump), ("every posting re-posted", reposts))
+            for label, path in again:
+                imported = import_paths(store, [path])
+                start = time.perf_counter()
+                summary = enrich_store(store, enricher, embed=True, workers=workers)
+                seconds = time.perf_counter() - start
+                print(
+                    f"  then {label}: {imported.inserted} new jobs; enriched {summary.enriched} "
+                    f"({summary.copied} copied), embedded {summary.embedded} "
+                    f"({summary.copied_embeddings} copied) in {seconds:.2f} s"
+                )
+            store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=400)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--store", action="store_true", help="through a store, old and new path")
+    parser.add_argument("--embedders", nargs="*", default=["static", "minilm"])
+    parser.add_argument("--workers", type=int, default=None, help="new path (default: cores)")
+    args = parser.parse_args()
+    rows = sample_rows(args.n)
+    if not rows:
+        raise SystemExit(f"no postings under {data_dir()} (set LEADBOARD_DATA_DIR)")
+    print(
+        f"{len(rows)} postings from {len(DUMPS)} dumps, batches of {args.batch_size}, "
+        f"{os.cpu_count()} CPUs"
+    )
+    if args.store:
+        through_store(rows, args.embedders, args.workers)
+    else:
+        in_memory(rows, args.batch_size)
 
 
 if __name__ == "__main__":

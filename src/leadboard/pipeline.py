@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from leadboard.models import Job, SourcePosting
+from leadboard.models import Enrichment, Job, SourcePosting
 from leadboard.normalize import InvalidPosting, normalize_posting
 from leadboard.sources.base import BoardFetch, Reject
 from leadboard.sources.boards import BoardRef
@@ -366,15 +366,27 @@ class EnrichSummary:
     version: str = ""
     embedding_model: str | None = None
     problems: list[str] = field(default_factory=list)  # e.g. no role model, no embedding model
+    # Of those enriched (embedded), how many got the work done for a job of the same content.
+    copied: int = 0
+    copied_embeddings: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "enriched": self.enriched,
             "embedded": self.embedded,
+            "copied": self.copied,
+            "copied_embeddings": self.copied_embeddings,
             "version": self.version,
             "embedding_model": self.embedding_model,
             "problems": list(self.problems),
         }
+
+
+# Jobs read from the store at a time; the work that jobs of the same content did is looked up
+# once a page (a scan of the enrichments where content_hash has no index).
+PAGE = 1024
+# Jobs to enrich in a page before worker processes pay for their start (a fork: ~0.3 s).
+POOL_AFTER = 128
 
 
 def enrich_store(
@@ -383,26 +395,93 @@ def enrich_store(
     *,
     embed: bool = False,
     batch_size: int = 64,
+    workers: int | None = None,
     progress: Callable[[int], None] = lambda done: None,
 ) -> EnrichSummary:
     """Enrich every job that needs it (new, changed, or from another enricher version), and with
     ``embed`` embed every open job that lacks an embedding of its current content.
 
     Incremental: a second pass finds nothing to do. Each batch is stored in its own transaction,
-    so an interrupted pass keeps what it finished.
+    so an interrupted pass keeps what it finished. A job with the content hash and raw title of
+    one already enriched by this version (a re-post under another id, the same posting on two
+    boards) gets a copy of that enrichment; the others are enriched ``batch_size`` at a time, by
+    ``workers`` processes (default: one a core) when a page holds enough of them, and written
+    here: one writer.
     """
+    from leadboard.enrich.embeddings import available_cores
+    from leadboard.enrich.pool import EnrichPool
+
     summary = EnrichSummary(version=enricher.version)
-    after = ""
-    while batch := store.jobs_to_enrich(enricher.version, after=after, limit=batch_size):
-        results = enricher.enrich_batch([row for _, _, row in batch])
-        pairs = zip(batch, results, strict=True)
-        store.save_enrichments([(i, digest, res) for (i, digest, _), res in pairs], _now())
-        summary.enriched += len(batch)
-        after = batch[-1][0]
+    here, pool = EnrichPool(enricher, 1), EnrichPool(enricher, workers or available_cores())
+
+    def save(done: list[tuple[list[tuple[str, str]], Enrichment]]) -> None:
+        rows = [
+            (job_id, digest, _as_job(result, job_id))
+            for jobs, result in done
+            for job_id, digest in jobs
+        ]
+        store.save_enrichments(rows, _now())
+        summary.enriched += len(rows)
         progress(summary.enriched)
+
+    after = ""
+    try:
+        while page := store.jobs_to_enrich(enricher.version, after=after, limit=PAGE):
+            after = page[-1][0]
+            jobs, rows = _same_content(page)
+            donors = _donors(store, jobs, version=enricher.version)
+            enriched = store.jobs_with_enrichments(donors.values()) if donors else []
+            details = {pair.job.id: pair.enrichment.detail for pair in enriched if pair.enrichment}
+            copies = [
+                (jobs[key], Enrichment.model_validate(details[donor]))
+                for key, donor in donors.items()
+            ]
+            if copies:
+                save(copies)
+                summary.copied += sum(len(job_ids) for job_ids, _ in copies)
+            todo = [key for key in jobs if key not in donors]
+            runner = pool if len(todo) >= POOL_AFTER else here
+            batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
+            futures = [runner.submit([rows[key] for key in keys]) for keys in batches]
+            for keys, future in zip(batches, futures, strict=True):
+                save(
+                    [(jobs[key], result) for key, result in zip(keys, future.result(), strict=True)]
+                )
+                summary.copied += sum(len(jobs[key]) - 1 for key in keys)  # twins in the page
+    finally:
+        pool.close()
     if embed:
         embed_store(store, enricher.embedding_model(), summary, batch_size=batch_size)
     return summary
+
+
+ContentKey = tuple[str, str]  # a job's content hash and raw title: what its enrichment reads
+
+
+def _same_content(
+    page: list[tuple[str, str, dict[str, Any]]],
+) -> tuple[dict[ContentKey, list[tuple[str, str]]], dict[ContentKey, dict[str, Any]]]:
+    """The page's jobs ``(id, content hash)`` by content, and one enricher row a content."""
+    jobs: dict[ContentKey, list[tuple[str, str]]] = {}
+    rows: dict[ContentKey, dict[str, Any]] = {}
+    for job_id, digest, row in page:
+        key = (digest, row["title"])
+        jobs.setdefault(key, []).append((job_id, digest))
+        rows.setdefault(key, row)
+    return jobs, rows
+
+
+def _donors(
+    store: Store, jobs: dict[ContentKey, list[tuple[str, str]]], **made_by: str
+) -> dict[ContentKey, str]:
+    """For the contents of ``jobs`` that a stored job's enrichment (embedding) was made from:
+    that job's id."""
+    found = store.done_by_content({digest for digest, _ in jobs}, **made_by)
+    return {key: job_id for key, job_id in found.items() if key in jobs}
+
+
+def _as_job(result: Enrichment, job_id: str) -> Enrichment:
+    return result if result.id == job_id else result.model_copy(update={"id": job_id})
 
 
 def make_enricher(say: Callable[[str], None] | None = None) -> Enricher:
@@ -445,8 +524,11 @@ def refresh_store(
     if enricher is None:
         enricher = make_enricher()  # its problem, if any, goes into the summary below
 
+    said = [0]  # batches and copies of any size: say when another 2048 are done
+
     def progress(done: int) -> None:
-        if done % 2048 == 0:
+        if done >= said[0] + 2048:
+            said[0] = done - done % 2048
             say(f"  enriched {done} jobs…")
 
     try:
@@ -463,23 +545,39 @@ def refresh_store(
 def embed_store(
     store: Store, embedder: TextEmbedder, summary: EnrichSummary, *, batch_size: int = 64
 ) -> None:
-    """Embed the open jobs that lack an embedding of their current content by this model."""
+    """Embed the open jobs that lack an embedding of their current content by this model; a job
+    with the content hash and raw title of one already embedded by it gets a copy of its vector."""
     from leadboard.enrich.embeddings import posting_text
 
     summary.embedding_model = embedder.version
+
+    def save(done: list[tuple[list[tuple[str, str]], bytes]]) -> None:
+        rows = [(job_id, digest, vector) for jobs, vector in done for job_id, digest in jobs]
+        store.save_embeddings(rows, embedder.version)
+        summary.embedded += len(rows)
+
     after = ""
-    while batch := store.jobs_to_embed(embedder.version, after=after, limit=batch_size):
-        texts = [posting_text(row["title"], row["text"]) for _, _, row in batch]
-        vectors = embedder.encode(texts)
-        store.save_embeddings(
-            [
-                (job_id, digest, vector.astype("<f4").tobytes())
-                for (job_id, digest, _), vector in zip(batch, vectors, strict=True)
-            ],
-            embedder.version,
-        )
-        summary.embedded += len(batch)
-        after = batch[-1][0]
+    while page := store.jobs_to_embed(embedder.version, after=after, limit=PAGE):
+        after = page[-1][0]
+        jobs, rows = _same_content(page)
+        donors = _donors(store, jobs, model=embedder.version)
+        vectors = store.embedding_vectors(donors.values(), embedder.version) if donors else {}
+        copies = [(jobs[key], vectors[donor]) for key, donor in donors.items()]
+        if copies:
+            save(copies)
+            summary.copied_embeddings += sum(len(job_ids) for job_ids, _ in copies)
+        todo = [key for key in jobs if key not in donors]
+        for start in range(0, len(todo), batch_size):
+            keys = todo[start : start + batch_size]
+            texts = [posting_text(rows[key]["title"], rows[key]["text"]) for key in keys]
+            encoded = embedder.encode(texts)
+            save(
+                [
+                    (jobs[key], v.astype("<f4").tobytes())
+                    for key, v in zip(keys, encoded, strict=True)
+                ]
+            )
+            summary.copied_embeddings += sum(len(jobs[key]) - 1 for key in keys)
 
 
 # -- enrichment of files and of the labelled postings (no store) --------------------------------
