@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from leadboard import models
 from leadboard.models import Reject
-from leadboard.store import compact
 from leadboard.store.boards import Boards
 from leadboard.store.database import make_engine, migrate
 from leadboard.store.dedup import DuplicateIndex, canonical_url
@@ -230,7 +229,7 @@ class Store:
         row.source, row.board, row.external_id = job.source, job.board, job.external_id
         row.url, row.canonical_url = job.url, canonical_url(job.url)
         row.title, row.title_raw, row.company = job.title, job.title_raw, job.company
-        row.set_description(job.description_html, job.description_text)
+        row.description_text, row.description_html = job.description_text, job.description_html
         row.locations = [place.model_dump() for place in job.locations]
         row.location_raw = job.location_raw
         row.countries = f" {' '.join(countries)} " if countries else None
@@ -382,7 +381,7 @@ class Store:
             JobRow.id,
             JobRow.content_hash,
             JobRow.title_raw,
-            JobRow.description,
+            JobRow.description_text,
             JobRow.remote,
             JobRow.salary_min,
             JobRow.salary_max,
@@ -399,8 +398,7 @@ class Store:
         with Session(self.engine) as session:
             rows = session.execute(query).all()
         pending = []
-        for job_id, digest, title, description, remote, low, high, currency, period in rows:
-            text = compact.unpack_description(description)[1]
+        for job_id, digest, title, text, remote, low, high, currency, period in rows:
             salary = (
                 models.Salary.model_validate(
                     {"min": low, "max": high, "currency": currency, "period": period}
@@ -416,7 +414,24 @@ class Store:
         self, enriched: Sequence[tuple[str, str, models.Enrichment]], at: datetime
     ) -> None:
         """Store ``(job id, content hash, enrichment)`` triples, replacing older ones."""
-        rows = [_enrichment_row(job_id, digest, result, at) for job_id, digest, result in enriched]
+        rows = [
+            {
+                "job_id": job_id,
+                "version": result.model_version,
+                "content_hash": digest,
+                "enriched_at": at,
+                "role_family": result.role_family,
+                "ml_leadership": result.ml_leadership,
+                "is_ml_leadership": result.is_ml_leadership,
+                "seniority": result.seniority,
+                "years_min": result.years_min,
+                "years_max": result.years_max,
+                "skills": [skill.name for skill in result.skills],
+                "duties": list(result.duties),
+                "detail": result.model_dump(mode="json"),
+            }
+            for job_id, digest, result in enriched
+        ]
         self._upsert(JobEnrichment, rows)
 
     def save_embeddings(self, embedded: Sequence[tuple[str, str, bytes]], model: str) -> None:
@@ -687,28 +702,6 @@ def _raw_row(
         payload=posting.payload,
         run_id=run_id,
     )
-
-
-def _enrichment_row(
-    job_id: str, digest: str, result: models.Enrichment, at: datetime
-) -> dict[str, Any]:
-    skill_detail, evidence = compact.split_detail(result.model_dump(mode="json"))
-    return {
-        "job_id": job_id,
-        "version": result.model_version,
-        "content_hash": digest,
-        "enriched_at": at,
-        "role_family": result.role_family,
-        "ml_leadership": result.ml_leadership,
-        "is_ml_leadership": result.is_ml_leadership,
-        "seniority": result.seniority,
-        "years_min": result.years_min,
-        "years_max": result.years_max,
-        "skills": [skill.name for skill in result.skills],
-        "duties": list(result.duties),
-        "skill_detail": skill_detail,
-        "evidence": evidence,
-    }
 
 
 def _error_row(reject: Reject, run_id: int | None, at: datetime) -> IngestError:
