@@ -166,7 +166,7 @@ def through_store(rows: list[dict[str, Any]], embedders: list[str], workers: int
             enricher = Enricher(role_model=role_model, embedder=embedder)
             enricher.enrich_batch(rows[:8])
             print(f"embedder {embedder.version}")
-            rates = []
+            rates: list[float] = []
             for label, run in (
                 ("old path: one process, every job computed", old_enrich_store),
                 ("new path: enrich_store(embed=True)", None),

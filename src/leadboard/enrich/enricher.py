@@ -47,7 +47,10 @@ NOT_A_POSTING = "not a usable posting"
 class RoleModel(Protocol):
     """What the enricher needs of the role classifier (``leadboard.enrich.role``)."""
 
-    name: str  # version and training fingerprint
+    @property
+    def name(self) -> str:
+        """Version and training fingerprint."""
+        ...
 
     def predict_rows(self, rows: list[dict[str, Any]]) -> list[tuple[str, float]]:
         """(role family, ML-leadership probability) for each posting row."""
