@@ -19,7 +19,9 @@ store, copied once per path, and enriched and embedded with DB writes, by
 
 then the new path again after an unchanged re-import (nothing to do) and after a re-post of every
 posting under other ids (copies, nothing computed). Each embedder named by ``--embedders`` is
-measured (models loaded before the clock starts; worker processes' start is counted).
+measured (models loaded before the clock starts; worker processes' start is counted), in
+postings/s and in postings a CPU-second (this process and its workers), with the cores kept busy:
+on a machine shared with other work the second figure is the steadier.
 
     .venv/bin/python -m bench.bench_enrich [--n 400] [--batch-size 32]
     .venv/bin/python -m bench.bench_enrich --store [--n 1000] [--embedders static minilm]
@@ -139,6 +141,13 @@ def old_enrich_store(store: Store, enricher: Enricher, embedder: TextEmbedder) -
     return done
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its ended children (worker processes): on a shared
+    machine, what a path costs is steadier than how long it takes."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def write_dump(folder: Path, rows: list[dict[str, Any]]) -> Path:
     """``rows`` as a dump file; the folder's name is the dataset's, so it sets the jobs' ids."""
     folder.mkdir(parents=True)
@@ -174,16 +183,19 @@ def through_store(rows: list[dict[str, Any]], embedders: list[str], workers: int
                 copy = root / f"{choice}-{len(rates)}.db"
                 shutil.copyfile(fresh, copy)
                 store = Store.open(f"sqlite:///{copy}")
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), cpu_seconds()
                 if run is None:
                     summary = enrich_store(store, enricher, embed=True, workers=workers)
                     done = summary.enriched
                 else:
                     done = run(store, enricher, embedder)
-                seconds = time.perf_counter() - start
+                seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
                 rates.append(done / seconds)
-                ratio = f"  ({rates[-1] / rates[0]:.2f}x the old path)" if len(rates) > 1 else ""
-                print(f"  {label:<46} {rates[-1]:7.1f} postings/s{ratio}")
+                ratio = f" ({rates[-1] / rates[0]:.2f}x the old path)" if len(rates) > 1 else ""
+                print(
+                    f"  {label:<44} {rates[-1]:6.1f} postings/s{ratio:<22} "
+                    f"{done / cpu:6.1f} a CPU-second, {cpu / seconds:.2f} cores busy"
+                )
             # The new path's store, re-crawled: the same postings again, then re-posted.
             again = (("unchanged re-import", dump), ("every posting re-posted", reposts))
             for label, path in again:
