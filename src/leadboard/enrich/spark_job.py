@@ -21,6 +21,7 @@ they can reach, not sqlite
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -41,6 +42,8 @@ from leadboard.store.repository import Store
 if TYPE_CHECKING:
     import pandas as pd
     from pyspark.sql import SparkSession
+
+    from leadboard.enrich.embeddings import TextEmbedder
 
 CHUNK = 20_000  # jobs the driver reads and hands to Spark at a time: its memory stays bounded
 BATCH_SIZE = 64  # rows an executor enriches and saves in one transaction (one Arrow batch)
@@ -214,9 +217,9 @@ def embed_partition(
     model and saved in its own transaction; yields how many rows each batch saved."""
     import pandas as pd
 
-    from leadboard.enrich.embeddings import default_embedder, posting_text
+    from leadboard.enrich.embeddings import posting_text
 
-    embedder = default_embedder()
+    embedder = _embedder()
     _check_version("embedding model", embedder.version, version)
     store = Store(make_engine(database_url))
     try:
@@ -233,6 +236,15 @@ def embed_partition(
             yield pd.DataFrame({"done": [len(jobs)]})
     finally:
         store.close()
+
+
+@functools.cache
+def _embedder() -> TextEmbedder:
+    """The default sentence model, made once a Python worker: MiniLM takes seconds to build,
+    and Spark reuses a worker for the next tasks."""
+    from leadboard.enrich.embeddings import default_embedder
+
+    return default_embedder()
 
 
 def _check_version(what: str, here: str, driver: str) -> None:
