@@ -32,8 +32,10 @@ import json
 import math
 import random
 import re
+import resource
 import shutil
 import statistics
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -175,18 +177,25 @@ def job_titles(engine: SearchEngine, count: int = 48, seed: int = 7) -> list[str
     return random.Random(seed).sample(titles, min(count, len(titles)))
 
 
-def latency(engine: SearchEngine, repeats: int = 3) -> None:
+def latency(engine: SearchEngine, repeats: int = 3, texts: int = 0) -> dict[str, float]:
     """p50/p95 of a new query text (the engine's per-text caches emptied first; the per-word
     scores warm_up read ahead stay, as in a server) and of a click on a facet after it (the same
     words, one more filter: the ranked word matches are reused). Two sets of texts: the judged
-    queries, and job titles drawn at random."""
+    queries, and job titles drawn at random (``texts``: the first that many of each, 0: all).
+    Returns the figures by name."""
     judged = [row["query"] for row in read_jsonl(HERE / "queries.jsonl")]
-    for texts, queries in (("judged queries", judged), ("random titles", job_titles(engine))):
-        print(f"{texts}:")
-        _latency(engine, queries, repeats)
+    figures: dict[str, float] = {}
+    for name, queries in (("judged queries", judged), ("random titles", job_titles(engine))):
+        print(f"{name}:")
+        figures |= {
+            f"{name}, {key}": value
+            for key, value in _latency(engine, queries[: texts or None], repeats).items()
+        }
+    return figures
 
 
-def _latency(engine: SearchEngine, queries: list[str], repeats: int) -> None:
+def _latency(engine: SearchEngine, queries: list[str], repeats: int) -> dict[str, float]:
+    figures = {}
     for label, filters in (
         ("default view (ML leadership)", SearchFilters()),
         ("all families", SearchFilters(role_family=["any"])),
@@ -206,11 +215,15 @@ def _latency(engine: SearchEngine, queries: list[str], repeats: int) -> None:
                 facet_click.append((time.perf_counter() - start) * 1000)
         for kind, timings in (("new query text", new_text), ("then a facet click", facet_click)):
             timings.sort()
-            p50, p95 = timings[len(timings) // 2], timings[int(len(timings) * 0.95) - 1]
+            p50 = timings[len(timings) // 2]
+            p95 = timings[max(0, math.ceil(len(timings) * 0.95) - 1)]
             print(
                 f"{label:<30} {kind:<20} {len(timings)} searches: p50 {p50:.0f} ms, "
                 f"p95 {p95:.0f} ms"
             )
+            figures[f"{label}, {kind}, p50 ms"] = p50
+            figures[f"{label}, {kind}, p95 ms"] = p95
+    return figures
 
 
 def scaled_copy(store: Store, target: int, folder: Path | None = None) -> Store:
@@ -236,7 +249,22 @@ def scaled_copy(store: Store, target: int, folder: Path | None = None) -> Store:
     with scaled.engine.begin() as connection:
         connection.exec_driver_sql("DELETE FROM raw_postings")
     repeat_jobs(scaled, target)
+    make_live(scaled)
     return scaled
+
+
+def make_live(store: Store) -> None:
+    """Mark every search document open, as in a store that crawls live boards. The shared
+    dumps are months old, so every posting is stale: a search of the default view (open
+    postings only) answers nothing, and the vector index (open postings only) holds nothing —
+    a benchmark of that measures the empty answer. (The jobs keep their dates; the documents'
+    keys still match them, so a sync leaves the documents as they are. The heads stay: with
+    every member open, the cluster's own job is still its first.)"""
+    from sqlalchemy import text
+
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE search_documents SET is_open = 1 WHERE NOT is_open"))
+        connection.execute(text("UPDATE search_state SET generation = generation + 1"))
 
 
 _TOKEN = re.compile(r"\S+")
@@ -439,8 +467,20 @@ def pool(engine: SearchEngine, out: Path, only: list[str], depth: int = 20) -> N
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("relevance", "latency", "pool", "train-ranker"))
+    parser.add_argument("what", choices=("relevance", "latency", "pool", "train-ranker", "measure"))
     parser.add_argument("--scale", type=int, default=0, help="latency on >= N documents")
+    parser.add_argument(
+        "--scaled-dir", type=Path, help="latency --scale: keep the scaled copy here (reused)"
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="latency --scale: the engine of git revision REV (or of the package in folder REV) "
+        "measured on the same copy first",
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="latency: runs of each text")
+    parser.add_argument("--texts", type=int, default=0, help="latency: texts of each set (0: all)")
+    parser.add_argument("--store", help="measure: the store's URL")
     parser.add_argument("--out", type=Path, default=Path("pools"))
     parser.add_argument("--ids", nargs="*", default=[], help="pool: only these query ids")
     parser.add_argument("--no-sqlite", action="store_true", help="latency: skip the SQLite runs")
@@ -450,7 +490,13 @@ def main() -> None:
         help="latency on a throwaway PostgreSQL copy of the store too",
     )
     args = parser.parse_args()
+    if args.what == "measure":
+        print("RESULT " + json.dumps(measure(args.store, args.repeats, args.texts)), flush=True)
+        return
     store = Store.open()
+    if args.what == "latency" and args.scale and not args.no_sqlite:
+        compare_at_scale(store, args)
+        return
     start = time.perf_counter()
     engine = open_engine(store)
     if args.what != "latency":
@@ -473,12 +519,7 @@ def main() -> None:
         train_ranker(engine)
     else:
         if not args.no_sqlite:
-            latency(engine)
-            if args.scale:
-                start = time.perf_counter()
-                scaled = scaled_copy(store, args.scale)
-                print(f"--- SQLite, scaled copy built in {time.perf_counter() - start:.0f} s")
-                measure_latency(scaled)
+            latency(engine, args.repeats, args.texts)
         if args.postgres:
             from tests.support.postgres import running_postgres  # a test dependency
 
@@ -491,6 +532,138 @@ def main() -> None:
                 print(f"--- PostgreSQL copy built in {time.perf_counter() - start:.0f} s")
                 measure_latency(copy)
                 copy.close()
+
+
+def compare_at_scale(store: Store, args: argparse.Namespace) -> None:
+    """``latency --scale N``: the scaled copy (made, or reused from ``--scaled-dir``), then on
+    it, each in a process of its own as a server would start: the engine of ``--baseline`` (its
+    source exported by ``git archive``), this engine at a first start (what it keeps beside
+    the store is made) and at a restart (what it kept is read back). Printed side by side."""
+    start = time.perf_counter()
+    scaled = scaled_copy(store, args.scale, args.scaled_dir)
+    url = scaled.engine.url.render_as_string(hide_password=False)
+    print(f"--- SQLite, scaled copy ready in {time.perf_counter() - start:.0f} s: {url}")
+    start = time.perf_counter()
+    open_engine(scaled)  # the documents synced and the vector index built, once
+    print(
+        f"--- its indexes synced (vectors built where missing): {time.perf_counter() - start:.0f} s"
+    )
+    scaled.close()
+    root = Path(__file__).resolve().parents[1]
+    runs: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="leadboard-baseline-") as old:
+        if args.baseline:
+            source = Path(args.baseline)  # a folder holding the package, or a git revision
+            if not source.is_dir():
+                archive = subprocess.run(
+                    ["git", "archive", args.baseline, "src"],
+                    cwd=root,
+                    check=True,
+                    capture_output=True,
+                ).stdout
+                subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
+                source = Path(old) / "src"
+            runs[f"baseline {args.baseline}"] = _measure_in(source, url, args)
+        _forget_kept(url)
+        runs["this engine, first start"] = _measure_in(root / "src", url, args)
+        runs["this engine, restart"] = _measure_in(root / "src", url, args)
+    names = list(next(iter(runs.values())))
+    print(f"\n{'':<72}" + "".join(f"{run[:28]:>30}" for run in runs))
+    first = next(iter(runs.values()))
+    for name in names:
+        cells = []
+        for figures in runs.values():
+            value = figures.get(name, math.nan)
+            ratio = first[name] / value if value and first.get(name) else math.nan
+            cells.append(f"{value:>20.1f} ({ratio:4.1f}x)")
+        print(f"{name:<72}" + "".join(f"{cell:>30}" for cell in cells))
+    print("(x: the first column's figure over this one's: above 1, this one is faster or smaller)")
+
+
+def _forget_kept(url: str) -> None:
+    """Remove what an engine keeps beside the store (columns, common words): a first start."""
+    database = Path(url.removeprefix("sqlite:///"))
+    for kept in database.parent.glob(f"{database.stem}.*"):
+        if kept.name.startswith(f"{database.stem}.columns") or ".words." in kept.name:
+            kept.unlink()
+
+
+def _measure_in(source: Path, url: str, args: argparse.Namespace) -> dict[str, float]:
+    """``measure`` run by the package at ``source`` in a new process; its figures."""
+    import os
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    environment = {**os.environ, "PYTHONPATH": f"{source}{os.pathsep}{root}"}
+    command = [sys.executable, "-m", "bench.bench_search", "measure", "--store", url]
+    command += ["--repeats", str(args.repeats), "--texts", str(args.texts)]
+    print(f"--- {source}:", flush=True)
+    result: dict[str, float] = {}
+    with subprocess.Popen(
+        command, cwd=root, env=environment, stdout=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("RESULT "):
+                result = json.loads(line.removeprefix("RESULT "))
+            else:
+                print("    " + line, end="", flush=True)
+    return result
+
+
+def measure(url: str, repeats: int, texts: int) -> dict[str, float]:
+    """As ``leadboard serve`` starts: the engine opened (indexes synced where a writer is
+    free), its warm-up started aside, and a first search of a new text at once; the seconds
+    from this process's start to that answer, the warm-up's, then ``latency``; the peak and the
+    current resident memory. Whichever ``leadboard`` is first on the path is measured (the
+    ``--baseline`` run puts an older one there)."""
+    import inspect
+    import threading
+
+    import psutil  # type: ignore[import-untyped]  # no stubs installed (a bench-only use)
+
+    import leadboard
+
+    process = psutil.Process()
+    started = process.create_time()
+    print(f"leadboard from {Path(leadboard.__file__).parent}", flush=True)
+    store = Store.open(url)
+    if "aside" in inspect.signature(open_engine).parameters:
+        engine = open_engine(store, aside=True)  # as serve opens it: the sync in a thread
+    else:
+        engine = open_engine(store)  # an engine from before (the sync done first)
+    opened = time.time() - started
+    warm: dict[str, float] = {}
+
+    def warm_up() -> None:
+        begin = time.perf_counter()
+        warm["words"] = engine.warm_up()
+        warm["seconds"] = time.perf_counter() - begin
+
+    thread = threading.Thread(target=warm_up)
+    thread.start()
+    engine.search(SearchRequest(q="head of machine learning platform"))
+    first = time.time() - started
+    print(f"engine open {opened:.1f} s after start; first search answered {first:.1f} s after")
+    thread.join()
+    print(f"warm-up: {warm['words']:.0f} common words in {warm['seconds']:.1f} s")
+    print(f"{engine.columns().size} documents; notes: {engine.notes or 'none'}", flush=True)
+    figures = {
+        "engine open, s after start": opened,
+        "first search answered, s after start": first,
+        "warm-up, s": warm["seconds"],
+    }
+    figures |= latency(engine, repeats, texts)
+    figures["resident memory now, GB"] = process.memory_info().rss / 1e9
+    figures["resident memory at most, GB"] = (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    )
+    print(
+        f"resident memory {figures['resident memory now, GB']:.2f} GB, at most "
+        f"{figures['resident memory at most, GB']:.2f} GB",
+        flush=True,
+    )
+    return figures
 
 
 def measure_latency(store: Store) -> None:

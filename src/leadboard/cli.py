@@ -780,7 +780,7 @@ def _served_app(*, semantic: bool, public: bool, warm: bool = True) -> tuple[Any
     from leadboard.web.security import WRITE_TOKEN_ENV
 
     store = _open_store()
-    engine = open_search(store, semantic=semantic)
+    engine = open_search(store, semantic=semantic, aside=True)  # answers before a sync ends
     web = create_app(store, engine, public=public, write_token=os.environ.get(WRITE_TOKEN_ENV))
     if warm:
         threading.Thread(target=engine.warm_up, daemon=True).start()

@@ -699,10 +699,13 @@ def evaluate_labelled(
 # -- search ---------------------------------------------------------------------------------------
 
 
-def open_search(store: Store | None = None, *, semantic: bool = True) -> SearchEngine:
+def open_search(
+    store: Store | None = None, *, semantic: bool = True, aside: bool = False
+) -> SearchEngine:
     """The search engine over ``store`` (default: ``Store.open()``): the one way the commands
     (``search``, ``match``, ``insights``) and ``serve`` get theirs. Brings the index up to date
-    when no writer is at work; ``engine.notes`` says what semantic search lacks."""
+    when no writer is at work (``aside``: in a thread, a server's start); ``engine.notes`` says
+    what semantic search lacks."""
     from leadboard.search.engine import open_engine
 
-    return open_engine(store or Store.open(), semantic=semantic)
+    return open_engine(store or Store.open(), semantic=semantic, aside=aside)

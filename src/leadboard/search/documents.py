@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import and_, delete, func, insert, literal_column, select, text, update
+from sqlalchemy import and_, delete, func, insert, literal, literal_column, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnClause
 
@@ -448,11 +448,17 @@ class SearchDocuments:
                     found.append(PostingDates(doc_id, job_id, posted, seen, open_))
         return sorted(found, key=lambda dates: dates.document_id)
 
-    def vectors_to_index(self, model: str) -> dict[int, StoredVector]:
+    def vectors_to_index(self, model: str, *, vectors: bool = True) -> dict[int, StoredVector]:
         """document id → the embedding a vector index should hold for it: open documents whose
-        job has an embedding by ``model`` of its current content."""
+        job has an embedding by ``model`` of its current content. ``vectors=False``: their
+        content hashes only (each ``vector`` empty; ``vectors_of`` reads those wanted), as a
+        million vectors take 1.5 GB."""
         query = (
-            select(SearchDocument.id, JobEmbedding.content_hash, JobEmbedding.vector)
+            select(
+                SearchDocument.id,
+                JobEmbedding.content_hash,
+                JobEmbedding.vector if vectors else literal(b""),
+            )
             .join(Job, Job.id == SearchDocument.job_id)
             .join(JobEmbedding, JobEmbedding.job_id == Job.id)
             .where(
@@ -466,6 +472,20 @@ class SearchDocuments:
                 doc_id: StoredVector(digest, vector)
                 for doc_id, digest, vector in session.execute(query)
             }
+
+    def vectors_of(self, document_ids: Sequence[int]) -> dict[int, bytes]:
+        """The embeddings (float32 bytes) of these documents' jobs, as ``vectors_to_index``
+        reads them."""
+        found: dict[int, bytes] = {}
+        with Session(self.engine) as session:
+            for start in range(0, len(document_ids), CHUNK):
+                query = (
+                    select(SearchDocument.id, JobEmbedding.vector)
+                    .join(JobEmbedding, JobEmbedding.job_id == SearchDocument.job_id)
+                    .where(SearchDocument.id.in_(document_ids[start : start + CHUNK]))
+                )
+                found.update((doc_id, vector) for doc_id, vector in session.execute(query))
+        return found
 
     # -- reading: matching -------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ import numpy as np
 from leadboard.search.columns import DocumentColumns, Mask, beside_store
 from leadboard.search.currency import rate_table
 from leadboard.search.documents import SearchDocuments
-from leadboard.search.index import BODY_CHARS, salary_a_year
+from leadboard.search.index import BODY_CHARS, salary_a_year, sync_search_index
 from leadboard.search.query import Chip, ParsedQuery, parse_query
 from leadboard.search.rank import Ranker, candidate_features, load_ranker
 from leadboard.search.terms import (
@@ -1089,13 +1089,32 @@ def _writing_if_free(store: Store) -> Iterator[bool]:
     yield False
 
 
-def open_engine(store: Store, *, semantic: bool = True) -> SearchEngine:
+def open_engine(store: Store, *, semantic: bool = True, aside: bool = False) -> SearchEngine:
     """Bring the search index up to date and open an engine on it, semantic where it can be;
-    also says what is missing (no embedding model, no embeddings yet, no vector engine)."""
+    also says what is missing (no embedding model, no embeddings yet, no vector engine).
+
+    ``aside`` (a server's start): where the store was indexed before (its vector index holds
+    vectors, or semantic search is off), the engine opens on the index as it is and brings it
+    up to date in a thread: at a million postings finding what changed reads every job (a
+    minute), and the pipeline syncs after every change anyway. The engine reads the new index
+    when its generation moves."""
     from leadboard.enrich.embeddings import EmbeddingsUnavailable, default_embedder
-    from leadboard.search.index import sync_search_index
     from leadboard.search.vectors import VectorIndexUnavailable, open_vector_index
 
+    if aside and SearchDocuments(store).count():
+        try:
+            embedder = default_embedder() if semantic else None
+            vectors = open_vector_index(store) if semantic else None
+        except (EmbeddingsUnavailable, VectorIndexUnavailable):
+            vectors = None
+        if not semantic or (vectors is not None and vectors.count()):
+            engine = (
+                SearchEngine(store, embedder=embedder, vectors=vectors)
+                if semantic
+                else SearchEngine(store, notes=["semantic search is off (asked for)"])
+            )
+            threading.Thread(target=_catch_up, args=(engine,), daemon=True).start()
+            return engine
     with _writing_if_free(store) as free:
         if free:
             sync_search_index(store)
@@ -1112,3 +1131,16 @@ def open_engine(store: Store, *, semantic: bool = True) -> SearchEngine:
             store, notes=["semantic search is off: no embeddings yet (run `leadboard enrich`)"]
         )
     return SearchEngine(store, embedder=embedder, vectors=vectors)
+
+
+def _catch_up(engine: SearchEngine) -> None:
+    """``open_engine(aside=True)``'s sync, in its thread: the documents, then the vectors."""
+    try:
+        with _writing_if_free(engine.store) as free:
+            if not free:
+                return  # a writer is at work: it syncs when it ends
+            sync_search_index(engine.store)
+            if engine.vectors is not None and engine.embedder is not None:
+                engine.vectors.sync(engine.store, engine.embedder.version)
+    except Exception:
+        log.exception("bringing the search index up to date at start failed")

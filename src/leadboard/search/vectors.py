@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -125,12 +125,29 @@ class HnswIndex:
         )
 
     def sync(self, store: Store, model: str) -> int:
-        wanted = SearchDocuments(store).vectors_to_index(model)
+        documents = SearchDocuments(store)
+        # The hashes say what changed; only the vectors to add are read (a million: 1.5 GB).
+        wanted = documents.vectors_to_index(model, vectors=False)
         with self.lock:
-            return self._sync(wanted, model)
+            return self._sync(wanted, model, documents.vectors_of)
 
-    def _sync(self, wanted: dict[int, StoredVector], model: str) -> int:
-        dimensions = _dimensions(wanted)
+    def _sync(
+        self,
+        wanted: dict[int, StoredVector],
+        model: str,
+        read: Callable[[Sequence[int]], dict[int, bytes]] | None = None,
+    ) -> int:
+        """Make the graph hold ``wanted``; their vectors are ``wanted``'s own, or read by
+        ``read`` (document ids → vectors) a batch at a time where given."""
+
+        def vectors(chunk: Sequence[int]) -> bytes:
+            if read is None:
+                return b"".join(wanted[i][1] for i in chunk)
+            found = read(chunk)
+            return b"".join(found[i] for i in chunk)
+
+        first = next(iter(wanted), None)
+        dimensions = len(vectors([first])) // 4 if first is not None else None
         if dimensions is not None and (self.index is None or self.index.ndim != dimensions):
             # A first graph, or a model of another size: every vector goes into a new one.
             self.index, self.hashes = self._new(dimensions), {}
@@ -145,7 +162,7 @@ class HnswIndex:
                 del self.hashes[doc_id]
         for start in range(0, len(new), BATCH * 10):
             chunk = new[start : start + BATCH * 10]
-            matrix = np.frombuffer(b"".join(wanted[i][1] for i in chunk), dtype="<f4")
+            matrix = np.frombuffer(vectors(chunk), dtype="<f4")
             self.index.add(np.array(chunk, dtype=np.uint64), matrix.reshape(len(chunk), -1))
             self.hashes.update((i, (wanted[i][0], model)) for i in chunk)
         self._save()
