@@ -10,7 +10,10 @@ jobs get judged (``judgments.jsonl`` records, per judgment, which methods found 
 - ``family``: ``FAMILY_RANDOM`` random open jobs of the person's own role family;
 - ``random``: ``OPEN_RANDOM`` random open jobs of any family.
 
-Only open jobs that head their duplicate cluster are drawn (what search shows). The randomness
+Only open jobs that head their duplicate cluster are drawn (what search shows). Open means not
+closed (``Job.closed_at``), not the search document's ``is_open``: that also leaves out stale
+postings, and since staleness was introduced every posting of the shared dumps is stale (past
+its dates), while the pools were drawn before, when the same ~18,900 heads were open. The randomness
 is seeded by the résumé's file name, so a re-run on the same store gives the same ids.
 
 The store is opened read-only (SQLite ``mode=ro``): no migration, no search-index sync, no vector
@@ -33,6 +36,7 @@ import os
 import random
 import sys
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 from sqlalchemy import create_engine, select
@@ -49,9 +53,15 @@ SEMANTIC_TOP = 8
 FAMILY_RANDOM = 5
 OPEN_RANDOM = 4
 
+
+class Plan(TypedDict):
+    queries: list[str]
+    family: str
+
+
 # What a recruiter would type for each person, and the person's own role family (as in
 # ../shared/data/labels/GUIDELINES.md). Written with the résumé, before any search was run.
-PLAN: dict[str, dict[str, object]] = {
+PLAN: dict[str, Plan] = {
     "r01_staff-ml-engineer.md": {
         "queries": [
             "staff machine learning engineer ranking",
@@ -184,6 +194,82 @@ PLAN: dict[str, dict[str, object]] = {
         ],
         "family": "ml_ic",
     },
+    "r35_staff-ml-engineer-fraud.md": {
+        "queries": [
+            "staff machine learning engineer fraud",
+            "fraud detection machine learning",
+            "risk modeling ML engineer payments",
+        ],
+        "family": "ml_leadership",
+    },
+    "r36_ml-eng-manager-imaging.md": {
+        "queries": [
+            "machine learning engineering manager",
+            "medical imaging deep learning",
+            "computer vision manager healthcare",
+        ],
+        "family": "ml_leadership",
+    },
+    "r37_principal-applied-scientist-search.md": {
+        "queries": [
+            "principal applied scientist search",
+            "search relevance ranking scientist",
+            "ads ranking machine learning marketplace",
+        ],
+        "family": "ml_leadership",
+    },
+    "r38_senior-data-scientist-causal.md": {
+        "queries": [
+            "senior data scientist causal inference",
+            "data scientist experimentation",
+            "machine learning engineer forecasting",
+        ],
+        "family": "data",
+    },
+    "r39_head-of-ml-startup-lisbon.md": {
+        "queries": [
+            "head of machine learning",
+            "machine learning lead startup",
+            "ML lead remote Europe",
+        ],
+        "family": "ml_leadership",
+    },
+    "r40_senior-mlops-engineer-manchester.md": {
+        "queries": [
+            "senior MLOps engineer",
+            "machine learning platform engineer kubernetes",
+            "MLOps engineer UK",
+        ],
+        "family": "ml_ic",
+    },
+    "r41_llm-applications-tech-lead.md": {
+        "queries": [
+            "LLM tech lead agents",
+            "RAG engineer LLM applications",
+            "AI engineer LLM evaluation",
+        ],
+        "family": "ml_leadership",
+    },
+    "r42_speech-research-engineer.md": {
+        "queries": ["speech research engineer", "audio machine learning engineer", "ASR engineer"],
+        "family": "ml_ic",
+    },
+    "r43_director-ai-bank.md": {
+        "queries": [
+            "director of AI",
+            "head of data science banking",
+            "director machine learning financial services",
+        ],
+        "family": "ml_leadership",
+    },
+    "r44_data-analyst.md": {
+        "queries": [
+            "data analyst SQL Tableau",
+            "senior data analyst",
+            "business intelligence analyst",
+        ],
+        "family": "data",
+    },
 }
 
 _SECTIONS = (
@@ -210,7 +296,11 @@ def summary_of(text: str) -> str:
 
 def open_heads(session: Session, family: str | None = None) -> list[str]:
     """Ids of the open cluster-head jobs (of one role family), in a stable order."""
-    query = select(SearchDocument.job_id).where(SearchDocument.is_head, SearchDocument.is_open)
+    query = (
+        select(SearchDocument.job_id)
+        .join(Job, Job.id == SearchDocument.job_id)
+        .where(SearchDocument.is_head, Job.closed_at.is_(None))
+    )
     if family is not None:
         query = query.where(SearchDocument.role_family == family)
     return list(session.scalars(query.order_by(SearchDocument.job_id)))
@@ -227,7 +317,7 @@ class Embeddings:
             .join(JobEmbedding, JobEmbedding.job_id == Job.id)
             .where(
                 SearchDocument.is_head,
-                SearchDocument.is_open,
+                Job.closed_at.is_(None),
                 JobEmbedding.model == embedder.version,
                 JobEmbedding.content_hash == Job.content_hash,
             )
@@ -246,7 +336,7 @@ class Embeddings:
 
 
 def pool(
-    engine: SearchEngine, embeddings: Embeddings, name: str, plan: dict[str, object]
+    engine: SearchEngine, embeddings: Embeddings, name: str, plan: Plan
 ) -> dict[str, list[str]]:
     """``{job id: [methods that found it]}`` for one résumé."""
     found: dict[str, list[str]] = {}
@@ -256,17 +346,17 @@ def pool(
         if method not in methods:
             methods.append(method)
 
-    for query in plan["queries"]:  # type: ignore[union-attr]
+    for query in plan["queries"]:
         request = SearchRequest(
-            q=str(query), mode="lexical", per_page=LEXICAL_TOP,
-            filters=SearchFilters(role_family=["any"]),
+            q=query, mode="lexical", per_page=LEXICAL_TOP,
+            filters=SearchFilters(role_family=["any"], include_closed=True),
         )  # fmt: skip
         for result in engine.search(request).as_dict()["results"]:
             add(result["job"]["id"], "lexical")
     for job_id in embeddings.nearest(summary_of((HERE / name).read_text()), SEMANTIC_TOP):
         add(job_id, "semantic")
     with Session(engine.store.engine) as session:
-        family = open_heads(session, str(plan["family"]))
+        family = open_heads(session, plan["family"])
         for job_id in random.Random(f"{name}:family").sample(family, FAMILY_RANDOM):
             add(job_id, "family")
         every = open_heads(session)
