@@ -481,6 +481,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="latency: runs of each text")
     parser.add_argument("--texts", type=int, default=0, help="latency: texts of each set (0: all)")
     parser.add_argument("--store", help="measure: the store's URL")
+    parser.add_argument(
+        "--words-only",
+        action="store_true",
+        help="latency --scale: no vector index (building one of a million takes ~40 min on 2 "
+        "busy cores): every engine searches by words alone",
+    )
     parser.add_argument("--out", type=Path, default=Path("pools"))
     parser.add_argument("--ids", nargs="*", default=[], help="pool: only these query ids")
     parser.add_argument("--no-sqlite", action="store_true", help="latency: skip the SQLite runs")
@@ -491,7 +497,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.what == "measure":
-        print("RESULT " + json.dumps(measure(args.store, args.repeats, args.texts)), flush=True)
+        figures = measure(args.store, args.repeats, args.texts, semantic=not args.words_only)
+        print("RESULT " + json.dumps(figures), flush=True)
         return
     store = Store.open()
     if args.what == "latency" and args.scale and not args.no_sqlite:
@@ -544,7 +551,7 @@ def compare_at_scale(store: Store, args: argparse.Namespace) -> None:
     url = scaled.engine.url.render_as_string(hide_password=False)
     print(f"--- SQLite, scaled copy ready in {time.perf_counter() - start:.0f} s: {url}")
     start = time.perf_counter()
-    open_engine(scaled)  # the documents synced and the vector index built, once
+    open_engine(scaled, semantic=not args.words_only)  # synced, the vector index built, once
     print(
         f"--- its indexes synced (vectors built where missing): {time.perf_counter() - start:.0f} s"
     )
@@ -597,6 +604,7 @@ def _measure_in(source: Path, url: str, args: argparse.Namespace) -> dict[str, f
     environment = {**os.environ, "PYTHONPATH": f"{source}{os.pathsep}{root}"}
     command = [sys.executable, "-m", "bench.bench_search", "measure", "--store", url]
     command += ["--repeats", str(args.repeats), "--texts", str(args.texts)]
+    command += ["--words-only"] if args.words_only else []
     print(f"--- {source}:", flush=True)
     result: dict[str, float] = {}
     with subprocess.Popen(
@@ -611,7 +619,7 @@ def _measure_in(source: Path, url: str, args: argparse.Namespace) -> dict[str, f
     return result
 
 
-def measure(url: str, repeats: int, texts: int) -> dict[str, float]:
+def measure(url: str, repeats: int, texts: int, *, semantic: bool = True) -> dict[str, float]:
     """As ``leadboard serve`` starts: the engine opened (indexes synced where a writer is
     free), its warm-up started aside, and a first search of a new text at once; the seconds
     from this process's start to that answer, the warm-up's, then ``latency``; the peak and the
@@ -628,10 +636,10 @@ def measure(url: str, repeats: int, texts: int) -> dict[str, float]:
     started = process.create_time()
     print(f"leadboard from {Path(leadboard.__file__).parent}", flush=True)
     store = Store.open(url)
-    if "aside" in inspect.signature(open_engine).parameters:
-        engine = open_engine(store, aside=True)  # as serve opens it: the sync in a thread
+    if "aside" in inspect.signature(open_engine).parameters:  # as serve opens it
+        engine = open_engine(store, semantic=semantic, aside=True)  # the sync in a thread
     else:
-        engine = open_engine(store)  # an engine from before (the sync done first)
+        engine = open_engine(store, semantic=semantic)  # an engine from before: sync first
     opened = time.time() - started
     warm: dict[str, float] = {}
 

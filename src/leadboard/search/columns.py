@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +33,8 @@ from leadboard.search.documents import DocumentFacts
 from leadboard.store.repository import Store
 
 Mask = np.ndarray  # bool, one entry a document position
-FORMAT = 1  # of the saved columns (``DocumentColumns.save``): another one is read again
+SPARSE_SHARE = 20  # a mask holding under 1/20 of the documents counts tags by its documents
+FORMAT = 2  # of the saved columns (``DocumentColumns.save``): another one is read again
 
 
 @dataclass
@@ -58,19 +59,32 @@ class Categorical:
 
     def counts(self, mask: Mask) -> list[tuple[str, int]]:
         """(value, documents) among ``mask``, most first, then by value."""
-        counted = np.bincount(self.codes[mask & (self.codes >= 0)], minlength=len(self.values))
-        return sorted(
-            ((self.values[i], int(n)) for i, n in enumerate(counted) if n),
-            key=lambda item: (-item[1], item[0]),
-        )
+        # Codes shifted by one: "no value" (-1) counts in slot 0, which is dropped.
+        counted = np.bincount(self.codes[mask] + 1, minlength=len(self.values) + 1)[1:]
+        return _by_count(self.values, counted)
 
 
 @dataclass
 class Tags:
-    """A many-valued fact (skills, countries, cities): one entry a (document, value) pair."""
+    """A many-valued fact (skills, countries, cities): one entry a (document, value) pair,
+    in document order.
 
-    positions: np.ndarray  # document position of each pair
+    >>> tags = Tags.of(np.array([2, 0, 2, 1]), Categorical.of(["go", "go", "rust", "go"]))
+    >>> tags.positions.tolist(), tags.counts(np.array([True, False, True] + [False] * 60))
+    ([0, 1, 2, 2], [('go', 2), ('rust', 1)])
+    >>> tags.counts(np.array([True, True, True]))
+    [('go', 3), ('rust', 1)]
+    """
+
+    positions: np.ndarray  # document position of each pair, ascending
     values: Categorical
+    _starts_of: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, positions: np.ndarray, values: Categorical) -> Tags:
+        """The pairs put in document order."""
+        order = np.argsort(positions, kind="stable")
+        return cls(positions[order], Categorical(values.codes[order], values.values))
 
     def having(self, wanted: Iterable[str], size: int) -> Mask:
         """Documents with any of ``wanted``."""
@@ -79,7 +93,27 @@ class Tags:
         return mask
 
     def counts(self, mask: Mask) -> list[tuple[str, int]]:
-        return self.values.counts(mask[self.positions])
+        """(value, documents) among ``mask``, most first, then by value. Few documents (a
+        narrow query's matches) are counted through their own pairs, found by where each
+        document's pairs start, rather than by a pass over every pair."""
+        codes = self.values.codes
+        picked = np.flatnonzero(mask)
+        if len(picked) * SPARSE_SHARE < len(mask) and len(self.positions):
+            starts = self._starts(len(mask))
+            first, many = starts[picked], starts[picked + 1] - starts[picked]
+            # Each picked document's pairs: its start, then the next ones, as many as it has.
+            ends = np.cumsum(many)
+            steps = np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - many, many)
+            chosen = codes[np.repeat(first, many) + steps]
+        else:
+            chosen = codes[mask[self.positions]]
+        return _by_count(self.values.values, np.bincount(chosen, minlength=len(self.values.values)))
+
+    def _starts(self, size: int) -> np.ndarray:
+        """Where each document's pairs start (the pairs are in document order), and the end."""
+        if self._starts_of is None or len(self._starts_of) != size + 1:
+            self._starts_of = np.searchsorted(self.positions, np.arange(size + 1))
+        return self._starts_of
 
 
 class DocumentColumns:
@@ -116,7 +150,9 @@ class DocumentColumns:
             positions.append(doc_id)
             values.append(value)
         self.tags = {
-            kind: Tags(self.positions_of(np.array(doc_ids, dtype=np.int64)), Categorical.of(vals))
+            kind: Tags.of(
+                self.positions_of(np.array(doc_ids, dtype=np.int64)), Categorical.of(vals)
+            )
             for kind, (doc_ids, vals) in by_kind.items()
         }
 
@@ -264,6 +300,15 @@ def _pack(texts: list[str]) -> np.ndarray:
 def _unpack(packed: np.ndarray) -> list[str]:
     count, _, joined = packed.tobytes().decode().partition(_SEPARATOR)
     return joined.split(_SEPARATOR) if int(count) else []
+
+
+def _by_count(values: list[str], counted: np.ndarray) -> list[tuple[str, int]]:
+    """(value, count) of the values counted at all, most first, then by value."""
+    present = np.flatnonzero(counted)
+    return sorted(
+        ((values[i], int(counted[i])) for i in present.tolist()),
+        key=lambda item: (-item[1], item[0]),
+    )
 
 
 def _floats(items: Iterable[float | None]) -> np.ndarray:
