@@ -73,15 +73,18 @@ def _writing_store(*, quiet: bool = False) -> Iterator[Store]:
 
 
 def main() -> None:
-    """The `leadboard` command: a store another process holds, or a database that cannot be
-    reached, is one line on stderr and exit status 1, never a traceback."""
+    """The `leadboard` command: a store another process holds, a full disk, a store this version
+    cannot migrate, or a database that cannot be reached, is one line on stderr and exit status
+    1, never a traceback."""
     from sqlalchemy.exc import OperationalError
 
+    from leadboard.store.database import MigrationRefused
     from leadboard.store.locks import StoreBusy
+    from leadboard.store.repository import StoreFull
 
     try:
         app()
-    except StoreBusy as error:
+    except (StoreBusy, StoreFull, MigrationRefused) as error:
         echo(f"leadboard: {error}", err=True)
         raise SystemExit(1) from None
     except OperationalError as error:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -46,13 +50,79 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # DB-API objects: untyp
     cursor.close()
 
 
+class MigrationRefused(RuntimeError):
+    """The store cannot be brought to this version's schema; the message says what to do."""
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (one process at a time: two opening a
-    new store at once would both create its tables)."""
+    """Bring the schema to the newest Alembic revision, in one transaction (one process at a
+    time: two opening a new store at once would both create its tables).
+
+    A store at a revision this version does not know (a newer Leadboard migrated it), or one
+    whose migration fails (an older Leadboard, whose SQLite migrations were not atomic, may have
+    been interrupted halfway), is refused with :class:`MigrationRefused`, saying what to do; the
+    failed attempt is rolled back whole. A SQLite store that a migration left mostly free pages
+    is VACUUMed (rewritten compactly) afterwards."""
     from leadboard.store.locks import store_lock
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with store_lock(engine, "migrate", wait=300), engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    scripts = ScriptDirectory.from_config(config)
+    head = scripts.get_current_head()
+    where = engine.url.render_as_string(hide_password=True)
+    with store_lock(engine, "migrate", wait=300), engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        connection.rollback()
+        if current == head:
+            return
+        if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
+            raise MigrationRefused(
+                f"the store {where} is at schema revision {current}, which this version of "
+                f"Leadboard does not know (it knows up to {head}): a newer Leadboard migrated "
+                "it. Upgrade Leadboard (pip install -U leadboard), or point LEADBOARD_HOME or "
+                "LEADBOARD_DATABASE_URL at another store."
+            )
+        try:
+            with _one_transaction(connection):
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except Exception as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise MigrationRefused(
+                f"migrating the store {where} from schema revision {current or '(none)'} to "
+                f"{head} failed, and was rolled back: {reason[:300]}. If that says the disk is "
+                "full, free space and run the command again. If an older Leadboard was "
+                "interrupted while migrating this store, it may be half-migrated: restore a "
+                "backup of it, or move it aside and import your data into a new one."
+            ) from error
+    if current is not None and engine.dialect.name == "sqlite":
+        _vacuum_if_sparse(engine)
+
+
+@contextmanager
+def _one_transaction(connection: Connection) -> Iterator[None]:
+    """A transaction around a whole migration. Python's sqlite3 runs DDL outside transactions
+    (it begins one before DML only), so an interrupted migration would leave a store half
+    converted: here SQLite gets an explicit BEGIN, and its DDL is rolled back with the rest."""
+    if connection.dialect.name != "sqlite":
+        with connection.begin():
+            yield
+        return
+    driver = connection.connection.driver_connection
+    saved = driver.isolation_level  # type: ignore[union-attr]  # sqlite3.Connection here
+    driver.isolation_level = None  # type: ignore[union-attr]  # BEGIN and COMMIT are ours
+    try:
+        with connection.begin():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            yield
+    finally:
+        driver.isolation_level = saved  # type: ignore[union-attr]
+
+
+def _vacuum_if_sparse(engine: Engine) -> None:
+    with engine.connect() as connection:
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar() or 0
+        free = connection.exec_driver_sql("PRAGMA freelist_count").scalar() or 0
+    if free > pages / 4:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM")

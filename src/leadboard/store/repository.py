@@ -14,22 +14,58 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Result, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Engine, Result, and_, func, insert, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from leadboard import models
 from leadboard.models import Reject
+from leadboard.store import compact
 from leadboard.store.boards import Boards
 from leadboard.store.database import make_engine, migrate
 from leadboard.store.dedup import DuplicateIndex, canonical_url
 from leadboard.store.locks import store_lock
-from leadboard.store.schema import IngestError, IngestRun, JobEmbedding, JobEnrichment, RawPosting
+from leadboard.store.schema import (
+    IngestError,
+    IngestRun,
+    JobEmbedding,
+    JobEnrichment,
+    RawPosting,
+    without_nul,
+)
 from leadboard.store.schema import Job as JobRow
 from leadboard.store.snapshots import confirmed_by_dump
 
 SAMPLE_CHARS = 500
+
+
+class StoreFull(RuntimeError):
+    """The disk under the store (or its size limit) is full: the write that failed was rolled
+    back whole; everything written before it is intact."""
+
+
+def _is_full(error: OperationalError) -> bool:
+    """SQLite's SQLITE_FULL (13), PostgreSQL's disk_full (53100)."""
+    code = getattr(error.orig, "sqlite_errorcode", None) or getattr(error.orig, "sqlstate", None)
+    return code in (13, "53100")
+
+
+@contextmanager
+def _rolled_back_when_full(what: str) -> Iterator[None]:
+    """Turn a full disk during ``what`` into :class:`StoreFull`, saying what was kept."""
+    try:
+        yield
+    except OperationalError as error:
+        if not _is_full(error):
+            raise
+        raise StoreFull(
+            f"the store is full ({str(error.orig).strip()}): {what} was rolled back; everything "
+            "stored before it is intact. Free disk space and run the command again: what is "
+            "stored already is recognised, so it goes on where it stopped."
+        ) from error
 
 
 @dataclass
@@ -164,9 +200,10 @@ class Store:
         reopens only on evidence newer than its closing.
         """
         counts = BatchCounts()
-        with Session(self.engine) as session, session.begin():
+        what = f"the batch of {len(pairs)} postings being saved"
+        with _rolled_back_when_full(what), Session(self.engine) as session, session.begin():
             ids = list({job.id for _, job in pairs})
-            existing = {
+            existing: dict[str, JobRow | SimpleNamespace] = {
                 row.id: row for row in session.scalars(select(JobRow).where(JobRow.id.in_(ids)))
             }
             known_payloads = {
@@ -177,23 +214,28 @@ class Store:
                     )
                 )
             }
+            # New rows are inserted in one executemany each (the ORM's unit of work took a
+            # third of an import's time); until then they are plain namespaces.
+            new_jobs: list[SimpleNamespace] = []
+            new_payloads: list[dict[str, Any]] = []
             for posting, job in pairs:
                 digest = payload_hash(posting.payload)
                 if (job.id, digest) not in known_payloads:
                     known_payloads.add((job.id, digest))
-                    session.add(_raw_row(posting, digest, run_id, origin))
-                row = existing.get(job.id)
+                    new_payloads.append(_raw_row(posting, digest, run_id, origin))
+                row: JobRow | SimpleNamespace | None = existing.get(job.id)
                 confirmed = (
                     confirmed_by_dump(snapshot, job.posted_at, seen_at) if from_dump else seen_at
                 )
                 listing = posting.extra.get("listing_hash")
                 if row is None:
-                    row = JobRow(id=job.id, first_seen_at=seen_at)
+                    row = SimpleNamespace(id=job.id, first_seen_at=seen_at, updated_at=None)
                     self._write_job(row, job, index, counts)
                     row.last_seen_at, row.confirmed_at = seen_at, confirmed
+                    row.closed_at = row.stale_at = None
                     row.snapshot = snapshot if from_dump else None
                     row.listing_hash = listing
-                    session.add(row)
+                    new_jobs.append(row)
                     existing[job.id] = row
                     counts.inserted += 1
                     continue
@@ -212,12 +254,16 @@ class Store:
                     self._write_job(row, job, index, counts)
                     row.updated_at = seen_at
                     counts.updated += 1
+            if new_jobs:
+                session.execute(insert(JobRow), [vars(row) for row in new_jobs])
+            if new_payloads:
+                session.execute(insert(RawPosting), new_payloads)
             session.add_all(_error_row(reject, run_id, seen_at) for reject in rejects)
         return counts
 
     @staticmethod
     def _write_job(
-        row: JobRow, job: models.Job, index: DuplicateIndex, counts: BatchCounts
+        row: JobRow | SimpleNamespace, job: models.Job, index: DuplicateIndex, counts: BatchCounts
     ) -> None:
         assignment = index.assign(
             job.id, job.company, job.requisition_id, job.url, job.title, job.description_text
@@ -229,7 +275,9 @@ class Store:
         row.source, row.board, row.external_id = job.source, job.board, job.external_id
         row.url, row.canonical_url = job.url, canonical_url(job.url)
         row.title, row.title_raw, row.company = job.title, job.title_raw, job.company
-        row.description_text, row.description_html = job.description_text, job.description_html
+        row.description = compact.pack_description(
+            without_nul(job.description_html), without_nul(job.description_text)
+        )
         row.locations = [place.model_dump() for place in job.locations]
         row.location_raw = job.location_raw
         row.countries = f" {' '.join(countries)} " if countries else None
@@ -381,7 +429,7 @@ class Store:
             JobRow.id,
             JobRow.content_hash,
             JobRow.title_raw,
-            JobRow.description_text,
+            JobRow.description,
             JobRow.remote,
             JobRow.salary_min,
             JobRow.salary_max,
@@ -398,7 +446,8 @@ class Store:
         with Session(self.engine) as session:
             rows = session.execute(query).all()
         pending = []
-        for job_id, digest, title, text, remote, low, high, currency, period in rows:
+        for job_id, digest, title, description, remote, low, high, currency, period in rows:
+            text = compact.unpack_description(description)[1]
             salary = (
                 models.Salary.model_validate(
                     {"min": low, "max": high, "currency": currency, "period": period}
@@ -414,24 +463,7 @@ class Store:
         self, enriched: Sequence[tuple[str, str, models.Enrichment]], at: datetime
     ) -> None:
         """Store ``(job id, content hash, enrichment)`` triples, replacing older ones."""
-        rows = [
-            {
-                "job_id": job_id,
-                "version": result.model_version,
-                "content_hash": digest,
-                "enriched_at": at,
-                "role_family": result.role_family,
-                "ml_leadership": result.ml_leadership,
-                "is_ml_leadership": result.is_ml_leadership,
-                "seniority": result.seniority,
-                "years_min": result.years_min,
-                "years_max": result.years_max,
-                "skills": [skill.name for skill in result.skills],
-                "duties": list(result.duties),
-                "detail": result.model_dump(mode="json"),
-            }
-            for job_id, digest, result in enriched
-        ]
+        rows = [_enrichment_row(job_id, digest, result, at) for job_id, digest, result in enriched]
         self._upsert(JobEnrichment, rows)
 
     def save_embeddings(self, embedded: Sequence[tuple[str, str, bytes]], model: str) -> None:
@@ -476,7 +508,8 @@ class Store:
         )
         columns = {name: statement.excluded[name] for name in rows[0] if name != "job_id"}
         statement = statement.on_conflict_do_update(index_elements=["job_id"], set_=columns)
-        with Session(self.engine) as session, session.begin():
+        what = f"the batch of {len(rows)} {table.__tablename__} being saved"
+        with _rolled_back_when_full(what), Session(self.engine) as session, session.begin():
             session.execute(statement, rows)
 
     def get_enrichment(self, job_id: str) -> JobEnrichment | None:
@@ -689,19 +722,41 @@ def _set_in_chunks(session: Session, job_ids: Sequence[str], **values: Any) -> N
 
 def _raw_row(
     posting: models.SourcePosting, digest: str, run_id: int | None, origin: str | None
-) -> RawPosting:
-    return RawPosting(
-        job_id=posting.key,
-        source=posting.source,
-        board=posting.board,
-        external_id=posting.external_id,
-        url=posting.url,
-        origin=origin,
-        fetched_at=posting.fetched_at,
-        payload_hash=digest,
-        payload=posting.payload,
-        run_id=run_id,
-    )
+) -> dict[str, Any]:
+    return {
+        "job_id": posting.key,
+        "source": posting.source,
+        "board": posting.board,
+        "external_id": posting.external_id,
+        "url": posting.url,
+        "origin": origin,
+        "fetched_at": posting.fetched_at,
+        "payload_hash": digest,
+        "payload": posting.payload,
+        "run_id": run_id,
+    }
+
+
+def _enrichment_row(
+    job_id: str, digest: str, result: models.Enrichment, at: datetime
+) -> dict[str, Any]:
+    skill_detail, evidence = compact.split_detail(result.model_dump(mode="json"))
+    return {
+        "job_id": job_id,
+        "version": result.model_version,
+        "content_hash": digest,
+        "enriched_at": at,
+        "role_family": result.role_family,
+        "ml_leadership": result.ml_leadership,
+        "is_ml_leadership": result.is_ml_leadership,
+        "seniority": result.seniority,
+        "years_min": result.years_min,
+        "years_max": result.years_max,
+        "skills": [skill.name for skill in result.skills],
+        "duties": list(result.duties),
+        "skill_detail": skill_detail,
+        "evidence": evidence,
+    }
 
 
 def _error_row(reject: Reject, run_id: int | None, at: datetime) -> IngestError:

@@ -17,8 +17,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import SQLColumnExpression
 from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from leadboard.store import compact
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -41,14 +45,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _without_nul(value: Any) -> Any:
+def without_nul(value: Any) -> Any:
     """PostgreSQL text cannot hold NUL characters; they carry nothing, so both drop them."""
     if isinstance(value, str):
         return value.replace("\x00", "") if "\x00" in value else value
     if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_without_nul(v) for v in value]
+        return [without_nul(v) for v in value]
     return value
 
 
@@ -57,7 +61,7 @@ class CleanText(TypeDecorator[str]):
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
-        return _without_nul(value)
+        return without_nul(value)
 
 
 class CleanString(CleanText):
@@ -70,7 +74,38 @@ class CleanJSON(TypeDecorator[Any]):
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Any) -> Any:
-        return _without_nul(value)
+        return without_nul(value)
+
+
+class ZstdJSON(TypeDecorator[Any]):
+    """A JSON value kept as a zstd frame with the dictionary of its ``kind``
+    (``store/compact.py``); read back as the value. Never queried inside, only read whole."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+
+    def process_bind_param(self, value: Any, dialect: Any) -> bytes | None:
+        return None if value is None else compact.pack_json(without_nul(value), self.kind)
+
+    def process_result_value(self, value: bytes | None, dialect: Any) -> Any:
+        return None if value is None else compact.unpack_json(value)
+
+
+class HalfVector(TypeDecorator[bytes]):
+    """A float32 vector kept as float16 (half the bytes), read back as float32 bytes."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: bytes | None, dialect: Any) -> bytes | None:
+        return None if value is None else compact.to_half(value)
+
+    def process_result_value(self, value: bytes | None, dialect: Any) -> bytes | None:
+        return None if value is None else compact.from_half(value)
 
 
 class Base(DeclarativeBase):
@@ -92,13 +127,14 @@ class IngestRun(Base):
 
 
 class RawPosting(Base):
-    """A payload exactly as a source gave it; a new row only when the payload changes."""
+    """A payload exactly as a source gave it; a new row only when the payload changes. The
+    payload is compressed (``ZstdJSON``): it is read whole, by ``leadboard show``."""
 
     __tablename__ = "raw_postings"
     __table_args__ = (UniqueConstraint("job_id", "payload_hash"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    job_id: Mapped[str] = mapped_column(CleanString(400), index=True)
+    job_id: Mapped[str] = mapped_column(CleanString(400))  # the unique index leads with it
     source: Mapped[str] = mapped_column(CleanString(40))
     board: Mapped[str] = mapped_column(CleanString(200))
     external_id: Mapped[str] = mapped_column(CleanString(200))
@@ -106,12 +142,17 @@ class RawPosting(Base):
     origin: Mapped[str | None] = mapped_column(CleanText)  # API URL or dump file it came from
     fetched_at: Mapped[datetime]
     payload_hash: Mapped[str] = mapped_column(CleanString(64))
-    payload: Mapped[dict[str, Any]]
+    payload: Mapped[dict[str, Any]] = mapped_column(ZstdJSON("payload"))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"))
 
 
 class Job(Base):
-    """A normalised posting, one row per ``{source}:{board}:{external_id}``."""
+    """A normalised posting, one row per ``{source}:{board}:{external_id}``.
+
+    Its description, sanitised HTML and plain text, is one compressed ``description`` blob
+    (``compact.pack_description``), read and written as ``description_html`` and
+    ``description_text``.
+    """
 
     __tablename__ = "jobs"
     __table_args__ = (
@@ -128,8 +169,7 @@ class Job(Base):
     title: Mapped[str] = mapped_column(CleanText)
     title_raw: Mapped[str] = mapped_column(CleanText)
     company: Mapped[str | None] = mapped_column(CleanString(300), index=True)
-    description_text: Mapped[str] = mapped_column(CleanText, default="")
-    description_html: Mapped[str] = mapped_column(CleanText, default="")
+    description: Mapped[bytes | None] = mapped_column(LargeBinary)
     locations: Mapped[list[Any]] = mapped_column(default=list)
     location_raw: Mapped[str | None] = mapped_column(CleanText)
     countries: Mapped[str | None] = mapped_column(CleanString(200))  # " US GB " for cheap filtering
@@ -158,6 +198,25 @@ class Job(Base):
     cluster_id: Mapped[str] = mapped_column(CleanString(400))
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)  # near-duplicate signature
     warnings: Mapped[list[Any]] = mapped_column(default=list)
+
+    @property
+    def description_html(self) -> str:
+        return compact.unpack_description(self.description)[0]
+
+    @description_html.setter
+    def description_html(self, html: str) -> None:
+        self.set_description(html, self.description_text)
+
+    @property
+    def description_text(self) -> str:
+        return compact.unpack_description(self.description)[1]
+
+    @description_text.setter
+    def description_text(self, text: str) -> None:
+        self.set_description(self.description_html, text)
+
+    def set_description(self, html: str, text: str) -> None:
+        self.description = compact.pack_description(without_nul(html), without_nul(text))
 
 
 class Board(Base):
@@ -203,8 +262,10 @@ class IngestError(Base):
 class JobEnrichment(Base):
     """What enrichment found in a job, and which model version found it (one row a job).
 
-    The columns search filters on are columns; ``detail`` keeps the whole ``Enrichment`` (the
-    evidence, taxonomy ids, reasons). ``content_hash`` is the job's when it was enriched: a job
+    The columns search filters on are columns; ``detail`` is the whole ``Enrichment`` (the
+    evidence, taxonomy ids, reasons), kept in two parts: ``skill_detail`` (JSON, which matching
+    reads in SQL as ``detail["skills"]``) and the compressed rest, ``evidence``
+    (``compact.split_detail``). ``content_hash`` is the job's when it was enriched: a job
     whose content or the enricher's version has changed since is enriched again.
     """
 
@@ -222,18 +283,28 @@ class JobEnrichment(Base):
     years_max: Mapped[int | None]
     skills: Mapped[list[Any]] = mapped_column(default=list)  # canonical skill names
     duties: Mapped[list[Any]] = mapped_column(default=list)
-    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    skill_detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    evidence: Mapped[dict[str, Any]] = mapped_column(ZstdJSON("evidence"), default=dict)
+
+    @hybrid_property
+    def detail(self) -> dict[str, Any]:
+        return compact.join_detail(self.skill_detail, self.evidence)
+
+    @detail.inplace.expression
+    @classmethod
+    def _detail_in_sql(cls) -> SQLColumnExpression[dict[str, Any]]:
+        return cls.skill_detail  # what SQL reads as detail["skills"]: the JSON part
 
 
 class JobEmbedding(Base):
-    """A job's sentence embedding (float32 bytes), with the model that made it."""
+    """A job's sentence embedding (float32 bytes, kept as float16), with the model that made it."""
 
     __tablename__ = "embeddings"
 
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
     model: Mapped[str] = mapped_column(CleanString(100))
     content_hash: Mapped[str] = mapped_column(CleanString(64))
-    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    vector: Mapped[bytes] = mapped_column(HalfVector)
 
 
 class SearchDocument(Base):
