@@ -238,6 +238,7 @@ def scaled_copy(store: Store, target: int, folder: Path | None = None) -> Store:
     if path.exists():
         scaled = Store.open(f"sqlite:///{path}")
         if SearchDocuments(scaled).count() >= target:
+            make_live(scaled)
             return scaled
         scaled.close()
         for stale in folder.iterdir():
@@ -263,8 +264,11 @@ def make_live(store: Store) -> None:
     from sqlalchemy import text
 
     with store.engine.begin() as connection:
-        connection.execute(text("UPDATE search_documents SET is_open = 1 WHERE NOT is_open"))
-        connection.execute(text("UPDATE search_state SET generation = generation + 1"))
+        opened = connection.execute(
+            text("UPDATE search_documents SET is_open = 1 WHERE NOT is_open")
+        ).rowcount
+        if opened:  # the index changed: the engines read it again
+            connection.execute(text("UPDATE search_state SET generation = generation + 1"))
 
 
 _TOKEN = re.compile(r"\S+")
