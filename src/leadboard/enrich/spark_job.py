@@ -21,7 +21,6 @@ they can reach, not sqlite
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import time
@@ -29,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
     from leadboard.enrich.embeddings import TextEmbedder
+    from leadboard.enrich.enricher import Enricher
 
 CHUNK = 20_000  # jobs the driver reads and hands to Spark at a time: its memory stays bounded
 BATCH_SIZE = 64  # rows an executor enriches and saves in one transaction (one Arrow batch)
@@ -95,7 +95,6 @@ def enrich_on_spark(
     ``conf``: more Spark settings for a session started here. ``work`` is what each slice of
     the enrich pass runs: :func:`enrich_partition` unless given a function that wraps it.
     """
-    from leadboard.enrich.embeddings import EmbeddingsUnavailable
     from leadboard.enrich.training import role_model_problem
     from leadboard.search.index import sync_search_index
 
@@ -107,25 +106,24 @@ def enrich_on_spark(
         )
     store = Store.open(database_url)  # migrated here, once: the executors only connect
     try:
-        with store.writer(say=say), spark_session(master, conf) as spark:
-            spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(batch_size))
+        with store.writer(say=say):
             enricher = make_enricher()  # the executors' must have the same version
-            slices = partitions or spark.sparkContext.defaultParallelism
-            summary = SparkSummary(
-                version=enricher.version, master=spark.sparkContext.master or "", partitions=slices
-            )
-            run = partial(_run_pass, spark, database_url, slices=slices, chunk=chunk)
-            start = time.perf_counter()
-            summary.enriched = run(store.jobs_to_enrich, enricher.version, work or enrich_partition)
-            if embed:
-                try:
-                    model = enricher.embedding_model().version
-                except EmbeddingsUnavailable as error:
-                    summary.problems.append(f"no embeddings: {error}")
-                else:
-                    summary.embedding_model = model
-                    summary.embedded = run(store.jobs_to_embed, model, embed_partition)
-            summary.seconds = time.perf_counter() - start
+            with spark_session(master, conf) as spark:
+                spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(batch_size))
+                slices = partitions or spark.sparkContext.defaultParallelism
+                summary = SparkSummary(
+                    version=enricher.version,
+                    master=spark.sparkContext.master or "",
+                    partitions=slices,
+                )
+                run = partial(_run_pass, spark, database_url, slices=slices, chunk=chunk)
+                start = time.perf_counter()
+                summary.enriched = run(
+                    store.jobs_to_enrich, enricher.version, work or enrich_partition
+                )
+                if embed:
+                    _embed_pass(summary, enricher, partial(run, store.jobs_to_embed))
+                summary.seconds = time.perf_counter() - start
             if enricher.role_model is None:
                 summary.problems.append(f"no role families: {role_model_problem()}")
             summary.indexed = sync_search_index(store).indexed  # once, on the driver
@@ -164,6 +162,21 @@ def spark_session(
         yield spark
     finally:
         spark.stop()
+
+
+def _embed_pass(
+    summary: SparkSummary, enricher: Enricher, run: Callable[[str, PartitionWork], int]
+) -> None:
+    """The embed pass, with the driver's sentence model's version; without one, the reason."""
+    from leadboard.enrich.embeddings import EmbeddingsUnavailable
+
+    try:
+        model = enricher.embedding_model().version
+    except EmbeddingsUnavailable as error:
+        summary.problems.append(f"no embeddings: {error}")
+    else:
+        summary.embedding_model = model
+        summary.embedded = run(model, embed_partition)
 
 
 def _run_pass(
@@ -238,7 +251,7 @@ def embed_partition(
         store.close()
 
 
-@functools.cache
+@cache
 def _embedder() -> TextEmbedder:
     """The default sentence model, made once a Python worker: MiniLM takes seconds to build,
     and Spark reuses a worker for the next tasks."""
