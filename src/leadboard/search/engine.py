@@ -247,6 +247,7 @@ class SearchEngine:
         self.embedder = embedder
         self.vectors = vectors
         self.notes = list(notes)  # why semantic search is off, when it is
+        self.catching_up: threading.Thread | None = None  # open_engine(aside=True)'s sync
         self._columns: DocumentColumns | None = None
         self._columns_file = beside_store(store, ".columns.npz")  # kept for the next start
         self._columns_lock = threading.Lock()
@@ -1113,7 +1114,8 @@ def open_engine(store: Store, *, semantic: bool = True, aside: bool = False) -> 
                 if semantic
                 else SearchEngine(store, notes=["semantic search is off (asked for)"])
             )
-            threading.Thread(target=_catch_up, args=(engine,), daemon=True).start()
+            engine.catching_up = threading.Thread(target=_catch_up, args=(engine,), daemon=True)
+            engine.catching_up.start()
             return engine
     with _writing_if_free(store) as free:
         if free:
