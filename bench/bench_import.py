@@ -2,15 +2,21 @@
 
 Prints, in one process: reading the dumps alone (the baseline), normalising them, a full import into
 a fresh SQLite store, and a second import of the same data (which must change nothing), as
-postings/s and as ratios to the baseline.
+postings/s and as ratios to the baseline, and the CPU time each took (this process): on a machine
+shared with other work, postings a CPU-second is the steadier figure.
 
-    .venv/bin/python -m bench.bench_import [PATH ...] [--database-url URL]
+``--baseline REV`` first runs the same in a second process on the code of git revision ``REV``
+(its ``src/`` exported to a temporary folder), so that old and new are measured in one run.
+
+    .venv/bin/python -m bench.bench_import [PATH ...] [--database-url URL] [--baseline REV]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,20 +33,45 @@ def default_paths() -> list[Path]:
 
 
 def timed(label: str, work, baseline: float | None = None) -> float:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     count = work()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     rate = count / seconds if seconds else float("inf")
     ratio = f"  ({seconds / baseline:.1f}× the read time)" if baseline else ""
-    print(f"{label:<28} {count:>7} records  {seconds:7.1f} s  {rate:8.0f} /s{ratio}")
+    print(
+        f"{label:<28} {count:>7} records  {seconds:7.1f} s  {rate:6.0f} /s  "
+        f"CPU {cpu:6.1f} s  {count / cpu if cpu else 0:6.0f} /CPU-s{ratio}",
+        flush=True,
+    )
     return seconds
+
+
+def run_baseline(revision: str, argv: list[str]) -> None:
+    """This benchmark, in another process, on the ``src/`` of git ``revision``."""
+    root = Path(__file__).parents[1]
+    with tempfile.TemporaryDirectory() as folder:
+        archive = subprocess.run(
+            ["git", "archive", revision, "src"], cwd=root, check=True, capture_output=True
+        )
+        subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
+        env = {**os.environ, "PYTHONPATH": f"{folder}/src{os.pathsep}{root}"}
+        print(f"--- baseline: the code of {revision} ---", flush=True)
+        subprocess.run([sys.executable, "-m", "bench.bench_import", *argv], env=env, check=True)
+    print("--- this working tree ---", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--database-url", help="default: a fresh SQLite file in a temp folder")
+    parser.add_argument("--baseline", metavar="REV", help="first measure git revision REV")
     args = parser.parse_args()
+    if args.baseline:
+        argv = [str(p) for p in args.paths]
+        run_baseline(
+            args.baseline,
+            argv + (["--database-url", args.database_url] if args.database_url else []),
+        )
     paths = args.paths or default_paths()
     files = [file for path in paths for file in iter_dump_files(path)]
 

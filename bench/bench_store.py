@@ -19,13 +19,19 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
+import os
+import shutil
 import sqlite3
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import zstandard
 
+from bench.bench_import import default_paths
 from leadboard.store import compact
 
 DICT_SIZE = 64 * 1024
@@ -91,15 +97,145 @@ def train(db: Path) -> None:
         )
 
 
+# -- measuring a store -----------------------------------------------------------------------
+
+GROUPS = ("jobs", "raw_postings", "enrichments", "embeddings")  # this benchmark's tables
+SEARCH = ("search_documents", "search_tags", "search_fts")  # the search index's
+
+
+def bytes_by_table(db: Path) -> dict[str, int]:
+    """Bytes on disk of each table with its indexes (FTS5's shadow tables under ``search_fts``),
+    and of the vector index files beside the store (``vectors``)."""
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    owner = dict(connection.execute("SELECT name, tbl_name FROM sqlite_schema"))
+    sizes: dict[str, int] = {}
+    for name, size in connection.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"):
+        table = owner.get(name, name)
+        table = "search_fts" if table.startswith("search_fts") else table
+        table = table if table in GROUPS + SEARCH else "other"
+        sizes[table] = sizes.get(table, 0) + size
+    connection.close()
+    sizes["vectors"] = sum(f.stat().st_size for f in db.parent.glob(f"{db.name}.vectors*"))
+    return sizes
+
+
+def vacuum(db: Path) -> None:
+    connection = sqlite3.connect(db, isolation_level=None)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.execute("VACUUM")
+    connection.close()
+
+
+def old_layout(new: Path, old: Path) -> float:
+    """``new`` copied to ``old`` and migrated down to 0008 (the layout before 0009); seconds."""
+    from alembic import command
+    from alembic.config import Config
+
+    from leadboard.store.database import MIGRATIONS, make_engine
+
+    shutil.copyfile(new, old)
+    engine = make_engine(f"sqlite:///{old}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    start = time.perf_counter()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008")
+    engine.dispose()
+    return time.perf_counter() - start
+
+
+def fresh_store(db: Path, paths: list[Path], limit: int | None) -> int:
+    """Import the dumps (at most ``limit`` records a file), enrich, embed (the static model) and
+    index them, as ``leadboard import`` does; returns the jobs stored."""
+    from leadboard.pipeline import IngestSummary, import_paths, ingest, refresh_store
+    from leadboard.sources.files import iter_dump_files, read_dump
+    from leadboard.store.repository import Store
+    from leadboard.store.snapshots import snapshot_of_path
+
+    os.environ.setdefault("LEADBOARD_EMBEDDING_MODEL", "static")  # MiniLM's size, 50x faster
+    store = Store.open(f"sqlite:///{db}")
+    start = time.perf_counter()
+    if limit is None:
+        import_paths(store, paths)
+    else:
+        summary, index = IngestSummary(), store.duplicate_index()
+        for file in (file for path in paths for file in iter_dump_files(path)):
+            records = itertools.islice(read_dump(file), limit)
+            snapshot = snapshot_of_path(file)
+            ingest(
+                store,
+                records,
+                summary,
+                index=index,
+                origin=str(file),
+                from_dump=True,
+                snapshot=snapshot,
+            )
+    print(f"imported in {time.perf_counter() - start:.0f} s", flush=True)
+    start = time.perf_counter()
+    done = refresh_store(store, embeddings=True, say=lambda line: None)
+    seconds = time.perf_counter() - start
+    print(
+        f"enriched {done.enriched}, embedded {done.embedded} ({done.embedding_model}) and "
+        f"indexed in {seconds:.0f} s; problems: {done.problems or 'none'}",
+        flush=True,
+    )
+    jobs = int(store.stats()["jobs"])
+    store.close()
+    return jobs
+
+
+def report(jobs: int, old: dict[str, int], new: dict[str, int]) -> None:
+    print(f"\nbytes a posting on disk, {jobs} postings (tables with their indexes)")
+    print(f"{'':<18} {'old (0008)':>11} {'new (0009)':>11} {'new/old':>8}")
+
+    def line(name: str, before: int, after: int) -> None:
+        ratio = f"{after / before:8.2f}" if before else ""
+        print(f"{name:<18} {before / jobs:11.0f} {after / jobs:11.0f} {ratio}")
+
+    for name in (*GROUPS, *SEARCH, "vectors", "other"):
+        line(name, old.get(name, 0), new.get(name, 0))
+    ours = [sum(sizes.get(name, 0) for name in GROUPS) for sizes in (old, new)]
+    line("= store tables", *ours)
+    line("= whole store", sum(old.values()), sum(new.values()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--train", type=Path, metavar="STORE", help="make the dictionaries")
     parser.add_argument("--limit", type=int, help="import at most N records a dump file")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="measure a copy of this store (0008 or 0009) instead of a fresh one",
+    )
     args = parser.parse_args()
     if args.train:
         train(args.train)
         return
+    with tempfile.TemporaryDirectory() as folder:
+        new, old = Path(folder) / "new" / "leadboard.db", Path(folder) / "old" / "leadboard.db"
+        new.parent.mkdir()
+        old.parent.mkdir()
+        if args.store:
+            from leadboard.store.database import make_engine, migrate
+
+            shutil.copyfile(args.store, new)
+            start = time.perf_counter()
+            migrate(make_engine(f"sqlite:///{new}"))  # to 0009: what Store.open does
+            print(
+                f"{args.store} migrated to the newest layout in {time.perf_counter() - start:.0f} s"
+            )
+            jobs = sqlite3.connect(new).execute("SELECT COUNT(*) FROM jobs").fetchone()[0]
+        else:
+            jobs = fresh_store(new, args.paths or default_paths(), args.limit)
+        vacuum(new)
+        seconds = old_layout(new, old)
+        print(f"copy migrated down to the old layout (0008) in {seconds:.0f} s", flush=True)
+        vacuum(old)
+        report(jobs, bytes_by_table(old), bytes_by_table(new))
 
 
 if __name__ == "__main__":

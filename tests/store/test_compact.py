@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from datetime import UTC, datetime
 
 import numpy as np
+import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
@@ -150,8 +152,32 @@ def test_a_store_of_the_old_layout_is_converted_with_nothing_lost(store):
     assert as_json(detail) == enrichment(ids[0]).model_dump(mode="json")
     assert len(vector) == 8 * 4  # float32 again
 
+    if store.engine.dialect.name == "sqlite":  # an old store: SQLite's default 4 KB pages
+        store.engine.dispose()
+        old = sqlite3.connect(str(store.engine.url.database), isolation_level=None)
+        old.execute("PRAGMA journal_mode=DELETE")  # a page size changes only outside WAL
+        old.execute("PRAGMA page_size=4096")
+        old.execute("VACUUM")
+        old.execute("PRAGMA journal_mode=WAL")
+        assert old.execute("PRAGMA page_size").fetchone() == (4096,)
+        old.close()
+
     migrate(store.engine)  # what Store.open does to an old store
     assert_reads_back(store, ids, vectors)
+    if store.engine.dialect.name == "sqlite":  # converted, then VACUUMed into 16 KB pages
+        with store.engine.connect() as connection:
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA page_size").scalar() == 16384
+            assert pragma("PRAGMA freelist_count").scalar() == 0
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_a_new_sqlite_store_has_16k_pages(store):
+    """Rows of 1-3 KB would leave most of SQLite's default 4 KB page empty."""
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's page size")
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA page_size").scalar() == 16384
 
 
 def test_the_dictionaries_a_store_was_written_with_are_all_shipped():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
@@ -47,6 +48,7 @@ def normalise_company(company: str | None) -> str:
     return " ".join(_NON_WORD.sub(" ", name).split())
 
 
+@lru_cache(maxsize=1 << 16)  # a job's URL is canonicalised three times as it is stored
 def canonical_url(url: str | None) -> str | None:
     """The URL without scheme, ``www.``, tracking parameters, fragment or trailing slash.
 
