@@ -251,13 +251,23 @@ def embed_partition(
         store.close()
 
 
-@cache
 def _embedder() -> TextEmbedder:
-    """The default sentence model, made once a Python worker: MiniLM takes seconds to build,
-    and Spark reuses a worker for the next tasks."""
-    from leadboard.enrich.embeddings import default_embedder
+    """The default sentence model, made once a Python worker (MiniLM takes seconds to build,
+    and Spark reuses a worker for the next tasks), on as many threads as the task has cores."""
+    from pyspark import TaskContext
 
-    return default_embedder()
+    task = TaskContext.get()
+    return _embedder_on(task.cpus() if task is not None else 1)
+
+
+@cache
+def _embedder_on(threads: int) -> TextEmbedder:
+    from leadboard.enrich.embeddings import Embedder, default_embedder
+
+    embedder = default_embedder()
+    if isinstance(embedder, Embedder):  # not yet loaded: else it takes every core of the node
+        embedder.threads = threads
+    return embedder
 
 
 def _check_version(what: str, here: str, driver: str) -> None:
