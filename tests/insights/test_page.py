@@ -12,6 +12,7 @@ from leadboard.cli import app
 from leadboard.insights.page import PageCache, UnknownTopic, build_page, topic_for
 from leadboard.insights.render import to_markdown
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest, merge_chips
+from leadboard.store.compact import unpack_description
 
 
 @pytest.fixture
@@ -82,16 +83,17 @@ def test_three_figures_recounted_straight_from_the_store(engine, store):
     with store.engine.connect() as connection:
         rows = connection.execute(
             text(
-                "SELECT j.cluster_id, e.skills, e.years_min, j.description_text <> '' FROM jobs j "
+                "SELECT j.cluster_id, e.skills, e.years_min, j.description FROM jobs j "
                 "JOIN enrichments e ON e.job_id = j.id "
                 "WHERE j.closed_at IS NULL AND e.role_family = 'ml_leadership' "
                 "ORDER BY j.id <> j.cluster_id, j.first_seen_at, j.id"
             )
         ).all()
     postings = {}  # one a duplicate cluster: the cluster's own job, else its first open one
-    for cluster, skills, years, described in rows:
+    for cluster, skills, years, description in rows:
         skills = json.loads(skills) if isinstance(skills, str) else skills
-        postings.setdefault(cluster, (skills, years, bool(described)))
+        described = unpack_description(description)[1] != ""  # HTML and text, compressed
+        postings.setdefault(cluster, (skills, years, described))
     assert page.postings == len(postings)
     read = [(skills, years) for skills, years, described in postings.values() if described]
     pytorch = sum("PyTorch" in skills for skills, _ in read)
