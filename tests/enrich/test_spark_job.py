@@ -22,7 +22,8 @@ from leadboard.enrich.spark_job import enrich_on_spark, enrich_partition, spark_
 from leadboard.pipeline import enrich_store, import_paths, make_enricher
 from leadboard.store.repository import Store
 
-pytestmark = pytest.mark.shared_data
+# One Spark session for the module: pytest-xdist keeps the module on one worker (--dist loadgroup).
+pytestmark = [pytest.mark.shared_data, pytest.mark.xdist_group("spark")]
 
 MASTER = "local-cluster[2,1,1024]"  # two workers of one core and 1 GiB each
 DUMPS = {"ai-labs-2026-04": 90, "hn-who-is-hiring-2026": 86}  # every n-th line: 40 + 20 records
