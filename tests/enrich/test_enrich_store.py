@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from leadboard import pipeline
 from leadboard.enrich.enricher import Enricher
 from leadboard.enrich.pool import EnrichPool
 from leadboard.enrich.role import RoleClassifier
@@ -99,6 +100,24 @@ def test_the_same_content_twice_in_one_pass_is_computed_once(store, enricher, tm
     assert store.get_enrichment("file:board-a:re-1").detail["id"] == "file:board-a:re-1"
     same = [store.get_embedding(f"file:board-a:{key}").vector for key in ("1", "re-1")]
     assert same[0] == same[1]
+
+
+def test_a_pass_with_worker_processes_stores_what_one_process_computes(
+    store, enricher, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(pipeline, "POOL_AFTER", 2)  # workers for three jobs (they wait for 128)
+    import_paths(store, [dump(tmp_path, "board-a", POSTINGS)])
+
+    summary = enrich_store(store, enricher, embed=True, batch_size=1, workers=2)
+
+    assert (summary.enriched, summary.embedded) == (3, 3)
+    for posting in POSTINGS:
+        job = store.get_job(f"file:board-a:{posting['id']}")
+        row = {"id": job.id, "title": job.title_raw, "text": job.description_text}
+        computed = enricher.enrich_batch([{**row, "remote": job.remote, "salary": None}])[0]
+        assert store.get_enrichment(job.id).detail == computed.model_dump(mode="json")
+    again = enrich_store(store, enricher, embed=True, workers=2)  # the parent's connections work
+    assert (again.enriched, again.embedded) == (0, 0)
 
 
 def test_worker_processes_enrich_as_this_process_does(enricher, shared_data_dir):
