@@ -12,6 +12,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # SQLite's page: compressed rows of 1-3 KB leave much of a 4 KB page (the default) empty, one row
@@ -134,7 +135,11 @@ def _vacuum(engine: Engine) -> None:
         free = pragma("PRAGMA freelist_count").scalar() or 0
         if free <= pages / 4 and pragma("PRAGMA page_size").scalar() == PAGE_SIZE:
             return
-        if pragma("PRAGMA journal_mode=DELETE").scalar() == "delete":
-            pragma(f"PRAGMA page_size={PAGE_SIZE}")
-        pragma("VACUUM")
-        pragma("PRAGMA journal_mode=WAL")
+        try:
+            if pragma("PRAGMA journal_mode=DELETE").scalar() == "delete":
+                pragma(f"PRAGMA page_size={PAGE_SIZE}")
+            pragma("VACUUM")
+        except OperationalError:
+            pass  # another process is writing: the store stays as it is, whole, until later
+        finally:
+            pragma("PRAGMA journal_mode=WAL")
