@@ -5,7 +5,8 @@ Imports the shared dumps into a fresh SQLite store, enriches them (the rules and
 embeds them (the static model: its vectors are MiniLM's size, 384 floats), measures every table
 and index with SQLite's ``dbstat``, then copies the store, migrates the copy down to 0008 (the
 old layout: raw JSON, both descriptions as text, float32 vectors), VACUUMs both and measures the
-copy (in 4 KB pages, as stores were before). Vector index files beside a store count too.
+copy (in 4 KB pages, as stores were before). The search's files beside a store (the vector
+index…) count too.
 
     .venv/bin/python -m bench.bench_store [PATH ...] [--limit N]
     .venv/bin/python -m bench.bench_store --train STORE.db   # the zstd dictionaries
@@ -116,8 +117,22 @@ def bytes_by_table(db: Path) -> dict[str, int]:
         table = table if table in GROUPS + SEARCH else "other"
         sizes[table] = sizes.get(table, 0) + size
     connection.close()
-    sizes["vectors"] = sum(f.stat().st_size for f in db.parent.glob(f"{db.name}.vectors*"))
+    sizes["files beside"] = sum(
+        file.stat().st_size
+        for path in _beside(db)
+        for file in ([path] if path.is_file() else path.rglob("*"))
+        if file.is_file()
+    )
     return sizes
+
+
+def _beside(db: Path) -> list[Path]:
+    """What the search keeps beside a store (``leadboard.vectors.usearch``, ``….columns.npz``…)."""
+    return [
+        path
+        for path in db.parent.iterdir()
+        if path.name.startswith(f"{db.stem}.") and not path.name.startswith(db.name)
+    ]
 
 
 def vacuum(db: Path, page_size: int | None = None) -> None:
@@ -138,6 +153,8 @@ def old_layout(new: Path, old: Path) -> float:
     from leadboard.store.database import MIGRATIONS, make_engine
 
     shutil.copyfile(new, old)
+    for path in _beside(new):  # the search's files: the same whatever the store's layout
+        (shutil.copytree if path.is_dir() else shutil.copyfile)(path, old.parent / path.name)
     engine = make_engine(f"sqlite:///{old}")
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -185,6 +202,10 @@ def fresh_store(db: Path, paths: list[Path], limit: int | None) -> int:
         f"indexed in {seconds:.0f} s; problems: {done.problems or 'none'}",
         flush=True,
     )
+    from leadboard.search.vectors import open_vector_index
+
+    indexed = open_vector_index(store).sync(store, done.embedding_model or "")
+    print(f"vector index beside the store: {indexed} vectors (the open postings')", flush=True)
     jobs = int(store.stats()["jobs"])
     store.close()
     return jobs
@@ -198,7 +219,7 @@ def report(jobs: int, old: dict[str, int], new: dict[str, int]) -> None:
         ratio = f"{after / before:8.2f}" if before else ""
         print(f"{name:<18} {before / jobs:11.0f} {after / jobs:11.0f} {ratio}")
 
-    for name in (*GROUPS, *SEARCH, "vectors", "other"):
+    for name in (*GROUPS, *SEARCH, "files beside", "other"):
         line(name, old.get(name, 0), new.get(name, 0))
     ours = [sum(sizes.get(name, 0) for name in GROUPS) for sizes in (old, new)]
     line("= store tables", *ours)
