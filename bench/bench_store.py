@@ -28,6 +28,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import zstandard
@@ -249,11 +250,14 @@ def main() -> None:
 
             shutil.copyfile(args.store, new)
             start = time.perf_counter()
-            migrate(make_engine(f"sqlite:///{new}"))  # to 0009: what Store.open does
+            engine = make_engine(f"sqlite:///{new}")
+            migrate(engine)  # to 0009 (and 16 KB pages): what Store.open does
+            engine.dispose()
             print(
                 f"{args.store} migrated to the newest layout in {time.perf_counter() - start:.0f} s"
             )
-            jobs = sqlite3.connect(new).execute("SELECT COUNT(*) FROM jobs").fetchone()[0]
+            with closing(sqlite3.connect(new)) as connection:  # closed before the VACUUM
+                jobs = connection.execute("SELECT COUNT(*) FROM jobs").fetchone()[0]
         else:
             jobs = fresh_store(new, args.paths or default_paths(), args.limit)
         vacuum(new)
