@@ -23,6 +23,7 @@ not touch stay on disk.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import sqlite3
 import sys
@@ -333,8 +334,8 @@ class WordFile:
             starts, words = names["starts"], names["words"]
             positions, scores = _NONE
             if starts[-1]:  # (an empty file cannot be mapped)
-                positions = np.memmap(self._data(names["stamp"], "positions"), np.int32, "r")
-                scores = np.memmap(self._data(names["stamp"], "scores"), np.float32, "r")
+                positions = _mapped(self._data(names["stamp"], "positions"), np.int32)
+                scores = _mapped(self._data(names["stamp"], "scores"), np.float32)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
         if len(starts) != len(words) + 1 or not starts[-1] == len(positions) == len(scores):
@@ -398,6 +399,18 @@ class _WordWriter:
             out.close()
         for path in self.paths:
             path.unlink(missing_ok=True)
+
+
+def _mapped(path: Path, dtype: type[np.generic]) -> np.ndarray:
+    """A file's numbers, mapped in (read-only). The kernel is asked to read it into its cache
+    ahead, aside: a new query's words are then a memory read, not a disk read (at a million
+    postings the file is 1.6 GB, and the first touch of a word cost up to 700 ms); the pages
+    count in this process's memory only once a query reads them."""
+    with path.open("rb") as file:
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    if hasattr(mmap, "MADV_WILLNEED"):
+        mapped.madvise(mmap.MADV_WILLNEED)
+    return np.frombuffer(mapped, dtype=dtype)
 
 
 def _identity(columns: DocumentColumns) -> list[int]:
