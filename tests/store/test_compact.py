@@ -9,9 +9,11 @@ import hashlib
 import json
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
+import zstandard
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
@@ -180,11 +182,9 @@ def test_a_new_sqlite_store_has_16k_pages(store):
         assert connection.exec_driver_sql("PRAGMA page_size").scalar() == 16384
 
 
-def test_the_dictionaries_a_store_was_written_with_are_all_shipped():
-    """A blob names its dictionary; none may ever be removed from the package."""
-    shipped = {path.name for path in compact.DATA.glob("zstd-*.dict")}
-    for kind in compact.KINDS:
-        dict_id = compact.current_dictionary(kind)
-        assert f"zstd-{kind}-{dict_id}.dict" in shipped
-        blob = compact.compress("a record", kind)
-        assert compact.decompress(blob) == "a record"
+def test_the_package_ships_no_development_data():
+    """A dictionary trained on postings would carry passages of them: none ships."""
+    assert not list(Path(compact.__file__).parents[1].glob("data/zstd-*"))
+    blob = compact.compress("a record")
+    assert zstandard.get_frame_parameters(blob).dict_id == 0
+    assert compact.decompress(blob) == "a record"

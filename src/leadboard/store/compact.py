@@ -1,22 +1,16 @@
-"""Compact values for the store: zstd frames with shipped dictionaries, half-precision vectors.
+"""Compact values for the store: zstd frames, half-precision vectors.
 
-A stored blob is one zstd frame. Its header names the dictionary it was made with (zstd's
-``dict_id``; 0 for none), so a reader needs no side table: every dictionary Leadboard ever shipped
-stays in ``leadboard/data/`` as ``zstd-<kind>-<dict id>.dict`` and is found by its id (ids are
-``DICT_IDS + 256 * kind's place in KINDS + version``: the newest of a kind is its highest). Small
-records (a posting's JSON, a description, an enrichment's evidence) compress 2-3x better with a
-dictionary trained on their kind than alone (``bench/bench_store.py --train`` makes them).
+A stored blob is one zstd frame (level 3). No dictionary is shipped: a dictionary trained on
+postings holds whole passages of them, and the package must not carry the development data. A
+dictionary trained on the user's own store, kept in it, is the next step (docs §9, debt 12).
 
->>> blob = compress("Build the ranking models of a search engine.", "description")
+>>> blob = compress("Build the ranking models of a search engine.")
 >>> decompress(blob)
 'Build the ranking models of a search engine.'
->>> decompress(compress("", "description"))
+>>> decompress(compress(""))
 ''
->>> pack_json({"title": "ML Lead", "tags": ["ml"]}, "payload") == pack_json(
-...     {"title": "ML Lead", "tags": ["ml"]}, "payload")
-True
->>> unpack_json(pack_json({"title": "ML Lead"}, "payload"))
-{'title': 'ML Lead'}
+>>> unpack_json(pack_json({"title": "ML Lead", "tags": ["ml"]}))
+{'title': 'ML Lead', 'tags': ['ml']}
 >>> import numpy as np
 >>> vector = np.array([0.5, -0.25, 1.0], dtype="<f4")
 >>> half = to_half(vector.tobytes())
@@ -27,84 +21,43 @@ True
 from __future__ import annotations
 
 import json
-import re
-from functools import cache
-from pathlib import Path
+import threading
 from typing import Any
 
 import numpy as np
 import zstandard
 
-DATA = Path(__file__).parents[1] / "data"
 LEVEL = 3  # zstd's default: ~10x faster than 19 for 5-10% more bytes on records this small
-KINDS = ("payload", "description", "evidence")  # one dictionary a kind of record
-DICT_IDS = 0x4C420000  # "LB": above zstd's reserved 0-32767, below 2**31
-_NAME = re.compile(r"zstd-(?P<kind>[a-z]+)-(?P<id>\d+)\.dict")
+
+# zstandard's (de)compressors are not thread-safe: one each a thread.
+_local = threading.local()
 
 
-class UnknownDictionary(LookupError):
-    """A blob names a dictionary this version of Leadboard does not ship."""
+def _compressor() -> zstandard.ZstdCompressor:
+    if not hasattr(_local, "compressor"):
+        _local.compressor = zstandard.ZstdCompressor(level=LEVEL, write_content_size=True)
+    return _local.compressor
 
 
-@cache
-def _dictionaries() -> dict[int, zstandard.ZstdCompressionDict]:
-    found = {}
-    for path in DATA.glob("zstd-*.dict"):
-        match = _NAME.fullmatch(path.name)
-        if match:
-            found[int(match["id"])] = zstandard.ZstdCompressionDict(path.read_bytes())
-    return found
+def _decompressor() -> zstandard.ZstdDecompressor:
+    if not hasattr(_local, "decompressor"):
+        _local.decompressor = zstandard.ZstdDecompressor()
+    return _local.decompressor
 
 
-@cache
-def current_dictionary(kind: str) -> int:
-    """The id of the dictionary new ``kind`` records are compressed with: the newest shipped
-    (the highest id of the kind; 0, none, when there is none)."""
-    ids = [
-        int(m["id"])
-        for path in DATA.glob(f"zstd-{kind}-*.dict")
-        if (m := _NAME.fullmatch(path.name))
-    ]
-    return max(ids, default=0)
-
-
-@cache
-def _compressor(kind: str) -> zstandard.ZstdCompressor:
-    dict_id = current_dictionary(kind)
-    if not dict_id:
-        return zstandard.ZstdCompressor(level=LEVEL)
-    dictionary = _dictionaries()[dict_id]
-    dictionary.precompute_compress(level=LEVEL)  # once, not on every record
-    return zstandard.ZstdCompressor(dict_data=dictionary, write_content_size=True)
-
-
-@cache
-def _decompressor(dict_id: int) -> zstandard.ZstdDecompressor:
-    if not dict_id:
-        return zstandard.ZstdDecompressor()
-    dictionary = _dictionaries().get(dict_id)
-    if dictionary is None:
-        raise UnknownDictionary(
-            f"a stored value was compressed with zstd dictionary {dict_id}, which this version "
-            "of Leadboard does not have: upgrade Leadboard to read this store"
-        )
-    return zstandard.ZstdDecompressor(dict_data=dictionary)
-
-
-def compress(text: str, kind: str) -> bytes:
-    """``text`` as one zstd frame, with the current dictionary of ``kind``."""
-    return _compressor(kind).compress(text.encode())
+def compress(text: str) -> bytes:
+    """``text`` as one zstd frame."""
+    return _compressor().compress(text.encode())
 
 
 def decompress(blob: bytes) -> str:
-    """The text a :func:`compress` frame holds, whichever dictionary made it."""
-    dict_id = zstandard.get_frame_parameters(blob).dict_id
-    return _decompressor(dict_id).decompress(blob).decode()
+    """The text a :func:`compress` frame holds."""
+    return _decompressor().decompress(blob).decode()
 
 
-def pack_json(value: Any, kind: str) -> bytes:
+def pack_json(value: Any) -> bytes:
     """A JSON value, compact and compressed (key order kept, as ``json.dumps`` writes it)."""
-    return compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")), kind)
+    return compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
 def unpack_json(blob: bytes) -> Any:
@@ -114,7 +67,7 @@ def unpack_json(blob: bytes) -> Any:
 def pack_description(html: str, text: str) -> bytes:
     """A job's description, HTML and text in one frame: the text repeats the HTML's words, so
     zstd stores them about once."""
-    return compress(join_description(html, text), "description")
+    return compress(join_description(html, text))
 
 
 def unpack_description(blob: bytes | None) -> tuple[str, str]:

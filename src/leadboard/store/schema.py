@@ -78,18 +78,14 @@ class CleanJSON(TypeDecorator[Any]):
 
 
 class ZstdJSON(TypeDecorator[Any]):
-    """A JSON value kept as a zstd frame with the dictionary of its ``kind``
-    (``store/compact.py``); read back as the value. Never queried inside, only read whole."""
+    """A JSON value kept as a zstd frame (``store/compact.py``); read back as the value. Never
+    queried inside, only read whole."""
 
     impl = LargeBinary
     cache_ok = True
 
-    def __init__(self, kind: str) -> None:
-        super().__init__()
-        self.kind = kind
-
     def process_bind_param(self, value: Any, dialect: Any) -> bytes | None:
-        return None if value is None else compact.pack_json(without_nul(value), self.kind)
+        return None if value is None else compact.pack_json(without_nul(value))
 
     def process_result_value(self, value: bytes | None, dialect: Any) -> Any:
         return None if value is None else compact.unpack_json(value)
@@ -142,7 +138,7 @@ class RawPosting(Base):
     origin: Mapped[str | None] = mapped_column(CleanText)  # API URL or dump file it came from
     fetched_at: Mapped[datetime]
     payload_hash: Mapped[str] = mapped_column(CleanString(64))
-    payload: Mapped[dict[str, Any]] = mapped_column(ZstdJSON("payload"))
+    payload: Mapped[dict[str, Any]] = mapped_column(ZstdJSON())
     run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"))
 
 
@@ -284,7 +280,7 @@ class JobEnrichment(Base):
     skills: Mapped[list[Any]] = mapped_column(default=list)  # canonical skill names
     duties: Mapped[list[Any]] = mapped_column(default=list)
     skill_detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    evidence: Mapped[dict[str, Any]] = mapped_column(ZstdJSON("evidence"), default=dict)
+    evidence: Mapped[dict[str, Any]] = mapped_column(ZstdJSON(), default=dict)
 
     @hybrid_property
     def detail(self) -> dict[str, Any]:

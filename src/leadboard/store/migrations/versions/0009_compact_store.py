@@ -78,7 +78,7 @@ def upgrade() -> None:
         "id",
         ["payload"],
         {"payload_zstd": sa.LargeBinary()},
-        lambda payload: (compact.pack_json(_json(payload), "payload"),),
+        lambda payload: (compact.pack_json(_json(payload)),),
     )
     with op.batch_alter_table("raw_postings") as batch:
         batch.drop_index("ix_raw_postings_job_id")
@@ -103,7 +103,7 @@ def upgrade() -> None:
 
     def split(detail: Any) -> tuple[dict[str, Any], bytes]:
         skills, rest = compact.split_detail(_json(detail) or {})
-        return skills, compact.pack_json(rest, "evidence")
+        return skills, compact.pack_json(rest)
 
     new: dict[str, sa.types.TypeEngine[Any]] = {
         "skill_detail": sa.JSON(),
