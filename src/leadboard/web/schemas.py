@@ -180,18 +180,23 @@ class SearchParams(BaseModel):
     )
 
 
+# A name needs a character that is neither a space nor a control character: names are stored
+# with spaces collapsed by str.split, which also splits on the controls \x1c-\x1f and \x85 that
+# the schema's regex (Unicode White_Space) would let through as "not a space".
+NAME_PATTERN = r"[^\s\x00-\x1f\x7f-\x9f]"
+
+
 class SavedSearchIn(BaseModel):
     """A search to keep: its words, filters and sort, and a name (default: its words)."""
 
     query: str = Field("", max_length=MAX_QUERY_CHARS, description="Words and inline filters.")
-    # A name needs a character that is not a space (names are stored with spaces collapsed).
-    name: str | None = Field(None, min_length=1, max_length=200, pattern=r"\S")
+    name: str | None = Field(None, min_length=1, max_length=200, pattern=NAME_PATTERN)
     filters: SearchParams = Field(default_factory=lambda: SearchParams.model_validate({}))
     sort: Sort = "relevance"
 
 
 class SavedSearchRename(BaseModel):
-    name: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    name: str = Field(min_length=1, max_length=200, pattern=NAME_PATTERN)
 
 
 class SavedSearchOut(BaseModel):
