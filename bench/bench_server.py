@@ -134,7 +134,11 @@ def run(env: dict[str, str], store: Store, workers: list[int], rate: float, seco
             result = asyncio.run(open_loop(base, texts[n * share :], rate, seconds))
         finally:
             server.terminate()
-            server.wait(timeout=60)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # requests still queued: stop it anyway
+                server.kill()
+                server.wait()
         baseline = baseline or result
         print(
             f"{count} worker(s), first search answered {started:.1f} s after start: "
