@@ -97,3 +97,16 @@ def test_watch_runs_in_one_process_only(environment):
     )
     assert finished.returncode == 2
     assert "run `leadboard watch` beside" in finished.stderr
+
+
+def test_workers_beyond_loopback_without_a_token_are_refused_before_starting(environment):
+    environment.pop("LEADBOARD_WRITE_TOKEN", None)
+    finished = subprocess.run(
+        [*LEADBOARD, "serve", "--workers", "2", "--host", "0.0.0.0", "--port", str(free_port())],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert finished.returncode == 2
+    assert "Not serving on 0.0.0.0" in finished.stderr

@@ -732,14 +732,34 @@ def serve(
 
     import uvicorn
 
+    from leadboard.search.engine import SearchEngine
     from leadboard.web.security import InsecureSetup, is_loopback
 
     public = not is_loopback(host)
     if workers > 1 and watch:
         echo("--watch runs in one process: with --workers, run `leadboard watch` beside.", err=True)
         raise typer.Exit(2)
+    limits = "  rate-limited per client" if public else ""
     try:
-        web, store, engine = _served_app(semantic=semantic, public=public, warm=workers == 1)
+        if workers > 1:
+            # Only the setup is checked here (an engine that reads nothing): each worker opens,
+            # syncs and warms its own.
+            store = _open_store()
+            _web_app(store, SearchEngine(store, ranker=None), public=public)
+            store.close()
+            os.environ[SERVE_SETTINGS_ENV] = json.dumps({"semantic": semantic, "public": public})
+            echo(f"Leadboard on http://{host}:{port}/  (API docs: /docs){limits}")
+            # uvicorn's workers import the app by name: each builds its own from the settings.
+            uvicorn.run(
+                "leadboard.cli:worker_app",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+            )
+            return
+        web, store, engine = _served_app(semantic=semantic, public=public)
     except InsecureSetup as error:
         echo(f"Not serving on {host}: {error}", err=True)
         raise typer.Exit(2) from None
@@ -753,41 +773,33 @@ def serve(
         threading.Thread(target=watcher.run, args=(stop,), daemon=True, name="watch").start()
     for note in engine.notes:
         echo(f"note: {note}", err=True)
-    limits = "  rate-limited per client" if public else ""
     echo(f"Leadboard on http://{host}:{port}/  (API docs: /docs){limits}")
-    if workers == 1:
-        uvicorn.run(web, host=host, port=port, log_level="warning")
-        return
-    # uvicorn's workers import the app by name: each builds its own from these settings.
-    os.environ[SERVE_SETTINGS_ENV] = json.dumps({"semantic": semantic, "public": public})
-    store.close()
-    uvicorn.run(
-        "leadboard.cli:worker_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-    )
+    uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
 SERVE_SETTINGS_ENV = "LEADBOARD_SERVE_SETTINGS"  # set by `serve --workers` for its workers
 
 
-def _served_app(*, semantic: bool, public: bool, warm: bool = True) -> tuple[Any, Store, Any]:
-    """The web app over the environment's store, its engine warming up in a thread (``warm``)."""
-    import os
+def _served_app(*, semantic: bool, public: bool) -> tuple[Any, Store, Any]:
+    """The web app over the environment's store, its engine warming up in a thread."""
     import threading
+
+    store = _open_store()
+    engine = open_search(store, semantic=semantic, aside=True)  # answers before a sync ends
+    web = _web_app(store, engine, public=public)
+    threading.Thread(target=engine.warm_up, daemon=True).start()
+    return web, store, engine
+
+
+def _web_app(store: Store, engine: Any, *, public: bool) -> Any:
+    """``create_app`` with the write token of the environment (``InsecureSetup`` without one
+    beyond loopback)."""
+    import os
 
     from leadboard.web.app import create_app
     from leadboard.web.security import WRITE_TOKEN_ENV
 
-    store = _open_store()
-    engine = open_search(store, semantic=semantic, aside=True)  # answers before a sync ends
-    web = create_app(store, engine, public=public, write_token=os.environ.get(WRITE_TOKEN_ENV))
-    if warm:
-        threading.Thread(target=engine.warm_up, daemon=True).start()
-    return web, store, engine
+    return create_app(store, engine, public=public, write_token=os.environ.get(WRITE_TOKEN_ENV))
 
 
 def worker_app() -> Any:
