@@ -202,25 +202,23 @@ def _run_pass(
     return done
 
 
+Jobs = list[tuple[str, str, dict[str, Any]]]  # (id, content hash, posting) as _jobs gives them
+
+
 def enrich_partition(
     batches: Iterator[pd.DataFrame], database_url: str, version: str
 ) -> Iterator[pd.DataFrame]:
     """One slice of the enrich pass, on an executor: each batch enriched by the packaged
     enricher and saved in its own transaction; yields how many rows each batch saved."""
-    import pandas as pd
-
     enricher = make_enricher()
     _check_version("enricher", enricher.version, version)
-    store = Store(make_engine(database_url))
-    try:
-        for batch in batches:
-            jobs = _jobs(batch)
-            results = enricher.enrich_batch([row for _, _, row in jobs])
-            pairs = zip(jobs, results, strict=True)
-            store.save_enrichments([(i, digest, res) for (i, digest, _), res in pairs], _now())
-            yield pd.DataFrame({"done": [len(jobs)]})
-    finally:
-        store.close()
+
+    def save(store: Store, jobs: Jobs) -> None:
+        results = enricher.enrich_batch([row for *_, row in jobs])
+        pairs = zip(jobs, results, strict=True)
+        store.save_enrichments([(i, digest, res) for (i, digest, _), res in pairs], _now())
+
+    yield from _saved(batches, database_url, save)
 
 
 def embed_partition(
@@ -228,24 +226,31 @@ def embed_partition(
 ) -> Iterator[pd.DataFrame]:
     """One slice of the embed pass, on an executor: each batch embedded by the default sentence
     model and saved in its own transaction; yields how many rows each batch saved."""
-    import pandas as pd
-
     from leadboard.enrich.embeddings import posting_text
 
     embedder = _embedder()
     _check_version("embedding model", embedder.version, version)
+
+    def save(store: Store, jobs: Jobs) -> None:
+        vectors = embedder.encode([posting_text(row["title"], row["text"]) for *_, row in jobs])
+        pairs = zip(jobs, vectors, strict=True)
+        rows = [(i, digest, vector.astype("<f4").tobytes()) for (i, digest, _), vector in pairs]
+        store.save_embeddings(rows, version)
+
+    yield from _saved(batches, database_url, save)
+
+
+def _saved(
+    batches: Iterator[pd.DataFrame], database_url: str, save: Callable[[Store, Jobs], None]
+) -> Iterator[pd.DataFrame]:
+    """``save`` each batch into the store at ``database_url``; how many rows each batch saved."""
+    import pandas as pd
+
     store = Store(make_engine(database_url))
     try:
         for batch in batches:
             jobs = _jobs(batch)
-            vectors = embedder.encode([posting_text(row["title"], row["text"]) for *_, row in jobs])
-            store.save_embeddings(
-                [
-                    (job_id, digest, vector.astype("<f4").tobytes())
-                    for (job_id, digest, _), vector in zip(jobs, vectors, strict=True)
-                ],
-                version,
-            )
+            save(store, jobs)
             yield pd.DataFrame({"done": [len(jobs)]})
     finally:
         store.close()
@@ -295,12 +300,12 @@ def _record(job: tuple[str, str, dict[str, Any]]) -> Record:
     return (job_id, digest, row["title"], row["text"], row["remote"], salary)
 
 
-def _jobs(batch: pd.DataFrame) -> list[tuple[str, str, dict[str, Any]]]:
+def _jobs(batch: pd.DataFrame) -> Jobs:
     """A pandas batch of ``ROWS`` back as ``Store.jobs_to_enrich`` gave them."""
     return _jobs_of(batch.itertuples(index=False, name=None))
 
 
-def _jobs_of(records: Iterable[Sequence[Any]]) -> list[tuple[str, str, dict[str, Any]]]:
+def _jobs_of(records: Iterable[Sequence[Any]]) -> Jobs:
     jobs = []
     for job_id, digest, title, text, remote, salary in records:
         row = {
