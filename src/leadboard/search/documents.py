@@ -7,6 +7,12 @@
 the matcher and the market pages read through the other methods. A schema change of these
 tables is checked against this module alone (``docs/architecture.md`` §3).
 
+A document's text is kept once, as the job's description: a row says how much of it the index
+holds (``body_chars``). SQLite's ``search_fts`` is a contentless FTS5 table, and FTS5 removes a
+row only when told the text it indexed: the job's text now, or the description it had when a
+change replaced it (``search_replaced_text``, kept by triggers on ``jobs`` until the next sync:
+migration 0010). PostgreSQL's ``search_vector`` is written here, from the same text.
+
 >>> from leadboard.store.repository import Store
 >>> documents = SearchDocuments(Store.open("sqlite://"))
 >>> documents.generation(), documents.count(), documents.facts().ids
@@ -22,10 +28,22 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import and_, delete, func, insert, literal, literal_column, select, text, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnClause
 
+from leadboard.store import compact
 from leadboard.store.repository import JobWithEnrichment, Store
 from leadboard.store.schema import (
     Job,
@@ -34,6 +52,7 @@ from leadboard.store.schema import (
     SearchDocument,
     SearchState,
     SearchTag,
+    without_nul,
 )
 
 BM25_WEIGHTS = "8.0, 2.0, 3.0, 1.0"  # search_fts columns: title, company, skills, body
@@ -72,8 +91,13 @@ class Document:
     tags: list[Tag] = field(default_factory=list)
 
     def columns(self) -> dict[str, Any]:
-        """The ``search_documents`` row's values (the tags go to ``search_tags``)."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "tags"}
+        """The ``search_documents`` row's values (the tags go to ``search_tags``; the text is
+        the job's, the row says how much of it is indexed)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NOT_KEPT}
+        return values | {"body_chars": len(self.body)}
+
+
+_NOT_KEPT = {"tags", "body"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,18 +289,21 @@ class SearchDocuments:
             ]
 
     def save(self, documents: Sequence[Document]) -> int:
-        """Write these documents and their tags, in one transaction; a job's existing document
-        is updated in place (its id, the full-text and vector rowid, stays)."""
+        """Write these documents, their tags and their full text, in one transaction; a job's
+        existing document is updated in place (its id, the full-text and vector rowid, stays)."""
         if not documents:
             return 0
+        job_ids = [d.job_id for d in documents]
         with Session(self.engine) as session, session.begin():
             existing = dict(
                 session.execute(
                     select(SearchDocument.job_id, SearchDocument.id).where(
-                        SearchDocument.job_id.in_([d.job_id for d in documents])
+                        SearchDocument.job_id.in_(job_ids)
                     )
                 ).all()
             )
+            text_ = _FullText(session, self.dialect, job_ids)
+            text_.remove(existing.values())
             for document in documents:
                 values = document.columns()
                 document_id = existing.get(document.job_id)
@@ -291,6 +318,7 @@ class SearchDocuments:
                         .values(**values)
                     )
                     session.execute(delete(SearchTag).where(SearchTag.document_id == document_id))
+                text_.add(document_id, document)
                 if document.tags:
                     session.execute(
                         insert(SearchTag),
@@ -305,9 +333,13 @@ class SearchDocuments:
         """Drop the documents whose job is gone; when anything changed (``changed``, or a
         drop), mark one head a duplicate cluster again and move the generation on."""
         with Session(self.engine) as session, session.begin():
-            orphans = select(SearchDocument.id).where(SearchDocument.job_id.not_in(select(Job.id)))
-            gone = list(session.scalars(orphans))
+            orphans = select(SearchDocument.id, SearchDocument.job_id).where(
+                SearchDocument.job_id.not_in(select(Job.id))
+            )
+            gone_jobs = dict(session.execute(orphans).all())
+            gone = list(gone_jobs)
             if gone:
+                _FullText(session, self.dialect, list(gone_jobs.values())).remove(gone)
                 session.execute(delete(SearchTag).where(SearchTag.document_id.in_(gone)))
                 session.execute(delete(SearchDocument).where(SearchDocument.id.in_(gone)))
             if changed or gone:
@@ -328,7 +360,7 @@ class SearchDocuments:
                 select(
                     *(getattr(d, name) for name in _FACT_COLUMNS),
                     d.title,
-                    func.length(d.body) > 0,
+                    d.body_chars > 0,
                     Job.url.is_not(None),
                 )
                 .outerjoin(Job, Job.id == d.job_id)
@@ -562,7 +594,7 @@ class SearchDocuments:
             Job.posted_at,
             JobEnrichment.job_id,
             JobEnrichment.duties,
-            d.body != "",
+            d.body_chars > 0,
         )
         rows: list[Any] = []
         tags: dict[str, dict[int, list[str]]] = {"skill": {}, "country": {}, "city": {}}
@@ -616,6 +648,104 @@ class SearchDocuments:
                 described,
             ) in sorted(rows, key=lambda row: row[0])
         ]
+
+
+class _FullText:
+    """The full-text index's rows of some jobs' documents, in a ``save`` or ``settle``
+    transaction (see the module docstring): SQLite's contentless ``search_fts``, PostgreSQL's
+    ``search_vector`` column."""
+
+    def __init__(self, session: Session, dialect: str, job_ids: Sequence[str]) -> None:
+        self.session = session
+        self.sqlite = dialect == "sqlite"
+        self.job_ids = list(job_ids)
+        self.replaced: dict[str, bytes] = {}  # job id -> the description its document indexed
+        self.now: dict[str, bytes | None] = {}  # job id -> its description now
+        if self.sqlite:
+            jobs = {"jobs": self.job_ids}
+            self.replaced = dict(session.execute(_REPLACED, jobs).all())
+            self.now = dict(
+                session.execute(
+                    select(Job.id, Job.description).where(Job.id.in_(self.job_ids))
+                ).all()
+            )
+
+    def indexed(self, job_id: str, chars: int) -> str:
+        """The text a document of ``job_id`` holding ``chars`` characters indexed."""
+        frame = self.replaced.get(job_id, self.now.get(job_id))
+        return compact.unpack_description(frame)[1][:chars]
+
+    def remove(self, document_ids: Iterable[int]) -> None:
+        """SQLite: take these documents out of ``search_fts``, told the text each indexed, and
+        forget these jobs' replaced texts. PostgreSQL: nothing to do (``add`` overwrites the
+        vector; a deleted row takes its own along)."""
+        if not self.sqlite:
+            return
+        d = SearchDocument
+        rows = self.session.execute(
+            select(d.id, d.job_id, d.title, d.company, d.skills, d.body_chars).where(
+                d.id.in_(list(document_ids))
+            )
+        ).all()
+        deletes = [
+            {
+                "id": doc_id,
+                "title": title,
+                "company": company,
+                "skills": skills,
+                "body": self.indexed(job_id, chars),
+            }
+            for doc_id, job_id, title, company, skills, chars in rows
+        ]
+        if deletes:
+            self.session.execute(_FTS_DELETE, deletes)
+        if self.replaced:
+            self.session.execute(_FORGET, {"jobs": list(self.replaced)})
+            self.replaced = {}
+
+    def add(self, document_id: int, document: Document) -> None:
+        """Index ``document``'s text under its id. SQLite: when its job's text changed after
+        the document was built from it, the text indexed is kept as a replaced one."""
+        values = {
+            "id": document_id,
+            "title": without_nul(document.title),
+            "company": without_nul(document.company),
+            "skills": without_nul(document.skills),
+            "body": document.body,
+        }
+        if not self.sqlite:
+            self.session.execute(_PG_VECTOR, values)
+            return
+        self.session.execute(_FTS_INSERT, values)
+        if self.indexed(document.job_id, len(document.body)) != document.body:
+            kept = {"job": document.job_id, "text": compact.pack_description("", document.body)}
+            self.session.execute(_KEEP, kept)
+
+
+_FTS_COLUMNS = "title, company, skills, body"
+_FTS_INSERT = text(
+    f"INSERT INTO search_fts (rowid, {_FTS_COLUMNS}) VALUES (:id, :title, :company, :skills, :body)"
+)
+_FTS_DELETE = text(
+    f"INSERT INTO search_fts (search_fts, rowid, {_FTS_COLUMNS}) "
+    "VALUES ('delete', :id, :title, :company, :skills, :body)"
+)
+_REPLACED = text(
+    "SELECT job_id, description FROM search_replaced_text WHERE job_id IN :jobs"
+).bindparams(bindparam("jobs", expanding=True))
+_FORGET = text("DELETE FROM search_replaced_text WHERE job_id IN :jobs").bindparams(
+    bindparam("jobs", expanding=True)
+)
+_KEEP = text("INSERT INTO search_replaced_text (job_id, description) VALUES (:job, :text)")
+# The weights of migration 0003's generated column, which 0010 made a plain one written here.
+_PG_VECTOR = text(
+    "UPDATE search_documents SET search_vector = "
+    "setweight(to_tsvector('english', CAST(:title AS text)), 'A') "
+    "|| setweight(to_tsvector('english', CAST(:company AS text) || ' ' "
+    "|| CAST(:skills AS text)), 'B') "
+    "|| setweight(to_tsvector('english', left(CAST(:body AS text), 200000)), 'C') "
+    "WHERE id = :id"
+)
 
 
 def _generation(session: Session) -> int:

@@ -269,7 +269,7 @@ class JobEnrichment(Base):
 
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
     version: Mapped[str] = mapped_column(CleanString(100))
-    content_hash: Mapped[str] = mapped_column(CleanString(64))
+    content_hash: Mapped[str] = mapped_column(CleanString(64), index=True)  # done_by_content
     enriched_at: Mapped[datetime]
     role_family: Mapped[str | None] = mapped_column(CleanString(20), index=True)
     ml_leadership: Mapped[float | None] = mapped_column(Float)
@@ -299,7 +299,7 @@ class JobEmbedding(Base):
 
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
     model: Mapped[str] = mapped_column(CleanString(100))
-    content_hash: Mapped[str] = mapped_column(CleanString(64))
+    content_hash: Mapped[str] = mapped_column(CleanString(64), index=True)  # done_by_content
     vector: Mapped[bytes] = mapped_column(HalfVector)
 
 
@@ -307,9 +307,11 @@ class SearchDocument(Base):
     """A job as search sees it: its text and the facts it is filtered and faceted by, from the
     job and its enrichment, flattened into one row (``search/index.py`` keeps it in step).
 
-    The full-text index is backend-specific and lives beside it: an FTS5 table over these rows on
-    SQLite (``search_fts``), a generated ``tsvector`` column with a GIN index on PostgreSQL; both
-    made by migration 0003 and outside the models (see ``BACKEND_OBJECTS``).
+    Its text is the job's (the description once, in ``jobs``): ``body_chars`` says how much of
+    the job's description text the full-text index holds. That index is backend-specific and
+    lives beside the rows, outside the models (see ``BACKEND_OBJECTS``), written by
+    ``search/documents.py``: a contentless FTS5 table on SQLite (``search_fts``, migration
+    0010), a ``tsvector`` column with a GIN index on PostgreSQL.
     """
 
     __tablename__ = "search_documents"
@@ -327,7 +329,7 @@ class SearchDocument(Base):
     title: Mapped[str] = mapped_column(CleanText)
     company: Mapped[str] = mapped_column(CleanText, default="")
     skills: Mapped[str] = mapped_column(CleanText, default="")  # canonical names, for matching
-    body: Mapped[str] = mapped_column(CleanText, default="")
+    body_chars: Mapped[int] = mapped_column(Integer, default=0)  # of the job's text, indexed
     role_family: Mapped[str | None] = mapped_column(CleanString(20))
     ml_leadership: Mapped[float | None] = mapped_column(Float)
     seniority: Mapped[str] = mapped_column(CleanString(20), default="unknown")
@@ -459,10 +461,12 @@ class User(Base):
 
 
 # Objects the migrations make for one backend only, which the models do not describe: the
-# full-text objects (migration 0003) and PostgreSQL's vector table (0006, with the HNSW indexes
+# full-text objects (migrations 0003 and 0010: on SQLite with the replaced texts the full-text
+# index still holds) and PostgreSQL's vector table (0006, with the HNSW indexes
 # ``search/vectors.py`` makes on it, one a dimension).
 BACKEND_OBJECTS = {
     "search_fts",
+    "search_replaced_text",
     "search_vector",
     "ix_search_documents_search_vector",
     "job_vectors",
