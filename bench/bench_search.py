@@ -46,9 +46,18 @@ from bench.bench_match import ExactVectors
 from bench.plain_bm25 import PlainBM25
 from leadboard.datasets import read_jsonl
 from leadboard.enrich.embeddings import default_embedder
+from leadboard.search.columns import DocumentColumns, Mask
 from leadboard.search.documents import SearchDocuments
-from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest, open_engine
+from leadboard.search.engine import (
+    POOL,
+    SearchEngine,
+    SearchFilters,
+    SearchRequest,
+    open_engine,
+)
+from leadboard.search.index import sync_search_index
 from leadboard.search.rank import MODEL_DIR
+from leadboard.search.terms import Scores, best
 from leadboard.store.repository import Store
 
 HERE = Path(__file__).parent / "relevance"
@@ -471,7 +480,9 @@ def pool(engine: SearchEngine, out: Path, only: list[str], depth: int = 20) -> N
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("relevance", "latency", "pool", "train-ranker", "measure"))
+    parser.add_argument(
+        "what", choices=("relevance", "latency", "pool", "train-ranker", "measure", "pg-topk")
+    )
     parser.add_argument("--scale", type=int, default=0, help="latency on >= N documents")
     parser.add_argument(
         "--scaled-dir", type=Path, help="latency --scale: keep the scaled copy here (reused)"
@@ -505,6 +516,20 @@ def main() -> None:
         print("RESULT " + json.dumps(figures), flush=True)
         return
     store = Store.open()
+    if args.what == "pg-topk":
+        if store.engine.dialect.name == "postgresql":
+            compare_topk(store, args.repeats, args.texts)
+            return
+        from tests.support.postgres import running_postgres  # a test dependency
+
+        with running_postgres() as url:
+            copy = postgres_copy(store, url)
+            sync_search_index(copy)
+            if args.scale:
+                repeat_jobs(copy, args.scale)
+            compare_topk(copy, args.repeats, args.texts)
+            copy.close()
+        return
     if args.what == "latency" and args.scale and not args.no_sqlite:
         compare_at_scale(store, args)
         return
@@ -681,6 +706,98 @@ def measure(url: str, repeats: int, texts: int, *, semantic: bool = True) -> dic
         flush=True,
     )
     return figures
+
+
+class RankEveryMatch(SearchEngine):
+    """The PostgreSQL search as it was before ``search/pg_topk.py``: ``ts_rank_cd`` of every
+    match (the baseline ``pg-topk`` measures beside the engine)."""
+
+    def _matches(self, columns: DocumentColumns, terms: list[str], every: bool) -> Scores:
+        key = (columns.generation, tuple(terms), every)
+        cached = self._match_cache.get(key)
+        if cached is None:
+            ranks = self.documents.ts_ranks(terms, every=every)  # higher is better
+            order = np.argsort(ranks.ids)
+            positions, held = columns.locate(ranks.ids[order])
+            cached = (positions[held], -ranks.scores[order][held])
+            self._match_cache.put(key, cached)
+        return cached
+
+    def _best(
+        self, columns: DocumentColumns, terms: list[str], every: bool, found: Scores, where: Mask
+    ) -> np.ndarray:
+        return best(found, where, POOL)
+
+
+def server_cpu(store: Store) -> float:
+    """CPU seconds the PostgreSQL backends serving ``store``'s database have used so far."""
+    import psutil
+    from sqlalchemy import text
+
+    with store.engine.connect() as connection:
+        pids = connection.scalars(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).all()
+    total = 0.0
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def compare_topk(store: Store, repeats: int = 2, texts: int = 0) -> None:
+    """``pg-topk``: on a PostgreSQL store, a new query text's search by words (facets and the
+    page included) before (``RankEveryMatch``) and after (``pg_topk``), alternating query by
+    query in this one process: wall ms, and CPU ms of this process and of the database's
+    backends; then how much of the first page the two share."""
+    import os
+
+    judged = [row["query"] for row in read_jsonl(HERE / "queries.jsonl")]
+    engines = {"before": RankEveryMatch(store), "after": SearchEngine(store)}
+    for engine in engines.values():
+        engine.columns()
+    titles = job_titles(engines["after"])
+    print(f"load average {os.getloadavg()} on {os.cpu_count()} CPUs", flush=True)
+    for label, filters in (
+        ("all families", SearchFilters(role_family=["any"], include_closed=True)),
+        ("default view (ML leadership)", SearchFilters(include_closed=True)),
+    ):
+        timings: dict[str, list[tuple[float, float, float]]] = {name: [] for name in engines}
+        same_page, pages = 0.0, 0
+        for _ in range(repeats):
+            for query in judged[: texts or None] + titles[: texts or None]:
+                page_of: dict[str, list[str]] = {}
+                for name, engine in engines.items():
+                    engine._match_cache.clear()
+                    engine._known.clear()
+                    request = SearchRequest(q=query, filters=filters, mode="lexical")
+                    server, client = server_cpu(store), time.process_time()
+                    start = time.perf_counter()
+                    found = engine.search(request)
+                    wall = (time.perf_counter() - start) * 1000
+                    client = (time.process_time() - client) * 1000
+                    timings[name].append((wall, client, (server_cpu(store) - server) * 1000))
+                    page_of[name] = [hit.job_id for hit in found.results]
+                if page_of["before"]:
+                    pages += 1
+                    both = set(page_of["before"]) & set(page_of["after"])
+                    same_page += len(both) / len(page_of["before"])
+        for name, rows in timings.items():
+            walls = sorted(row[0] for row in rows)
+            p50 = walls[len(walls) // 2]
+            p95 = walls[max(0, math.ceil(len(walls) * 0.95) - 1)]
+            client = statistics.mean(row[1] for row in rows)
+            server = statistics.mean(row[2] for row in rows)
+            print(
+                f"{label:<30} {name:<7} {len(rows)} new texts: p50 {p50:.0f} ms, p95 {p95:.0f} "
+                f"ms; CPU a search: {client:.1f} ms here + {server:.1f} ms in PostgreSQL",
+                flush=True,
+            )
+        if pages:
+            print(f"{'':<30} first pages' jobs in common: {same_page / pages:.0%} on average")
 
 
 def measure_latency(store: Store) -> None:

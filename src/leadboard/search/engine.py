@@ -7,8 +7,9 @@
    answer says what was relaxed ("showing all levels: 3 jobs are director").
 2. *Lexical*: the database's own full-text engine — SQLite FTS5 with BM25 (title weighted 8,
    skills 3, company 2, description 1; read word by word and summed, ``terms.py``), PostgreSQL
-   ``to_tsquery`` with ``ts_rank_cd`` — finds the jobs with every word of the query (any word,
-   when none has them all) within the filters; the best ``POOL`` go to the fusion.
+   ``to_tsquery`` with ``ts_rank_cd`` (of a bounded set of candidates: ``pg_topk.py``) — finds
+   the jobs with every word of the query (any word, when none has them all) within the
+   filters; the best ``POOL`` go to the fusion.
 3. *Semantic*: the query's embedding against the vector index (``vectors.py``), the nearest
    ``POOL`` kept when they pass the filters and a similarity floor.
 4. The two lists are fused by reciprocal rank fusion (k = 60), then nudged by what a senior ML
@@ -45,6 +46,7 @@ from leadboard.search.columns import DocumentColumns, Mask, beside_store
 from leadboard.search.currency import rate_table
 from leadboard.search.documents import SearchDocuments
 from leadboard.search.index import BODY_CHARS, salary_a_year, sync_search_index
+from leadboard.search.pg_topk import best_matches
 from leadboard.search.query import Chip, ParsedQuery, parse_query
 from leadboard.search.rank import Ranker, candidate_features, load_ranker
 from leadboard.search.terms import (
@@ -345,7 +347,7 @@ class SearchEngine:
             elif terms and not in_where and use_vectors and total:
                 notes.append("no job has every word: showing jobs close in meaning")
             semantic = {p: s for p, s in semantic_base.items() if where[p]}
-            lexical = best(found, where, POOL)
+            lexical = self._best(columns, terms, every, found, where)
             ranked = self._fuse(columns, lexical, semantic, self._factors(columns, boosts, filters))
             wanted = request.sort == "relevance" and self.ranker is not None
             if ranked and (wanted or request.features):
@@ -630,14 +632,21 @@ class SearchEngine:
             return cached
         if self.dialect == "sqlite":
             found = self.words.matches(self.documents, columns, terms, every)
-        else:
-            ranks = self.documents.ts_ranks(terms, every=every)  # higher is better
-            order = np.argsort(ranks.ids)
-            positions, held = columns.locate(ranks.ids[order])
-            found = (positions[held], -ranks.scores[order][held])
+        else:  # the matches only, unscored: ``_best`` ranks a bounded few (pg_topk.py)
+            positions = columns.positions_of(self.documents.ts_matches(terms, every=every))
+            found = (positions, np.zeros(len(positions), dtype=np.float32))
         with self._columns_lock:
             self._match_cache.put(key, found)
         return found
+
+    def _best(
+        self, columns: DocumentColumns, terms: list[str], every: bool, found: Scores, where: Mask
+    ) -> np.ndarray:
+        """The best ``POOL`` of the full-text matches ``found`` in ``where``, best first: by their
+        scores on SQLite, by ``ts_rank_cd`` of a bounded few on PostgreSQL."""
+        if self.dialect == "sqlite":
+            return best(found, where, POOL)
+        return best_matches(self.documents, columns, terms, every, found[0], where, POOL)
 
     def warm_up(self) -> int:
         """Read ahead what a first search would wait for: the embedding model (seconds to load

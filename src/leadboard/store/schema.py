@@ -463,12 +463,15 @@ class User(Base):
 # Objects the migrations make for one backend only, which the models do not describe: the
 # full-text objects (migrations 0003 and 0010: on SQLite with the replaced texts the full-text
 # index still holds) and PostgreSQL's vector table (0006, with the HNSW indexes
-# ``search/vectors.py`` makes on it, one a dimension).
+# ``search/vectors.py`` makes on it, one a dimension), and PostgreSQL's per-word scores (0011).
 BACKEND_OBJECTS = {
     "search_fts",
     "search_replaced_text",
     "search_vector",
     "ix_search_documents_search_vector",
+    "search_words",
+    "ix_search_words_best",
+    "ix_search_words_document",
     "job_vectors",
 }
 
