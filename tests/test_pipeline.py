@@ -5,9 +5,11 @@ import json
 import socket
 
 import pytest
+from sqlalchemy import text
 
-from leadboard.pipeline import EXIT_OK, EXIT_WITH_REJECTS, crawl_boards, enrich_file
+from leadboard.pipeline import EXIT_OK, EXIT_WITH_REJECTS, crawl_boards, enrich_file, import_paths
 from leadboard.sources.boards import parse_board_specs
+from leadboard.store.repository import Store
 
 POSTING = {
     "id": "p-1",
@@ -70,3 +72,65 @@ def test_a_board_that_answers_badly_is_a_failure_not_offline(store, monkeypatch,
     summary = crawl_boards(store, parse_board_specs(["greenhouse:down"]), concurrency=1)
     assert not summary.offline and summary.unreachable == 0
     assert [what for what, _ in summary.failed] == ["greenhouse:down"]
+
+
+# -- import: worker processes normalise and sign, this one stores ----------------------------------
+
+# What an import may set differently from run to run: when it ran, and row numbers.
+WHEN = {"first_seen_at", "last_seen_at", "confirmed_at", "updated_at", "stale_at", "fetched_at"}
+RUN = WHEN | {"created_at", "run_id", "id"}
+
+
+def _stored(store: Store) -> dict[str, list[dict]]:
+    """Every row of the tables an import writes, but when it ran and row numbers."""
+    tables = {
+        "jobs": ("id", WHEN),
+        "raw_postings": ("job_id, payload_hash", RUN),
+        "ingest_errors": ("location", RUN),
+    }
+    with store.engine.connect() as connection:
+        return {
+            table: [
+                {key: value for key, value in row.items() if key not in ignored}
+                for row in connection.execute(text(f"SELECT * FROM {table} ORDER BY {order}"))
+                .mappings()
+                .all()
+            ]
+            for table, (order, ignored) in tables.items()
+        }
+
+
+@pytest.mark.shared_data
+def test_an_import_in_worker_processes_stores_what_one_process_stores(tmp_path, shared_data_dir):
+    """Slices of three real dumps (re-posts and one job on two boards among them), one line that
+    is no JSON and one posting without a title: two workers store the same jobs, clusters,
+    fields and rejects as this process alone."""
+    postings = shared_data_dir / "postings"
+    for name, lines in [
+        ("ai-labs-2026-04", 900),
+        ("aggregator-2026q1", 600),
+        ("linkedin-ds-2018", 400),
+    ]:
+        rows = (postings / name / "postings.jsonl").read_text().splitlines()[:lines]
+        if name == "aggregator-2026q1":
+            untitled = {**json.loads(rows[1]), "title": ""}
+            rows[1:2] = ["{not json", json.dumps(untitled)]
+        (tmp_path / "dumps" / name).mkdir(parents=True)
+        (tmp_path / "dumps" / name / "postings.jsonl").write_text("\n".join(rows) + "\n")
+
+    stored, summaries = [], []
+    for workers in (1, 2):
+        store = Store.open(f"sqlite:///{tmp_path}/workers-{workers}.db")
+        summaries.append(import_paths(store, [tmp_path / "dumps"], workers=workers).as_dict())
+        stored.append(_stored(store))
+        store.close()
+
+    one, two = summaries
+    assert one["read"] == 1901 and one["inserted"] > 1500
+    assert one["rejects_by_reason"] == {"malformed JSON": 1, "missing title": 1}
+    assert one["duplicates"]["text"] > 10 and one["duplicates"]["url"] > 0
+    assert one == two
+    assert stored[0] == stored[1]
+    jobs = stored[0]["jobs"]
+    assert len({job["cluster_id"] for job in jobs}) < len(jobs)
+    assert sum(job["minhash"] is not None for job in jobs) > 900  # signed in the workers

@@ -13,15 +13,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from leadboard.forked import ForkedPool
 from leadboard.models import Enrichment, Job, SourcePosting
 from leadboard.normalize import InvalidPosting, normalize_posting
 from leadboard.sources.base import BoardFetch, Reject
 from leadboard.sources.boards import BoardRef
 from leadboard.store.boards import CrawlOutcome
-from leadboard.store.dedup import DuplicateIndex
+from leadboard.store.dedup import DuplicateIndex, sign
 from leadboard.store.repository import BatchCounts, Store
 from leadboard.store.snapshots import snapshot_of_path
 
@@ -117,14 +119,46 @@ def normalize_all(
     for item in items:
         if isinstance(item, Reject):
             yield item
+        else:
+            done = _normalized(item)
+            yield done if isinstance(done, Reject) else (item, done)
+
+
+def _normalized(item: SourcePosting) -> Job | Reject:
+    try:
+        return normalize_posting(item)
+    except InvalidPosting as error:
+        return Reject(item.key, item.url or item.external_id, error.reason)
+    except Exception as error:  # noqa: BLE001 - one bad record must not stop a batch
+        reason = f"normalisation failed: {type(error).__name__}: {error}"
+        return Reject(item.key, item.url or item.external_id, reason)
+
+
+# A normalised job and its text's signature for the duplicate index (``dedup.sign``).
+Prepared = tuple[Job, bytes | None]
+
+
+def prepare(items: list[SourcePosting | Reject]) -> list[Prepared | Reject]:
+    """Normalise and sign each item, in order: ``ingest``'s work before it stores, done by
+    worker processes (``import_paths``). A posting that cannot be normalised becomes a reject.
+
+    >>> posting = SourcePosting(source="file", board="b", external_id="1", title="ML Lead",
+    ...     fetched_at=datetime.now(UTC), description="Lead the team. " * 30)
+    >>> [(job.title, len(signed)) for job, signed in prepare([posting])]
+    [('ML Lead', 512)]
+    """
+    prepared: list[Prepared | Reject] = []
+    for item in items:
+        done = item if isinstance(item, Reject) else _normalized(item)
+        if isinstance(done, Reject):
+            prepared.append(done)
             continue
         try:
-            yield item, normalize_posting(item)
-        except InvalidPosting as error:
-            yield Reject(item.key, item.url or item.external_id, error.reason)
+            prepared.append((done, sign(done.title, done.description_text)))
         except Exception as error:  # noqa: BLE001 - one bad record must not stop a batch
-            reason = f"normalisation failed: {type(error).__name__}: {error}"
-            yield Reject(item.key, item.url or item.external_id, reason)
+            reason = f"signing failed: {type(error).__name__}: {error}"
+            prepared.append(Reject(done.id, done.url or done.external_id, reason))
+    return prepared
 
 
 def ingest(
@@ -137,84 +171,93 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     from_dump: bool = False,
     snapshot: str | None = None,
+    pool: ForkedPool[SourcePosting | Reject, Prepared | Reject] | None = None,
 ) -> set[str]:
     """Normalise and store ``items`` in batches; returns the ids of the jobs seen.
 
+    Each batch is normalised and signed by ``pool`` (default: here), stored here, in order.
     ``from_dump`` postings are confirmed open only as of the dump's ``snapshot`` (see
     ``store/snapshots.py``), crawled ones as of now."""
     seen: set[str] = set()
-    pairs: list[tuple[SourcePosting, Job]] = []
-    rejects: list[Reject] = []
 
-    def flush() -> None:
-        if pairs or rejects:
-            now = datetime.now(UTC)
-            counts = store.save_batch(
-                pairs,
-                rejects,
-                index=index,
-                seen_at=now,
-                run_id=summary.run_id,
-                origin=origin,
-                from_dump=from_dump,
-                snapshot=snapshot,
-            )
-            summary.add(counts)
-            pairs.clear()
-            rejects.clear()
+    def batches() -> Iterator[list[SourcePosting | Reject]]:
+        listed = iter(items)
+        while batch := list(islice(listed, batch_size)):
+            # A posting that fails to normalise was still listed: it must not be closed for that.
+            seen.update(item.key for item in batch if isinstance(item, SourcePosting))
+            yield batch
 
-    def remember(items: Iterable[SourcePosting | Reject]) -> Iterator[SourcePosting | Reject]:
-        # A posting that fails to normalise was still listed: it must not be closed for that.
-        for item in items:
-            if isinstance(item, SourcePosting):
-                seen.add(item.key)
-            yield item
-
-    for item in normalize_all(remember(items)):
-        summary.read += 1
-        if isinstance(item, Reject):
-            summary.reject(item)
-            rejects.append(item)
-        else:
-            pairs.append(item)
-        if len(pairs) + len(rejects) >= batch_size:
-            flush()
-    flush()
+    for batch, prepared in (pool or ForkedPool(prepare, 1)).map(batches()):
+        pairs: list[tuple[SourcePosting, Job]] = []
+        signatures: list[bytes | None] = []
+        rejects: list[Reject] = []
+        for item, done in zip(batch, prepared, strict=True):
+            summary.read += 1
+            if isinstance(done, Reject):
+                summary.reject(done)
+                rejects.append(done)
+            else:
+                assert isinstance(item, SourcePosting)
+                pairs.append((item, done[0]))
+                signatures.append(done[1])
+        counts = store.save_batch(
+            pairs,
+            rejects,
+            index=index,
+            seen_at=datetime.now(UTC),
+            run_id=summary.run_id,
+            origin=origin,
+            from_dump=from_dump,
+            snapshot=snapshot,
+            signatures=signatures,
+        )
+        summary.add(counts)
     return seen
 
 
 def import_paths(
-    store: Store, paths: Sequence[Path], *, snapshot: str | None = None
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    snapshot: str | None = None,
+    workers: int | None = None,
 ) -> IngestSummary:
     """``leadboard import``: load dumps (files or folders of them). Each file's snapshot date is
-    ``snapshot`` when given, else the date its path names (``linkedin-ds-2018``), else unknown."""
+    ``snapshot`` when given, else the date its path names (``linkedin-ds-2018``), else unknown.
+
+    ``workers`` processes (default: one a core) normalise and sign the postings; this one
+    reads the files, finds duplicates and writes."""
+    from leadboard.enrich.embeddings import available_cores
     from leadboard.sources.files import read_dump, scan_dump_files
 
     summary = _start(store, "import", [str(p) for p in paths])
-    index = store.duplicate_index()
-    for path in paths:
-        try:
-            scan = scan_dump_files(path)
-        except (OSError, ValueError) as error:
-            summary.failed.append((str(path), str(error)))
-            continue
-        summary.failed += [(str(file), why) for file, why in scan.unreadable]
-        if not scan.files and not scan.unreadable:  # nothing to import: say why, never "ok"
-            passed_over = [(str(file), why) for file, why in scan.skipped]
-            summary.failed += passed_over or [(str(path), "no dump files")]
-        for file in scan.files:
+    with ForkedPool(prepare, workers or available_cores()) as pool:
+        pool.start()  # before the duplicate index is loaded: the workers need none of it
+        index = store.duplicate_index()
+        for path in paths:
             try:
-                ingest(
-                    store,
-                    read_dump(file),
-                    summary,
-                    index=index,
-                    origin=str(file),
-                    from_dump=True,
-                    snapshot=snapshot or snapshot_of_path(file),
-                )
-            except (OSError, ValueError) as error:  # unreadable file: name it, go on
-                summary.failed.append((str(file), str(error)))
+                scan = scan_dump_files(path)
+            except (OSError, ValueError) as error:
+                summary.failed.append((str(path), str(error)))
+                continue
+            summary.failed += [(str(file), why) for file, why in scan.unreadable]
+            if not scan.files and not scan.unreadable:  # nothing to import: say why, never "ok"
+                passed_over = [(str(file), why) for file, why in scan.skipped]
+                summary.failed += passed_over or [(str(path), "no dump files")]
+            for file in scan.files:
+                try:
+                    ingest(
+                        store,
+                        read_dump(file),
+                        summary,
+                        index=index,
+                        origin=str(file),
+                        from_dump=True,
+                        snapshot=snapshot or snapshot_of_path(file),
+                        pool=pool,
+                    )
+                except (OSError, ValueError) as error:  # unreadable file: name it, go on
+                    summary.failed.append((str(file), str(error)))
     return _finish(store, summary)
 
 
@@ -409,10 +452,9 @@ def enrich_store(
     here: one writer.
     """
     from leadboard.enrich.embeddings import available_cores
-    from leadboard.enrich.pool import EnrichPool
 
     summary = EnrichSummary(version=enricher.version)
-    here, pool = EnrichPool(enricher, 1), EnrichPool(enricher, workers or available_cores())
+    here, pool = enrich_pool(enricher, 1), enrich_pool(enricher, workers or available_cores())
 
     def save(done: list[tuple[list[tuple[str, str]], Enrichment]]) -> None:
         rows = [
@@ -453,6 +495,18 @@ def enrich_store(
     if embed:
         embed_store(store, enricher.embedding_model(), summary, batch_size=batch_size)
     return summary
+
+
+def enrich_pool(enricher: Enricher, workers: int) -> ForkedPool[dict[str, Any], Enrichment]:
+    """Batches of enricher rows enriched by ``workers`` forked processes (``forked.py``), each
+    with its own ``Enricher`` around the parent's role model."""
+    from leadboard.enrich.enricher import Enricher
+
+    def in_worker() -> Callable[[list[dict[str, Any]]], list[Enrichment]]:
+        # Without its embedder: a worker never embeds, and an inherited ONNX session must not run.
+        return Enricher(role_model=enricher.role_model).enrich_batch
+
+    return ForkedPool(enricher.enrich_batch, workers, in_worker=in_worker)
 
 
 ContentKey = tuple[str, str]  # a job's content hash and raw title: what its enrichment reads

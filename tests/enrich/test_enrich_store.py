@@ -10,10 +10,9 @@ import pytest
 
 from leadboard import pipeline
 from leadboard.enrich.enricher import Enricher
-from leadboard.enrich.pool import EnrichPool
 from leadboard.enrich.role import RoleClassifier
 from leadboard.enrich.static_embeddings import StaticEmbedder
-from leadboard.pipeline import enrich_store, import_paths
+from leadboard.pipeline import enrich_pool, enrich_store, import_paths
 
 POSTINGS = [
     {
@@ -125,7 +124,7 @@ def test_worker_processes_enrich_as_this_process_does(enricher, shared_data_dir)
     rows = [json.loads(line) for line in path.read_text().splitlines()[:48]]
     batches = [rows[start : start + 16] for start in range(0, len(rows), 16)]
 
-    with EnrichPool(enricher, workers=2) as pool:
+    with enrich_pool(enricher, workers=2) as pool:
         futures = [pool.submit(batch) for batch in batches]
         in_workers = [result for future in futures for result in future.result()]
 

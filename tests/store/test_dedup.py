@@ -1,8 +1,21 @@
 """Duplicate clusters: requisition, canonical URL, near-identical text."""
 
-import pytest
+import re
 
-from leadboard.store.dedup import DuplicateIndex, canonical_url, signature
+import pytest
+from datasketch import MinHash
+
+from leadboard.store.dedup import (
+    MAX_WORDS,
+    NUM_PERM,
+    SCHEME,
+    DuplicateIndex,
+    _shingle_hashes,
+    canonical_url,
+    sign,
+    signature,
+    signature_to_bytes,
+)
 
 TEXT = (
     "You will lead a team of machine learning engineers building the ranking and retrieval models "
@@ -94,3 +107,24 @@ def test_stored_signatures_round_trip():
     fresh = DuplicateIndex()
     fresh.add("a:1", "a:1", "Acme", None, None, "ML Lead", stored.signature)
     assert fresh.assign("b:1", "Acme", None, None, "ML Lead", TEXT).cluster_id == "a:1"
+
+
+def test_signatures_are_what_datasketch_makes_of_each_shingle_hash():
+    """Signing hands datasketch every shingle's hash as one array; the stored signatures of a
+    store must not change for that: the same as its documented one-value-at-a-time update."""
+    texts = [TEXT, TEXT.upper() + " Über-Straße café 2026!", " ".join(TEXT.split()[::-1]) * 9]
+    for text in texts:
+        words = re.findall(r"\w+", text.lower())[:MAX_WORDS]
+        one_by_one = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=int)
+        one_by_one.update_batch(_shingle_hashes(words).tolist())
+        assert (signature(text).hashvalues == one_by_one.hashvalues).all()
+        assert sign("ML Lead", text) == signature_to_bytes(signature(f"ML Lead {text}"))
+
+
+def test_a_signature_made_beforehand_assigns_as_the_text_does():
+    index, signed = DuplicateIndex(), DuplicateIndex()
+    for job_id, title in [("a:1", "ML Lead"), ("b:1", "ML Lead"), ("c:1", "Chef")]:
+        from_text = index.assign(job_id, "Acme", None, None, title, TEXT)
+        made = signed.assign(job_id, "Acme", None, None, title, sign(title, TEXT))
+        assert made == from_text
+    assert signed.assign("d:1", None, None, None, "ML Lead", None).reason == "new"  # too short

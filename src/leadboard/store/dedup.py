@@ -34,6 +34,7 @@ MAX_WORDS = 3000  # the start of a long text is enough to tell duplicates apart
 ID_PARAMS = {"id", "jobid", "job_id", "gh_jid", "joblistingid", "jk", "jobkey", "lever-source"}
 _COMPANY_SUFFIX = re.compile(r"\b(inc|llc|ltd|limited|corp|corporation|co|gmbh|plc|sa|ag)\b\.?")
 _NON_WORD = re.compile(r"[^\w]+")
+_WORD = re.compile(r"\w+")  # the runs _NON_WORD separates
 SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures depend on it
 _TEMPLATE = MinHash(num_perm=NUM_PERM, scheme=SCHEME)  # permutations are costly; share one set
 
@@ -76,14 +77,35 @@ def canonical_url(url: str | None) -> str | None:
 
 def signature(text: str) -> MinHash | None:
     """A MinHash of the text's word shingles, or None when the text is too short to judge."""
-    words = _NON_WORD.sub(" ", text.lower()).split()[:MAX_WORDS]
+    words = _WORD.findall(text.lower())[:MAX_WORDS]
     if len(words) < MIN_WORDS:
         return None
     minhash = MinHash(
-        num_perm=NUM_PERM, scheme=SCHEME, hashfunc=int, permutations=_TEMPLATE.permutations
+        num_perm=NUM_PERM, scheme=SCHEME, hashfunc=_as_given, permutations=_TEMPLATE.permutations
     )
-    minhash.update_batch(_shingle_hashes(words).tolist())
+    # One value, the array of every shingle's hash: datasketch mixes and permutes it in numpy
+    # at once (a list of ints is hashed one by one in Python: a third of the signing time).
+    minhash.update_batch([_shingle_hashes(words)])
     return minhash
+
+
+def sign(title: str, text: str) -> bytes | None:
+    """A job's stored signature, as ``DuplicateIndex.assign`` makes it from its title and text;
+    made beforehand (in a worker process) and handed to ``assign`` instead of the text.
+
+    >>> text = "Build and lead the team that trains our ranking models. " * 5
+    >>> index = DuplicateIndex()
+    >>> index.assign("a:1", "Acme", None, None, "ML Lead", text).signature == sign("ML Lead", text)
+    True
+    >>> sign("ML Lead", "Too short to judge.") is None
+    True
+    """
+    minhash = signature(f"{title} {text}")
+    return None if minhash is None else signature_to_bytes(minhash)
+
+
+def _as_given(hashes: np.ndarray) -> np.ndarray:
+    return hashes
 
 
 class _WordCodes(dict[str, int]):
@@ -187,20 +209,26 @@ class DuplicateIndex:
         requisition_id: str | None,
         url: str | None,
         title: str,
-        text: str,
+        text: str | bytes | None,
     ) -> Assignment:
-        """Find the cluster for a job (its own id when it duplicates nothing) and remember it."""
+        """Find the cluster for a job (its own id when it duplicates nothing) and remember it.
+
+        ``text`` is the job's description, or its signature made beforehand (``sign``: bytes,
+        or None for a text too short to sign)."""
         self.remove(job_id)
         title_key = normalise_title(title)
-        minhash = signature(f"{title} {text}")
+        if isinstance(text, str):
+            minhash = signature(f"{title} {text}")
+        else:
+            minhash = None if text is None else signature_from_bytes(text)
         cluster_id, reason = self._match(job_id, company, requisition_id, url, title_key, minhash)
         if cluster_id is None:
             # A job keeps the cluster it had (its own id or an earlier match).
             cluster_id, reason = self._clusters.get(job_id, job_id), "new"
         self.add(job_id, cluster_id, company, requisition_id, url, title, minhash)
-        return Assignment(
-            cluster_id, reason, signature_to_bytes(minhash) if minhash is not None else None
-        )
+        if isinstance(text, str):
+            text = None if minhash is None else signature_to_bytes(minhash)
+        return Assignment(cluster_id, reason, text)
 
     def _match(
         self,

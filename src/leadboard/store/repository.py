@@ -192,8 +192,12 @@ class Store:
         origin: str | None = None,
         from_dump: bool = False,
         snapshot: str | None = None,
+        signatures: Sequence[bytes | None] | None = None,
     ) -> BatchCounts:
         """Upsert a batch of postings and log its rejects, all in one transaction.
+
+        ``signatures``, one a pair, are the jobs' text signatures made beforehand
+        (``dedup.sign``, in worker processes); without them each is made here.
 
         A crawled posting is confirmed open at ``seen_at``; a dumped one only as of the dump's
         ``snapshot`` (or its own posted date): see ``store/snapshots.py``. A closed posting
@@ -218,7 +222,8 @@ class Store:
             # third of an import's time); until then they are plain namespaces.
             new_jobs: list[SimpleNamespace] = []
             new_payloads: list[dict[str, Any]] = []
-            for posting, job in pairs:
+            for at, (posting, job) in enumerate(pairs):
+                signed = job.description_text if signatures is None else signatures[at]
                 digest = payload_hash(posting.payload)
                 if (job.id, digest) not in known_payloads:
                     known_payloads.add((job.id, digest))
@@ -230,7 +235,7 @@ class Store:
                 listing = posting.extra.get("listing_hash")
                 if row is None:
                     row = SimpleNamespace(id=job.id, first_seen_at=seen_at, updated_at=None)
-                    self._write_job(row, job, index, counts)
+                    self._write_job(row, job, index, counts, signed)
                     row.last_seen_at, row.confirmed_at = seen_at, confirmed
                     row.closed_at = row.stale_at = None
                     row.snapshot = snapshot if from_dump else None
@@ -251,7 +256,7 @@ class Store:
                 if row.content_hash == job.content_hash:
                     counts.unchanged += 1
                 else:
-                    self._write_job(row, job, index, counts)
+                    self._write_job(row, job, index, counts, signed)
                     row.updated_at = seen_at
                     counts.updated += 1
             if new_jobs:
@@ -263,10 +268,14 @@ class Store:
 
     @staticmethod
     def _write_job(
-        row: JobRow | SimpleNamespace, job: models.Job, index: DuplicateIndex, counts: BatchCounts
+        row: JobRow | SimpleNamespace,
+        job: models.Job,
+        index: DuplicateIndex,
+        counts: BatchCounts,
+        signed: str | bytes | None,  # the job's text, or its signature (DuplicateIndex.assign)
     ) -> None:
         assignment = index.assign(
-            job.id, job.company, job.requisition_id, job.url, job.title, job.description_text
+            job.id, job.company, job.requisition_id, job.url, job.title, signed
         )
         if assignment.reason != "new":
             counts.duplicates[assignment.reason] = counts.duplicates.get(assignment.reason, 0) + 1
