@@ -420,6 +420,81 @@ def repeat_jobs(store: Store, target: int, seed: int = 14) -> None:
         print(f"  copy {k}/{copies}: {(k + 1) * len(base)} documents", flush=True)
 
 
+def repeat_postgres(store: Store, target: int, drop: float = 0.03) -> None:
+    """``repeat_jobs`` for a PostgreSQL store, in SQL (since migration 0010 a document's text is
+    its job's, compressed: not something SQL can perturb): jobs and enrichments are copied
+    (ids and clusters renamed), each copy's documents get the ``doc_key`` the sync would give
+    them, and their ``search_vector`` is the original's with ``drop`` of its words left out at
+    random (so no two documents are identical and word statistics grow as a bigger corpus's
+    would); tags and per-word scores (``search_words``) follow. No embeddings: words only."""
+    from dataclasses import replace
+
+    from sqlalchemy import func, insert, select, text
+
+    from leadboard.search.index import document_key
+    from leadboard.store.schema import Job, JobEnrichment, SearchDocument
+
+    indexed = {job.job_id: job for job in SearchDocuments(store).indexed_jobs()}
+    names = [c.name for c in SearchDocument.__table__.columns]
+    with store.engine.connect() as connection:
+        documents = connection.scalar(select(func.count(SearchDocument.id))) or 0
+        originals = SearchDocument.job_id.not_like("%#%")
+        top = connection.scalar(select(func.max(SearchDocument.id)).where(originals)) or 0
+        base = [
+            dict(row._mapping)
+            for row in connection.execute(
+                select(SearchDocument).where(originals).order_by(SearchDocument.id)
+            )
+        ]
+    copies = max(0, math.ceil(target / max(1, len(base))) - 1)
+    for k in range(documents // max(1, len(base)), copies + 1):
+        suffix, offset = f"#{k}", k * (top + 1)
+        with store.engine.begin() as connection:
+            for table in (Job, JobEnrichment):
+                columns = [c.name for c in table.__table__.columns]
+                key = "id" if table is Job else "job_id"
+                renamed = {"id", "cluster_id"} if table is Job else {"job_id"}
+                values = [f"{n} || '{suffix}'" if n in renamed else n for n in columns]
+                connection.execute(
+                    text(
+                        f"INSERT INTO {table.__tablename__} ({', '.join(columns)}) "
+                        f"SELECT {', '.join(values)} FROM {table.__tablename__} "
+                        f"WHERE {key} NOT LIKE '%#%'"
+                    )
+                )
+            rows = []
+            for row in base:
+                copy = {name: row[name] for name in names}
+                copy["id"] = row["id"] + offset
+                copy["job_id"] = row["job_id"] + suffix
+                copy["cluster_id"] = row["cluster_id"] + suffix
+                job = indexed.get(row["job_id"])
+                if job is not None:
+                    copy["doc_key"] = document_key(replace(job, cluster_id=job.cluster_id + suffix))
+                rows.append(copy)
+            connection.execute(insert(SearchDocument), rows)
+            connection.execute(
+                text(
+                    "UPDATE search_documents AS copy SET search_vector = ts_delete("
+                    "original.search_vector, ARRAY(SELECT word FROM "
+                    "unnest(tsvector_to_array(original.search_vector)) AS word "
+                    "WHERE random() < :drop)) FROM search_documents AS original "
+                    "WHERE original.id = copy.id - :offset AND copy.id > :offset"
+                ),
+                {"drop": drop, "offset": offset},
+            )
+            connection.execute(
+                text(
+                    f"INSERT INTO search_tags (document_id, kind, value) SELECT document_id + "
+                    f"{offset}, kind, value FROM search_tags WHERE document_id <= {top}"
+                )
+            )
+        SearchDocuments(store).score_words(offset + 1, offset + top)
+        print(f"  copy {k}/{copies}: {(k + 1) * len(base)} documents", flush=True)
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
+
+
 def postgres_copy(store: Store, url: str) -> Store:
     """The store's jobs, enrichments and embeddings copied into the PostgreSQL at ``url``
     (its search documents and vector index are then built there, as on any PostgreSQL store)."""
@@ -526,7 +601,7 @@ def main() -> None:
             copy = postgres_copy(store, url)
             sync_search_index(copy)
             if args.scale:
-                repeat_jobs(copy, args.scale)
+                repeat_postgres(copy, args.scale)
             compare_topk(copy, args.repeats, args.texts)
             copy.close()
         return
@@ -564,7 +639,7 @@ def main() -> None:
                 copy = postgres_copy(store, url)
                 open_engine(copy)  # builds the search documents and the vector index
                 if args.scale:
-                    repeat_jobs(copy, args.scale)
+                    repeat_postgres(copy, args.scale)
                 print(f"--- PostgreSQL copy built in {time.perf_counter() - start:.0f} s")
                 measure_latency(copy)
                 copy.close()

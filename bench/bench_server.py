@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+import psutil  # type: ignore[import-untyped]  # no stubs installed (a bench-only use)
 
 from leadboard.store.repository import Store
 
@@ -121,9 +122,38 @@ async def open_loop(base: str, texts: list[str], rate: float, seconds: float) ->
     }
 
 
+def cpu_seconds(root: psutil.Process | None) -> float:
+    """CPU seconds a process and its children (a server's workers) have used so far."""
+    if root is None:
+        return 0.0
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:  # gone meanwhile
+            continue
+        total += times.user + times.system
+    return total
+
+
+def postmaster(store: Store) -> psutil.Process | None:
+    """The PostgreSQL server's main process, when the store is on one on this machine."""
+    if store.engine.dialect.name != "postgresql":
+        return None
+    from sqlalchemy import text
+
+    with store.engine.connect() as connection:
+        backend = connection.scalar(text("SELECT pg_backend_pid()"))
+    try:
+        return psutil.Process(backend).parent()
+    except psutil.Error:
+        return None
+
+
 def run(env: dict[str, str], store: Store, workers: list[int], rate: float, seconds: float) -> None:
     where = env.get("LEADBOARD_DATABASE_URL") or "SQLite"
     print(f"store: {where}; jobs: {store.stats()['jobs']}; load: {rate}/s for {seconds} s")
+    database = postmaster(store)
     texts = query_texts(store, int(rate * seconds) * (len(workers) + 1))
     share = len(texts) // (len(workers) + 1)
     baseline = None
@@ -131,7 +161,14 @@ def run(env: dict[str, str], store: Store, workers: list[int], rate: float, seco
         server, base, started = start_server(count, env)
         try:
             asyncio.run(open_loop(base, texts[-20:], 5, 4))  # the workers' engines warm up
+            process = psutil.Process(server.pid)
+            used = cpu_seconds(process), cpu_seconds(database)
+            load = os.getloadavg()[0]
             result = asyncio.run(open_loop(base, texts[n * share :], rate, seconds))
+            cpu = [
+                (cpu_seconds(p) - u) * 1000 / result["sent"]
+                for p, u in zip((process, database), used, strict=True)
+            ]
         finally:
             server.terminate()
             try:
@@ -144,7 +181,11 @@ def run(env: dict[str, str], store: Store, workers: list[int], rate: float, seco
             f"{count} worker(s), first search answered {started:.1f} s after start: "
             f"{result['sent']} searches at {result['rate']:.1f}/s; p50 {result['p50']:.0f} ms, "
             f"p95 {result['p95']:.0f} ms (x{result['p95'] / baseline['p95']:.2f} the baseline's), "
-            f"p99 {result['p99']:.0f} ms; errors {result['errors']} {result['error_kinds']}",
+            f"p99 {result['p99']:.0f} ms; errors {result['errors']} {result['error_kinds']}; "
+            f"CPU a search: {cpu[0]:.0f} ms in the server"
+            + (f" + {cpu[1]:.0f} ms in PostgreSQL" if database else "")
+            + f"; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after "
+            f"({os.cpu_count()} CPUs)",
             flush=True,
         )
 
@@ -161,7 +202,7 @@ def main() -> None:
     with ExitStack() as stack:
         store = Store.open()
         if args.postgres:
-            from bench.bench_search import postgres_copy, repeat_jobs
+            from bench.bench_search import postgres_copy, repeat_postgres
             from leadboard.search.index import sync_search_index
             from tests.support.postgres import running_postgres  # a test dependency
 
@@ -170,7 +211,7 @@ def main() -> None:
             copy = postgres_copy(store, url)
             sync_search_index(copy)
             if args.scale:
-                repeat_jobs(copy, args.scale)
+                repeat_postgres(copy, args.scale)
             print(f"PostgreSQL copy built in {time.perf_counter() - start:.0f} s", flush=True)
             store.close()
             store, env["LEADBOARD_DATABASE_URL"] = copy, url

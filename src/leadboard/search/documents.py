@@ -489,6 +489,14 @@ class SearchDocuments:
             found = session.scalars(statement, {"words": words, "depth": depth})
             return np.fromiter(found, dtype=np.int64)
 
+    def score_words(self, first: int, last: int) -> None:
+        """PostgreSQL: write again the per-word scores (``search_words``) of the documents with
+        ids ``first`` to ``last``, in one statement (``save`` writes them a document at a time;
+        a bulk copy of documents, ``bench/bench_search.py``, calls this)."""
+        with Session(self.engine) as session, session.begin():
+            session.execute(_PG_WORDS_FORGET, {"first": first, "last": last})
+            session.execute(_PG_WORDS, {"first": first, "last": last})
+
     def document_of_job(self, job_id: str) -> DocumentRef | None:
         query = select(SearchDocument.id, SearchDocument.cluster_id).where(
             SearchDocument.job_id == job_id
@@ -760,8 +768,9 @@ class _FullText:
         }
         if not self.sqlite:
             self.session.execute(_PG_VECTOR, values)
-            self.session.execute(_PG_WORDS_FORGET, {"id": document_id})
-            self.session.execute(_PG_WORDS, {"id": document_id})
+            one = {"first": document_id, "last": document_id}
+            self.session.execute(_PG_WORDS_FORGET, one)
+            self.session.execute(_PG_WORDS, one)
             return
         self.session.execute(_FTS_INSERT, values)
         if self.indexed(document.job_id, len(document.body)) != document.body:
@@ -799,14 +808,15 @@ _PG_VECTOR = text(
 # text 1, as SQLite's BM25_WEIGHTS) and the document's length; only words counting 3 or more
 # (every title word, the text's repeated ones: ~27 a document) — they are where a word's best
 # documents are looked for (``best_of_words``), not how a match is scored.
-_PG_WORDS_FORGET = text("DELETE FROM search_words WHERE document_id = :id")
+_PG_WORDS_FORGET = text("DELETE FROM search_words WHERE document_id BETWEEN :first AND :last")
 _PG_WORDS = text(
     "INSERT INTO search_words (word, document_id, score) "
     "SELECT lexeme, id, weighted * 2.2 / (weighted + 1.2 * (0.25 + 0.75 * tokens / 290.0)) "
     "FROM (SELECT d.id, u.lexeme, "
     "(SELECT sum(CASE w WHEN 'A' THEN 8 WHEN 'B' THEN 3 ELSE 1 END) FROM unnest(u.weights) AS w) "
     "AS weighted, sum(cardinality(u.positions)) OVER (PARTITION BY d.id) AS tokens "
-    "FROM search_documents AS d, unnest(d.search_vector) AS u WHERE d.id = :id) AS counted "
+    "FROM search_documents AS d, unnest(d.search_vector) AS u "
+    "WHERE d.id BETWEEN :first AND :last) AS counted "
     "WHERE weighted >= 3"
 )
 
