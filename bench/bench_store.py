@@ -1,14 +1,15 @@
-"""Bytes a posting on disk, table by table: the compact layout (migration 0009) against the old
-one (0008), on the same data in the same run.
+"""Bytes a posting on disk, table by table: the newest layout against an older one (``--old``:
+0009, the text twice, by default; 0008, before compression), on the same data in the same run.
 
 Imports the shared dumps into a fresh SQLite store, enriches them (the rules and role model) and
 embeds them (the static model: its vectors are MiniLM's size, 384 floats), measures every table
-and index with SQLite's ``dbstat``, then copies the store, migrates the copy down to 0008 (the
-old layout: raw JSON, both descriptions as text, float32 vectors), VACUUMs both and measures the
-copy (in 4 KB pages, as stores were before). The search's files beside a store (the vector
-index…) count too.
+and index with SQLite's ``dbstat``, then copies the store, migrates the copy down to the old
+revision (0009: the search documents hold the job's text again, an external-content FTS5 index
+over them; 0008: raw JSON, both descriptions as text, float32 vectors), VACUUMs both and measures
+the copy (0008 in 4 KB pages, as stores were before). The search's files beside a store (the
+vector index…) count too.
 
-    .venv/bin/python -m bench.bench_store [PATH ...] [--limit N]
+    .venv/bin/python -m bench.bench_store [PATH ...] [--limit N] [--old 0009|0008]
     .venv/bin/python -m bench.bench_store --dictionaries STORE.db
 
 ``--dictionaries`` measures what a zstd dictionary per kind of record would save (docs §9, debt
@@ -103,6 +104,7 @@ def dictionaries(db: Path) -> None:
 OLD_PAGE_SIZE = 4096  # SQLite's default, which every store had before 0009
 GROUPS = ("jobs", "raw_postings", "enrichments", "embeddings")  # this benchmark's tables
 SEARCH = ("search_documents", "search_tags", "search_fts")  # the search index's
+OLD = "0009"  # the layout compared against by default: the job's text twice
 
 
 def bytes_by_table(db: Path) -> dict[str, int]:
@@ -113,7 +115,7 @@ def bytes_by_table(db: Path) -> dict[str, int]:
     sizes: dict[str, int] = {}
     for name, size in connection.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"):
         table = owner.get(name, name)
-        table = "search_fts" if table.startswith("search_fts") else table
+        table = "search_fts" if table.startswith(("search_fts", "search_replaced")) else table
         table = table if table in GROUPS + SEARCH else "other"
         sizes[table] = sizes.get(table, 0) + size
     connection.close()
@@ -145,8 +147,8 @@ def vacuum(db: Path, page_size: int | None = None) -> None:
     connection.close()
 
 
-def old_layout(new: Path, old: Path) -> float:
-    """``new`` copied to ``old`` and migrated down to 0008 (the layout before 0009); seconds."""
+def old_layout(new: Path, old: Path, revision: str = OLD) -> float:
+    """``new`` copied to ``old`` and migrated down to ``revision``; seconds."""
     from alembic import command
     from alembic.config import Config
 
@@ -161,7 +163,7 @@ def old_layout(new: Path, old: Path) -> float:
     start = time.perf_counter()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0008")
+        command.downgrade(config, revision)
     engine.dispose()
     return time.perf_counter() - start
 
@@ -211,9 +213,12 @@ def fresh_store(db: Path, paths: list[Path], limit: int | None) -> int:
     return jobs
 
 
-def report(jobs: int, old: dict[str, int], new: dict[str, int]) -> None:
+def report(jobs: int, old: dict[str, int], new: dict[str, int], revision: str = OLD) -> None:
+    from leadboard.store.database import MIGRATIONS
+
+    newest = max(path.name[:4] for path in (MIGRATIONS / "versions").glob("[0-9]*.py"))
     print(f"\nbytes a posting on disk, {jobs} postings (tables with their indexes)")
-    print(f"{'':<18} {'old (0008)':>11} {'new (0009)':>11} {'new/old':>8}")
+    print(f"{'':<18} {f'old ({revision})':>11} {f'new ({newest})':>11} {'new/old':>8}")
 
     def line(name: str, before: int, after: int) -> None:
         ratio = f"{after / before:8.2f}" if before else ""
@@ -233,10 +238,11 @@ def main() -> None:
         "--dictionaries", type=Path, metavar="STORE", help="what dictionaries would save"
     )
     parser.add_argument("--limit", type=int, help="import at most N records a dump file")
+    parser.add_argument("--old", default=OLD, help="the revision to compare against (0009, 0008)")
     parser.add_argument(
         "--store",
         type=Path,
-        help="measure a copy of this store (0008 or 0009) instead of a fresh one",
+        help="measure a copy of this store (0008 or newer) instead of a fresh one",
     )
     args = parser.parse_args()
     if args.dictionaries:
@@ -252,7 +258,7 @@ def main() -> None:
             shutil.copyfile(args.store, new)
             start = time.perf_counter()
             engine = make_engine(f"sqlite:///{new}")
-            migrate(engine)  # to 0009 (and 16 KB pages): what Store.open does
+            migrate(engine)  # to the newest (and 16 KB pages): what Store.open does
             engine.dispose()
             print(
                 f"{args.store} migrated to the newest layout in {time.perf_counter() - start:.0f} s"
@@ -262,10 +268,10 @@ def main() -> None:
         else:
             jobs = fresh_store(new, args.paths or default_paths(), args.limit)
         vacuum(new)
-        seconds = old_layout(new, old)
-        print(f"copy migrated down to the old layout (0008) in {seconds:.0f} s", flush=True)
-        vacuum(old, OLD_PAGE_SIZE)
-        report(jobs, bytes_by_table(old), bytes_by_table(new))
+        seconds = old_layout(new, old, args.old)
+        print(f"copy migrated down to the old layout ({args.old}) in {seconds:.0f} s", flush=True)
+        vacuum(old, OLD_PAGE_SIZE if args.old < "0009" else None)
+        report(jobs, bytes_by_table(old), bytes_by_table(new), args.old)
 
 
 if __name__ == "__main__":

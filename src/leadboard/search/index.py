@@ -28,6 +28,7 @@ _A_YEAR = {"hour": HOURS_A_YEAR, "day": DAYS_A_YEAR, "week": 52, "month": 12, "y
 SALARY_PERIODS = tuple(reversed(_A_YEAR))  # year first
 BATCH = 500
 BODY_CHARS = 20_000  # the description text searched; the rest of very long ones adds nothing
+MERGE_AFTER = 10  # a sync that rewrote a tenth of the documents merges the full-text index
 # What a document is built from besides its job and enrichment: a new version rebuilds them all.
 DOCUMENT_VERSION = "3"  # 2: the visa fact; 3: only a source's posted date, stale is not open
 _SPONSORS = re.compile(r"visa sponsorship|sponsor\w*\W+(?:\w+\W+){0,6}?visas?\b", re.I)
@@ -73,6 +74,8 @@ def sync_search_index(store: Store) -> SyncSummary:
         summary.indexed += documents.save([_document(p.job, p.enrichment) for p in pairs])
     settled = documents.settle(changed=bool(summary.indexed))
     summary.removed, summary.total = settled.removed, settled.total
+    if summary.indexed and summary.indexed * MERGE_AFTER >= summary.total:
+        documents.merge_full_text()
     return summary
 
 

@@ -101,7 +101,7 @@ def migrate(engine: Engine) -> None:
                 "backup of it, or move it aside and import your data into a new one."
             ) from error
     if current is not None and engine.dialect.name == "sqlite":
-        _vacuum(engine)
+        _vacuum(engine, always=bool(config.attributes.get("vacuum")))  # a migration may ask
 
 
 @contextmanager
@@ -124,16 +124,16 @@ def _one_transaction(connection: Connection) -> Iterator[None]:
         driver.isolation_level = saved  # type: ignore[union-attr]
 
 
-def _vacuum(engine: Engine) -> None:
-    """VACUUM a store a migration left a quarter free or more, or one of another page size, into
-    ``PAGE_SIZE`` pages where no other process has it open (a page size changes only outside WAL
-    mode)."""
+def _vacuum(engine: Engine, *, always: bool = False) -> None:
+    """VACUUM a store a migration left a quarter free or more (``always``: one whose rows it
+    shrank in place, which frees no page), or one of another page size, into ``PAGE_SIZE`` pages
+    where no other process has it open (a page size changes only outside WAL mode)."""
     engine.dispose()  # this process's idle connections would keep it in WAL mode too
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         pragma = connection.exec_driver_sql
         pages = pragma("PRAGMA page_count").scalar() or 0
         free = pragma("PRAGMA freelist_count").scalar() or 0
-        if free <= pages / 4 and pragma("PRAGMA page_size").scalar() == PAGE_SIZE:
+        if not always and free <= pages / 4 and pragma("PRAGMA page_size").scalar() == PAGE_SIZE:
             return
         try:
             if pragma("PRAGMA journal_mode=DELETE").scalar() == "delete":

@@ -152,6 +152,9 @@ def upgrade() -> None:
         )
         op.alter_column("search_documents", "body_chars", server_default=None)
     op.drop_column("search_documents", "body")
+    config = op.get_context().config
+    if sqlite and config is not None:  # rows shrunk in place free no page: migrate VACUUMs
+        config.attributes["vacuum"] = True
     for name, table in CONTENT_HASH_INDEXES.items():
         op.create_index(name, table, ["content_hash"])
 
