@@ -29,6 +29,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import (
+    ARRAY,
+    Integer,
     and_,
     bindparam,
     delete,
@@ -438,20 +440,62 @@ class SearchDocuments:
                 )
             return found.first() is not None
 
-    def ts_ranks(self, terms: Sequence[str], *, every: bool = True) -> Ranked:
-        """PostgreSQL: ``ts_rank_cd`` of the documents matching every (or any) of ``terms``."""
-        joiner = " & " if every else " | "
-        query = func.to_tsquery("english", joiner.join(_pg_term(t) for t in terms))
+    def ts_ranks(
+        self, terms: Sequence[str], *, every: bool = True, among: Sequence[int] | None = None
+    ) -> Ranked:
+        """PostgreSQL: ``ts_rank_cd`` of the documents matching every (or any) of ``terms``
+        (only those of ``among``, where given: each rank reads the document's whole vector)."""
+        query = _pg_query(terms, every)
         vector: ColumnClause[Any] = literal_column("search_documents.search_vector")
         statement = select(SearchDocument.id, func.ts_rank_cd(vector, query)).where(
             vector.op("@@")(query)
         )
+        if among is not None:
+            statement = statement.where(SearchDocument.id == func.any(_int_array(among)))
         with Session(self.engine) as session:
             rows = session.execute(statement).all()
         return Ranked(
             np.array([row[0] for row in rows], dtype=np.int64),
             np.array([row[1] for row in rows], dtype=np.float64),
         )
+
+    def ts_matches(self, terms: Sequence[str], *, every: bool = True) -> np.ndarray:
+        """PostgreSQL: the ids (int64, ascending) of the documents matching every (or any) of
+        ``terms``, from the GIN index alone: no vector is read, so this costs a tenth of
+        ranking them (``ts_ranks``)."""
+        query = _pg_query(terms, every)
+        vector: ColumnClause[Any] = literal_column("search_documents.search_vector")
+        statement = select(SearchDocument.id).where(vector.op("@@")(query))
+        with Session(self.engine) as session:
+            ids = np.fromiter(session.scalars(statement), dtype=np.int64)
+        ids.sort()
+        return ids
+
+    def best_of_words(self, terms: Sequence[str], depth: int) -> np.ndarray:
+        """PostgreSQL: the ids (int64) of the ``depth`` documents each word of ``terms`` (stemmed
+        as ``search_vector`` is) scores best in by ``search_words`` (migration 0011), best first
+        (by a document's best place in any word's list): one index range a word, however many
+        documents hold it."""
+        words = " ".join(_pg_term(t).strip("'") for t in terms)
+        statement = text(
+            "SELECT best.document_id FROM "
+            "unnest(tsvector_to_array(to_tsvector('english', :words))) AS asked(word) "
+            "CROSS JOIN LATERAL (SELECT document_id, "
+            "row_number() OVER (ORDER BY score DESC, document_id) AS place FROM search_words "
+            "WHERE search_words.word = asked.word ORDER BY score DESC, document_id "
+            "LIMIT :depth) AS best GROUP BY best.document_id ORDER BY min(best.place), 1"
+        )
+        with Session(self.engine) as session:
+            found = session.scalars(statement, {"words": words, "depth": depth})
+            return np.fromiter(found, dtype=np.int64)
+
+    def score_words(self, first: int, last: int) -> None:
+        """PostgreSQL: write again the per-word scores (``search_words``) of the documents with
+        ids ``first`` to ``last``, in one statement (``save`` writes them a document at a time;
+        a bulk copy of documents, ``bench/bench_search.py``, calls this)."""
+        with Session(self.engine) as session, session.begin():
+            session.execute(_PG_WORDS_FORGET, {"first": first, "last": last})
+            session.execute(_PG_WORDS, {"first": first, "last": last})
 
     def document_of_job(self, job_id: str) -> DocumentRef | None:
         query = select(SearchDocument.id, SearchDocument.cluster_id).where(
@@ -724,6 +768,9 @@ class _FullText:
         }
         if not self.sqlite:
             self.session.execute(_PG_VECTOR, values)
+            one = {"first": document_id, "last": document_id}
+            self.session.execute(_PG_WORDS_FORGET, one)
+            self.session.execute(_PG_WORDS, one)
             return
         self.session.execute(_FTS_INSERT, values)
         if self.indexed(document.job_id, len(document.body)) != document.body:
@@ -755,6 +802,23 @@ _PG_VECTOR = text(
     "|| setweight(to_tsvector('english', left(CAST(:body AS text), 200000)), 'C') "
     "WHERE id = :id"
 )
+# PostgreSQL's per-word scores of a document (``search_words``, migration 0011, which holds the
+# same statement): for each word, BM25's term part without the IDF (a constant for the word,
+# so it does not change a word's order) over its weighted count (title 8, company and skills 3,
+# text 1, as SQLite's BM25_WEIGHTS) and the document's length; only words counting 3 or more
+# (every title word, the text's repeated ones: ~27 a document) — they are where a word's best
+# documents are looked for (``best_of_words``), not how a match is scored.
+_PG_WORDS_FORGET = text("DELETE FROM search_words WHERE document_id BETWEEN :first AND :last")
+_PG_WORDS = text(
+    "INSERT INTO search_words (word, document_id, score) "
+    "SELECT lexeme, id, weighted * 2.2 / (weighted + 1.2 * (0.25 + 0.75 * tokens / 290.0)) "
+    "FROM (SELECT d.id, u.lexeme, "
+    "(SELECT sum(CASE w WHEN 'A' THEN 8 WHEN 'B' THEN 3 ELSE 1 END) FROM unnest(u.weights) AS w) "
+    "AS weighted, sum(cardinality(u.positions)) OVER (PARTITION BY d.id) AS tokens "
+    "FROM search_documents AS d, unnest(d.search_vector) AS u "
+    "WHERE d.id BETWEEN :first AND :last) AS counted "
+    "WHERE weighted >= 3"
+)
 
 
 def _generation(session: Session) -> int:
@@ -768,6 +832,16 @@ def _pg_term(term: str) -> str:
     "'cdrop'"
     """
     return "'" + re.sub(r"[^\w]", "", term) + "'"
+
+
+def _pg_query(terms: Sequence[str], every: bool) -> Any:
+    """The tsquery of every (``&``) or any (``|``) of ``terms``."""
+    return func.to_tsquery("english", (" & " if every else " | ").join(_pg_term(t) for t in terms))
+
+
+def _int_array(ids: Sequence[int]) -> Any:
+    """``ids`` as one PostgreSQL ``integer[]`` parameter (not one parameter an id)."""
+    return bindparam("ids", [int(i) for i in ids], type_=ARRAY(Integer))
 
 
 def _count_a_change(session: Session) -> None:
