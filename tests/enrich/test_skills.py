@@ -284,6 +284,8 @@ def test_ambiguous_words_in_a_technical_context_are_skills(text: str, skill: str
         ("Master's degree in Statistics, Mathematics or Computer Science", "Statistics"),
         ("Ensure a fair evaluation of all applicants", "ML Evaluation"),
         ("Work with customer service agents", "AI Agents"),
+        ("An LLM assistant for call-centre agents", "AI Agents"),
+        ("Build an AI tool for contact center agents", "AI Agents"),
         ("Join the Google Search team", "Search and Ranking"),
         ("Rapid experimentation in research", "A/B Testing"),
     ],

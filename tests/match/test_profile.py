@@ -134,3 +134,64 @@ def test_a_title_without_a_level_takes_it_from_the_years():
     text = "Experience\nMachine Learning Engineer, Acme, 2015 – Present\n"
     assert read_profile(text, today=TODAY).seniority == "senior"  # 11 years
     assert read_profile("Jane Doe\nPython developer", today=TODAY).seniority == "mid"
+
+
+@pytest.mark.parametrize(
+    ("line", "skill"),
+    [
+        ("Backend engineer. No machine learning in my background.", "Machine Learning"),
+        ("I design pipelines. I do not build ML models, but I feed them.", "Machine Learning"),
+        ("Took the assistant to 28% of tickets resolved without an agent.", "AI Agents"),
+        ("Chose retrieval-augmented generation over fine-tuning for the launch.", "Fine-tuning"),
+        ("Python, SQL · now taking a deep learning course in the evenings", "Deep Learning"),
+    ],
+)
+def test_a_skill_the_resume_denies_or_is_only_learning_is_not_one(line, skill):
+    assert skill not in read_profile(f"Summary\n{line}", today=TODAY).skill_names
+
+
+def test_a_denial_reaches_only_its_own_clause():
+    text = (
+        "Summary\nShipped Go services without downtime on Kubernetes.\n"
+        "Not only Python: SQL and Spark too. No Java; Scala for Spark jobs."
+    )
+    skills = read_profile(text, today=TODAY).skill_names
+    assert {"Go", "Kubernetes", "Python", "SQL", "Spark", "Scala"} <= set(skills)
+    assert "Java" not in skills
+
+
+def test_a_data_scientists_years_are_ml_years_only_where_the_role_builds_models():
+    text = (
+        "Experience\n"
+        "Senior Data Scientist, Acme — 2022 – Present\n"
+        "- Demand forecasting and an uplift model in production.\n"
+        "Data Scientist, Acme — 2020 – 2022\n"
+        "- A/B test readouts and propensity-score matching for marketing.\n"
+    )
+    profile = read_profile(text, today=TODAY)
+    assert [role.ml for role in profile.roles] == [True, False]
+    # Jan 2020 (all) and Jan 2022 (the modelling) to July 2026, this month included.
+    assert (profile.years_total, profile.years_ml) == (6.6, 4.6)
+
+
+def test_internships_and_assistantships_are_training_not_years():
+    text = (
+        "Experience\n"
+        "Data Scientist, Acme — Jul 2024 – Present\n"
+        "Data Science Intern, Beta — Jun 2023 – Aug 2023\n"
+        "Research Assistant, State University — Jan 2022 – May 2023\n"
+    )
+    profile = read_profile(text, today=TODAY)
+    assert profile.years_total == 2.1  # the job alone: Jul 2024 → July 2026
+    assert profile.titles[0] == "Data Scientist" and len(profile.roles) == 3
+
+
+def test_someone_who_has_only_trained_so_far_is_an_intern_with_no_years():
+    text = (
+        "Experience\n"
+        "Research Assistant (part-time), Language Lab — Jan 2025 – May 2026\n"
+        "Machine Learning Engineering Intern, Verdant — Jun 2025 – Sep 2025\n"
+    )
+    profile = read_profile(text, today=TODAY)
+    assert (profile.seniority, profile.years_total, profile.years_ml) == ("intern", 0.0, 0.0)
+    assert profile.titles == ["Research Assistant", "Machine Learning Engineering Intern"]

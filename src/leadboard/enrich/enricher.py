@@ -40,7 +40,7 @@ from leadboard.normalize import InvalidPosting, normalize_posting
 if TYPE_CHECKING:
     from leadboard.enrich.embeddings import TextEmbedder
 
-RULES_VERSION = "rules-2026.12.2"  # skills: "preferred" cues read near a mention only
+RULES_VERSION = "rules-2026.12.3"  # skills: call-/contact-centre agents are people
 NOT_A_POSTING = "not a usable posting"
 
 

@@ -494,8 +494,8 @@ def _ml_evaluation(text: str, start: int, end: int) -> bool:
 # people.
 _AI_CONTEXT = re.compile(r"\b(?:ai|llms?|autonomous|agentic|models?|tool|genai|coding)\b", re.I)
 _PEOPLE_BEFORE = re.compile(
-    r"(?:change|customer|cx|call center|support|service|insurance|sales|travel|estate|human|free)"
-    r"\s+$",
+    r"(?:change|customer|cx|(?:call|contact)[\s-]cent(?:er|re)s?|support|service|insurance|sales|"
+    r"travel|estate|human|free)\s+$",
     re.IGNORECASE,
 )
 _PEOPLE_AFTER = re.compile(r"\s+(?:of change|notes|success|experience)", re.IGNORECASE)

@@ -6,13 +6,17 @@
    "03/2015 - 06/2018", "Since 2021"), each with the title written beside it or on the line above.
    Dates in the education part are studies, not work, and are left out.
 3. **Years**: the months the roles cover, overlaps counted once, in total and for the roles that
-   are machine-learning work (an ML title, or ML skills named in the role's lines).
+   are machine-learning work (an ML title, ML skills named in the role's lines, or a data
+   scientist's role whose lines build models); internships, assistantships and bootcamps are
+   training, not years (someone with only those is an intern).
 4. **Seniority** of the most recent title by the same rules as postings (``enrich.seniority``);
    a title without a level takes it from the years worked.
 5. **Leadership evidence**: lines that say "managed 12 engineers" (people
    management, with the number), "led the team", "mentored", "owned the architecture", "hired".
 6. **Skills** by the enricher's own extractor (``enrich.skills``), so a résumé's skills have the
-   names the postings' have; each with the résumé lines that show it.
+   names the postings' have; each with the résumé lines that show it. A mention the résumé
+   denies ("no machine learning", "RAG rather than fine-tuning", "now taking a deep learning
+   course") shows nothing.
 
 Nothing here keeps the résumé: the profile holds the facts and the short lines that prove them.
 
@@ -327,9 +331,18 @@ _ROLE_WORD = re.compile(
     re.IGNORECASE,
 )
 _ML_TITLE = re.compile(
-    r"\b(?:machine learning|ml|ai|a\.i\.|artificial intelligence|deep learning|data scien\w*|"
+    r"\b(?:machine learning|ml|ai|a\.i\.|artificial intelligence|deep learning|"
     r"research scientist|applied scien\w*|nlp|computer vision|perception|mlops|llms?|"
     r"genai|recommend\w*|ranking|reinforcement learning|speech)\b",
+    re.IGNORECASE,
+)
+# A data scientist's role is machine-learning work where its lines build models (churn models,
+# forecasts, classifiers), not where they read out A/B tests or report: years in data roles are
+# not all years of ML.
+_DATA_SCIENCE_TITLE = re.compile(r"\bdata scien\w*", re.IGNORECASE)
+_MODELLING = re.compile(
+    r"\b(?:models?|modell?ing|classifiers?|classification|predict\w*|forecast\w*|neural|"
+    r"recommend\w*)\b",
     re.IGNORECASE,
 )
 # Skills that make the lines of a role machine-learning work (data tooling alone does not).
@@ -358,6 +371,14 @@ _ML_SKILLS = frozenset(
 _NOT_WORK = re.compile(
     r"\b(?:career break|sabbatical|parental leave|maternity leave|paternity leave|caregiving|"
     r"gap year|travel(?:l?ing)?)\b",
+    re.IGNORECASE,
+)
+# Roles that are training rather than a job: internships, assistantships, a bootcamp. They
+# show the person's field (and their title when they had no job yet), but their months are not
+# years of experience (labelled/resumes/README.md: years_total).
+_TRAINING = re.compile(
+    r"\b(?:intern(?:ship)?s?|(?:research|teaching|graduate) assistant(?:ship)?|student|"
+    r"bootcamp)\b",
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r"\s*(?:\||·|•|—|–|\s-\s|,|;|\bat\b|@|\t|\(|\)|\s{3,})\s*")
@@ -505,13 +526,16 @@ def read_profile(text: str, *, today: date | None = None) -> Profile:
             kind_of_line[index] = section.kind
 
     roles, spans = _roles(lines, kind_of_line, "experience" in kinds, today)
-    ml_ranges = [span for role, span in zip(roles, spans, strict=True) if role.ml]
-    years_total = round(merged_months(spans) / 12, 1)
-    years_ml = round(merged_months(ml_ranges) / 12, 1)
-    recent = sorted(zip(roles, spans, strict=True), key=lambda pair: (-pair[1][1], -pair[1][0]))
+    jobs = [(role, span) for role, span in zip(roles, spans, strict=True) if not _training(role)]
+    years_total = round(merged_months([span for _, span in jobs]) / 12, 1)
+    years_ml = round(merged_months([span for role, span in jobs if role.ml]) / 12, 1)
+    by_recency = sorted(zip(roles, spans, strict=True), key=lambda pair: (-pair[1][1], -pair[1][0]))
+    # The titles of jobs, or, for someone who has only trained so far, those of the training.
+    recent = [pair for pair in by_recency if not _training(pair[0])] or by_recency
     titles = list(dict.fromkeys(role.title for role, _ in recent if role.title))[:3]
     if not titles:
         titles = _headline_titles(lines, sections)
+    seniority = "intern" if roles and not jobs else _seniority(titles, years_total)
 
     work_lines = [
         line
@@ -521,13 +545,13 @@ def read_profile(text: str, *, today: date | None = None) -> Profile:
     leadership, people = _leadership(work_lines)
     return Profile(
         titles=titles,
-        seniority=_seniority(titles, years_total),
+        seniority=seniority,
         years_total=years_total,
         years_ml=years_ml,
         skills=_skills(text, lines, sections),
         leadership=leadership[:MAX_LEADERSHIP],
         people_managed=people,
-        roles=[role for role, _ in recent][:MAX_ROLES],
+        roles=[role for role, _ in by_recency][:MAX_ROLES],
         sections=[s.kind for s in sections if s.kind != "header"],
         summary=_summary(lines, sections),
         **_whereabouts(lines, sections),
@@ -648,10 +672,15 @@ def _roles(
         title = _title_from(lines[index], found.span, above)
         if _NOT_WORK.search(title):
             continue  # a career break is not experience
-        names = {skill.name for skill, _, _ in skills_named_in("\n".join(block))}
+        body = "\n".join(block)
+        names = {skill.name for skill, at, _ in skills_named_in(body) if not denied(body, at)}
         # The whole line names the field where the title alone may not ("…, Perception").
         heading = " ".join([*above, lines[index]])
-        ml = bool(_ML_TITLE.search(heading)) or len(names & _ML_SKILLS) >= 2
+        ml = (
+            bool(_ML_TITLE.search(heading))
+            or len(names & _ML_SKILLS) >= 2
+            or bool(_DATA_SCIENCE_TITLE.search(heading) and _MODELLING.search(body))
+        )
         now_open = found.text.lower().endswith(
             ("present", "current", "currently", "now", "today", "ongoing", "date")
         )
@@ -666,6 +695,15 @@ def _roles(
         )
         spans.append((found.start, found.end))
     return roles, spans
+
+
+def _training(role: Role) -> bool:
+    """Whether a role is training, not a job (``_TRAINING``).
+
+    >>> _training(Role(title="Machine Learning Intern", start="2024-06", ml=True, line=""))
+    True
+    """
+    return bool(_TRAINING.search(role.title))
 
 
 def _headline_titles(lines: list[str], sections: list[Section]) -> list[str]:
@@ -693,9 +731,43 @@ def _seniority(titles: list[str], years_total: float) -> Seniority:
     return level_from_years(int(years_total) if years_total else None)
 
 
+# A skill the résumé says its author lacks or chose against ("No machine learning in my
+# background", "I do not build ML models", "resolved without an agent", "RAG rather than
+# fine-tuning", "prioritised RAG over fine-tuning"), or is only learning ("now taking a deep
+# learning course"): the cue ends the clause's text before the mention, a few words at most
+# away from it. A preposition in between starts another phrase ("with no downtime on
+# Kubernetes"); "not only" does not deny.
+_GAP = r"(?:\s+(?!(?:using|via|on|for|to|and|but|so|by|through|while|after|at|in)\b)[\w'’-]+){0,3}"
+_DENIED = re.compile(
+    rf"(?:\b(?:no|not(?!\s+(?:only|just|merely)\b)|never|without|nor|neither|lack(?:ing)?|"
+    rf"rather than|instead of){_GAP}"
+    r"|\b(?:prioriti[sz]ed|chose|preferred|picked|opted for)\b[^.;:!?]{0,60}\bover"
+    r"|\b(?:currently|now)\s+(?:learning|studying|taking)\b[^.;:!?]{0,30}?"
+    r")\s+$",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[.;:!?•·|\n]|\bbut\b", re.IGNORECASE)
+DENIAL_REACH = 80  # characters before a mention read for a cue
+
+
+def denied(text: str, start: int) -> bool:
+    """Whether the clause before ``start`` denies the skill named there.
+
+    >>> text = "No machine learning here. Shipped Go services without downtime on Kubernetes."
+    >>> [denied(text, text.index(word)) for word in ("machine", "Go", "Kubernetes")]
+    [True, False, False]
+    >>> denied("I do not build ML models", 15), denied("not only ML but", 9)
+    (True, False)
+    """
+    before = text[max(0, start - DENIAL_REACH) : start]
+    clause = before[max((m.end() for m in _CLAUSE_END.finditer(before)), default=0) :]
+    return bool(_DENIED.search(" " + clause))
+
+
 def _skills(text: str, lines: list[str], sections: list[Section]) -> list[SkillEvidence]:
     """Skills by the enricher's extractor over the whole text, and every vocabulary name in a
-    skills section (a list of names means each one)."""
+    skills section (a list of names means each one); a mention the résumé denies
+    (:func:`denied`) shows nothing."""
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line) + 1)
@@ -712,6 +784,8 @@ def _skills(text: str, lines: list[str], sections: list[Section]) -> list[SkillE
             spans.extend((skill.name, start + at) for skill, at, _ in skills_named_in(block))
     found: dict[str, list[str]] = {}
     for name, start in sorted(spans, key=lambda pair: pair[1]):
+        if denied(text, start):
+            continue
         line = lines[_line_at(offsets, start)]
         evidence = found.setdefault(name, [])
         if len(evidence) < 2:  # two lines prove a skill: the rest are not read
