@@ -339,12 +339,15 @@ def repeat_jobs(store: Store, target: int, seed: int = 14) -> None:
     (``perturb_vector``), so that no two documents are identical and word statistics grow as a
     bigger corpus's would; jobs and enrichments are copied as they are (ids and clusters
     renamed), and each document's ``doc_key`` is the one ``search/index.py`` would give it, so
-    the next sync keeps the perturbed text. SQL both backends run."""
+    the next sync keeps the perturbed text. A copy's job holds the text its document indexes
+    (since migration 0010 the index's text is the job's), written to the FTS5 index here. SQLite
+    (``repeat_postgres`` scales a PostgreSQL store)."""
     from dataclasses import replace
 
     from sqlalchemy import func, insert, select, text
 
     from leadboard.search.index import document_key
+    from leadboard.store import compact
     from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument
 
     indexed = {job.job_id: job for job in SearchDocuments(store).indexed_jobs()}
@@ -367,6 +370,12 @@ def repeat_jobs(store: Store, target: int, seed: int = 14) -> None:
                 JobEmbedding.vector,
             ).where(JobEmbedding.job_id.not_like("%#%"))
         ).all()
+        descriptions = dict(
+            connection.execute(select(Job.id, Job.description).where(Job.id.not_like("%#%"))).all()
+        )
+    for row in base:
+        html, text_ = compact.unpack_description(descriptions.pop(row["job_id"], None))
+        row["html"], row["body"] = html, text_[: row["body_chars"]]
     rng, noise = random.Random(seed), np.random.default_rng(seed)
     vocabulary = [w for row in base for w in _TOKEN.findall(row["body"])]
     vocabulary = rng.sample(vocabulary, min(len(vocabulary), 2_000_000))
@@ -386,31 +395,50 @@ def repeat_jobs(store: Store, target: int, seed: int = 14) -> None:
                         f"WHERE {key} NOT LIKE '%#%'"
                     )
                 )
-            connection.execute(
-                insert(JobEmbedding),
-                [
-                    {
-                        "job_id": job_id + suffix,
-                        "model": model,
-                        "content_hash": digest,
-                        "vector": perturb_vector(vector, noise),
-                    }
-                    for job_id, model, digest, vector in vectors
-                ],
-            )
-            rows = []
+            if vectors:  # (none: an insert of no rows would insert one of defaults)
+                connection.execute(
+                    insert(JobEmbedding),
+                    [
+                        {
+                            "job_id": job_id + suffix,
+                            "model": model,
+                            "content_hash": digest,
+                            "vector": perturb_vector(vector, noise),
+                        }
+                        for job_id, model, digest, vector in vectors
+                    ],
+                )
+            rows, texts = [], []
             for row in base:
                 copy = {name: row[name] for name in names}
                 copy["id"] = row["id"] + offset
                 copy["job_id"] = row["job_id"] + suffix
                 copy["cluster_id"] = row["cluster_id"] + suffix
                 copy["title"] = perturb(row["title"], rng, vocabulary, rate=0.02)
-                copy["body"] = perturb(row["body"], rng, vocabulary)
+                body = perturb(row["body"], rng, vocabulary)
+                copy["body_chars"] = len(body)
                 job = indexed.get(row["job_id"])
                 if job is not None:
                     copy["doc_key"] = document_key(replace(job, cluster_id=job.cluster_id + suffix))
                 rows.append(copy)
+                texts.append(
+                    {
+                        **{name: copy[name] for name in ("id", "job_id", "title", "company")},
+                        **{"skills": copy["skills"], "body": body},
+                        "description": compact.pack_description(row["html"], body),
+                    }
+                )
+            connection.execute(
+                text("UPDATE jobs SET description = :description WHERE id = :job_id"), texts
+            )
             connection.execute(insert(SearchDocument), rows)
+            connection.execute(
+                text(
+                    "INSERT INTO search_fts (rowid, title, company, skills, body) "
+                    "VALUES (:id, :title, :company, :skills, :body)"
+                ),
+                texts,
+            )
             connection.execute(
                 text(
                     f"INSERT INTO search_tags (document_id, kind, value) SELECT document_id + "
