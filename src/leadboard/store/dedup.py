@@ -24,7 +24,7 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
@@ -141,10 +141,10 @@ def signature_to_bytes(minhash: MinHash) -> bytes:
 
 
 def signature_from_bytes(data: bytes) -> MinHash:
+    # Lean: hash values only (a full MinHash checks its permutations again each time it is
+    # made: a tenth of an import's writing process, and every stored job at each index load).
     values = np.frombuffer(data, dtype="<u4").astype(_TEMPLATE.hashvalues.dtype)
-    return MinHash(
-        num_perm=NUM_PERM, scheme=SCHEME, hashvalues=values, permutations=_TEMPLATE.permutations
-    )
+    return LeanMinHash(seed=_TEMPLATE.seed, hashvalues=values, scheme=SCHEME)
 
 
 @dataclass

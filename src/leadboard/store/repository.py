@@ -259,10 +259,15 @@ class Store:
                     self._write_job(row, job, index, counts, signed)
                     row.updated_at = seen_at
                     counts.updated += 1
+            # Every value given, None as NULL: one executemany a table (the ORM otherwise leaves
+            # None out, and splits the rows into a statement for each pattern of Nones).
             if new_jobs:
-                session.execute(insert(JobRow), [vars(row) for row in new_jobs])
+                rows = [vars(row) for row in new_jobs]
+                session.execute(insert(JobRow).execution_options(render_nulls=True), rows)
             if new_payloads:
-                session.execute(insert(RawPosting), new_payloads)
+                session.execute(
+                    insert(RawPosting).execution_options(render_nulls=True), new_payloads
+                )
             session.add_all(_error_row(reject, run_id, seen_at) for reject in rejects)
         return counts
 
