@@ -315,10 +315,7 @@ class SearchDocument(Base):
     """
 
     __tablename__ = "search_documents"
-    __table_args__ = (
-        Index("ix_search_documents_listing", "is_head", "is_open", "role_family"),
-        Index("ix_search_documents_posted", "posted_at"),
-    )
+    # Filters, facets and orders run over search/columns.py: no index on their columns (0012).
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), unique=True)
@@ -357,7 +354,10 @@ class SearchTag(Base):
     for filters (``EXISTS``) and facet counts (``GROUP BY value``)."""
 
     __tablename__ = "search_tags"
-    __table_args__ = (Index("ix_search_tags_kind_value", "kind", "value", "document_id"),)
+    __table_args__ = (
+        Index("ix_search_tags_kind_value", "kind", "value", "document_id"),
+        {"sqlite_with_rowid": False},  # the primary key is the table (migration 0012)
+    )
 
     document_id: Mapped[int] = mapped_column(
         ForeignKey("search_documents.id", ondelete="CASCADE"), primary_key=True
