@@ -459,15 +459,22 @@ class SearchDocuments:
             np.array([row[1] for row in rows], dtype=np.float64),
         )
 
-    def ts_matches(self, terms: Sequence[str], *, every: bool = True) -> np.ndarray:
-        """PostgreSQL: the ids (int64, ascending) of the documents matching every (or any) of
-        ``terms``, from the GIN index alone: no vector is read, so this costs a tenth of
-        ranking them (``ts_ranks``)."""
-        query = _pg_query(terms, every)
-        vector: ColumnClause[Any] = literal_column("search_documents.search_vector")
-        statement = select(SearchDocument.id).where(vector.op("@@")(query))
+    def word_matches(self, term: str) -> np.ndarray | None:
+        """PostgreSQL: the ids (int64, ascending) of the documents matching ``term``, from the GIN
+        index alone (no vector is read: a tenth of what ranking them costs), or None where the
+        word is one PostgreSQL ignores (a stop word of its own: a query of several words leaves
+        it out). Matching every (any) word of a query is matching each: an intersection (a
+        union) of these."""
+        statement = text(
+            "SELECT numnode(asked), (SELECT string_agg(int4send(id), ''::bytea) "
+            "FROM search_documents WHERE search_vector @@ asked) "
+            "FROM to_tsquery('english', :term) AS asked"
+        )
         with Session(self.engine) as session:
-            ids = np.fromiter(session.scalars(statement), dtype=np.int64)
+            nodes, packed = session.execute(statement, {"term": _pg_term(term)}).one()
+        if not nodes:
+            return None
+        ids = _unpacked(packed)
         ids.sort()
         return ids
 
@@ -478,16 +485,16 @@ class SearchDocuments:
         documents hold it."""
         words = " ".join(_pg_term(t).strip("'") for t in terms)
         statement = text(
-            "SELECT best.document_id FROM "
+            "SELECT string_agg(int4send(document_id), ''::bytea ORDER BY place, document_id) "
+            "FROM (SELECT best.document_id, min(best.place) AS place FROM "
             "unnest(tsvector_to_array(to_tsvector('english', :words))) AS asked(word) "
             "CROSS JOIN LATERAL (SELECT document_id, "
             "row_number() OVER (ORDER BY score DESC, document_id) AS place FROM search_words "
             "WHERE search_words.word = asked.word ORDER BY score DESC, document_id "
-            "LIMIT :depth) AS best GROUP BY best.document_id ORDER BY min(best.place), 1"
+            "LIMIT :depth) AS best GROUP BY best.document_id) AS placed"
         )
         with Session(self.engine) as session:
-            found = session.scalars(statement, {"words": words, "depth": depth})
-            return np.fromiter(found, dtype=np.int64)
+            return _unpacked(session.scalar(statement, {"words": words, "depth": depth}))
 
     def score_words(self, first: int, last: int) -> None:
         """PostgreSQL: write again the per-word scores (``search_words``) of the documents with
@@ -837,6 +844,17 @@ def _pg_term(term: str) -> str:
 def _pg_query(terms: Sequence[str], every: bool) -> Any:
     """The tsquery of every (``&``) or any (``|``) of ``terms``."""
     return func.to_tsquery("english", (" & " if every else " | ").join(_pg_term(t) for t in terms))
+
+
+def _unpacked(packed: bytes | None) -> np.ndarray:
+    """The ids PostgreSQL packed into one bytea (``string_agg(int4send(id), ''::bytea)``: 4
+    bytes each, big-endian), as int64: a hundred thousand ids come back as one value, not as a
+    hundred thousand rows (~1 µs each in Python).
+
+    >>> _unpacked(bytes([0, 0, 0, 7, 0, 0, 1, 0])).tolist(), _unpacked(None).tolist()
+    ([7, 256], [])
+    """
+    return np.frombuffer(packed or b"", dtype=">i4").astype(np.int64)
 
 
 def _int_array(ids: Sequence[int]) -> Any:
