@@ -367,6 +367,16 @@ def table(title: str, names: list[str], scores: dict[str, dict[str, float]]) -> 
         print(f"  {system:<18}" + "".join(cells))
 
 
+def per_resume(names: list[str], scores: dict[str, dict[str, float]]) -> None:
+    """Each résumé's re-ranking nDCG@10 by system, worst fit first within each half: where the
+    fit goes wrong (read on the tune half; the held-out rows are for the report only)."""
+    print("\nRe-ranking nDCG@10 by résumé, worst fit first")
+    print(f"  {'résumé':<44}{'half':<9}" + "".join(f"{s:>18}" for s in scores))
+    for name in sorted(names, key=lambda n: (half(n) != "tune", scores["fit"].get(n, 0.0))):
+        cells = "".join(f"{scores[s].get(name, float('nan')):>18.3f}" for s in scores)
+        print(f"  {name.removesuffix('.md'):<44}{half(name):<9}" + cells)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("all", "tune", "holdout"), default="all")
@@ -437,6 +447,7 @@ def main() -> None:
     if pooled:
         title = f"nDCG@10 over the whole corpus, the {len(pooled)} résumés pooled from the matchers"
         table(title, pooled, {s: {n: corpus[s][n] for n in pooled} for s in corpus})
+    per_resume(names, rerank)
     profile_accuracy(profiles, list(read_jsonl(HERE / "profiles.jsonl")))
 
     pairs = {
@@ -457,8 +468,9 @@ def main() -> None:
         tuned = [pair for name in names if half(name) == "tune" for pair in pairs[name]]
         value, bands = calibrate(tuned)
         print(f"\nBands fitted on the tune pairs (n={len(tuned)}): {bands}, kappa {value:.3f}")
-        print(f"Held-out pairs under them (n={len(held_out)}):")
-        confusion(held_out, bands)
+        if held_out:  # none under --split tune
+            print(f"Held-out pairs under them (n={len(held_out)}):")
+            confusion(held_out, bands)
 
     if args.tune:
         tune = [n for n in names if half(n) == "tune"]

@@ -127,6 +127,24 @@ def test_three_of_three_generic_skills_do_not_beat_nine_of_twelve_specific_ones(
 # --- Track, title field and place -----------------------------------------------------------------
 
 
+def test_a_data_engineer_is_not_an_analyst():
+    engineer = person_of(profile("Spark", titles=["Lead Data Engineer"], seniority="senior"))
+    assert engineer.track == {"engineering": 1.0}
+    assert track_of("Senior Data Analyst") == {"analysis": 1.0}
+    pipelines = score(job(title="Senior Data Engineer", role_family="data"), engineer, Weights())
+    reports = score(job(title="Senior Data Analyst", role_family="data"), engineer, Weights())
+    assert pipelines.parts["track"] == 1.0 and reports.parts["track"] < 0.5
+    assert pipelines.score > reports.score
+
+
+def test_the_level_gap_counts_more_than_the_years_asked():
+    person = person_of(profile(titles=["Senior ML Engineer"], seniority="senior", years_total=6))
+    # Two levels up with the years met, against the right level asking two years more.
+    above = score(job(seniority="principal", years_min=5), person, Weights())
+    short = score(job(seniority="senior", years_min=8), person, Weights())
+    assert above.parts["experience"] < short.parts["experience"]
+
+
 def test_a_research_lead_is_not_a_lead_data_scientist():
     person = track_of("Research Lead, Large Language Models")
     assert person == {"research": 1.0}

@@ -195,3 +195,17 @@ def test_someone_who_has_only_trained_so_far_is_an_intern_with_no_years():
     profile = read_profile(text, today=TODAY)
     assert (profile.seniority, profile.years_total, profile.years_ml) == ("intern", 0.0, 0.0)
     assert profile.titles == ["Research Assistant", "Machine Learning Engineering Intern"]
+
+
+def test_a_title_keeps_the_field_after_its_comma_but_not_the_employer():
+    text = (
+        "Experience\n"
+        "Tech Lead, LLM Applications — Acme, Austin · Mar 2024 – Present\n"
+        "Engineering Manager, Machine Learning (Fraud & Risk), 2020 – 2024\n"
+        "Data Analyst, Front Range Health — Denver, CO — 2016 – 2020\n"
+    )
+    assert read_profile(text, today=TODAY).titles == [
+        "Tech Lead, LLM Applications",
+        "Engineering Manager, Machine Learning",
+        "Data Analyst",
+    ]

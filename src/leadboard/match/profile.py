@@ -391,17 +391,47 @@ _DEGREE = re.compile(
 
 def _title_from(line: str, span: tuple[int, int], above: list[str]) -> str:
     """The title written with a date range: on its line, else on the lines just above."""
-    rest = line[: span[0]] + " " + line[span[1] :]
-    candidates = [part for part in _SEPARATORS.split(_strip_markup(rest)) if part]
-    for part in candidates:
-        if _ROLE_WORD.search(part) and len(part) <= 80:
-            return part.strip(" .:-")
-    for previous in reversed(above):
-        parts = [part for part in _SEPARATORS.split(_strip_markup(previous)) if part]
-        for part in parts:
-            if _ROLE_WORD.search(part) and len(part) <= 80:
-                return part.strip(" .:-")
+    rest = _strip_markup(line[: span[0]] + " " + line[span[1] :])
+    for text in [rest, *(_strip_markup(previous) for previous in reversed(above))]:
+        title = _title_in(text)
+        if title:
+            return title
+    candidates = [part for part in _SEPARATORS.split(rest) if part]
     return (candidates[0] if candidates else "").strip(" .:-")[:80]
+
+
+def _title_in(text: str) -> str:
+    """The first piece of ``text`` that names a role, with the field that follows it after a
+    comma ("Tech Lead, LLM Applications", "Engineering Manager, Machine Learning"); what follows
+    a comma that names no field is the employer ("Data Analyst, Acme Health").
+
+    >>> _title_in("Director, Artificial Intelligence — Piedmont Bank (2021 – Present)")
+    'Director, Artificial Intelligence'
+    >>> _title_in("Data Analyst, Front Range Health — Denver, CO")
+    'Data Analyst'
+    """
+    pieces, at = [], 0
+    for gap in _SEPARATORS.finditer(text):
+        if gap.start() > at:
+            pieces.append((at, gap.start()))
+        at = max(at, gap.end())
+    if at < len(text):
+        pieces.append((at, len(text)))
+    for index, (start, end) in enumerate(pieces):
+        title = text[start:end]
+        if not _ROLE_WORD.search(title) or len(title) > 80:
+            continue
+        if index + 1 < len(pieces) and text[end : pieces[index + 1][0]].strip() == ",":
+            field = text[pieces[index + 1][0] : pieces[index + 1][1]]
+            named = (
+                _ML_TITLE.search(field)
+                or _DATA_SCIENCE_TITLE.search(field)
+                or skills_named_in(field)
+            )
+            if named and len(title) + len(field) <= 78:
+                title = f"{title}, {field}"
+        return title.strip(" .:-")
+    return ""
 
 
 def _strip_markup(line: str) -> str:
