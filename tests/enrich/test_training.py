@@ -17,7 +17,7 @@ from leadboard.enrich.training import (
     train_role_model,
     training_set,
 )
-from leadboard.enrich.weak_labels import as_imported
+from leadboard.enrich.weak_labels import as_imported, imported_postings, weak_labelled_postings
 
 EXTRA = Path(__file__).resolve().parents[2] / "labelled" / "postings" / "extra"
 
@@ -72,6 +72,43 @@ def test_hacker_news_rows_get_the_title_the_importer_gives_a_post_of_one_role() 
     assert as_imported(several)["title"] is None  # one text, several roles: no label fits it
     assert as_imported(titled) is titled
     assert as_imported(dict(one, description="[dead]"))["title"] is None
+
+
+def test_a_hacker_news_post_of_several_roles_is_one_posting_a_role_with_its_own_text(
+    tmp_path,
+) -> None:
+    """As ``leadboard import`` splits it: each role's text leaves out the other roles' sections,
+    so the roles of a multi-role post are weakly labelled (they used to be skipped)."""
+    duties = "We train ranking models in PyTorch and ship them to production. " * 4
+    post = (
+        "Acme | Remote<p>We build search for shops.</p>"
+        f"<p>- ML Engineer: {duties}</p><p>- Account Executive: own a sales quota.</p>"
+        "<p>Apply at jobs@acme.example</p>"
+    )
+    row = {
+        "id": "hn-9",
+        "source": "hn",
+        "url": "https://news.ycombinator.com/item?id=9",
+        "title": None,
+        "description": post,
+        "description_format": "html",
+    }
+    roles = imported_postings(row)
+    assert [(p["id"], p["title"]) for p in roles] == [
+        ("hn-9#0", "ML Engineer"),
+        ("hn-9#1", "Account Executive"),
+    ]
+    assert "PyTorch" in roles[0]["description"] and "quota" not in roles[0]["description"]
+    assert "PyTorch" not in roles[1]["description"]
+    assert as_imported(row) is row  # a labelled row stays one posting: one id, one label
+    shared = dict(row, description="Acme | ML Engineer, Account Executive | Remote<p>Hi.</p>")
+    assert imported_postings(shared) == [shared]  # no role has a text of its own
+
+    folder = tmp_path / "postings" / "hn"
+    folder.mkdir(parents=True)
+    (folder / "postings.jsonl").write_text(json.dumps(row) + "\n")
+    found = weak_labelled_postings(tmp_path)
+    assert [(p["id"], label.role_family) for p, label in found] == [("hn-9#0", "ml_ic")]
 
 
 def test_our_hacker_news_labels_are_trained_on_with_their_titles(shared_data_dir) -> None:

@@ -41,7 +41,7 @@ def _write_data(root: Path, sources: list[str]) -> Path:
             for title in titles:
                 posting_id = f"{source}-{n}"
                 n += 1
-                text = f"{TEXTS[family]} " * 12
+                text = f"{TEXTS[family]} " * 12 + source  # each source's own job
                 rows.append(
                     {"id": posting_id, "source": source, "title": title, "description": text}
                 )
@@ -77,6 +77,25 @@ def test_without_sources_drops_labelled_and_weak_postings_of_the_held_out_source
     assert [p["id"] for p in kept.postings] == ["2"] and kept.origins == ["extra"]
     assert [p["id"] for p, _ in kept.weak] == ["5"]
     assert kept.sources == {"extra": 1}
+
+
+def test_without_sources_drops_copies_of_the_held_out_postings_from_other_sources() -> None:
+    """The 2026 AI-lab listing repeats jobs of the 2025 one: trained on, its labels would teach
+    the answers of the held-out source."""
+    text = "Lead the team that trains ranking models. " * 5
+    data = TrainingSet()
+    data.add("dev_tune", {"source": "a", "company": "X", "title": "ML Lead"}, "ml_leadership")
+    data.add("dev_tune", {"source": "a", "title": "Analyst", "description": text}, "data")
+    data.add("extra", {"source": "b", "company": "X", "title": "ML Lead"}, "ml_leadership")
+    data.add("extra", {"source": "b", "company": "X", "title": "Analyst"}, "data")
+    data.add("extra", {"source": "b", "title": "ML Lead"}, "ml_leadership")  # no company: kept
+    data.weak = [({"source": "c", "title": "Data Analyst", "description": text}, "data")]
+    kept = without_sources(data, {"a"})
+    assert [(p.get("company"), p["title"]) for p in kept.postings] == [
+        ("X", "Analyst"),
+        (None, "ML Lead"),
+    ]
+    assert kept.weak == []  # the same text in another source
 
 
 def test_leave_source_out_scores_each_source_with_a_model_that_never_saw_it(

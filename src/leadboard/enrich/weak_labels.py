@@ -169,23 +169,67 @@ def as_imported(row: dict[str, Any]) -> dict[str, Any]:
     >>> as_imported(row)["title"]
     'Staff ML Engineer'
     """
+    found = imported_postings(row)
+    return found[0] if len(found) == 1 else row
+
+
+def imported_postings(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The postings ``leadboard import`` makes of a dump row, as dump rows.
+
+    Other sources' rows are one posting each, returned as they are. A Hacker News post of one
+    role is that role, titled (``as_imported``); a post of several roles whose roles each start a
+    line of their own is one posting a role, with the post less the other roles' sections
+    (``hn.role_sections``) as text and ids ``<row id>#<index>``: each reads like a posting and
+    can be weakly labelled by its title. A post whose roles share one text, or that names none,
+    stays one untitled row.
+
+    >>> row = {"id": "hn-2", "url": "https://news.ycombinator.com/item?id=2", "title": None,
+    ...        "description": "Acme | Remote<p>We build tools.</p><p>- Data Analyst: SQL</p>"
+    ...                       "<p>- ML Engineer: PyTorch</p>"}
+    >>> [(p["id"], p["title"]) for p in imported_postings(row)]
+    [('hn-2#0', 'Data Analyst'), ('hn-2#1', 'ML Engineer')]
+    """
     if row.get("title") or not hn.is_hn_record(row):
-        return row
+        return [row]
     try:
         found = hn.postings_from_record(row, fetched_at=datetime(2000, 1, 1, tzinfo=UTC))
     except hn.UnusablePost:
-        return row
-    if len(found) != 1 or found[0].extra.get("title_is_placeholder") or not found[0].title:
-        return row
-    return {**row, "title": found[0].title}
+        return [row]
+    if len(found) == 1:
+        if found[0].extra.get("title_is_placeholder") or not found[0].title:
+            return [row]
+        return [{**row, "title": found[0].title}]
+    if any(p.description_format != "text" or not p.title for p in found):
+        return [row]  # the roles share the whole post: no role's own text
+    return [
+        {
+            **row,
+            "id": f"{row.get('id')}#{index}",
+            "title": p.title,
+            "description": p.description,
+            "description_format": p.description_format,
+        }
+        for index, p in enumerate(found)
+    ]
 
 
-def _dedup_keys(posting: dict[str, Any]) -> tuple[str, str]:
-    """Two keys that catch copies of one job: company+title, and the start of the text."""
+def copy_keys(posting: dict[str, Any]) -> tuple[str, str]:
+    """Two keys that catch copies of one job: company and title, and the start of the text;
+    "" where the posting has no company (Hacker News rows: two companies' "Backend Engineer"
+    are two jobs) or no text. Dumps repeat jobs: the 2026 AI-lab listing holds the 2025 one's.
+
+    >>> copy_keys({"company": "Acme", "title": "ML  Lead"})
+    ('acme|ml lead', '')
+    >>> copy_keys({"company": None, "title": "ML Lead"})
+    ('', '')
+    """
     company = " ".join(str(posting.get("company") or "").lower().split())
     title = " ".join(str(posting.get("title") or "").lower().split())
     body = " ".join(str(posting.get("description") or "").lower().split())[:1000]
-    return f"{company}|{title}", hashlib.sha1(body.encode()).hexdigest() if body else ""
+    return (
+        f"{company}|{title}" if company else "",
+        hashlib.sha1(body.encode()).hexdigest() if body else "",
+    )
 
 
 def labelled_ids(data_dir: Path) -> set[str]:
@@ -210,20 +254,22 @@ def weak_labelled_postings(
     for path in files:  # first pass: the keys of the labelled postings and their copies
         for posting in read_jsonl(path):
             if posting.get("id") in excluded:
-                seen.update(key for key in _dedup_keys(posting) if key)
+                seen.update(key for key in copy_keys(posting) if key)
     found: list[tuple[dict[str, Any], WeakLabel]] = []
     for path in files:
         for row in read_jsonl(path):
-            posting = as_imported(row)
-            if posting.get("id") in excluded or not _has_text(posting):
+            if row.get("id") in excluded:
                 continue
-            keys = [key for key in _dedup_keys(posting) if key]
-            if any(key in seen for key in keys):
-                continue
-            seen.update(keys)
-            label = weak_role_family(posting.get("title"))
-            if label is not None:
-                found.append((posting, label))
+            for posting in imported_postings(row):
+                if not _has_text(posting):
+                    continue
+                keys = [key for key in copy_keys(posting) if key]
+                if any(key in seen for key in keys):
+                    continue
+                seen.update(keys)
+                label = weak_role_family(posting.get("title"))
+                if label is not None:
+                    found.append((posting, label))
     return found
 
 
