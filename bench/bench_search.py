@@ -867,7 +867,7 @@ def compare_topk(store: Store, repeats: int = 2, texts: int = 0) -> None:
     }
     for engine in engines.values():
         engine.columns()
-    titles = job_titles(engines["after"])
+    titles = job_titles(engines["before"])
     print(f"load average {os.getloadavg()} on {os.cpu_count()} CPUs", flush=True)
     for label, filters in (
         ("all families", SearchFilters(role_family=["any"], include_closed=True)),
