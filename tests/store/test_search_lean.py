@@ -1,8 +1,11 @@
-"""Migration 0012: ``search_tags`` without a rowid on SQLite (its primary key is the table) and no
-index on the columns the engine filters in memory — the tags and documents read the same after
-it and after going back."""
+"""Migrations 0012 and 0013: ``search_tags`` without a rowid on SQLite (its primary key is the
+table), the enrichments' skill details a zstd frame, and no index on the columns search filters
+in memory — tags, documents, matching's candidates and enrichments read the same after them and
+after going back, on both backends."""
 
 from __future__ import annotations
+
+import json
 
 from alembic import command
 from alembic.config import Config
@@ -54,3 +57,28 @@ def test_the_tags_and_documents_read_the_same_through_0012_and_back(store):
     assert layout(store)[1] is not sqlite
     assert documents.facts() == facts
     assert documents.sharing_tags("skill", ["Python", "PyTorch"], at_least=1) == shared
+
+
+def test_the_skill_details_are_a_frame_and_read_the_same_through_0013_and_back(store):
+    fill(store)
+    documents = SearchDocuments(store)
+    ids = [documents.document_of_job(f"greenhouse:acme:{n}").id for n in (1, 2, 5)]
+    candidates = documents.candidates(ids)
+    detail = store.get_enrichment("greenhouse:acme:1").detail
+    assert {skill["name"] for c in candidates for skill in c.skills} >= {"Python", "PyTorch"}
+    with store.engine.connect() as connection:
+        stored = connection.scalar(text("SELECT skill_detail FROM enrichments LIMIT 1"))
+    assert isinstance(stored, bytes) and not stored.startswith(b"{")  # a frame, not JSON
+
+    _alembic(store, "0012", down=True)
+    with store.engine.connect() as connection:
+        stored = connection.scalar(text("SELECT skill_detail FROM enrichments LIMIT 1"))
+    assert "skills" in (stored if isinstance(stored, dict) else json.loads(stored))
+    indexes = {i["name"] for i in inspect(store.engine).get_indexes("enrichments")}
+    assert "ix_enrichments_role_family" in indexes
+
+    _alembic(store, "head", down=False)
+    assert documents.candidates(ids) == candidates
+    assert store.get_enrichment("greenhouse:acme:1").detail == detail
+    indexes = {i["name"] for i in inspect(store.engine).get_indexes("enrichments")}
+    assert indexes == {"ix_enrichments_content_hash"}

@@ -600,7 +600,7 @@ class SearchDocuments:
                 JobEnrichment.years_max,
                 JobEnrichment.duties,
                 # The skills' details only: the rest of the enrichment is not needed to score.
-                JobEnrichment.detail["skills"],
+                JobEnrichment.skill_detail,
                 SearchDocument.title,
             )
             .outerjoin(JobEnrichment, JobEnrichment.job_id == SearchDocument.job_id)
@@ -617,10 +617,12 @@ class SearchDocuments:
                 years_min=low,
                 years_max=high,
                 duties=list(duties or []),
-                skills=[skill for skill in skills or [] if isinstance(skill, dict)],
+                skills=[
+                    skill for skill in (detail or {}).get("skills") or [] if isinstance(skill, dict)
+                ],
                 title=title,
             )
-            for doc_id, job_id, family, seniority, low, high, duties, skills, title in rows
+            for doc_id, job_id, family, seniority, low, high, duties, detail, title in rows
         ]
 
     def sharing_tags(self, kind: str, values: Sequence[str], at_least: int) -> dict[int, int]:

@@ -88,9 +88,9 @@ def join_description(html: str, text: str) -> str:
 
 
 def split_detail(detail: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """An enrichment's detail as ``(its skills, the rest)``: matching reads the skills in SQL
-    (a JSON column), the rest — evidence sentences, reasons — is only shown, so compressed. The
-    rest keeps a ``None`` where the skills were, so that :func:`join_detail` restores the order.
+    """An enrichment's detail as ``(its skills, the rest)``, two frames: matching reads the
+    skills alone, the rest — evidence sentences, reasons — is only shown. The rest keeps a
+    ``None`` where the skills were, so that :func:`join_detail` restores the order.
 
     >>> split_detail({"id": "j", "skills": [{"name": "python"}], "reasons": []})
     ({'skills': [{'name': 'python'}]}, {'id': 'j', 'skills': None, 'reasons': []})

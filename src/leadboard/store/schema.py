@@ -17,9 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.sql.elements import SQLColumnExpression
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from leadboard.store import compact
@@ -259,10 +257,10 @@ class JobEnrichment(Base):
     """What enrichment found in a job, and which model version found it (one row a job).
 
     The columns search filters on are columns; ``detail`` is the whole ``Enrichment`` (the
-    evidence, taxonomy ids, reasons), kept in two parts: ``skill_detail`` (JSON, which matching
-    reads in SQL as ``detail["skills"]``) and the compressed rest, ``evidence``
-    (``compact.split_detail``). ``content_hash`` is the job's when it was enriched: a job
-    whose content or the enricher's version has changed since is enriched again.
+    evidence, taxonomy ids, reasons), kept in two compressed parts: ``skill_detail`` (what
+    matching reads) and the rest, ``evidence`` (``compact.split_detail``; migration 0013 made
+    the first a frame too). ``content_hash`` is the job's when it was enriched: a job whose
+    content or the enricher's version has changed since is enriched again.
     """
 
     __tablename__ = "enrichments"
@@ -271,25 +269,21 @@ class JobEnrichment(Base):
     version: Mapped[str] = mapped_column(CleanString(100))
     content_hash: Mapped[str] = mapped_column(CleanString(64), index=True)  # done_by_content
     enriched_at: Mapped[datetime]
-    role_family: Mapped[str | None] = mapped_column(CleanString(20), index=True)
+    # Not indexed (0013): search filters its own columns in memory (search/columns.py).
+    role_family: Mapped[str | None] = mapped_column(CleanString(20))
     ml_leadership: Mapped[float | None] = mapped_column(Float)
-    is_ml_leadership: Mapped[bool | None] = mapped_column(index=True)
-    seniority: Mapped[str] = mapped_column(CleanString(20), index=True)
+    is_ml_leadership: Mapped[bool | None]
+    seniority: Mapped[str] = mapped_column(CleanString(20))
     years_min: Mapped[int | None]
     years_max: Mapped[int | None]
     skills: Mapped[list[Any]] = mapped_column(default=list)  # canonical skill names
     duties: Mapped[list[Any]] = mapped_column(default=list)
-    skill_detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    skill_detail: Mapped[dict[str, Any]] = mapped_column(ZstdJSON(), default=dict)
     evidence: Mapped[dict[str, Any]] = mapped_column(ZstdJSON(), default=dict)
 
-    @hybrid_property
+    @property
     def detail(self) -> dict[str, Any]:
         return compact.join_detail(self.skill_detail, self.evidence)
-
-    @detail.inplace.expression
-    @classmethod
-    def _detail_in_sql(cls) -> SQLColumnExpression[dict[str, Any]]:
-        return cls.skill_detail  # what SQL reads as detail["skills"]: the JSON part
 
 
 class JobEmbedding(Base):
