@@ -76,9 +76,13 @@ def test_the_skill_details_are_a_frame_and_read_the_same_through_0013_and_back(s
     assert "skills" in (stored if isinstance(stored, dict) else json.loads(stored))
     indexes = {i["name"] for i in inspect(store.engine).get_indexes("enrichments")}
     assert "ix_enrichments_role_family" in indexes
+    indexes = {i["name"] for i in inspect(store.engine).get_indexes("jobs")}
+    assert {"ix_jobs_canonical_url", "ix_jobs_remote"} <= indexes
 
     _alembic(store, "head", down=False)
     assert documents.candidates(ids) == candidates
     assert store.get_enrichment("greenhouse:acme:1").detail == detail
     indexes = {i["name"] for i in inspect(store.engine).get_indexes("enrichments")}
     assert indexes == {"ix_enrichments_content_hash"}
+    indexes = {i["name"] for i in inspect(store.engine).get_indexes("jobs")}
+    assert not {"ix_jobs_canonical_url", "ix_jobs_remote"} & indexes

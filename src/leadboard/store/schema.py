@@ -159,7 +159,7 @@ class Job(Base):
     board: Mapped[str] = mapped_column(CleanString(200))
     external_id: Mapped[str] = mapped_column(CleanString(200))
     url: Mapped[str | None] = mapped_column(CleanText)
-    canonical_url: Mapped[str | None] = mapped_column(CleanText, index=True)
+    canonical_url: Mapped[str | None] = mapped_column(CleanText)  # not indexed: unread (0013)
     title: Mapped[str] = mapped_column(CleanText)
     title_raw: Mapped[str] = mapped_column(CleanText)
     company: Mapped[str | None] = mapped_column(CleanString(300), index=True)
@@ -167,7 +167,7 @@ class Job(Base):
     locations: Mapped[list[Any]] = mapped_column(default=list)
     location_raw: Mapped[str | None] = mapped_column(CleanText)
     countries: Mapped[str | None] = mapped_column(CleanString(200))  # " US GB " for cheap filtering
-    remote: Mapped[str] = mapped_column(CleanString(10), default="unknown", index=True)
+    remote: Mapped[str] = mapped_column(CleanString(10), default="unknown")
     remote_regions: Mapped[list[Any]] = mapped_column(default=list)
     salary_min: Mapped[float | None] = mapped_column(Float)
     salary_max: Mapped[float | None] = mapped_column(Float)

@@ -1,10 +1,13 @@
-"""skill detail as a frame: enrichments.skill_detail compressed, three unread indexes dropped
+"""skill detail as a frame: enrichments.skill_detail compressed, five unread indexes dropped
 
 ``enrichments.skill_detail`` (the skills' evidence, JSON: ~570 bytes a posting) was kept as JSON
 so that matching could read ``detail["skills"]`` in SQL; matching reads it whole
 (``SearchDocuments.candidates``), so it becomes a zstd frame like ``evidence`` (~220 bytes).
 ``ix_enrichments_role_family``, ``_seniority`` and ``_is_ml_leadership`` go: no statement
-filters enrichments by them (search filters its own columns in memory). Rows are converted in
+filters enrichments by them (search filters its own columns in memory); so do
+``ix_jobs_canonical_url`` (the column is written, never read: duplicates are found in memory,
+``store/dedup.py``) and ``ix_jobs_remote`` (only ``Store.stats`` groups by it, over every job
+anyway). Rows are converted in
 batches, in the migration's transaction; ``database.migrate`` VACUUMs a SQLite store after it.
 
 Revision ID: 0013
@@ -26,7 +29,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BATCH = 1000
-UNREAD = ("role_family", "seniority", "is_ml_leadership")
+UNREAD = {
+    "ix_enrichments_role_family": ("enrichments", "role_family"),
+    "ix_enrichments_seniority": ("enrichments", "seniority"),
+    "ix_enrichments_is_ml_leadership": ("enrichments", "is_ml_leadership"),
+    "ix_jobs_canonical_url": ("jobs", "canonical_url"),
+    "ix_jobs_remote": ("jobs", "remote"),
+}
 
 
 def _convert(
@@ -71,8 +80,8 @@ def upgrade() -> None:
     """Upgrade schema."""
     from leadboard.store import compact
 
-    for column in UNREAD:
-        op.drop_index(f"ix_enrichments_{column}", table_name="enrichments")
+    for name, (table, _) in UNREAD.items():
+        op.drop_index(name, table_name=table, if_exists=True)
     _replace("skill_zstd", sa.LargeBinary(), lambda value: compact.pack_json(_json(value) or {}))
     config = op.get_context().config
     if op.get_bind().dialect.name == "sqlite" and config is not None:
@@ -84,5 +93,5 @@ def downgrade() -> None:
     from leadboard.store import compact
 
     _replace("skill_json", sa.JSON(), compact.unpack_json)
-    for column in UNREAD:
-        op.create_index(f"ix_enrichments_{column}", "enrichments", [column])
+    for name, (table, column) in UNREAD.items():
+        op.create_index(name, table, [column], if_not_exists=True)
