@@ -19,6 +19,7 @@ lock, database connection or thread that it inherited.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
 from collections import deque
@@ -58,7 +59,7 @@ class ForkedPool(Generic[T, R]):
         """Fork the workers now (they fork at the first ``submit`` otherwise): before the
         parent loads what they need not share."""
         if self.workers > 1:
-            self._pool().submit(_started).result()
+            self._pool()
 
     def submit(self, batch: list[T]) -> Future[list[R]]:
         if self.workers <= 1:
@@ -94,12 +95,21 @@ class ForkedPool(Generic[T, R]):
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             # Forked, so the initializer and its argument are inherited, never pickled.
-            self._executor = ProcessPoolExecutor(
+            executor = ProcessPoolExecutor(
                 self.workers,
                 multiprocessing.get_context("fork"),
                 initializer=_start_worker,
                 initargs=(self.in_worker,),
             )
+            # The workers fork at the first task. Frozen, the parent's objects are left alone
+            # by the workers' garbage collections, which would otherwise write to (and so copy)
+            # every page of them.
+            gc.freeze()
+            try:
+                executor.submit(_started).result()
+            finally:
+                gc.unfreeze()
+            self._executor = executor
         return self._executor
 
     def close(self) -> None:
