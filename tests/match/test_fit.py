@@ -177,6 +177,15 @@ def test_the_place_counts_only_when_the_resume_names_one():
     assert far.parts["location"] == 0.1 and "another country" in far.verdict
 
 
+def test_a_job_abroad_on_ones_own_continent_is_a_move_not_out_of_reach():
+    onsite_us = job(remote="onsite", countries=("US",), cities=("New York City",))
+    onsite_berlin = job(remote="onsite", countries=("DE",), cities=("Berlin",))
+    toronto, manchester = profile(city="Toronto", country="CA"), profile(country="GB")
+    assert location_part(onsite_us, toronto) > location_part(onsite_us, manchester) == 0.1
+    assert location_part(onsite_berlin, manchester) == location_part(onsite_us, toronto)
+    assert location_part(onsite_us, toronto) < location_part(onsite_us, profile(country="US"))
+
+
 # --- Verdicts ------------------------------------------------------------------------------------
 
 

