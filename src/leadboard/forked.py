@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -125,6 +126,9 @@ class ForkedPool(Generic[T, R]):
 
 
 def _start_worker(make_work: Callable[[], Callable[[list[Any]], list[Any]]]) -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the pool, its workers need not
+    # die mid-batch, each printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["work"] = make_work()
 
 
