@@ -122,7 +122,8 @@ def write_dump(path: Path, first: int, count: int, text_bytes: int) -> Path:
 def test_an_import_that_fills_the_disk_stops_clearly_and_a_later_one_completes(store, tmp_path):
     sqlite_only(store)
     assert import_paths(store, [write_dump(tmp_path / "a" / "a.jsonl", 0, 20, 200)]).inserted == 20
-    second = write_dump(tmp_path / "b" / "b.jsonl", 20, 600, 4000)  # two batches of 500 and 100
+    # two batches of 500 and 100; the text once in the store (0014: the payload packed against it)
+    second = write_dump(tmp_path / "b" / "b.jsonl", 20, 600, 8000)
 
     with disk_full_after(store.engine, 200), pytest.raises(StoreFull, match="Free disk space"):
         import_paths(store, [second])

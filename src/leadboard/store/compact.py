@@ -87,6 +87,39 @@ def join_description(html: str, text: str) -> str:
     return f"{html}\x00{text}"
 
 
+def pack_payload(value: Any, description: bytes | None = None) -> bytes:
+    """A raw payload as a frame; given a job's description frame, compressed against what that
+    frame holds (a zstd raw-content dictionary): the payload repeats the description, which then
+    costs a few bytes. Such a frame reads back only with the same description frame.
+
+    >>> description = pack_description("<p>Lead the ranking team.</p>", "Lead the ranking team.")
+    >>> payload = {"content": "<p>Lead the ranking team.</p>", "id": 7}
+    >>> frame = pack_payload(payload, description)
+    >>> unpack_payload(frame, description) == payload
+    True
+    >>> unpack_payload(pack_payload(payload)) == payload
+    True
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    if description is None:
+        return _compressor().compress(text)
+    against = _against(description)
+    return zstandard.ZstdCompressor(level=LEVEL, dict_data=against).compress(text)
+
+
+def unpack_payload(blob: bytes, description: bytes | None = None) -> Any:
+    """The payload of a :func:`pack_payload` frame, given the description it was packed against
+    (``None`` for a frame packed alone)."""
+    if description is None:
+        return unpack_json(blob)
+    return json.loads(zstandard.ZstdDecompressor(dict_data=_against(description)).decompress(blob))
+
+
+def _against(description: bytes) -> zstandard.ZstdCompressionDict:
+    content = _decompressor().decompress(description) if description else b""
+    return zstandard.ZstdCompressionDict(content, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+
+
 def split_detail(detail: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """An enrichment's detail as ``(its skills, the rest)``, two frames: matching reads the
     skills alone, the rest — evidence sentences, reasons — is only shown. The rest keeps a

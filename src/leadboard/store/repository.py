@@ -17,7 +17,18 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Result, and_, func, insert, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    Engine,
+    Result,
+    and_,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -264,6 +275,7 @@ class Store:
             if new_jobs:
                 rows = [vars(row) for row in new_jobs]
                 session.execute(insert(JobRow).execution_options(render_nulls=True), rows)
+            _pack_payloads(session, new_payloads, existing)  # before the jobs are flushed
             if new_payloads:
                 session.execute(
                     insert(RawPosting).execution_options(render_nulls=True), new_payloads
@@ -746,9 +758,46 @@ def _raw_row(
         "origin": origin,
         "fetched_at": posting.fetched_at,
         "payload_hash": digest,
-        "payload": posting.payload,
+        "payload": posting.payload,  # packed by _pack_payloads
         "run_id": run_id,
     }
+
+
+def _pack_payloads(
+    session: Session,
+    rows: list[dict[str, Any]],
+    jobs: dict[str, JobRow | SimpleNamespace],
+) -> None:
+    """New payload rows packed against their jobs' descriptions as they stand after the batch
+    (``RawPosting``); before that, the frames packed against a description the batch replaces
+    are packed again alone. Call before the session flushes the jobs (the replaced description
+    is read from the ORM's history)."""
+    replaced: dict[str, bytes] = {}
+    for job_id, job in jobs.items():
+        if isinstance(job, JobRow):
+            before = inspect(job).attrs.description.history.deleted
+            if before and before[0] and before[0] != job.description:
+                replaced[job_id] = before[0]
+    if replaced:
+        marked = session.execute(
+            select(RawPosting.id, RawPosting.job_id, RawPosting.frame).where(
+                RawPosting.job_id.in_(replaced), RawPosting.with_description
+            )
+        ).all()
+        alone = [
+            {
+                "id": key,
+                "frame": compact.pack_payload(compact.unpack_payload(frame, replaced[job_id])),
+                "with_description": False,
+            }
+            for key, job_id, frame in marked
+        ]
+        if alone:
+            session.execute(update(RawPosting), alone)
+    for row in rows:
+        description = jobs[row["job_id"]].description
+        row["frame"] = compact.pack_payload(without_nul(row.pop("payload")), description)
+        row["with_description"] = description is not None
 
 
 def _enrichment_row(

@@ -16,8 +16,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from leadboard.store import compact
@@ -122,7 +123,12 @@ class IngestRun(Base):
 
 class RawPosting(Base):
     """A payload exactly as a source gave it; a new row only when the payload changes. The
-    payload is compressed (``ZstdJSON``): it is read whole, by ``leadboard show``."""
+    payload is read whole, by ``leadboard show``: ``frame`` holds it compressed
+    (``compact.pack_payload``), against the job's description where ``with_description`` says
+    so (migration 0014: the payload repeats the description, ~1.5 KB a posting). Such a frame
+    reads back only with the job's description of the time: ``Store.save_batch`` re-packs a job's
+    marked frames alone before it changes the description.
+    """
 
     __tablename__ = "raw_postings"
     __table_args__ = (UniqueConstraint("job_id", "payload_hash"),)
@@ -136,8 +142,17 @@ class RawPosting(Base):
     origin: Mapped[str | None] = mapped_column(CleanText)  # API URL or dump file it came from
     fetched_at: Mapped[datetime]
     payload_hash: Mapped[str] = mapped_column(CleanString(64))
-    payload: Mapped[dict[str, Any]] = mapped_column(ZstdJSON())
+    frame: Mapped[bytes] = mapped_column("payload", LargeBinary)
+    with_description: Mapped[bool] = mapped_column(default=False, server_default=false())
     run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"))
+    job: Mapped[Job] = relationship(
+        primaryjoin="foreign(RawPosting.job_id) == Job.id", viewonly=True, lazy="joined"
+    )
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        description = self.job.description if self.with_description else None
+        return dict(compact.unpack_payload(self.frame, description))
 
 
 class Job(Base):
