@@ -463,9 +463,10 @@ def test_tune_labels_micro_f1_and_speed(shared_data_dir: Path) -> None:
         clean_description(row.get("description") or "", row.get("description_format")).text
         for row in postings
     ]
-    started = time.perf_counter()
+    # CPU time, not wall time: on a loaded machine the wall clock measures the neighbours.
+    started = time.process_time()
     predicted = [skill_names(text) for text in texts]
-    per_second = len(texts) / (time.perf_counter() - started)
+    per_second = len(texts) / max(time.process_time() - started, 1e-9)
     scores = set_scores([item.label["skills"] for item in labelled], predicted)
     assert scores.f1 >= 0.88, scores
     assert scores.precision >= 0.85 and scores.recall >= 0.85, scores
