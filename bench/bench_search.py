@@ -853,18 +853,13 @@ def server_cpu(store: Store) -> float:
 
 def compare_topk(store: Store, repeats: int = 2, texts: int = 0) -> None:
     """``pg-topk``: on a PostgreSQL store, a new query text's search by words (facets and the
-    page included) before (``RankEveryMatch``) and after (``pg_topk``: with each text's words
-    new to it, and with the words of the texts before kept, as in a server), alternating query
-    by query in this one process: wall ms, and CPU ms of this process and of the database's
+    page included) before (``RankEveryMatch``) and after (``pg_topk``), alternating query by
+    query in this one process: wall ms, and CPU ms of this process and of the database's
     backends; then how much of the first page the two share."""
     import os
 
     judged = [row["query"] for row in read_jsonl(HERE / "queries.jsonl")]
-    engines = {
-        "before": RankEveryMatch(store),
-        "after, new words": SearchEngine(store),
-        "after, words kept": SearchEngine(store),
-    }
+    engines = {"before": RankEveryMatch(store), "after": SearchEngine(store)}
     for engine in engines.values():
         engine.columns()
     titles = job_titles(engines["before"])
@@ -881,8 +876,6 @@ def compare_topk(store: Store, repeats: int = 2, texts: int = 0) -> None:
                 for name, engine in engines.items():
                     engine._match_cache.clear()
                     engine._known.clear()
-                    if name != "after, words kept":
-                        engine.word_matches.forget()
                     request = SearchRequest(q=query, filters=filters, mode="lexical")
                     server, client = server_cpu(store), time.process_time()
                     start = time.perf_counter()
@@ -893,7 +886,7 @@ def compare_topk(store: Store, repeats: int = 2, texts: int = 0) -> None:
                     page_of[name] = [hit.job_id for hit in found.results]
                 if page_of["before"]:
                     pages += 1
-                    both = set(page_of["before"]) & set(page_of["after, new words"])
+                    both = set(page_of["before"]) & set(page_of["after"])
                     same_page += len(both) / len(page_of["before"])
         for name, rows in timings.items():
             walls = sorted(row[0] for row in rows)
@@ -902,7 +895,7 @@ def compare_topk(store: Store, repeats: int = 2, texts: int = 0) -> None:
             client = statistics.mean(row[1] for row in rows)
             server = statistics.mean(row[2] for row in rows)
             print(
-                f"{label:<30} {name:<17} {len(rows)} new texts: p50 {p50:.0f} ms, p95 {p95:.0f} "
+                f"{label:<30} {name:<6} {len(rows)} new texts: p50 {p50:.0f} ms, p95 {p95:.0f} "
                 f"ms; CPU a search: {client:.1f} ms here + {server:.1f} ms in PostgreSQL",
                 flush=True,
             )

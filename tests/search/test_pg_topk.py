@@ -19,7 +19,7 @@ from leadboard.search.columns import DocumentColumns
 from leadboard.search.documents import SearchDocuments
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest
 from leadboard.search.index import sync_search_index
-from leadboard.search.pg_topk import WordMatches, best_matches
+from leadboard.search.pg_topk import best_matches
 from leadboard.store.database import MIGRATIONS
 from leadboard.store.repository import Store
 
@@ -95,25 +95,18 @@ def test_the_words_best_documents_come_from_one_index_range_a_word_best_first(pg
     assert documents.best_of_words(["c++'); drop table jobs; --"], 3).size == 0
 
 
-def test_the_matches_come_from_the_index_word_by_word_as_a_query_of_them_matches(pg_store):
+def test_the_matches_come_from_the_index_alone_the_same_as_ranked(pg_store):
     fill(pg_store, PLATFORM + [posting(16, "Bakery Platform Lead", "Bread and ovens.")])
     documents = SearchDocuments(pg_store)
-    columns = DocumentColumns(documents.facts())
-    assert documents.word_matches("platform").tolist() == sorted(
-        documents.ts_ranks(["platform"]).ids.tolist()
-    )
-    assert documents.word_matches("about") is None  # PostgreSQL's stop word: left out
-    matches = WordMatches()
     for terms, every in (
+        (["platform"], True),
         (["platform", "bakery"], True),
         (["platform", "bakery"], False),
-        (["about", "bakery"], True),
+        (["about", "bakery"], True),  # PostgreSQL's stop word: left out
         (["platform", "zzyzx"], True),
     ):
-        ranked = np.sort(documents.ts_ranks(terms, every=every).ids)
-        assert matches.positions(documents, columns, terms, every).tolist() == (
-            columns.positions_of(ranked).tolist()
-        ), (terms, every)
+        ranked = sorted(documents.ts_ranks(terms, every=every).ids.tolist())
+        assert documents.ts_matches(terms, every=every).tolist() == ranked, (terms, every)
     among = documents.ts_ranks(["platform"], among=documents.best_of_words(["platform"], 3))
     assert len(among.ids) == 3
 
@@ -130,7 +123,7 @@ def test_few_matches_in_the_filters_are_all_ranked_as_before(pg_store):
     fill(pg_store, PLATFORM)
     documents = SearchDocuments(pg_store)
     columns = DocumentColumns(documents.facts())
-    matched = WordMatches().positions(documents, columns, ["platform"], every=True)
+    matched = columns.positions_of(documents.ts_matches(["platform"]))
     everywhere = np.ones(columns.size, dtype=bool)
     found = best_matches(documents, columns, ["platform"], True, matched, everywhere, 10)
     assert found.tolist() == whole_order(documents, columns, ["platform"])[:10]
@@ -140,7 +133,7 @@ def test_many_matches_rank_a_bounded_few_the_words_best_documents_first(pg_store
     fill(pg_store, PLATFORM)
     documents = SearchDocuments(pg_store)
     columns = DocumentColumns(documents.facts())
-    matched = WordMatches().positions(documents, columns, ["platform"], every=True)
+    matched = columns.positions_of(documents.ts_matches(["platform"]))
     everywhere = np.ones(columns.size, dtype=bool)
     assert len(matched) == len(PLATFORM)
     found = best_matches(

@@ -461,22 +461,15 @@ class SearchDocuments:
             np.array([row[1] for row in rows], dtype=np.float64),
         )
 
-    def word_matches(self, term: str) -> np.ndarray | None:
-        """PostgreSQL: the ids (int64, ascending) of the documents matching ``term``, from the GIN
-        index alone (no vector is read: a tenth of what ranking them costs), or None where the
-        word is one PostgreSQL ignores (a stop word of its own: a query of several words leaves
-        it out). Matching every (any) word of a query is matching each: an intersection (a
-        union) of these."""
-        statement = text(
-            "SELECT numnode(asked), (SELECT string_agg(int4send(id), ''::bytea) "
-            "FROM search_documents WHERE search_vector @@ asked) "
-            "FROM to_tsquery('english', :term) AS asked"
-        )
+    def ts_matches(self, terms: Sequence[str], *, every: bool = True) -> np.ndarray:
+        """PostgreSQL: the ids (int64, ascending) of the documents matching every (or any) of
+        ``terms``, from the GIN index alone: no vector is read (a tenth of what ranking them
+        costs), and the ids come back packed in one value."""
+        query = _pg_query(terms, every)
+        vector: ColumnClause[Any] = literal_column("search_documents.search_vector")
+        packed = func.string_agg(func.int4send(SearchDocument.id), literal_column("''::bytea"))
         with Session(self.engine) as session:
-            nodes, packed = session.execute(statement, {"term": _pg_term(term)}).one()
-        if not nodes:
-            return None
-        ids = _unpacked(packed)
+            ids = _unpacked(session.scalar(select(packed).where(vector.op("@@")(query))))
         ids.sort()
         return ids
 

@@ -46,7 +46,7 @@ from leadboard.search.columns import DocumentColumns, Mask, beside_store
 from leadboard.search.currency import rate_table
 from leadboard.search.documents import SearchDocuments
 from leadboard.search.index import BODY_CHARS, salary_a_year, sync_search_index
-from leadboard.search.pg_topk import WordMatches, best_matches
+from leadboard.search.pg_topk import best_matches
 from leadboard.search.query import Chip, ParsedQuery, parse_query
 from leadboard.search.rank import Ranker, candidate_features, load_ranker
 from leadboard.search.terms import (
@@ -259,7 +259,6 @@ class SearchEngine:
         # SQLite's full-text ranking, word by word; the common words kept beside the store.
         kept = beside_store(store, ".words.json")
         self.words = WordScores(file=WordFile(kept) if kept is not None else None)
-        self.word_matches = WordMatches()  # PostgreSQL's, word by word (pg_topk.py)
         self._warmed = False
         self._vector_cache: SizedCache[str, np.ndarray] = SizedCache(
             VECTOR_CACHE_BYTES, lambda query, vector: text_bytes(query) + vector.nbytes
@@ -634,7 +633,7 @@ class SearchEngine:
         if self.dialect == "sqlite":
             found = self.words.matches(self.documents, columns, terms, every)
         else:  # the matches only, unscored: ``_best`` ranks a bounded few (pg_topk.py)
-            positions = self.word_matches.positions(self.documents, columns, terms, every)
+            positions = columns.positions_of(self.documents.ts_matches(terms, every=every))
             found = (positions, np.zeros(len(positions), dtype=np.float32))
         with self._columns_lock:
             self._match_cache.put(key, found)

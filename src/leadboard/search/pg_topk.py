@@ -2,9 +2,8 @@
 
 ``ts_rank_cd`` reads a match's whole ``tsvector`` (~10 µs a match: 100 ms for the 9,000 matches of
 "engineering manager" among 27k postings, seconds at a million), while the GIN index alone names
-the matches for a tenth of that. So a search takes every match from the index — the totals and the
-facets stay exact — word by word (:class:`WordMatches`: each word's matches kept per index
-generation, so a new text of words asked before costs no statement), and ranks only candidates
+the matches for a tenth of that (``SearchDocuments.ts_matches``). So a search takes every match
+from the index — the totals and the facets stay exact — and ranks only candidates
 (:func:`best_matches`):
 
 - where at most ``RANK_ALL`` matches pass the filters, all of them: the order is then exactly
@@ -19,16 +18,14 @@ generation, so a new text of words asked before costs no statement), and ranks o
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 
 import numpy as np
 
 from leadboard.search.columns import DocumentColumns, Mask
 from leadboard.search.documents import SearchDocuments
-from leadboard.search.terms import SizedCache, best, text_bytes
+from leadboard.search.terms import best
 
-MATCHES_BYTES = 32_000_000  # words' matches kept (4 bytes a match: 8M matches)
 RANK_ALL = 600  # matches in the filters ranked all at once (~6 ms), >= engine.POOL
 DEPTH = 300  # documents a word is looked at first, best first
 MAX_DEPTH = 4_800
@@ -84,69 +81,3 @@ def candidates(
     others = np.flatnonzero(wanted)
     topped = np.concatenate([found, others[max(0, len(others) - (rank_all - len(found))) :]])
     return np.sort(topped)
-
-
-class WordMatches:
-    """Each word's matches (positions, int32), from the GIN index, kept per index generation
-    (``MATCHES_BYTES`` at most, the least recently used dropped first); a query's matches are
-    their intersection (every word) or union (any word)."""
-
-    def __init__(self, budget: int = MATCHES_BYTES) -> None:
-        # word -> its positions, or None: a word PostgreSQL ignores (its own stop words).
-        self._kept: SizedCache[tuple[int, str], tuple[np.ndarray | None]] = SizedCache(
-            budget,
-            lambda key, found: (
-                text_bytes(key[1]) + (found[0].nbytes if found[0] is not None else 0)
-            ),
-        )
-        self._lock = threading.Lock()
-
-    def positions(
-        self,
-        documents: SearchDocuments,
-        columns: DocumentColumns,
-        terms: Sequence[str],
-        every: bool,
-    ) -> np.ndarray:
-        """Positions (int64, ascending) of the documents matching every (or any) of ``terms``,
-        as ``to_tsquery`` of ``&`` (``|``) would match them: a word PostgreSQL ignores is left
-        out.
-
-        >>> from leadboard.store.repository import Store
-        >>> documents = SearchDocuments(Store.open("sqlite://"))
-        >>> columns = DocumentColumns(documents.facts())
-        >>> WordMatches().positions(documents, columns, [], every=True).tolist()
-        []
-        """
-        found = [
-            kept
-            for kept in (self._of(documents, columns, term) for term in terms)
-            if kept is not None
-        ]
-        if not found:
-            return np.zeros(0, dtype=np.int64)
-        matched = found[0]
-        for other in found[1:]:
-            if every:
-                matched = np.intersect1d(matched, other, assume_unique=True)
-            else:
-                matched = np.union1d(matched, other)
-        return matched.astype(np.int64)
-
-    def _of(
-        self, documents: SearchDocuments, columns: DocumentColumns, term: str
-    ) -> np.ndarray | None:
-        key = (columns.generation, term)
-        with self._lock:
-            kept = self._kept.get(key)
-        if kept is None:
-            ids = documents.word_matches(term)
-            kept = (None if ids is None else columns.positions_of(ids).astype(np.int32),)
-            with self._lock:
-                self._kept.put(key, kept)
-        return kept[0]
-
-    def forget(self) -> None:
-        """Drop every word's matches (a benchmark's next query then pays what a new word costs)."""
-        with self._lock:
-            self._kept.clear()
