@@ -67,7 +67,7 @@ from leadboard.match import Matcher, Profile
 from leadboard.match.documents import resume_text
 from leadboard.match.scoring import BAND_NAMES, BANDS, Fit, Weights, band_of
 from leadboard.search.engine import SearchEngine, SearchFilters
-from leadboard.store.compact import from_half
+from leadboard.store.compact import dequantize
 from leadboard.store.database import make_engine
 from leadboard.store.repository import Store
 
@@ -112,9 +112,9 @@ class ExactVectors:
         with store.engine.connect() as connection:
             rows = connection.execute(text(sql), {"model": model}).all()
         self.ids = np.array([doc_id for doc_id, _ in rows], dtype=np.int64)
-        # Stored as float16 (store/compact.py): read by plain SQL, so widened here.
+        # Stored as int8 steps (store/compact.py): read by plain SQL, so widened here.
         self.matrix = np.frombuffer(
-            b"".join(from_half(raw) for _, raw in rows), dtype="<f4"
+            b"".join(dequantize(raw) for _, raw in rows), dtype="<f4"
         ).reshape(len(rows), -1)
 
     def nearest(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -208,7 +208,7 @@ def by_vector(engine: SearchEngine, vector: np.ndarray, job_ids: list[str] | Non
             {"ids": job_ids},
         ).all()
     cosine = {
-        job_id: float(np.frombuffer(from_half(raw), dtype="<f4") @ vector) for job_id, raw in rows
+        job_id: float(np.frombuffer(dequantize(raw), dtype="<f4") @ vector) for job_id, raw in rows
     }
     return sorted(job_ids, key=lambda j: -cosine.get(j, -1.0))
 

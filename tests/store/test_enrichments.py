@@ -13,6 +13,7 @@ from leadboard.enrich.embeddings import posting_text
 from leadboard.enrich.enricher import Enricher
 from leadboard.enrich.role import FAMILIES, RoleClassifier
 from leadboard.pipeline import EnrichSummary, embed_store, enrich_store
+from leadboard.store import compact
 
 LEAD_TEXT = (
     "You will lead a team of four ML engineers and mentor them. "
@@ -107,6 +108,7 @@ def test_embeddings_are_stored_once_for_open_jobs(store, embedder):
     vector = np.frombuffer(row.vector, dtype="<f4")
     expected = embedder.encode([posting_text("Staff ML Engineer", LEAD_TEXT)])[0]
     assert row.model == embedder.version == summary.embedding_model
-    np.testing.assert_array_equal(vector, expected.astype("<f2").astype("<f4"))  # kept as f16
+    kept = compact.dequantize(compact.quantize(expected.tobytes()))  # int8 steps, a scale
+    np.testing.assert_array_equal(vector, np.frombuffer(kept, dtype="<f4"))
     assert store.get_embedding("greenhouse:acme:2") is None
     assert store.stats()["embedded"] == 1

@@ -1,8 +1,9 @@
-"""Raw payloads packed against their job's description (migration 0014): a payload repeats the
+"""Migration 0014: raw payloads packed against their job's description — a payload repeats the
 job's description, so the latest one is compressed against it and costs a few hundred bytes
 instead of ~1.7 KB; when the description changes, the payloads packed against the old one are
 packed again alone first. Every payload ``leadboard show`` reads (``Store.raw_postings``) stays
-what the source gave, through changes and through 0013 and back."""
+what the source gave, through changes and through 0013 and back. Vectors become int8 steps with
+a scale, and the unread ``jobs.canonical_url`` goes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import hashlib
 import itertools
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from alembic import command
 from alembic.config import Config
@@ -19,6 +21,7 @@ from leadboard import models
 from leadboard.pipeline import import_paths
 from leadboard.store import compact
 from leadboard.store.database import MIGRATIONS
+from leadboard.store.dedup import canonical_url
 
 T0 = datetime(2026, 5, 1, 12, tzinfo=UTC)
 JOB = "greenhouse:acme:1"
@@ -37,6 +40,7 @@ def pair(version: int) -> tuple[models.SourcePosting, models.Job]:
         board="acme",
         external_id="1",
         fetched_at=T0 + timedelta(days=version),
+        url="https://boards.greenhouse.io/acme/jobs/1?gh_src=feed",
         payload={"id": 1, "title": "Head of ML", "content": html, "version": version},
     )
     job = models.Job(
@@ -47,6 +51,7 @@ def pair(version: int) -> tuple[models.SourcePosting, models.Job]:
         title="Head of ML",
         title_raw="Head of ML",
         company="Acme",
+        url="https://boards.greenhouse.io/acme/jobs/1?gh_src=feed",
         description_text=text_,
         description_html=html,
         content_hash=hashlib.sha256(text_.encode()).hexdigest(),
@@ -153,3 +158,31 @@ def test_real_payloads_read_the_same_through_0013_and_back(store, shared_data_di
     assert shown(store) == before
     assert frame_bytes(store) == packed
     assert marks(store) == [False, False, True]
+
+
+def test_vectors_and_the_canonical_url_through_0013_and_back(store):
+    save(store, 1)
+    vector = np.random.default_rng(3).normal(size=384).astype("<f4")
+    vector /= np.linalg.norm(vector)
+    store.save_embeddings([(JOB, pair(1)[1].content_hash, vector.tobytes())], "m")
+    kept = np.frombuffer(store.get_embedding(JOB).vector, dtype="<f4")
+    assert float(kept @ vector) > 0.9999  # int8 steps: the direction kept, the length too
+    assert np.linalg.norm(kept) == pytest.approx(1.0, abs=1e-6)
+
+    _alembic(store, "0013", down=True)
+    with store.engine.connect() as connection:
+        half, canonical = connection.execute(
+            text(
+                "SELECT e.vector, j.canonical_url FROM embeddings e JOIN jobs j ON j.id = e.job_id"
+            )
+        ).one()
+    assert len(half) == 384 * 2  # float16, as 0013 kept it
+    assert canonical == canonical_url(pair(1)[1].url)  # written again, as 0013's writer did
+
+    _alembic(store, "head", down=False)
+    columns = {c["name"] for c in inspect(store.engine).get_columns("jobs")}
+    assert "canonical_url" not in columns  # written, never read
+    with store.engine.connect() as connection:
+        assert len(connection.scalar(text("SELECT vector FROM embeddings"))) == 4 + 384
+    again = np.frombuffer(store.get_embedding(JOB).vector, dtype="<f4")
+    np.testing.assert_allclose(again, kept, atol=1e-3)

@@ -23,6 +23,7 @@ from leadboard.pipeline import import_paths, refresh_store
 from leadboard.search.documents import SearchDocuments
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest
 from leadboard.search.index import _document, sync_search_index
+from leadboard.store import compact
 from leadboard.store.database import MIGRATIONS
 
 JOB = "greenhouse:acme:{}".format
@@ -177,8 +178,14 @@ def test_the_migration_keeps_what_an_unsynced_document_indexed(store, changed):
     document by the text it indexed, at the next sync."""
     fill(store)
     _alembic(store, "0009", down=True)
-    if changed:  # the crawl ran, the sync did not
-        save(store, make_job("5", "Pastry Chef", "Brioche for a hotel.", "onsite", None, 2))
+    if changed:  # the crawl ran (it wrote the job as 0009's code did), the sync did not
+        _, job = make_job("5", "Pastry Chef", "Brioche for a hotel.", "onsite", None, 2)
+        description = compact.pack_description(job.description_html, job.description_text)
+        with store.engine.begin() as connection:
+            connection.execute(
+                text("UPDATE jobs SET description = :d, content_hash = :h WHERE id = :id"),
+                {"d": description, "h": job.content_hash, "id": job.id},
+            )
     _alembic(store, "head", down=False)
     chef = SearchDocuments(store).document_of_job(JOB(5)).id
     assert matched(store, "croissants") == [chef]

@@ -37,7 +37,7 @@ from leadboard.models import Reject
 from leadboard.store import compact
 from leadboard.store.boards import Boards
 from leadboard.store.database import make_engine, migrate
-from leadboard.store.dedup import DuplicateIndex, canonical_url
+from leadboard.store.dedup import DuplicateIndex
 from leadboard.store.locks import store_lock
 from leadboard.store.schema import (
     IngestError,
@@ -299,7 +299,7 @@ class Store:
         salary = job.salary
         countries = sorted({p.country for p in job.locations if p.country})
         row.source, row.board, row.external_id = job.source, job.board, job.external_id
-        row.url, row.canonical_url = job.url, canonical_url(job.url)
+        row.url = job.url  # its canonical form is made where read (dedup.py; 0014)
         row.title, row.title_raw, row.company = job.title, job.title_raw, job.company
         row.description = compact.pack_description(
             without_nul(job.description_html), without_nul(job.description_text)

@@ -90,17 +90,18 @@ class ZstdJSON(TypeDecorator[Any]):
         return None if value is None else compact.unpack_json(value)
 
 
-class HalfVector(TypeDecorator[bytes]):
-    """A float32 vector kept as float16 (half the bytes), read back as float32 bytes."""
+class SmallVector(TypeDecorator[bytes]):
+    """A float32 vector kept as int8 steps with a scale (``compact.quantize``: a quarter of the
+    bytes; float16 until migration 0014), read back as float32 bytes."""
 
     impl = LargeBinary
     cache_ok = True
 
     def process_bind_param(self, value: bytes | None, dialect: Any) -> bytes | None:
-        return None if value is None else compact.to_half(value)
+        return None if value is None else compact.quantize(value)
 
     def process_result_value(self, value: bytes | None, dialect: Any) -> bytes | None:
-        return None if value is None else compact.from_half(value)
+        return None if value is None else compact.dequantize(value)
 
 
 class Base(DeclarativeBase):
@@ -174,7 +175,6 @@ class Job(Base):
     board: Mapped[str] = mapped_column(CleanString(200))
     external_id: Mapped[str] = mapped_column(CleanString(200))
     url: Mapped[str | None] = mapped_column(CleanText)
-    canonical_url: Mapped[str | None] = mapped_column(CleanText)  # not indexed: unread (0013)
     title: Mapped[str] = mapped_column(CleanText)
     title_raw: Mapped[str] = mapped_column(CleanText)
     company: Mapped[str | None] = mapped_column(CleanString(300), index=True)
@@ -302,14 +302,15 @@ class JobEnrichment(Base):
 
 
 class JobEmbedding(Base):
-    """A job's sentence embedding (float32 bytes, kept as float16), with the model that made it."""
+    """A job's sentence embedding (float32 bytes, kept as int8 steps), with the model that made
+    it."""
 
     __tablename__ = "embeddings"
 
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
     model: Mapped[str] = mapped_column(CleanString(100))
     content_hash: Mapped[str] = mapped_column(CleanString(64), index=True)  # done_by_content
-    vector: Mapped[bytes] = mapped_column(HalfVector)
+    vector: Mapped[bytes] = mapped_column(SmallVector)
 
 
 class SearchDocument(Base):
