@@ -27,9 +27,10 @@ T0 = datetime(2026, 5, 1, 12, tzinfo=UTC)
 JOB = "greenhouse:acme:1"
 DUMPS = ("ats-boards-2026-05", "ai-labs-2026-04", "aggregator-2026q1", "linkedin-cs-2025-09")
 LINES = 60  # the first lines of each real dump
+URL = "https://boards.greenhouse.io/acme/jobs/1?gh_src=feed"
 
 
-def pair(version: int) -> tuple[models.SourcePosting, models.Job]:
+def pair(version: int, url: str | None = URL) -> tuple[models.SourcePosting, models.Job]:
     """Job 1 of board acme, its text in version ``version`` (the payload carries it as HTML)."""
     # Words that do not repeat, as a real text's mostly do not: zstd finds them in the description.
     words = (hashlib.sha256(f"{version}.{i}".encode()).hexdigest()[:8] for i in range(120))
@@ -40,7 +41,7 @@ def pair(version: int) -> tuple[models.SourcePosting, models.Job]:
         board="acme",
         external_id="1",
         fetched_at=T0 + timedelta(days=version),
-        url="https://boards.greenhouse.io/acme/jobs/1?gh_src=feed",
+        url=url,
         payload={"id": 1, "title": "Head of ML", "content": html, "version": version},
     )
     job = models.Job(
@@ -51,7 +52,7 @@ def pair(version: int) -> tuple[models.SourcePosting, models.Job]:
         title="Head of ML",
         title_raw="Head of ML",
         company="Acme",
-        url="https://boards.greenhouse.io/acme/jobs/1?gh_src=feed",
+        url=url,
         description_text=text_,
         description_html=html,
         content_hash=hashlib.sha256(text_.encode()).hexdigest(),
@@ -59,8 +60,8 @@ def pair(version: int) -> tuple[models.SourcePosting, models.Job]:
     return posting, job
 
 
-def save(store, version: int) -> None:
-    posting, job = pair(version)
+def save(store, version: int, url: str | None = URL) -> None:
+    posting, job = pair(version, url)
     at = T0 + timedelta(days=version)
     store.save_batch([(posting, job)], [], index=store.duplicate_index(), seen_at=at)
 
@@ -108,6 +109,16 @@ def test_a_new_payload_with_the_same_description_is_packed_against_it_too(store)
     assert [raw.payload for raw in store.raw_postings(JOB)] == [pair(1)[0].payload, posting.payload]
 
 
+def test_a_raw_posting_keeps_its_url_when_the_job_s_changes(store):
+    save(store, 1)
+    save(store, 2, None)  # the URL gone from the source
+    save(store, 3, URL + "&v=3")
+    assert [raw.url for raw in store.raw_postings(JOB)] == [URL, None, URL + "&v=3"]
+    with store.engine.connect() as connection:  # the latest leaves it out: the job's
+        stored = connection.scalars(text("SELECT url FROM raw_postings ORDER BY id")).all()
+    assert stored == [URL, "", None]
+
+
 def _alembic(store, revision: str, *, down: bool) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -116,11 +127,13 @@ def _alembic(store, revision: str, *, down: bool) -> None:
         (command.downgrade if down else command.upgrade)(config, revision)
 
 
-def shown(store) -> dict[str, list[dict]]:
-    """Every job's payloads as ``leadboard show`` reads them."""
+def shown(store) -> dict[str, list[tuple[str | None, dict]]]:
+    """Every job's payloads, with their URLs, as ``leadboard show`` reads them."""
     with store.engine.connect() as connection:
         ids = list(connection.scalars(text("SELECT id FROM jobs ORDER BY id")))
-    return {job_id: [raw.payload for raw in store.raw_postings(job_id)] for job_id in ids}
+    return {
+        job_id: [(raw.url, raw.payload) for raw in store.raw_postings(job_id)] for job_id in ids
+    }
 
 
 def frame_bytes(store) -> int:
@@ -136,8 +149,8 @@ def test_real_payloads_read_the_same_through_0013_and_back(store, shared_data_di
             dump.write_text("".join(itertools.islice(lines, LINES)))
         dumps.append(dump)
     import_paths(store, dumps)
-    for version in (1, 2, 3):  # a job whose payload changed twice
-        save(store, version)
+    for version, url in ((1, URL), (2, None), (3, URL + "&v=3")):  # a payload changed twice
+        save(store, version, url)
     before = shown(store)
     assert len({job_id.split(":")[0] for job_id in before}) >= 3  # several sources
     assert len(before[JOB]) == 3
@@ -147,10 +160,10 @@ def test_real_payloads_read_the_same_through_0013_and_back(store, shared_data_di
     columns = {c["name"] for c in inspect(store.engine).get_columns("raw_postings")}
     assert "with_description" not in columns
     with store.engine.connect() as connection:
-        rows = connection.execute(text("SELECT job_id, payload FROM raw_postings ORDER BY id"))
-        alone: dict[str, list[dict]] = {}
-        for job_id, frame in rows:
-            alone.setdefault(job_id, []).append(compact.unpack_json(frame))
+        rows = connection.execute(text("SELECT job_id, url, payload FROM raw_postings ORDER BY id"))
+        alone: dict[str, list[tuple[str | None, dict]]] = {}
+        for job_id, url, frame in rows:
+            alone.setdefault(job_id, []).append((url, compact.unpack_json(frame)))
     assert alone == before
     assert frame_bytes(store) > 2 * packed
 

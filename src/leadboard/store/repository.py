@@ -768,16 +768,23 @@ def _pack_payloads(
     rows: list[dict[str, Any]],
     jobs: dict[str, JobRow | SimpleNamespace],
 ) -> None:
-    """New payload rows packed against their jobs' descriptions as they stand after the batch
-    (``RawPosting``); before that, the frames packed against a description the batch replaces
-    are packed again alone. Call before the session flushes the jobs (the replaced description
-    is read from the ORM's history)."""
+    """New payload rows packed against their jobs as they stand after the batch
+    (``RawPosting``): the payload against the job's description, the URL left out where it is
+    the job's. Before that, what the batch changes under older rows is written into them: a
+    frame packed against a replaced description is packed again alone, a replaced URL is
+    written where the rows left it out. Call before the session flushes the jobs (what they
+    replace is read from the ORM's history)."""
     replaced: dict[str, bytes] = {}
+    moved: dict[str, str | None] = {}
     for job_id, job in jobs.items():
         if isinstance(job, JobRow):
-            before = inspect(job).attrs.description.history.deleted
+            state = inspect(job).attrs
+            before = state.description.history.deleted
             if before and before[0] and before[0] != job.description:
                 replaced[job_id] = before[0]
+            url = state.url.history.deleted
+            if url and url[0] != job.url:
+                moved[job_id] = url[0]
     if replaced:
         marked = session.execute(
             select(RawPosting.id, RawPosting.job_id, RawPosting.frame).where(
@@ -794,10 +801,18 @@ def _pack_payloads(
         ]
         if alone:
             session.execute(update(RawPosting), alone)
+    for job_id, url in moved.items():
+        session.execute(
+            update(RawPosting)
+            .where(RawPosting.job_id == job_id, RawPosting.own_url.is_(None))
+            .values(own_url=url or "")
+        )
     for row in rows:
-        description = jobs[row["job_id"]].description
-        row["frame"] = compact.pack_payload(without_nul(row.pop("payload")), description)
-        row["with_description"] = description is not None
+        job = jobs[row["job_id"]]
+        row["frame"] = compact.pack_payload(without_nul(row.pop("payload")), job.description)
+        row["with_description"] = job.description is not None
+        url = row.pop("url")
+        row["own_url"] = None if url is not None and url == job.url else (url or "")
 
 
 def _enrichment_row(

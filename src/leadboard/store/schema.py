@@ -128,7 +128,8 @@ class RawPosting(Base):
     (``compact.pack_payload``), against the job's description where ``with_description`` says
     so (migration 0014: the payload repeats the description, ~1.5 KB a posting). Such a frame
     reads back only with the job's description of the time: ``Store.save_batch`` re-packs a job's
-    marked frames alone before it changes the description.
+    marked frames alone before it changes the description (and writes the job's URL into the rows
+    that leave it out before it changes the URL).
     """
 
     __tablename__ = "raw_postings"
@@ -139,7 +140,8 @@ class RawPosting(Base):
     source: Mapped[str] = mapped_column(CleanString(40))
     board: Mapped[str] = mapped_column(CleanString(200))
     external_id: Mapped[str] = mapped_column(CleanString(200))
-    url: Mapped[str | None] = mapped_column(CleanText)
+    # The posting's URL; None where it is the job's, "" where it had none (0014: ~110 B a row).
+    own_url: Mapped[str | None] = mapped_column("url", CleanText)
     origin: Mapped[str | None] = mapped_column(CleanText)  # API URL or dump file it came from
     fetched_at: Mapped[datetime]
     payload_hash: Mapped[str] = mapped_column(CleanString(64))
@@ -149,6 +151,10 @@ class RawPosting(Base):
     job: Mapped[Job] = relationship(
         primaryjoin="foreign(RawPosting.job_id) == Job.id", viewonly=True, lazy="joined"
     )
+
+    @property
+    def url(self) -> str | None:
+        return self.job.url if self.own_url is None else self.own_url or None
 
     @property
     def payload(self) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""raw payloads packed against their job's description, int8 vectors, no canonical_url
+"""raw payloads and URLs against their job's, int8 vectors, no canonical_url
 
 A raw payload repeats its job's description (~1.5 KB a posting of the 1.7 KB frame): the
 latest payload of each job becomes a zstd frame compressed against the content of the job's
@@ -6,9 +6,11 @@ description frame (a raw-content dictionary, ``compact.pack_payload``), marked b
 ``raw_postings.with_description``; older payloads stay frames of their own. The ORM attribute
 is ``RawPosting.frame`` (the column keeps its name, ``payload``). ``embeddings.vector``
 becomes int8 steps with a scale (``compact.quantize``: 388 bytes for MiniLM's 384 dimensions,
-768 as float16). ``jobs.canonical_url`` goes: written, never read (duplicates are found by
-the URL made canonical in memory, ``store/dedup.py``). Rows are converted in batches, in the
-migration's transaction; ``database.migrate`` VACUUMs a SQLite store after it.
+768 as float16). A raw posting's ``url`` is left out (NULL) where it is its job's, ``""``
+where it had none (``RawPosting.url`` reads it). ``jobs.canonical_url`` goes: written, never
+read (duplicates are found by the URL made canonical in memory, ``store/dedup.py``). Rows are
+converted in batches, in the migration's transaction; ``database.migrate`` VACUUMs a SQLite
+store after it.
 
 Revision ID: 0014
 Revises: 0013
@@ -27,6 +29,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BATCH = 1000
+JOB_URL = "(SELECT j.url FROM jobs j WHERE j.id = raw_postings.job_id)"
 
 
 def _convert(which: str, mark: bool, make: Callable[[bytes, bytes | None], bytes]) -> None:
@@ -123,6 +126,9 @@ def upgrade() -> None:
         True,
         lambda frame, description: compact.pack_payload(compact.unpack_json(frame), description),
     )
+    # A raw posting's URL left out where it is its job's: NULL now says "the job's", "" none.
+    op.execute("UPDATE raw_postings SET url = '' WHERE url IS NULL")
+    op.execute(f"UPDATE raw_postings SET url = NULL WHERE url = {JOB_URL}")
     _vectors(lambda vector: compact.quantize(compact.from_half(vector)))
     op.execute("ALTER TABLE jobs DROP COLUMN canonical_url")  # SQLite 3.35+ too: no table copy
     config = op.get_context().config
@@ -137,6 +143,8 @@ def downgrade() -> None:
     op.add_column("jobs", sa.Column("canonical_url", sa.Text(), nullable=True))
     _canonical_urls()
     _vectors(lambda vector: compact.to_half(compact.dequantize(vector)))
+    op.execute(f"UPDATE raw_postings SET url = {JOB_URL} WHERE url IS NULL")
+    op.execute("UPDATE raw_postings SET url = NULL WHERE url = ''")
     _convert(
         "r.with_description",
         False,
