@@ -782,9 +782,9 @@ def _pack_payloads(
             before = state.description.history.deleted
             if before and before[0] and before[0] != job.description:
                 replaced[job_id] = before[0]
-            url = state.url.history.deleted
-            if url and url[0] != job.url:
-                moved[job_id] = url[0]
+            urls = state.url.history.deleted
+            if urls and urls[0] != job.url:
+                moved[job_id] = urls[0]
     if replaced:
         marked = session.execute(
             select(RawPosting.id, RawPosting.job_id, RawPosting.frame).where(
