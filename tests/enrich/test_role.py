@@ -16,6 +16,7 @@ from leadboard.enrich.role import (
     fold_splits,
     role_text,
     rule_features,
+    source_balanced_weights,
 )
 
 # Small hand-written postings: a title and a line of what the job does, per family.
@@ -328,6 +329,43 @@ def test_weak_labels_train_the_text_model() -> None:
     assert model.n_weak_ == len(weak)
     staff = {"title": "Staff ML Engineer", "description": "Lead the design of ranking models."}
     assert model.predict([staff]) == ["ml_leadership"]
+
+
+def test_words_of_one_source_only_are_not_read(tmp_path) -> None:
+    """A board's boilerplate names the board, not the job: with ``min_sources=2`` the
+    description and weak-label vocabularies keep only words that two sources use."""
+    postings, labels = _training_set()
+    for i, posting in enumerate(postings):
+        posting["source"] = "board" if i % 2 else "forum"
+        if posting["source"] == "board":
+            posting["description"] += " Easy apply with your Boardly profile."
+    weak = [
+        (dict(p, description=p["description"] * 8), family)
+        for p, family in zip(postings, labels, strict=True)
+    ]
+    shared = RoleClassifier(calibration_folds=2, min_sources=2).fit(postings, labels, weak=weak)
+    every = RoleClassifier(calibration_folds=2, min_sources=1).fit(postings, labels, weak=weak)
+    assert "boardly" in every.parts_.description_.vocabulary_
+    assert "boardly" in every.weak_model_.vectorizer_.vocabulary_
+    assert "boardly" not in shared.parts_.description_.vocabulary_
+    assert "boardly" not in shared.weak_model_.vectorizer_.vocabulary_
+    assert "models" in shared.parts_.description_.vocabulary_  # both sources use it
+    staff = {"title": "Staff ML Engineer", "description": "Lead the design of ranking models."}
+    assert shared.predict([staff]) == ["ml_leadership"]
+    loaded = RoleClassifier.load(shared.save(tmp_path))  # the smaller vocabulary saves as data
+    assert np.array_equal(loaded.predict_proba(postings), shared.predict_proba(postings))
+
+
+def test_source_balanced_weights_make_the_family_independent_of_the_source() -> None:
+    """Weak labels of the data family came mostly from one dump; weighted, every source has the
+    same family mix, so the dump's style no longer predicts the family."""
+    y = np.array([2] * 8 + [3] * 2 + [2] * 2 + [3] * 8)
+    sources = ["2020-dump"] * 10 + ["ats"] * 10
+    weights = source_balanced_weights(y, sources)
+    for source in ("2020-dump", "ats"):
+        rows = np.array(sources) == source
+        share = weights[rows & (y == 2)].sum() / weights[rows].sum()
+        assert share == pytest.approx(0.5)
 
 
 def test_embeddings_are_optional_but_consistent() -> None:

@@ -13,6 +13,12 @@ Three logistic regressions share one feature matrix:
 3. *the rest*, learned on the non-ML postings: data, software or other.
 
 so ``P(ml_leadership) = P(ML) · P(lead | ML)``, then Platt-calibrated on out-of-fold predictions.
+
+What generalises to a source nobody labelled (``python -m leadboard.eval.sources``): the
+description vocabularies keep only words that postings of at least ``min_sources`` sources use (a
+board's boilerplate names the board, not the job), and the weak-label model weighs its postings
+so that no dump's style stands for a family (``source_balanced_weights``: most weak ``data``
+labels come from one 2020 dump).
 Features: title words and character n-grams (the title decides most cases), description TF-IDF,
 hand-written rule features (ML terms and leadership words in the title, ML versus analytics
 vocabulary in the text — what separates an ML data scientist from an analytics one), optionally
@@ -45,7 +51,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import StandardScaler, normalize
 
 from leadboard.enrich.regex_tools import fold_case
 from leadboard.enrich.role_format import read_archive, write_archive
@@ -54,7 +60,7 @@ from leadboard.models import RoleFamily
 from leadboard.normalize.html import clean_description
 from leadboard.normalize.title import clean_title
 
-ROLE_MODEL_VERSION = "role-5"  # bump when features, training or the saved layout change
+ROLE_MODEL_VERSION = "role-6"  # bump when features, training or the saved layout change
 FAMILIES: tuple[RoleFamily, ...] = ("ml_leadership", "ml_ic", "data", "software", "other")
 _ML_LEAD, _ML_IC = 0, 1
 _REST = (2, 3, 4)  # data, software, other
@@ -313,11 +319,18 @@ class _WeakTextModel:
     descriptions read, without letting its noisy labels vote directly.
     """
 
-    def __init__(self, random_state: int = 0) -> None:
+    def __init__(
+        self, random_state: int = 0, *, min_sources: int = 1, balance_sources: bool = False
+    ) -> None:
         self.random_state = random_state
+        self.min_sources = min_sources
+        self.balance_sources = balance_sources
 
-    def fit(self, texts: Sequence[str], families: Sequence[str]) -> _WeakTextModel:
+    def fit(
+        self, texts: Sequence[str], families: Sequence[str], sources: Sequence[str] | None = None
+    ) -> _WeakTextModel:
         y = np.array([FAMILIES.index(family) for family in families])
+        sources = list(sources) if sources is not None else [""] * len(y)
         self.vectorizer_ = TfidfVectorizer(
             ngram_range=(1, 2),
             sublinear_tf=True,
@@ -327,14 +340,19 @@ class _WeakTextModel:
             dtype=np.float32,
         )
         x = self.vectorizer_.fit_transform([t[:DESCRIPTION_CHARS] for t in texts])
+        self.vectorizer_, x = shared_terms(self.vectorizer_, x, sources, self.min_sources)
+        weight = source_balanced_weights(y, sources) if self.balance_sources else np.ones(len(y))
         is_ml = y <= _ML_IC
         self.pairwise_ = []
         for rest in _REST:  # ML against each other family, where both sides have examples
             rows = is_ml | (y == rest)
             if len(set(is_ml[rows])) == 2:
-                self.pairwise_.append(self._logistic().fit(x[rows], is_ml[rows]))
+                model = self._logistic().fit(x[rows], is_ml[rows], sample_weight=weight[rows])
+                self.pairwise_.append(model)
         four_way = np.where(is_ml, _ML_IC, y)
-        self.four_way_ = self._logistic().fit(x, four_way) if len(set(four_way)) > 1 else None
+        self.four_way_ = None
+        if len(set(four_way)) > 1:
+            self.four_way_ = self._logistic().fit(x, four_way, sample_weight=weight)
         return self
 
     def _logistic(self) -> _Float32LogisticRegression:
@@ -383,8 +401,12 @@ class RoleClassifier:
         calibrate_by_source: bool = False,
         random_state: int = 0,
         title_model: bool = True,
+        min_sources: int = 3,
+        balance_weak_sources: bool = True,
     ) -> None:
         self.C = C
+        self.min_sources = min_sources
+        self.balance_weak_sources = balance_weak_sources
         self.calibrate_by_source = calibrate_by_source
         self.title_model = title_model
         self.rule_weight = rule_weight
@@ -419,8 +441,14 @@ class RoleClassifier:
         self.weak_model_ = None
         if weak:
             weak_texts = [role_text(posting) for posting, _ in weak]
-            self.weak_model_ = _WeakTextModel(self.random_state).fit(
-                [t.text for t in weak_texts], [str(family) for _, family in weak]
+            self.weak_model_ = _WeakTextModel(
+                self.random_state,
+                min_sources=self.min_sources,
+                balance_sources=self.balance_weak_sources,
+            ).fit(
+                [t.text for t in weak_texts],
+                [str(family) for _, family in weak],
+                [str(posting.get("source") or "") for posting, _ in weak],
             )
         dense = self._dense_features(texts, embeddings)
         self.dense_weights_ = self._dense_weights(dense)
@@ -431,7 +459,7 @@ class RoleClassifier:
         self.calibrator_ = _PlattCalibrator().fit(raw, y == _ML_LEAD)
         self.threshold_ = _best_threshold(self.calibrator_.transform(raw), y == _ML_LEAD)
 
-        self._fit_parts(texts, dense, y)
+        self.parts_ = _Parts(self).fit(texts, dense, y, sources)
         self.n_labelled_ = len(texts)
         self.n_weak_ = len(weak or ())
         self.title_only_ = None
@@ -443,6 +471,7 @@ class RoleClassifier:
                 calibrate_by_source=self.calibrate_by_source,
                 random_state=self.random_state,
                 title_model=False,
+                min_sources=self.min_sources,
             ).fit(
                 [
                     {"title": t.title, "text": "", "source": source}
@@ -474,12 +503,11 @@ class RoleClassifier:
         raw = np.zeros(len(texts))
         groups = sources if self.calibrate_by_source else None
         for train, test in fold_splits(y, groups, self.calibration_folds, self.random_state):
-            part = _Parts(self).fit([texts[i] for i in train], dense[train], y[train])
+            part = _Parts(self).fit(
+                [texts[i] for i in train], dense[train], y[train], [sources[i] for i in train]
+            )
             raw[test] = part.proba([texts[i] for i in test], dense[test])[:, _ML_LEAD]
         return raw
-
-    def _fit_parts(self, texts: list[RoleText], dense: np.ndarray, y: np.ndarray) -> None:
-        self.parts_ = _Parts(self).fit(texts, dense, y)
 
     def _dense_features(self, texts: list[RoleText], embeddings: np.ndarray | None) -> np.ndarray:
         """Rule features, weak-model scores and embeddings side by side (see ``_dense_weights``)."""
@@ -643,8 +671,11 @@ class _Parts:
         self.C = owner.C
         self.dense_weights = owner.dense_weights_
         self.random_state = owner.random_state
+        self.min_sources = owner.min_sources
 
-    def fit(self, texts: list[RoleText], dense: np.ndarray, y: np.ndarray) -> _Parts:
+    def fit(
+        self, texts: list[RoleText], dense: np.ndarray, y: np.ndarray, sources: Sequence[str]
+    ) -> _Parts:
         self.title_words_ = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
         self.title_chars_ = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True
@@ -661,6 +692,13 @@ class _Parts:
         self.title_words_.fit(titles)
         self.title_chars_.fit(titles)
         self.description_ = _fit_or_none(self.description_, descriptions)
+        if self.description_ is not None and self.min_sources > 1:
+            self.description_, _ = shared_terms(
+                self.description_,
+                self.description_.transform(descriptions),
+                sources,
+                self.min_sources,
+            )
         self.scaler_ = StandardScaler().fit(dense)
         x = self._matrix(texts, dense)
 
@@ -755,6 +793,8 @@ def _fingerprint(
         model.embedding_weight,
         model.title_model,
         model.calibrate_by_source,
+        model.min_sources,
+        model.balance_weak_sources,
     )
     digest.update(repr((params, model.calibration_folds, model.random_state)).encode())
     return digest.hexdigest()[:10]
@@ -773,6 +813,56 @@ class _Float32LogisticRegression(LogisticRegression):
 
     def fit(self, *args: Any, **kwargs: Any) -> _Float32LogisticRegression:
         return _float32_weights(super().fit(*args, **kwargs))
+
+
+def shared_terms(
+    vectorizer: TfidfVectorizer, x: sp.csr_matrix, sources: Sequence[str], min_sources: int
+) -> tuple[TfidfVectorizer, sp.csr_matrix]:
+    """A fitted ``vectorizer`` less the terms that postings of fewer than ``min_sources`` sources
+    use, and ``x`` (its matrix of those postings) as the new one gives it. A term of one source
+    only is most often its formatting or boilerplate ("Easy Apply", a board's footer): it tells
+    the source, not the job. With fewer sources than ``min_sources`` every term is kept.
+
+    >>> texts = ["ml lead apply now", "ml lead", "data analyst"]
+    >>> v = TfidfVectorizer().fit(texts)
+    >>> kept, x = shared_terms(v, v.transform(texts), ["board", "forum", "forum"], 2)
+    >>> sorted(kept.vocabulary_), bool(np.allclose(x.toarray(), kept.transform(texts).toarray()))
+    (['lead', 'ml'], True)
+    """
+    if min_sources <= 1 or len(set(sources)) < min_sources:
+        return vectorizer, x
+    names, codes = np.unique(np.asarray(sources, dtype=str), return_inverse=True)
+    by_source = sp.csr_matrix(
+        (np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(names), x.shape[0])
+    )
+    used = (by_source @ (x > 0).astype(np.float64)) > 0
+    keep = np.flatnonzero(np.asarray(used.sum(axis=0)).ravel() >= min_sources)
+    if not len(keep):
+        return vectorizer, x
+    terms = [str(term) for term in vectorizer.get_feature_names_out()[keep]]
+    # A vectorizer of a fixed vocabulary, as role_format.py reads one back from a file.
+    kept = TfidfVectorizer(**{**vectorizer.get_params(), "vocabulary": terms})
+    kept.idf_ = vectorizer.idf_[keep]
+    return kept, normalize(x[:, keep])
+
+
+def source_balanced_weights(y: np.ndarray, sources: Sequence[str]) -> np.ndarray:
+    """Sample weights under which family and source are independent: P(family) / P(family |
+    source), clipped to [0.1, 10]. Weak labels come mostly from a few dumps (the 2020 one gives
+    74% of the data-family labels), so unweighted, a model learns the dump's style as the family.
+
+    >>> source_balanced_weights(np.array([0, 0, 0, 1]), ["a", "a", "b", "b"]).round(2).tolist()
+    [0.75, 0.75, 1.5, 0.5]
+    """
+    y = np.asarray(y)
+    labels = np.asarray(sources, dtype=str)
+    weights = np.ones(len(y))
+    for source in np.unique(labels):
+        rows = labels == source
+        for family in np.unique(y[rows]):
+            cell = rows & (y == family)
+            weights[cell] = np.mean(y == family) / (cell.sum() / rows.sum())
+    return np.clip(weights, 0.1, 10.0)
 
 
 def _fit_or_none(vectorizer: TfidfVectorizer, texts: list[str]) -> TfidfVectorizer | None:
