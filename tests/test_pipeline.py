@@ -134,3 +134,95 @@ def test_an_import_in_worker_processes_stores_what_one_process_stores(tmp_path, 
     jobs = stored[0]["jobs"]
     assert len({job["cluster_id"] for job in jobs}) < len(jobs)
     assert sum(job["minhash"] is not None for job in jobs) > 900  # signed in the workers
+
+
+LEAD_TEXT = (
+    "Lead the ranking team of eight engineers who train and ship the models behind search. "
+    "You set the roadmap with product, hire and grow the team, review designs and code, and "
+    "own the offline and online evaluation of every model we launch. Five or more years of "
+    "Python and PyTorch, two of them leading people."
+)
+OTHER_TEXT = (
+    "Build the forecasting service that plans our warehouses: time series models, their "
+    "features and their monitoring. You work with operations every week, write SQL and "
+    "Python daily, and keep the nightly pipelines green. Three years of experience with "
+    "demand forecasting in retail or logistics."
+)
+
+
+def _dump(folder, postings) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "postings.jsonl").write_text("".join(json.dumps(p) + "\n" for p in postings))
+
+
+@pytest.fixture
+def signed(monkeypatch):
+    """The texts signed in this process, in order (by the real ``sign``)."""
+    import leadboard.pipeline as pipeline
+
+    texts: list[str] = []
+    real = pipeline.sign
+
+    def counted(title: str, text: str) -> bytes | None:
+        texts.append(text)
+        return real(title, text)
+
+    monkeypatch.setattr(pipeline, "sign", counted)
+    return texts
+
+
+def test_an_unchanged_reimport_signs_nothing_and_a_changed_posting_is_signed_again(
+    tmp_path, signed
+):
+    """Only a posting whose content changed is signed again, and clustered by its new text; the
+    others are left as they were."""
+    lead = dict(POSTING, id="lead", description=LEAD_TEXT)
+    other = dict(POSTING, id="other", company="Globex", description=OTHER_TEXT)
+    _dump(tmp_path / "dumps" / "acme", [lead, other])
+    store = Store.open(f"sqlite:///{tmp_path}/leadboard.db")
+
+    import_paths(store, [tmp_path / "dumps"], workers=1)
+    assert signed == [LEAD_TEXT, OTHER_TEXT]
+    before = _stored(store)
+    assert len({job["cluster_id"] for job in before["jobs"]}) == 2
+
+    signed.clear()
+    again = import_paths(store, [tmp_path / "dumps"], workers=1)
+    assert signed == []
+    assert (again.unchanged, again.updated, again.inserted) == (2, 0, 0)
+    assert _stored(store) == before
+
+    # Globex now posts Acme's text under the same title: a duplicate of it, by its text.
+    _dump(tmp_path / "dumps" / "acme", [lead, dict(other, description=LEAD_TEXT)])
+    changed = import_paths(store, [tmp_path / "dumps"], workers=1)
+    assert signed == [LEAD_TEXT]
+    assert (changed.unchanged, changed.updated, changed.duplicates) == (1, 1, {"text": 1})
+    jobs = _stored(store)["jobs"]
+    assert jobs[0]["cluster_id"] == jobs[1]["cluster_id"]
+    assert jobs[0]["minhash"] == jobs[1]["minhash"] != before["jobs"][1]["minhash"]
+    store.close()
+
+
+def test_a_posting_stored_as_it_was_after_a_change_read_before_it_is_signed_when_saved(tmp_path):
+    """The stored hashes go with a batch before the batches read ahead of it are saved: a job
+    changed by one batch and changed back by the next is signed when saved, as if read alone."""
+    from leadboard.pipeline import IngestSummary, ingest
+    from leadboard.sources.base import Reject
+    from leadboard.sources.files import read_dump
+
+    lead = dict(POSTING, id="lead", description=LEAD_TEXT)
+    _dump(tmp_path / "first" / "acme", [lead])
+    _dump(tmp_path / "then" / "acme", [dict(lead, description=OTHER_TEXT), lead])
+    store = Store.open(f"sqlite:///{tmp_path}/leadboard.db")
+    import_paths(store, [tmp_path / "first"], workers=1)
+    first = _stored(store)["jobs"]
+
+    postings = list(read_dump(tmp_path / "then" / "acme" / "postings.jsonl"))
+    assert not any(isinstance(p, Reject) for p in postings)
+    index = store.duplicate_index()
+    summary = IngestSummary()
+    ingest(store, postings, summary, index=index, batch_size=1)
+
+    assert (summary.updated, summary.unchanged) == (2, 0)  # changed, then changed back
+    assert _stored(store)["jobs"] == first  # its first text, signature and cluster
+    store.close()

@@ -134,24 +134,35 @@ def _normalized(item: SourcePosting) -> Job | Reject:
         return Reject(item.key, item.url or item.external_id, reason)
 
 
-# A normalised job and its text's signature for the duplicate index (``dedup.sign``).
-Prepared = tuple[Job, bytes | None]
+# A posting (or a reject read in its place) with the content hash stored for its job, if any.
+Listed = tuple[SourcePosting | Reject, str | None]
+# A normalised job and its text's signature for the duplicate index (``dedup.sign``), or its text
+# when it is stored as it is: unchanged, it needs none, and should its stored content have changed
+# before it is saved (a posting of the same job read before it), ``Store.save_batch`` signs it.
+Prepared = tuple[Job, str | bytes | None]
 
 
-def prepare(items: list[SourcePosting | Reject]) -> list[Prepared | Reject]:
+def prepare(items: list[Listed]) -> list[Prepared | Reject]:
     """Normalise and sign each item, in order: ``ingest``'s work before it stores, done by
-    worker processes (``import_paths``). A posting that cannot be normalised becomes a reject.
+    worker processes (``import_paths``). A posting that cannot be normalised becomes a reject; one
+    whose content is the one stored is not signed, its text handed on instead.
 
     >>> posting = SourcePosting(source="file", board="b", external_id="1", title="ML Lead",
     ...     fetched_at=datetime.now(UTC), description="Lead the team. " * 30)
-    >>> [(job.title, len(signed)) for job, signed in prepare([posting])]
-    [('ML Lead', 512)]
+    >>> [(job, signed)] = prepare([(posting, None)])  # not stored: signed
+    >>> job.title, len(signed)
+    ('ML Lead', 512)
+    >>> prepare([(posting, job.content_hash)]) == [(job, job.description_text)]  # unchanged
+    True
     """
     prepared: list[Prepared | Reject] = []
-    for item in items:
+    for item, stored in items:
         done = item if isinstance(item, Reject) else _normalized(item)
         if isinstance(done, Reject):
             prepared.append(done)
+            continue
+        if done.content_hash == stored:
+            prepared.append((done, done.description_text))
             continue
         try:
             prepared.append((done, sign(done.title, done.description_text)))
@@ -171,27 +182,33 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     from_dump: bool = False,
     snapshot: str | None = None,
-    pool: ForkedPool[SourcePosting | Reject, Prepared | Reject] | None = None,
+    pool: ForkedPool[Listed, Prepared | Reject] | None = None,
 ) -> set[str]:
     """Normalise and store ``items`` in batches; returns the ids of the jobs seen.
 
-    Each batch is normalised and signed by ``pool`` (default: here), stored here, in order.
-    ``from_dump`` postings are confirmed open only as of the dump's ``snapshot`` (see
+    Each batch is normalised and signed by ``pool`` (default: here), stored here, in order; with
+    it go the stored content hashes of its jobs (one query), so that an unchanged posting is not
+    signed. ``from_dump`` postings are confirmed open only as of the dump's ``snapshot`` (see
     ``store/snapshots.py``), crawled ones as of now."""
     seen: set[str] = set()
 
-    def batches() -> Iterator[list[SourcePosting | Reject]]:
+    def batches() -> Iterator[list[Listed]]:
         listed = iter(items)
         while batch := list(islice(listed, batch_size)):
+            keys = [item.key for item in batch if isinstance(item, SourcePosting)]
             # A posting that fails to normalise was still listed: it must not be closed for that.
-            seen.update(item.key for item in batch if isinstance(item, SourcePosting))
-            yield batch
+            seen.update(keys)
+            stored = store.content_hashes(set(keys))
+            yield [
+                (item, stored.get(item.key) if isinstance(item, SourcePosting) else None)
+                for item in batch
+            ]
 
     for batch, prepared in (pool or ForkedPool(prepare, 1)).map(batches()):
         pairs: list[tuple[SourcePosting, Job]] = []
-        signatures: list[bytes | None] = []
+        signatures: list[str | bytes | None] = []
         rejects: list[Reject] = []
-        for item, done in zip(batch, prepared, strict=True):
+        for (item, _), done in zip(batch, prepared, strict=True):
             summary.read += 1
             if isinstance(done, Reject):
                 summary.reject(done)

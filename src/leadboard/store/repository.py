@@ -203,12 +203,13 @@ class Store:
         origin: str | None = None,
         from_dump: bool = False,
         snapshot: str | None = None,
-        signatures: Sequence[bytes | None] | None = None,
+        signatures: Sequence[str | bytes | None] | None = None,
     ) -> BatchCounts:
         """Upsert a batch of postings and log its rejects, all in one transaction.
 
         ``signatures``, one a pair, are the jobs' text signatures made beforehand
-        (``dedup.sign``, in worker processes); without them each is made here.
+        (``dedup.sign``, in worker processes), or their texts, signed here if needed; without
+        them each is made here.
 
         A crawled posting is confirmed open at ``seen_at``; a dumped one only as of the dump's
         ``snapshot`` (or its own posted date): see ``store/snapshots.py``. A closed posting
@@ -385,6 +386,12 @@ class Store:
                     .values(last_seen_at=at, confirmed_at=at, stale_at=None)
                 )
             return reopened
+
+    def content_hashes(self, job_ids: Iterable[str]) -> dict[str, str]:
+        """``{job id: content hash}`` of those of ``job_ids`` that are stored."""
+        with Session(self.engine) as session:
+            query = select(JobRow.id, JobRow.content_hash).where(JobRow.id.in_(list(job_ids)))
+            return {job_id: digest for job_id, digest in session.execute(query)}
 
     def listing_hashes(self, source: str, board: str) -> dict[str, str]:
         """``{external id: listing hash}`` of a board's stored jobs (``AtsConnector.fetch``)."""
