@@ -6,11 +6,13 @@ reason and the batch goes on; a failing board is named in the summary and the cr
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -248,9 +250,13 @@ def import_paths(
     from leadboard.sources.files import read_dump, scan_dump_files
 
     summary = _start(store, "import", [str(p) for p in paths])
-    with ForkedPool(prepare, workers or available_cores()) as pool:
+    with ForkedPool(prepare, workers or available_cores()) as pool, ExitStack() as frozen:
         pool.start()  # before the duplicate index is loaded: the workers need none of it
         index = store.duplicate_index()
+        # Frozen until the end, the index (every stored job) is left alone by the collections
+        # that the batches' objects set off here: walking it took a fifth of this process's time.
+        gc.freeze()
+        frozen.callback(gc.unfreeze)
         for path in paths:
             try:
                 scan = scan_dump_files(path)
