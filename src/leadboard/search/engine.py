@@ -1138,9 +1138,14 @@ def open_engine(store: Store, *, semantic: bool = True, aside: bool = False) -> 
         except (EmbeddingsUnavailable, VectorIndexUnavailable) as error:
             return SearchEngine(store, notes=[f"semantic search is off: {error}"])
     if not indexed and not vectors.count():
-        return SearchEngine(
-            store, notes=["semantic search is off: no embeddings yet (run `leadboard enrich`)"]
+        # The vector index holds open postings only: a store of stale dumps has embeddings
+        # and still nothing to search by meaning.
+        missing = (
+            "no open posting has an embedding (the vector index holds open postings only)"
+            if store.has_embeddings(embedder.version)
+            else "no embeddings yet (run `leadboard enrich`)"
         )
+        return SearchEngine(store, notes=[f"semantic search is off: {missing}"])
     return SearchEngine(store, embedder=embedder, vectors=vectors)
 
 

@@ -565,6 +565,12 @@ class Store:
                 JobWithEnrichment(job, enrichment) for job, enrichment in session.execute(query)
             ]
 
+    def has_embeddings(self, model: str) -> bool:
+        """Whether any job has an embedding by ``model`` (open or not)."""
+        query = select(JobEmbedding.job_id).where(JobEmbedding.model == model).limit(1)
+        with Session(self.engine) as session:
+            return session.execute(query).first() is not None
+
     def embedding_vectors(self, job_ids: Iterable[str], model: str) -> dict[str, bytes]:
         """job id → its embedding (float32 bytes) by ``model``, for those of ``job_ids`` that
         have one."""
