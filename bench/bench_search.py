@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy.engine import Connection
 
 from bench.bench_match import ExactVectors
 from bench.plain_bm25 import PlainBM25
@@ -348,7 +349,7 @@ def repeat_jobs(store: Store, target: int, seed: int = 14) -> None:
 
     from leadboard.search.index import document_key
     from leadboard.store import compact
-    from leadboard.store.schema import Job, JobEmbedding, JobEnrichment, SearchDocument
+    from leadboard.store.schema import Job, JobEmbedding, SearchDocument
 
     indexed = {job.job_id: job for job in SearchDocuments(store).indexed_jobs()}
     names = [c.name for c in SearchDocument.__table__.columns]
@@ -383,18 +384,7 @@ def repeat_jobs(store: Store, target: int, seed: int = 14) -> None:
     for k in range(documents // max(1, len(base)), copies + 1):  # on from the copies made
         suffix, offset = f"#{k}", k * (top + 1)
         with store.engine.begin() as connection:
-            for table in (Job, JobEnrichment):
-                columns = [c.name for c in table.__table__.columns]
-                key = "id" if table is Job else "job_id"
-                renamed = {"id", "cluster_id"} if table is Job else {"job_id"}
-                values = [f"{n} || '{suffix}'" if n in renamed else n for n in columns]
-                connection.execute(
-                    text(
-                        f"INSERT INTO {table.__tablename__} ({', '.join(columns)}) "
-                        f"SELECT {', '.join(values)} FROM {table.__tablename__} "
-                        f"WHERE {key} NOT LIKE '%#%'"
-                    )
-                )
+            _copy_jobs(connection, suffix)
             if vectors:  # (none: an insert of no rows would insert one of defaults)
                 connection.execute(
                     insert(JobEmbedding),
@@ -448,6 +438,27 @@ def repeat_jobs(store: Store, target: int, seed: int = 14) -> None:
         print(f"  copy {k}/{copies}: {(k + 1) * len(base)} documents", flush=True)
 
 
+def _copy_jobs(connection: Connection, suffix: str) -> None:
+    """Copy every original job and its enrichment (ids without a ``#``) under ids ending in
+    ``suffix``: one ``INSERT … SELECT`` a table, so the copies stay in the database."""
+    from sqlalchemy import text
+
+    from leadboard.store.schema import Job, JobEnrichment
+
+    for table in (Job, JobEnrichment):
+        columns = [c.name for c in table.__table__.columns]
+        key = "id" if table is Job else "job_id"
+        renamed = {"id", "cluster_id"} if table is Job else {"job_id"}
+        values = [f"{n} || '{suffix}'" if n in renamed else n for n in columns]
+        connection.execute(
+            text(
+                f"INSERT INTO {table.__tablename__} ({', '.join(columns)}) "
+                f"SELECT {', '.join(values)} FROM {table.__tablename__} "
+                f"WHERE {key} NOT LIKE '%#%'"
+            )
+        )
+
+
 def repeat_postgres(store: Store, target: int, drop: float = 0.03) -> None:
     """``repeat_jobs`` for a PostgreSQL store, in SQL (since migration 0010 a document's text is
     its job's, compressed: not something SQL can perturb): jobs and enrichments are copied
@@ -460,7 +471,7 @@ def repeat_postgres(store: Store, target: int, drop: float = 0.03) -> None:
     from sqlalchemy import func, insert, select, text
 
     from leadboard.search.index import document_key
-    from leadboard.store.schema import Job, JobEnrichment, SearchDocument
+    from leadboard.store.schema import SearchDocument
 
     indexed = {job.job_id: job for job in SearchDocuments(store).indexed_jobs()}
     names = [c.name for c in SearchDocument.__table__.columns]
@@ -478,18 +489,7 @@ def repeat_postgres(store: Store, target: int, drop: float = 0.03) -> None:
     for k in range(documents // max(1, len(base)), copies + 1):
         suffix, offset = f"#{k}", k * (top + 1)
         with store.engine.begin() as connection:
-            for table in (Job, JobEnrichment):
-                columns = [c.name for c in table.__table__.columns]
-                key = "id" if table is Job else "job_id"
-                renamed = {"id", "cluster_id"} if table is Job else {"job_id"}
-                values = [f"{n} || '{suffix}'" if n in renamed else n for n in columns]
-                connection.execute(
-                    text(
-                        f"INSERT INTO {table.__tablename__} ({', '.join(columns)}) "
-                        f"SELECT {', '.join(values)} FROM {table.__tablename__} "
-                        f"WHERE {key} NOT LIKE '%#%'"
-                    )
-                )
+            _copy_jobs(connection, suffix)
             rows = []
             for row in base:
                 copy = {name: row[name] for name in names}
