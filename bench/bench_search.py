@@ -39,6 +39,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy.engine import Connection
@@ -345,7 +346,7 @@ def repeat_jobs(store: Store, target: int, seed: int = 14) -> None:
     (``repeat_postgres`` scales a PostgreSQL store)."""
     from dataclasses import replace
 
-    from sqlalchemy import func, insert, select, text
+    from sqlalchemy import insert, select, text
 
     from leadboard.search.index import document_key
     from leadboard.store import compact
@@ -353,16 +354,8 @@ def repeat_jobs(store: Store, target: int, seed: int = 14) -> None:
 
     indexed = {job.job_id: job for job in SearchDocuments(store).indexed_jobs()}
     names = [c.name for c in SearchDocument.__table__.columns]
+    documents, top, base = _originals(store)
     with store.engine.connect() as connection:
-        documents = connection.scalar(select(func.count(SearchDocument.id))) or 0
-        originals = SearchDocument.job_id.not_like("%#%")
-        top = connection.scalar(select(func.max(SearchDocument.id)).where(originals)) or 0
-        base = [
-            dict(row._mapping)
-            for row in connection.execute(
-                select(SearchDocument).where(originals).order_by(SearchDocument.id)
-            )
-        ]
         vectors = connection.execute(
             select(
                 JobEmbedding.job_id,
@@ -438,6 +431,26 @@ def repeat_jobs(store: Store, target: int, seed: int = 14) -> None:
         print(f"  copy {k}/{copies}: {(k + 1) * len(base)} documents", flush=True)
 
 
+def _originals(store: Store) -> tuple[int, int, list[dict[str, Any]]]:
+    """The store's search documents counted, then its original ones (ids without a ``#``):
+    their highest id and their rows, in id order — what a repeat copies."""
+    from sqlalchemy import func, select
+
+    from leadboard.store.schema import SearchDocument
+
+    with store.engine.connect() as connection:
+        documents = connection.scalar(select(func.count(SearchDocument.id))) or 0
+        originals = SearchDocument.job_id.not_like("%#%")
+        top = connection.scalar(select(func.max(SearchDocument.id)).where(originals)) or 0
+        base = [
+            dict(row._mapping)
+            for row in connection.execute(
+                select(SearchDocument).where(originals).order_by(SearchDocument.id)
+            )
+        ]
+    return documents, top, base
+
+
 def _copy_jobs(connection: Connection, suffix: str) -> None:
     """Copy every original job and its enrichment (ids without a ``#``) under ids ending in
     ``suffix``: one ``INSERT … SELECT`` a table, so the copies stay in the database."""
@@ -468,23 +481,14 @@ def repeat_postgres(store: Store, target: int, drop: float = 0.03) -> None:
     would); tags and per-word scores (``search_words``) follow. No embeddings: words only."""
     from dataclasses import replace
 
-    from sqlalchemy import func, insert, select, text
+    from sqlalchemy import insert, text
 
     from leadboard.search.index import document_key
     from leadboard.store.schema import SearchDocument
 
     indexed = {job.job_id: job for job in SearchDocuments(store).indexed_jobs()}
     names = [c.name for c in SearchDocument.__table__.columns]
-    with store.engine.connect() as connection:
-        documents = connection.scalar(select(func.count(SearchDocument.id))) or 0
-        originals = SearchDocument.job_id.not_like("%#%")
-        top = connection.scalar(select(func.max(SearchDocument.id)).where(originals)) or 0
-        base = [
-            dict(row._mapping)
-            for row in connection.execute(
-                select(SearchDocument).where(originals).order_by(SearchDocument.id)
-            )
-        ]
+    documents, top, base = _originals(store)
     copies = max(0, math.ceil(target / max(1, len(base))) - 1)
     for k in range(documents // max(1, len(base)), copies + 1):
         suffix, offset = f"#{k}", k * (top + 1)

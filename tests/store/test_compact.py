@@ -14,13 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import zstandard
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
+from support.migrations import migrate_to
 
 from leadboard import models
 from leadboard.store import compact
-from leadboard.store.database import MIGRATIONS, migrate
+from leadboard.store.database import migrate
 
 T0 = datetime(2026, 5, 1, 12, tzinfo=UTC)
 HTML = "".join(
@@ -126,17 +125,9 @@ def as_json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
-def _alembic(store, revision: str, *, down: bool) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-
 def test_a_store_of_the_old_layout_is_converted_with_nothing_lost(store):
     ids, vectors = fill(store)
-    _alembic(store, "0008", down=True)  # the layout every store had before 0009
+    migrate_to(store.engine, "0008", down=True)  # the layout every store had before 0009
     with store.engine.connect() as connection:
         html, plain = connection.execute(
             text("SELECT description_html, description_text FROM jobs WHERE id = :id"),

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event, inspect, text
+from support.migrations import migrate_to
 
 from leadboard import models
 from leadboard.cli import main
@@ -135,14 +135,6 @@ def test_an_import_that_fills_the_disk_stops_clearly_and_a_later_one_completes(s
     assert (summary.inserted, store.stats()["jobs"]) == (600, 620)
 
 
-def _alembic(engine: Engine, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-
-
 def revision(engine: Engine) -> str:
     with engine.connect() as connection:
         return str(connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one())
@@ -191,7 +183,7 @@ def test_a_half_migrated_store_is_refused_and_the_attempt_rolled_back_whole(stor
     """An older Leadboard, interrupted while migrating to 0009, added a column and stopped:
     migrating again fails on it, and the failed attempt leaves nothing of its own."""
     store.save_batch([pair(1)], [], index=store.duplicate_index(), seen_at=T0)
-    _alembic(store.engine, "0008")
+    migrate_to(store.engine, "0008", down=True)
     with store.engine.begin() as connection:
         connection.execute(text("ALTER TABLE jobs ADD COLUMN description TEXT"))
 
@@ -216,7 +208,7 @@ def test_a_migration_stopped_by_a_full_disk_leaves_the_old_store_whole(store):
     store.save_batch(
         [pair(n, 3000) for n in range(200)], [], index=store.duplicate_index(), seen_at=T0
     )
-    _alembic(store.engine, "0008")
+    migrate_to(store.engine, "0008", down=True)
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("VACUUM")  # no free pages left: converting needs new ones
 

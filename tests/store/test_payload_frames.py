@@ -13,14 +13,12 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
+from support.migrations import migrate_to
 
 from leadboard import models
 from leadboard.pipeline import import_paths
 from leadboard.store import compact
-from leadboard.store.database import MIGRATIONS
 from leadboard.store.dedup import canonical_url
 
 T0 = datetime(2026, 5, 1, 12, tzinfo=UTC)
@@ -119,14 +117,6 @@ def test_a_raw_posting_keeps_its_url_when_the_job_s_changes(store):
     assert stored == [URL, "", None]
 
 
-def _alembic(store, revision: str, *, down: bool) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-
 def shown(store) -> dict[str, list[tuple[str | None, dict]]]:
     """Every job's payloads, with their URLs, as ``leadboard show`` reads them."""
     with store.engine.connect() as connection:
@@ -156,7 +146,7 @@ def test_real_payloads_read_the_same_through_0013_and_back(store, shared_data_di
     assert len(before[JOB]) == 3
     packed = frame_bytes(store)
 
-    _alembic(store, "0013", down=True)  # the layout before: every frame alone
+    migrate_to(store.engine, "0013", down=True)  # the layout before: every frame alone
     columns = {c["name"] for c in inspect(store.engine).get_columns("raw_postings")}
     assert "with_description" not in columns
     with store.engine.connect() as connection:
@@ -167,7 +157,7 @@ def test_real_payloads_read_the_same_through_0013_and_back(store, shared_data_di
     assert alone == before
     assert frame_bytes(store) > 2 * packed
 
-    _alembic(store, "head", down=False)  # 0013 -> 0014: each job's latest payload packed
+    migrate_to(store.engine, "head", down=False)  # 0013 -> 0014: each job's latest payload packed
     assert shown(store) == before
     assert frame_bytes(store) == packed
     assert marks(store) == [False, False, True]
@@ -182,7 +172,7 @@ def test_vectors_and_the_canonical_url_through_0013_and_back(store):
     assert float(kept @ vector) > 0.9999  # int8 steps: the direction kept, the length too
     assert np.linalg.norm(kept) == pytest.approx(1.0, abs=1e-6)
 
-    _alembic(store, "0013", down=True)
+    migrate_to(store.engine, "0013", down=True)
     with store.engine.connect() as connection:
         half, canonical = connection.execute(
             text(
@@ -192,7 +182,7 @@ def test_vectors_and_the_canonical_url_through_0013_and_back(store):
     assert len(half) == 384 * 2  # float16, as 0013 kept it
     assert canonical == canonical_url(pair(1)[1].url)  # written again, as 0013's writer did
 
-    _alembic(store, "head", down=False)
+    migrate_to(store.engine, "head", down=False)
     columns = {c["name"] for c in inspect(store.engine).get_columns("jobs")}
     assert "canonical_url" not in columns  # written, never read
     with store.engine.connect() as connection:

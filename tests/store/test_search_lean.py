@@ -7,21 +7,11 @@ from __future__ import annotations
 
 import json
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
+from support.migrations import migrate_to
 from support.search_jobs import fill
 
 from leadboard.search.documents import SearchDocuments
-from leadboard.store.database import MIGRATIONS
-
-
-def _alembic(store, revision: str, *, down: bool) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def layout(store) -> tuple[set[str], bool]:
@@ -48,12 +38,12 @@ def test_the_tags_and_documents_read_the_same_through_0012_and_back(store):
     assert not {"ix_search_documents_listing", "ix_search_documents_posted"} & indexes
     assert rowid is not sqlite  # SQLite: the primary key is the table
 
-    _alembic(store, "0011", down=True)
+    migrate_to(store.engine, "0011", down=True)
     indexes, rowid = layout(store)
     assert {"ix_search_documents_listing", "ix_search_documents_posted"} <= indexes and rowid
     assert documents.facts() == facts
 
-    _alembic(store, "0012", down=False)
+    migrate_to(store.engine, "0012", down=False)
     assert layout(store)[1] is not sqlite
     assert documents.facts() == facts
     assert documents.sharing_tags("skill", ["Python", "PyTorch"], at_least=1) == shared
@@ -70,7 +60,7 @@ def test_the_skill_details_are_a_frame_and_read_the_same_through_0013_and_back(s
         stored = connection.scalar(text("SELECT skill_detail FROM enrichments LIMIT 1"))
     assert isinstance(stored, bytes) and not stored.startswith(b"{")  # a frame, not JSON
 
-    _alembic(store, "0012", down=True)
+    migrate_to(store.engine, "0012", down=True)
     with store.engine.connect() as connection:
         stored = connection.scalar(text("SELECT skill_detail FROM enrichments LIMIT 1"))
     assert "skills" in (stored if isinstance(stored, dict) else json.loads(stored))
@@ -79,7 +69,7 @@ def test_the_skill_details_are_a_frame_and_read_the_same_through_0013_and_back(s
     indexes = {i["name"] for i in inspect(store.engine).get_indexes("jobs")}
     assert {"ix_jobs_canonical_url", "ix_jobs_remote"} <= indexes
 
-    _alembic(store, "head", down=False)
+    migrate_to(store.engine, "head", down=False)
     assert documents.candidates(ids) == candidates
     assert store.get_enrichment("greenhouse:acme:1").detail == detail
     indexes = {i["name"] for i in inspect(store.engine).get_indexes("enrichments")}

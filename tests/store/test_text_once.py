@@ -11,9 +11,8 @@ import itertools
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
+from support.migrations import migrate_to
 from support.search_jobs import NOW, fill, make_job
 
 from leadboard.enrich.enricher import Enricher
@@ -24,7 +23,6 @@ from leadboard.search.documents import SearchDocuments
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest
 from leadboard.search.index import _document, sync_search_index
 from leadboard.store import compact
-from leadboard.store.database import MIGRATIONS
 
 JOB = "greenhouse:acme:{}".format
 POSTINGS = 300  # the first lines of one real dump
@@ -124,14 +122,6 @@ def test_the_store_holds_no_second_copy_of_the_text(store):
     assert matched(store, "croissants") != []
 
 
-def _alembic(store, revision: str, *, down: bool) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-
 def results(store) -> list[tuple[int, list[str]]]:
     engine = SearchEngine(store)  # a new engine: nothing cached from another layout
     found = []
@@ -154,19 +144,19 @@ def test_real_postings_search_the_same_after_0009_to_the_newest_and_back(
     first = results(store)
     assert any(total for total, _ in first)
 
-    _alembic(store, "0009", down=True)  # a store of the layout before
+    migrate_to(store.engine, "0009", down=True)  # a store of the layout before
     with store.engine.connect() as connection:
         assert connection.scalar(text("SELECT count(*) FROM search_documents WHERE body != ''"))
     before = {word: scores(store, word) for word in WORDS}
     assert any(before.values())
-    _alembic(store, "head", down=False)
+    migrate_to(store.engine, "head", down=False)
     assert {word: scores(store, word) for word in WORDS} == before
     assert results(store) == first
     assert_whole(store)
 
-    _alembic(store, "0009", down=True)
+    migrate_to(store.engine, "0009", down=True)
     assert {word: scores(store, word) for word in WORDS} == before
-    _alembic(store, "head", down=False)
+    migrate_to(store.engine, "head", down=False)
     assert {word: scores(store, word) for word in WORDS} == before
     assert results(store) == first
     assert_whole(store)
@@ -177,7 +167,7 @@ def test_the_migration_keeps_what_an_unsynced_document_indexed(store, changed):
     """An 0009 store whose job changed after its document was built: 0010 still removes the
     document by the text it indexed, at the next sync."""
     fill(store)
-    _alembic(store, "0009", down=True)
+    migrate_to(store.engine, "0009", down=True)
     if changed:  # the crawl ran (it wrote the job as 0009's code did), the sync did not
         _, job = make_job("5", "Pastry Chef", "Brioche for a hotel.", "onsite", None, 2)
         description = compact.pack_description(job.description_html, job.description_text)
@@ -186,7 +176,7 @@ def test_the_migration_keeps_what_an_unsynced_document_indexed(store, changed):
                 text("UPDATE jobs SET description = :d, content_hash = :h WHERE id = :id"),
                 {"d": description, "h": job.content_hash, "id": job.id},
             )
-    _alembic(store, "head", down=False)
+    migrate_to(store.engine, "head", down=False)
     chef = SearchDocuments(store).document_of_job(JOB(5)).id
     assert matched(store, "croissants") == [chef]
     sync_search_index(store)
@@ -225,7 +215,7 @@ def test_the_migration_gives_the_space_of_the_texts_back(store):
     texts = [" ".join(f"w{i}x{n}" for n in range(800)) for i in range(30)]  # ~6 KB each
     save(store, *(make_job(str(i), "Analyst", t, "onsite", None, 1) for i, t in enumerate(texts)))
     sync_search_index(store)
-    _alembic(store, "0009", down=True)
+    migrate_to(store.engine, "0009", down=True)
     database = Path(str(store.engine.url.database))
     store.engine.dispose()
     before = database.stat().st_size
