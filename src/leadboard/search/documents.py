@@ -42,7 +42,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlalchemy.sql.expression import ColumnClause
 
 from leadboard.store import compact
@@ -508,12 +508,25 @@ class SearchDocuments:
         return DocumentRef(row[0], row[1]) if row else None
 
     def jobs_of(self, document_ids: Iterable[int]) -> dict[int, JobWithEnrichment]:
-        """document id → its job and enrichment, for those of ``document_ids`` that exist."""
+        """document id → its job and enrichment, for those of ``document_ids`` that exist:
+        what a result card shows (``engine.job_card``). The enrichment's evidence and skill
+        details (compressed JSON) and the job's signature are left unread, and raise if asked
+        for: they were half of what loading a page of results cost."""
         query = (
             select(SearchDocument.id, Job, JobEnrichment)
             .join(Job, Job.id == SearchDocument.job_id)
             .outerjoin(JobEnrichment, JobEnrichment.job_id == Job.id)
             .where(SearchDocument.id.in_(list(document_ids)))
+            .options(
+                *(
+                    defer(column, raiseload=True)
+                    for column in (
+                        Job.minhash,
+                        JobEnrichment.evidence,
+                        JobEnrichment.skill_detail,
+                    )
+                )
+            )
         )
         with Session(self.engine) as session:
             return {

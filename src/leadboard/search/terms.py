@@ -46,6 +46,8 @@ FILE_BUDGET = 400_000_000  # ... where they go to a WordFile (mapped in: only us
 LAZY_BUDGET = 16_000_000  # bytes of the words read on demand kept (2M pairs), oldest dropped first
 TOKENS_BUDGET = 8_000_000  # bytes of texts' tokens kept by a Tokenizer
 ENTRY_BYTES = 400  # what one cache entry costs beyond its own data: dict slot, key, tuple, arrays
+# Endings the porter stemmer takes off again, tried in this order (WordScores.spellings).
+ENDINGS = ("e", "s", "ment", "ing", "ed", "al", "ion", "ive", "ity", "ness", "ful", "ly", "er")
 
 Scores = tuple[np.ndarray, np.ndarray]  # positions ascending (int32), BM25 (float32, lower=better)
 
@@ -241,6 +243,7 @@ class WordScores:
             if kept is not None:
                 return self._keep(columns.generation, kept)
         common = documents.fts_common_terms(self.common_rows)
+        asked = self.spellings([row.term for row in common])
         writer = self.file.writer() if self.file is not None else None
         budget = FILE_BUDGET if writer is not None else COMMON_BUDGET
         read = rows = 0
@@ -248,11 +251,9 @@ class WordScores:
             for token, count in sorted(common, key=lambda row: -row.documents):
                 if rows + count > budget:
                     break
-                # FTS5 stems a query again; a stem that does not stem to itself cannot be
-                # asked for as it is (it is read when a word of it is typed).
-                if self.tokenizer.tokens(token) != (token,) or (token,) in self._common:
+                if token not in asked or (token,) in self._common:
                     continue
-                found = _read(documents, columns, f'"{token}"')
+                found = _read(documents, columns, f'"{asked[token]}"')
                 if self._generation != columns.generation:
                     return read  # the index changed meanwhile: these scores are stale
                 if writer is not None:  # to disk, mapped in when all are read
@@ -268,6 +269,33 @@ class WordScores:
             if writer is not None:
                 writer.abandon()
         return read
+
+    def spellings(self, tokens: Sequence[str]) -> dict[str, str]:
+        """A word FTS5 reads as each of ``tokens`` alone, for those it finds one for. FTS5 stems
+        a query again, and a stem need not stem to itself ("database" is "databas", which is
+        "databa"): such a token is asked for as itself with an ending that stemming takes back
+        off (``ENDINGS``), else it would be read only when typed — at a million postings, a
+        common word read on demand cost ~1 s ("Database Engineer").
+
+        >>> WordScores().spellings(["model", "databas", "respons", "employ"])
+        {'model': 'model', 'databas': 'database', 'respons': 'response', 'employ': 'employe'}
+        """
+        found = {
+            token: token
+            for token, tokens in zip(tokens, self.tokenizer.tokens_of(tokens), strict=True)
+            if tokens == (token,)
+        }
+        for ending in ENDINGS:
+            missing = [token for token in tokens if token not in found]
+            if not missing:
+                break
+            words = [token + ending for token in missing]
+            for token, word, tokens_ in zip(
+                missing, words, self.tokenizer.tokens_of(words), strict=True
+            ):
+                if tokens_ == (token,):
+                    found[token] = word
+        return {token: found[token] for token in tokens if token in found}
 
     def _keep(self, generation: int, common: dict[tuple[str, ...], Scores]) -> int:
         with self._lock:
