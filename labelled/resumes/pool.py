@@ -270,6 +270,78 @@ PLAN: dict[str, Plan] = {
         ],
         "family": "data",
     },
+    "r45_physicist-to-ml.md": {
+        "queries": [
+            "machine learning engineer forecasting",
+            "data scientist physics",
+            "applied machine learning engineer time series",
+        ],
+        "family": "ml_ic",
+    },
+    "r47_new-grad-software-engineer.md": {
+        "queries": [
+            "new grad software engineer",
+            "entry level backend engineer java",
+            "software engineer I",
+        ],
+        "family": "software",
+    },
+    "r49_new-grad-data-scientist.md": {
+        "queries": [
+            "junior data scientist",
+            "entry level machine learning engineer",
+            "data scientist new grad statistics",
+        ],
+        "family": "data",
+    },
+    "r51_frontend-tech-lead.md": {
+        "queries": [
+            "frontend tech lead react typescript",
+            "staff frontend engineer",
+            "design system engineer react",
+        ],
+        "family": "software",
+    },
+    "r53_junior-ml-engineer.md": {
+        "queries": [
+            "machine learning engineer recommendations",
+            "junior machine learning engineer",
+            "ML engineer NLP pytorch",
+        ],
+        "family": "ml_ic",
+    },
+    "r55_senior-mobile-engineer.md": {
+        "queries": ["senior iOS engineer", "mobile engineer swift", "senior mobile engineer"],
+        "family": "software",
+    },
+    "r57_data-engineer.md": {
+        "queries": ["data engineer dbt snowflake", "analytics engineer", "data engineer airflow"],
+        "family": "data",
+    },
+    "r59_site-reliability-engineer.md": {
+        "queries": [
+            "senior site reliability engineer",
+            "SRE kubernetes terraform",
+            "platform engineer observability",
+        ],
+        "family": "software",
+    },
+    "r61_financial-analyst-to-ml.md": {
+        "queries": [
+            "junior data scientist finance",
+            "data scientist forecasting",
+            "financial data analyst python",
+        ],
+        "family": "data",
+    },
+    "r63_backend-tech-lead-java.md": {
+        "queries": [
+            "staff backend engineer java",
+            "backend tech lead kafka",
+            "senior software engineer distributed systems",
+        ],
+        "family": "software",
+    },
 }
 
 _SECTIONS = (
