@@ -203,3 +203,65 @@ def test_one_of_three_required_skills_is_not_a_strong_fit():
     )
     assert fit.summary == "1 of 3 required skills"
     assert fit.band != "strong" and not fit.verdict.startswith("Strong fit")
+
+
+# --- The role the résumé asks for ----------------------------------------------------------------
+
+
+def test_a_career_changer_is_matched_to_the_role_they_ask_for_not_the_one_they_leave():
+    changer = person_of(
+        profile(
+            "Python",
+            titles=["Senior Financial Analyst"],
+            seniority="senior",
+            summary="Five years of FP&A at a bank. I want a junior data scientist or machine "
+            "learning role, ideally in finance.",
+        )
+    )
+    junior_ds = job(title="Data Scientist", seniority="junior", role_family="ml_ic")
+    senior_analyst = job(title="Senior Data Analyst", seniority="senior", role_family="data")
+    assert changer.levels == ("junior",) and changer.family == "ml_ic"
+    fits = {j.title: score(j, changer, Weights()) for j in (junior_ds, senior_analyst)}
+    assert fits["Data Scientist"].parts["track"] > fits["Senior Data Analyst"].parts["track"]
+    assert fits["Data Scientist"].score > fits["Senior Data Analyst"].score
+
+
+def test_a_graduate_who_asks_for_an_entry_level_role_ranks_it_above_internships():
+    graduate = person_of(
+        profile(
+            "Java",
+            titles=["Software Engineering Intern"],
+            seniority="intern",
+            summary="Graduating student looking for an entry-level software engineer role.",
+        )
+    )
+    entry = score(job(title="Software Engineer I", seniority="junior"), graduate, Weights())
+    intern = score(job(title="Software Engineer Intern", seniority="intern"), graduate, Weights())
+    assert entry.parts["experience"] > intern.parts["experience"]
+
+
+def test_of_two_levels_asked_for_either_fits_and_a_denied_wish_is_not_one():
+    person = person_of(
+        profile(
+            titles=["Data Engineer"],
+            seniority="mid",
+            summary="Not looking for management; want a mid-to-senior data engineer role.",
+        )
+    )
+    assert person.levels == ("mid", "senior")
+    for level in ("mid", "senior"):
+        assert score(job(seniority=level), person, Weights()).parts["experience"] > 0.9
+    manager = score(job(seniority="manager"), person, Weights())
+    assert manager.parts["experience"] < 0.8
+    # Without a wish the person's own level stands.
+    assert person_of(profile(seniority="staff")).levels == ("staff",)
+
+
+def test_a_remote_job_limited_to_another_region_hardly_fits():
+    dallas = profile(city="Dallas", country="US")
+    india = job(remote="remote", regions=("India",))
+    europe = job(remote="remote", regions=("Europe",))
+    us_or_uk = job(remote="remote", regions=("US", "UK"))
+    assert location_part(india, dallas) == location_part(europe, dallas) == 0.3
+    assert location_part(us_or_uk, dallas) == location_part(job(remote="remote"), dallas) == 1.0
+    assert location_part(europe, profile(city="Lisbon", country="PT")) == 1.0

@@ -209,3 +209,16 @@ def test_a_title_keeps_the_field_after_its_comma_but_not_the_employer():
         "Engineering Manager, Machine Learning",
         "Data Analyst",
     ]
+
+
+def test_a_surname_that_is_also_a_place_is_not_where_the_person_lives():
+    text = (
+        "Tomás Reyes-Quintero\nRaleigh, NC — tomas@example.com — github.com/tomas\n\n"
+        "Machine Learning Engineer\n\nExperience\nML Engineer, Acme, Apr 2025 – Present\n"
+    )
+    profile = read_profile(text, today=date(2026, 11, 30))
+    assert (profile.city, profile.country) == ("Raleigh", "US")
+    other = read_profile(
+        "Olivia Brandt-Nakamura\nChicago, IL · o@example.com\n", today=date(2026, 11, 30)
+    )
+    assert (other.city, other.country) == ("Chicago", "US")

@@ -588,6 +588,7 @@ def read_profile(text: str, *, today: date | None = None) -> Profile:
     )
 
 
+_PLACE_SEPARATOR = re.compile(r"\s*[·|•]\s*|\s{3,}|\s+[—–]\s+")
 _REMOTE_ONLY = re.compile(r"^\W*remote\b|\bremote[- ]only\b|\bfully remote\b", re.IGNORECASE)
 _CONTACT = re.compile(r"@|https?://|www\.|\.(?:com|org|net|dev|io)\b|\d{3}", re.IGNORECASE)
 
@@ -599,12 +600,25 @@ def _whereabouts(lines: list[str], sections: list[Section]) -> dict[str, Any]:
 
     >>> _whereabouts(["Jane", "Remote (Phoenix, AZ) · j@example.com"], [Section("header", 0, 2)])
     {'city': 'Phoenix', 'country': 'US', 'wants_remote': True}
+
+    The first line is the name, not a place, even where a surname is one ("Reyes-Quintero"),
+    unless it goes on past the name ("Jane Doe · Austin, TX"); an em dash separates too:
+
+    >>> _whereabouts(["Tomás Reyes-Quintero", "Raleigh, NC — t@example.com"],
+    ...              [Section("header", 0, 2)])
+    {'city': 'Raleigh', 'country': 'US', 'wants_remote': False}
     """
     header = next((s for s in sections if s.kind == "header"), None)
     if header is None:
         return {}
+    named = False
     for line in lines[header.first : min(header.last, header.first + 6)]:
-        for part in re.split(r"\s*[·|•]\s*|\s{3,}", _strip_markup(line)):
+        parts = _PLACE_SEPARATOR.split(_strip_markup(line))
+        if not named and line.strip():
+            named = True
+            if len(parts) == 1 and "," not in line:
+                continue  # the name alone
+        for part in parts:
             if not part or len(part) > 60 or _CONTACT.search(part):
                 continue
             place = parse_place(part)

