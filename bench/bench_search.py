@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import re
 import resource
@@ -211,30 +212,49 @@ def _latency(engine: SearchEngine, queries: list[str], repeats: int) -> dict[str
         ("default view (ML leadership)", SearchFilters()),
         ("all families", SearchFilters(role_family=["any"])),
     ):
-        new_text, facet_click = [], []
+        new_text: list[tuple[float, float]] = []  # (wall ms, CPU ms of this process)
+        facet_click: list[tuple[float, float]] = []
         for _ in range(repeats):
             for query in queries:
                 engine._match_cache.clear()
                 engine._vector_cache.clear()
                 engine.words.forget()  # words earlier queries read: forgotten (warm_up's stay)
-                start = time.perf_counter()
-                engine.search(SearchRequest(q=query, filters=filters))
-                new_text.append((time.perf_counter() - start) * 1000)
+                new_text.append(_timed(engine, SearchRequest(q=query, filters=filters)))
                 clicked = SearchFilters(**{**vars(filters), "remote": ["remote"]})
-                start = time.perf_counter()
-                engine.search(SearchRequest(q=query, filters=clicked))
-                facet_click.append((time.perf_counter() - start) * 1000)
-        for kind, timings in (("new query text", new_text), ("then a facet click", facet_click)):
-            timings.sort()
-            p50 = timings[len(timings) // 2]
-            p95 = timings[max(0, math.ceil(len(timings) * 0.95) - 1)]
+                facet_click.append(_timed(engine, SearchRequest(q=query, filters=clicked)))
+        for kind, timed in (("new query text", new_text), ("then a facet click", facet_click)):
+            timings = sorted(wall for wall, _ in timed)
+            cpu = sorted(cpu for _, cpu in timed)
+            p50, p95 = _percentile(timings, 0.5), _percentile(timings, 0.95)
             print(
                 f"{label:<30} {kind:<20} {len(timings)} searches: p50 {p50:.0f} ms, "
-                f"p95 {p95:.0f} ms"
+                f"p95 {p95:.0f} ms; CPU a search: p50 {_percentile(cpu, 0.5):.1f} ms, p95 "
+                f"{_percentile(cpu, 0.95):.1f} ms (load {os.getloadavg()[0]:.1f})"
             )
             figures[f"{label}, {kind}, p50 ms"] = p50
             figures[f"{label}, {kind}, p95 ms"] = p95
+            figures[f"{label}, {kind}, CPU p50 ms"] = _percentile(cpu, 0.5)
+            figures[f"{label}, {kind}, CPU p95 ms"] = _percentile(cpu, 0.95)
     return figures
+
+
+def _timed(engine: SearchEngine, request: SearchRequest) -> tuple[float, float]:
+    """A search's wall and CPU milliseconds (CPU of this process, its threads included: on a
+    shared machine the wall clock measures the neighbours too)."""
+    cpu, start = time.process_time(), time.perf_counter()
+    engine.search(request)
+    return (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
+
+
+def _percentile(ordered: list[float], share: float) -> float:
+    """The value ``share`` of the way up a sorted list (the nearest rank).
+
+    >>> _percentile([1.0, 2.0, 3.0, 4.0], 0.5), _percentile([1.0, 2.0, 3.0, 4.0], 0.95)
+    (3.0, 4.0)
+    """
+    if share == 0.5:
+        return ordered[len(ordered) // 2]
+    return ordered[max(0, math.ceil(len(ordered) * share) - 1)]
 
 
 def scaled_copy(store: Store, target: int, folder: Path | None = None) -> Store:
@@ -733,7 +753,6 @@ def _forget_kept(url: str) -> None:
 
 def _measure_in(source: Path, url: str, args: argparse.Namespace) -> dict[str, float]:
     """``measure`` run by the package at ``source`` in a new process; its figures."""
-    import os
     import sys
 
     root = Path(__file__).resolve().parents[1]
@@ -803,6 +822,7 @@ def measure(url: str, repeats: int, texts: int, *, semantic: bool = True) -> dic
         "warm-up, s": warm["seconds"],
     }
     figures |= latency(engine, repeats, texts)
+    figures["load average (1 min) at the end"] = os.getloadavg()[0]
     figures["resident memory now, GB"] = process.memory_info().rss / 1e9
     figures["resident memory at most, GB"] = (
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
@@ -860,8 +880,6 @@ def compare_topk(store: Store, repeats: int = 2, texts: int = 0) -> None:
     page included) before (``RankEveryMatch``) and after (``pg_topk``), alternating query by
     query in this one process: wall ms, and CPU ms of this process and of the database's
     backends; then how much of the first page the two share."""
-    import os
-
     judged = [row["query"] for row in read_jsonl(HERE / "queries.jsonl")]
     engines = {"before": RankEveryMatch(store), "after": SearchEngine(store)}
     for engine in engines.values():

@@ -33,7 +33,7 @@ import re
 import threading
 import time
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -72,6 +72,7 @@ POOL = 300  # candidates each retriever gives the fusion
 RRF_K = 60
 MATCH_CACHE_BYTES = 48_000_000  # word queries' ranked matches kept (64 of 100k postings' worth)
 VECTOR_CACHE_BYTES = 1_000_000  # query texts' vectors kept (~600 of 384 floats)
+MASK_CACHE_BYTES = 24_000_000  # filters' masks kept (24 at a million documents: 1 MB each)
 MIN_SIMILARITY = 0.30  # below this cosine a "semantic match" is noise
 # Typed chips rank: a job with all of them scores (1 + CHIP_BOOST) times one with none; a typed
 # chip filters only where at least PLENTY results keep it (tuned on the judged tune queries).
@@ -266,6 +267,11 @@ class SearchEngine:
         self.dialect = store.engine.dialect.name
         # The learned ranker (rank.py) shipped with the package, unless one is given (or None).
         self.ranker = load_ranker() if ranker == "default" else ranker
+        # A filter's mask (the default view's family, a facet click's value) is the same for
+        # every search of a generation: made once (~1 ms each at a million documents).
+        self._mask_cache: SizedCache[tuple[int, str, tuple[str, ...]], Mask] = SizedCache(
+            MASK_CACHE_BYTES, lambda key, mask: mask.nbytes
+        )
         self._known: SizedCache[tuple[int, str], bool] = SizedCache(
             100_000, lambda key, _: text_bytes(key[1])
         )
@@ -572,20 +578,29 @@ class SearchEngine:
         if not filters.include_closed:
             masks["open"] = c.open
         families = DEFAULT_FAMILIES if filters.role_family is None else filters.role_family
+        kept = self._kept_mask
         if families and ANY not in families:
-            masks["role_family"] = c.role_family.isin(families)
+            masks["role_family"] = kept(c, "role_family", families, c.role_family.isin)
         if filters.seniority:
-            masks["seniority"] = c.seniority.isin(filters.seniority)
+            masks["seniority"] = kept(c, "seniority", filters.seniority, c.seniority.isin)
         if filters.remote:
-            masks["remote"] = c.remote.isin(filters.remote)
+            masks["remote"] = kept(c, "remote", filters.remote, c.remote.isin)
         if filters.country:
-            masks["country"] = c.tag_mask("country", filters.country)
+            masks["country"] = kept(
+                c, "country", filters.country, lambda v: c.tag_mask("country", v)
+            )
         if filters.city:
-            masks["city"] = c.tag_mask("city", filters.city)
+            masks["city"] = kept(c, "city", filters.city, lambda v: c.tag_mask("city", v))
         if filters.skills:
-            masks["skill"] = _all_of((c.tag_mask("skill", [s]) for s in filters.skills), c.size)
+            masks["skill"] = kept(
+                c,
+                "skill",
+                filters.skills,
+                lambda v: _all_of((c.tag_mask("skill", [s]) for s in v), c.size),
+            )
         if filters.company:
-            masks["company"] = c.company_lower.isin(name.lower() for name in filters.company)
+            lower = [name.lower() for name in filters.company]
+            masks["company"] = kept(c, "company", lower, c.company_lower.isin)
         if filters.salary_min is not None:
             floor = salary_a_year(float(filters.salary_min), filters.salary_period)
             with np.errstate(invalid="ignore"):  # no comparable pay (NaN) is never enough
@@ -601,6 +616,25 @@ class SearchEngine:
         if filters.visa:
             masks["visa"] = c.visa
         return masks
+
+    def _kept_mask(
+        self,
+        columns: DocumentColumns,
+        name: str,
+        values: Sequence[str],
+        make: Callable[[Sequence[str]], Mask],
+    ) -> Mask:
+        """``make(values)``, the mask of filter ``name``, kept for the generation's next searches
+        (read-only: searches share it)."""
+        key = (columns.generation, name, tuple(values))
+        with self._columns_lock:
+            found = self._mask_cache.get(key)
+        if found is None:
+            found = make(values)
+            found.flags.writeable = False
+            with self._columns_lock:
+                self._mask_cache.put(key, found)
+        return found
 
     # -- retrieval -----------------------------------------------------------------------------
 

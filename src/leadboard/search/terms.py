@@ -348,7 +348,7 @@ class WordFile:
     ([0, 3], [-1.5, -2.0])
     """
 
-    FORMAT = 1
+    FORMAT = 2  # 2: with the common stems that do not stem to themselves (spellings)
 
     def __init__(self, path: Path) -> None:
         self.path = path
