@@ -87,29 +87,55 @@ def _stale(
 
 
 class HnswIndex:
-    """A USearch HNSW graph in files beside the SQLite store (see the module docstring)."""
+    """A USearch HNSW graph in files beside the SQLite store (see the module docstring).
+
+    The saved graph is mapped in (``Index.view``), not read: at a million documents it is ~0.9
+    GB, and a search touches a few of its pages. Its bookkeeping (a content hash a document:
+    ~100 MB of JSON at a million) is read by the first ``sync`` that needs it, and the graph
+    read into memory only when a sync changes it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path  # the graph; its bookkeeping is the same name with ``.json``
         self.meta_path = path.with_suffix(".json")
         self.lock = threading.RLock()  # one sync at a time; searches run side by side
-        self.hashes: dict[int, tuple[str, str]] = {}  # document id -> (content hash, model)
+        self._hashes: dict[int, tuple[str, str]] | None = {}  # None: not read yet
         self.index: Any = None  # made at the first sync, of the vectors' dimension
+        self.mapped = False  # whether ``index`` is the saved file mapped in (read-only)
         try:
             from usearch.index import Index
 
-            meta = json.loads(self.meta_path.read_text())
             header = Index.metadata(str(path))
-            if header is None:
+            if header is None or not self.meta_path.is_file():
                 raise ValueError("not a graph")
             self.index = self._new(int(header["dimensions"]))
-            self.index.load(str(path))
-            self.hashes = {int(k): (v[0], v[1]) for k, v in meta["hashes"].items()}
-            if len(self.index) != len(self.hashes):
-                raise ValueError("the graph and its bookkeeping disagree")
+            self.index.view(str(path))
+            self._hashes, self.mapped = None, True
         except (OSError, ValueError, KeyError, RuntimeError, TypeError):
             # Missing or damaged: start empty; the next sync fills it from the embeddings.
-            self.index, self.hashes = None, {}
+            self.index, self._hashes = None, {}
+
+    @property
+    def hashes(self) -> dict[int, tuple[str, str]]:
+        """document id -> (content hash, model) of what the graph holds."""
+        return self._bookkeeping()
+
+    @hashes.setter
+    def hashes(self, value: dict[int, tuple[str, str]]) -> None:
+        self._hashes = value
+
+    def _bookkeeping(self) -> dict[int, tuple[str, str]]:
+        """The hashes, read when first asked for; a graph its bookkeeping disagrees with is
+        dropped (the sync builds it again)."""
+        with self.lock:
+            if self._hashes is None:
+                try:
+                    meta = json.loads(self.meta_path.read_text())
+                    self._hashes = {int(k): (v[0], v[1]) for k, v in meta["hashes"].items()}
+                    if len(self.index) != len(self._hashes):
+                        raise ValueError("the graph and its bookkeeping disagree")
+                except (OSError, ValueError, KeyError, TypeError, IndexError):
+                    self.index, self._hashes, self.mapped = None, {}, False
+            return self._hashes
 
     @staticmethod
     def _new(dimensions: int) -> Any:
@@ -146,16 +172,21 @@ class HnswIndex:
             found = read(chunk)
             return b"".join(found[i] for i in chunk)
 
+        self._bookkeeping()  # first: a graph its bookkeeping disagrees with is dropped
         first = next(iter(wanted), None)
         dimensions = len(vectors([first])) // 4 if first is not None else None
         if dimensions is not None and (self.index is None or self.index.ndim != dimensions):
             # A first graph, or a model of another size: every vector goes into a new one.
-            self.index, self.hashes = self._new(dimensions), {}
+            self.index, self.hashes, self.mapped = self._new(dimensions), {}, False
         stale = _stale(self.hashes, wanted, model)
         stale_set = set(stale)
         new = [doc_id for doc_id in wanted if doc_id not in self.hashes or doc_id in stale_set]
         if not stale and not new:
             return 0
+        if self.mapped:  # a mapped graph is read-only: read it in to change it
+            index = self._new(self.index.ndim)
+            index.load(str(self.path))
+            self.index, self.mapped = index, False
         if stale:
             self.index.remove(np.array(stale, dtype=np.uint64))
             for doc_id in stale:
