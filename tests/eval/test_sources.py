@@ -9,7 +9,10 @@ import pytest
 
 from leadboard.enrich.training import TrainingSet
 from leadboard.eval.sources import (
+    accuracy,
+    bootstrap_interval,
     expected_calibration_error,
+    f1,
     format_reports,
     leave_source_out,
     reliability_bins,
@@ -114,6 +117,68 @@ def test_leave_source_out_scores_each_source_with_a_model_that_never_saw_it(
     assert 0.0 <= report.ece <= 1.0 and sum(b.count for b in report.reliability) == report.postings
     assert report.role_family.accuracy > 0.5  # the titles decide; the model reads them
     assert "beta" in format_reports(reports)
+
+
+def test_without_sources_drops_the_postings_to_score_and_their_copies() -> None:
+    """Fresh labels are scored apart: neither they nor a copy of them elsewhere (same company
+    and title) may be trained on, weakly or not."""
+    data = TrainingSet()
+    data.add("extra", {"source": "b", "id": "1", "company": "X", "title": "ML Lead"}, "ml_ic")
+    data.add("extra", {"source": "b", "id": "2", "company": "Y", "title": "Analyst"}, "data")
+    data.weak = [({"source": "c", "id": "3", "title": "ML Engineer"}, "ml_ic")]
+    fresh = [
+        {"source": "a", "id": "9", "company": "X", "title": "ML Lead"},
+        {"source": "a", "id": "3", "title": "ML Engineer"},
+    ]
+    kept = without_sources(data, {"a"}, also=fresh)
+    assert [p["id"] for p in kept.postings] == ["2"] and kept.weak == []
+
+
+def test_bootstrap_intervals_hold_the_figure_and_shrink_with_more_postings() -> None:
+    truth = [True, True, False, False, False, True, False, False]
+    predicted = [True, False, False, False, True, True, False, False]
+    low, high = bootstrap_interval(truth, predicted, f1)
+    assert low < f1(truth, predicted) < high
+    wide = high - low
+    low, high = bootstrap_interval(truth * 8, predicted * 8, f1)
+    assert high - low < wide
+    assert bootstrap_interval(["a", "b"], ["a", "b"], accuracy) == (1.0, 1.0)
+    assert f1([False], [False]) == 0.0  # undefined: no positive anywhere
+
+
+def test_leave_source_out_scores_fresh_labels_apart_with_the_same_model(tmp_path: Path) -> None:
+    data_dir = _write_data(tmp_path / "data", ["alpha", "beta", "gamma"])
+    beta = data_dir / "postings" / "beta" / "postings.jsonl"
+    fresh_rows = [
+        {"id": f"beta-new-{family}", "source": "beta", "title": titles[0], "description": ""}
+        for family, titles in TITLES.items()
+    ]
+    with beta.open("a") as out:
+        out.write("".join(json.dumps(row) + "\n" for row in fresh_rows))
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "batch.jsonl").write_text(
+        "".join(
+            json.dumps({"id": f"beta-new-{family}", "role_family": family}) + "\n"
+            for family in TITLES
+        )
+    )
+    no_extra = tmp_path / "extra"
+    no_extra.mkdir()
+    reports = leave_source_out(
+        ["beta"], data_dir=data_dir, extra_dir=no_extra, test_dir=fresh, weak=False
+    )
+    assert [(r.source, r.postings) for r in reports] == [
+        ("beta", reports[0].postings),
+        (
+            "beta [fresh]",
+            5,
+        ),
+    ]
+    assert reports[0].trained_on == reports[1].trained_on
+    assert reports[1].ml_leadership.positives == 1
+    low, high = reports[1].family_interval
+    assert low <= reports[1].role_family.accuracy <= high
 
 
 def test_leave_source_out_refuses_a_source_without_labels(tmp_path: Path) -> None:

@@ -161,7 +161,7 @@ def training_set(
         # Our labels never name a dev.jsonl posting (a test checks); excluding them all keeps
         # the holdout split out whatever happens to the files.
         wanted = {i for i, row in ours.items() if row.get("role_family") in FAMILIES}
-        for posting in _postings_by_id(data_dir, wanted - labelled_ids(data_dir)):
+        for posting in postings_by_id(data_dir, wanted - labelled_ids(data_dir)):
             rows.append(("extra", posting, ours[posting["id"]]["role_family"]))
     found = TrainingSet()
     for source, posting, label in rows[:limit]:
@@ -175,7 +175,8 @@ def training_set(
     return found
 
 
-def _postings_by_id(data_dir: Path, ids: set[str]) -> list[dict[str, Any]]:
+def postings_by_id(data_dir: Path, ids: set[str]) -> list[dict[str, Any]]:
+    """The postings of ``data_dir`` with these ids, as ``leadboard import`` titles them, by id."""
     found: dict[str, dict[str, Any]] = {}
     for path in datasets.posting_files(data_dir):
         for row in read_jsonl(path):

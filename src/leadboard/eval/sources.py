@@ -9,18 +9,26 @@ split of ``dev.jsonl`` and our extra labels; the ``holdout`` split stays unread 
 at the end, by ``leadboard eval --split holdout``).
 
 Figures per held-out source: ML-leadership precision, recall and F1, role family accuracy,
-and the calibration of P(ml_leadership) — Brier score, expected calibration error (ECE) and the
-reliability bins it is computed from.
+each with a 95% bootstrap interval (a source has few positives: the interval says how far the
+figure can be trusted), and the calibration of P(ml_leadership) — Brier score, expected
+calibration error (ECE) and the reliability bins it is computed from.
+
+``--test-labels DIR`` also scores, apart, labels kept out of training altogether (``labelled/
+postings/fresh``: postings labelled before a change and never read while making it), with the
+same model: trained without that source, and without those postings or their copies.
 
 Run it (about a minute of CPU per held-out source)::
 
     python -m leadboard.eval.sources linkedin-ds-2018 ai-labs-2025-08 [--no-weak] [--json]
+    python -m leadboard.eval.sources hn-who-is-hiring-2026 --test-labels labelled/postings/fresh
 
 >>> bins = reliability_bins([False, False, True, True], [0.1, 0.2, 0.7, 0.9], n_bins=2)
 >>> [(b.count, b.mean_predicted, b.observed) for b in bins]
 [(2, 0.15, 0.0), (2, 0.8, 1.0)]
 >>> round(expected_calibration_error(bins), 3)
 0.175
+>>> bootstrap_interval([True, True, False, False], [True, True, False, False], accuracy)
+(1.0, 1.0)
 """
 
 from __future__ import annotations
@@ -34,9 +42,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.stats import bootstrap
 
+from leadboard import datasets
 from leadboard.enrich.role import FAMILIES, RoleClassifier
-from leadboard.enrich.training import TrainingSet, training_set
+from leadboard.enrich.training import TrainingSet, extra_labels, postings_by_id, training_set
 from leadboard.enrich.weak_labels import copy_keys
 from leadboard.eval.metrics import BinaryScores, ClassScores, binary_scores, class_scores
 
@@ -85,6 +95,45 @@ def expected_calibration_error(bins: Sequence[ReliabilityBin]) -> float:
     return sum(b.count * abs(b.observed - b.mean_predicted) for b in bins) / total
 
 
+def accuracy(truth: Sequence[Any], predicted: Sequence[Any]) -> float:
+    """Share of equal pairs (0 for none)."""
+    return float(np.mean(np.asarray(truth) == np.asarray(predicted))) if len(truth) else 0.0
+
+
+def f1(truth: Sequence[bool], predicted: Sequence[bool]) -> float:
+    """F1 of the positive class; 0 where it is undefined (no positive truth nor prediction)."""
+    y, p = np.asarray(truth, dtype=bool), np.asarray(predicted, dtype=bool)
+    both = 2 * int((y & p).sum())
+    return both / (int(y.sum()) + int(p.sum())) if both else 0.0
+
+
+def bootstrap_interval(
+    truth: Sequence[Any],
+    predicted: Sequence[Any],
+    statistic: Callable[[Sequence[Any], Sequence[Any]], float],
+    *,
+    confidence: float = 0.95,
+    resamples: int = 2000,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of ``statistic(truth, predicted)``, postings resampled in
+    pairs (scipy's ``bootstrap``; seeded, so a report is reproducible)."""
+    if len(set(map(str, truth))) < 2 and len(set(map(str, predicted))) < 2:
+        value = round(statistic(truth, predicted), 4)  # every resample gives the same figure
+        return value, value
+    result = bootstrap(
+        (np.asarray(truth), np.asarray(predicted)),
+        statistic,
+        paired=True,
+        vectorized=False,
+        n_resamples=resamples,
+        confidence_level=confidence,
+        method="percentile",
+        rng=np.random.default_rng(0),
+    )
+    interval = result.confidence_interval
+    return round(float(interval.low), 4), round(float(interval.high), 4)
+
+
 @dataclass
 class SourceReport:
     """How a model trained without ``source`` does on it."""
@@ -97,6 +146,8 @@ class SourceReport:
     role_family: ClassScores
     ece: float
     reliability: list[ReliabilityBin]
+    f1_interval: tuple[float, float] = (0.0, 1.0)  # 95% bootstrap
+    family_interval: tuple[float, float] = (0.0, 1.0)
 
     def headline(self) -> dict[str, float | int | str]:
         """The figures of one table row."""
@@ -105,9 +156,11 @@ class SourceReport:
             "postings": self.postings,
             "positives": self.ml_leadership.positives,
             "f1": round(self.ml_leadership.f1, 4),
+            "f1_95": f"{self.f1_interval[0]:.2f}-{self.f1_interval[1]:.2f}",
             "precision": round(self.ml_leadership.precision, 4),
             "recall": round(self.ml_leadership.recall, 4),
             "family_accuracy": round(self.role_family.accuracy, 4),
+            "family_95": f"{self.family_interval[0]:.2f}-{self.family_interval[1]:.2f}",
             "brier": round(self.ml_leadership.brier, 4),
             "ece": round(self.ece, 4),
         }
@@ -117,10 +170,13 @@ def _source(posting: dict[str, Any]) -> str:
     return str(posting.get("source") or "")
 
 
-def without_sources(data: TrainingSet, held_out: set[str]) -> TrainingSet:
+def without_sources(
+    data: TrainingSet, held_out: set[str], also: Sequence[dict[str, Any]] = ()
+) -> TrainingSet:
     """``data`` less every labelled and weakly labelled posting of the ``held_out`` sources, and
     less their copies in other sources (same company and title, or same text: the 2026 AI-lab
-    listing repeats the 2025 one's jobs, so its labels would teach the held-out answers).
+    listing repeats the 2025 one's jobs, so its labels would teach the held-out answers); less
+    ``also`` (postings to be scored) and their copies too.
 
     >>> data = TrainingSet()
     >>> data.add("dev_tune", {"source": "a", "company": "X", "title": "ML Lead"}, "ml_leadership")
@@ -132,10 +188,14 @@ def without_sources(data: TrainingSet, held_out: set[str]) -> TrainingSet:
     """
     everything = [*data.postings, *(posting for posting, _ in data.weak)]
     copied = {key for p in everything if _source(p) in held_out for key in copy_keys(p) if key}
+    copied |= {key for p in also for key in copy_keys(p) if key}
+    scored = {str(p.get("id")) for p in also}
 
     def kept_posting(posting: dict[str, Any]) -> bool:
-        return _source(posting) not in held_out and not any(
-            key in copied for key in copy_keys(posting) if key
+        return (
+            _source(posting) not in held_out
+            and str(posting.get("id")) not in scored
+            and not any(key in copied for key in copy_keys(posting) if key)
         )
 
     kept = TrainingSet()
@@ -159,17 +219,29 @@ def score_source(
     predictions = model.classify(postings)
     truth = [label == FAMILIES[0] for label in labels]
     probabilities = [p.ml_leadership for p in predictions]
+    decided = [p.is_ml_leadership for p in predictions]
+    families = [p.role_family for p in predictions]
     bins = reliability_bins(truth, probabilities)
     return SourceReport(
         source,
         len(postings),
         trained_on,
         weak,
-        binary_scores(truth, [p.is_ml_leadership for p in predictions], probabilities),
-        class_scores(list(labels), [p.role_family for p in predictions], FAMILIES),
+        binary_scores(truth, decided, probabilities),
+        class_scores(list(labels), families, FAMILIES),
         expected_calibration_error(bins),
         bins,
+        bootstrap_interval(truth, decided, f1),
+        bootstrap_interval(list(labels), families, accuracy),
     )
+
+
+def fresh_labels(folder: Path, data_dir: Path | None = None) -> list[tuple[dict[str, Any], str]]:
+    """(posting, role family) of every label in ``folder`` (files as ``labelled/postings/extra``),
+    the postings read from the shared data as ``leadboard import`` titles them."""
+    wanted = {str(row["id"]): str(row["role_family"]) for row in extra_labels(folder)}
+    found = postings_by_id(datasets.data_dir(data_dir), set(wanted))
+    return [(posting, wanted[str(posting["id"])]) for posting in found]
 
 
 def leave_source_out(
@@ -177,43 +249,50 @@ def leave_source_out(
     *,
     data_dir: Path | None = None,
     extra_dir: Path | None = None,
+    test_dir: Path | None = None,
     weak: bool = True,
     make_model: Callable[[], RoleClassifier] = RoleClassifier,
     progress: Callable[[str], None] = lambda message: None,
 ) -> list[SourceReport]:
     """For each source of ``held_out``: train without it (labels, weak labels, calibration),
-    score on its labelled postings (``tune`` split and extra labels)."""
+    score on its labelled postings (``tune`` split and extra labels), and, with ``test_dir``,
+    on the labels there apart (kept out of every training, with their copies): a second report
+    named ``"<source> [fresh]"``."""
     data = training_set(data_dir, extra_dir=extra_dir, weak=weak)
+    kept_out = fresh_labels(test_dir, data_dir) if test_dir is not None else []
     reports = []
     for source in held_out:
-        train = without_sources(data, {source})
         test = [
             (p, y) for p, y in zip(data.postings, data.labels, strict=True) if _source(p) == source
         ]
-        if not test:
+        fresh = [(p, y) for p, y in kept_out if _source(p) == source]
+        train = without_sources(data, {source}, also=[p for p, _ in kept_out])
+        if not test and not fresh:
             raise ValueError(f"no labelled postings of source {source!r}")
         progress(
             f"{source}: training on {len(train.postings)} labelled and {len(train.weak)} weak "
-            f"postings, scoring {len(test)}"
+            f"postings, scoring {len(test)} (and {len(fresh)} fresh)"
         )
         model = make_model().fit(train.postings, train.labels, weak=train.weak or None)
-        reports.append(
-            score_source(
-                model,
-                source,
-                [p for p, _ in test],
-                [y for _, y in test],
-                trained_on=len(train.postings),
-                weak=len(train.weak),
-            )
-        )
+        for name, scored in ((source, test), (f"{source} [fresh]", fresh)):
+            if scored:
+                reports.append(
+                    score_source(
+                        model,
+                        name,
+                        [p for p, _ in scored],
+                        [y for _, y in scored],
+                        trained_on=len(train.postings),
+                        weak=len(train.weak),
+                    )
+                )
     return reports
 
 
 def format_reports(reports: Sequence[SourceReport]) -> str:
     """One row per held-out source."""
-    header = ["source", "postings", "positives", "f1", "precision", "recall"]
-    header += ["family_accuracy", "brier", "ece"]
+    header = ["source", "postings", "positives", "f1", "f1_95", "precision", "recall"]
+    header += ["family_accuracy", "family_95", "brier", "ece"]
     lines = ["  ".join(f"{name:>15}" for name in header)]
     for report in reports:
         row = report.headline()
@@ -232,6 +311,7 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("sources", nargs="+", help="sources to hold out, one at a time")
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--extra-labels", type=Path, default=None)
+    parser.add_argument("--test-labels", type=Path, default=None, help="score these labels")
     parser.add_argument("--no-weak", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(list(argv))
@@ -239,6 +319,7 @@ def main(argv: Sequence[str] = ()) -> None:
         args.sources,
         data_dir=args.data_dir,
         extra_dir=args.extra_labels,
+        test_dir=args.test_labels,
         weak=not args.no_weak,
         progress=lambda message: print(message, file=sys.stderr),
     )
