@@ -12,8 +12,15 @@ The store is the one the environment names (``LEADBOARD_DATABASE_URL``, else ``L
 SQLite file); ``--postgres`` copies it first into a throwaway PostgreSQL (the test suite's server,
 with ``--scale N`` repeating its postings there to N, as ``bench_search`` does).
 
+The CPU a search is counted in each kind of process (CPU seconds over searches sent): the
+server's workers, PostgreSQL's backends, and this process, the load generator (on 2 cores it
+shares them with the server); the load average is printed beside the wall-clock figures.
+``--baseline REV`` runs, before each worker count, the same on the code of git revision ``REV``
+(its ``src/`` exported to a temporary folder, served against the same store), so that old and
+new are measured in one run under the same load.
+
     PYTHONPATH=. python -m bench.bench_server [--workers 1 4] [--rate 50] [--seconds 30]
-        [--postgres [--scale 1000000]]
+        [--postgres [--scale 1000000]] [--baseline REV]
 """
 
 from __future__ import annotations
@@ -26,8 +33,10 @@ import random
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -58,10 +67,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(workers: int, env: dict[str, str]) -> tuple[subprocess.Popen, str, float]:
-    """`leadboard serve --workers N --words-only` and its base URL, once it answers a search;
-    with the seconds that took."""
+def start_server(
+    workers: int, env: dict[str, str], src: str | None = None
+) -> tuple[subprocess.Popen, str, float]:
+    """`leadboard serve --workers N --words-only` (the package under ``src``, where given) and
+    its base URL, once it answers a search; with the seconds that took."""
     port = free_port()
+    if src is not None:
+        env = {**env, "PYTHONPATH": os.pathsep.join([src, env.get("PYTHONPATH", "")])}
     start = time.perf_counter()
     server = subprocess.Popen(
         [sys.executable, "-m", "leadboard.cli", "serve", "--workers", str(workers)]
@@ -123,7 +136,9 @@ async def open_loop(base: str, texts: list[str], rate: float, seconds: float) ->
 
 
 def cpu_seconds(root: psutil.Process | None) -> float:
-    """CPU seconds a process and its children (a server's workers) have used so far."""
+    """CPU seconds a process and its children (a server's workers, PostgreSQL's backends) have
+    used so far, those that ended included: a connection pool closes the connections it holds
+    beyond its size, and their backends' CPU would otherwise go uncounted."""
     if root is None:
         return 0.0
     total = 0.0
@@ -132,7 +147,7 @@ def cpu_seconds(root: psutil.Process | None) -> float:
             times = process.cpu_times()
         except psutil.Error:  # gone meanwhile
             continue
-        total += times.user + times.system
+        total += times.user + times.system + times.children_user + times.children_system
     return total
 
 
@@ -150,44 +165,90 @@ def postmaster(store: Store) -> psutil.Process | None:
         return None
 
 
-def run(env: dict[str, str], store: Store, workers: list[int], rate: float, seconds: float) -> None:
+def measure(
+    count: int,
+    env: dict[str, str],
+    src: str | None,
+    texts: list[str],
+    database: psutil.Process | None,
+    rate: float,
+    seconds: float,
+) -> dict:
+    """One server (``count`` workers, the code under ``src`` or this tree's) under the load:
+    the open loop's figures, the seconds to its first answer, the load average before and
+    after, and the CPU a search (ms) in its workers, PostgreSQL and this process."""
+    server, base, started = start_server(count, env, src)
+    try:
+        asyncio.run(open_loop(base, texts[-20:], 5, 4))  # the workers' engines warm up
+        process = psutil.Process(server.pid)
+        used = cpu_seconds(process), cpu_seconds(database), time.process_time()
+        load = os.getloadavg()[0]
+        result = asyncio.run(open_loop(base, texts, rate, seconds))
+        now = cpu_seconds(process), cpu_seconds(database), time.process_time()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # requests still queued: stop it anyway
+            server.kill()
+            server.wait()
+    cpu = [(b - a) * 1000 / result["sent"] for a, b in zip(used, now, strict=True)]
+    return {**result, "started": started, "load": (load, os.getloadavg()[0]), "cpu": cpu}
+
+
+def report(label: str, count: int, result: dict, baseline: dict, postgres: bool) -> str:
+    """One line of figures, the p95 against ``baseline``'s."""
+    server, database, generator = result["cpu"]
+    cpu = f"{server:.0f} ms in the server"
+    if postgres:
+        cpu += f" + {database:.0f} in PostgreSQL"
+    return (
+        f"{label}, {count} worker(s): first search {result['started']:.1f} s after start; "
+        f"{result['sent']} searches, {result['rate']:.1f}/s served; p50 {result['p50']:.0f} ms, "
+        f"p95 {result['p95']:.0f} ms (x{result['p95'] / baseline['p95']:.2f} the baseline's), "
+        f"p99 {result['p99']:.0f} ms; errors {result['errors']} {result['error_kinds']}; "
+        f"CPU a search: {cpu} (+ {generator:.0f} in the load generator); load average "
+        f"{result['load'][0]:.1f} before, {result['load'][1]:.1f} after ({os.cpu_count()} CPUs)"
+    )
+
+
+def run(
+    env: dict[str, str],
+    store: Store,
+    workers: list[int],
+    rate: float,
+    seconds: float,
+    baseline: tuple[str, str] | None = None,
+) -> None:
+    """Each worker count under the load: after the code of ``baseline`` (its label and ``src``
+    folder) on the same texts where given; else against the first count."""
     where = env.get("LEADBOARD_DATABASE_URL") or "SQLite"
     print(f"store: {where}; jobs: {store.stats()['jobs']}; load: {rate}/s for {seconds} s")
     database = postmaster(store)
-    texts = query_texts(store, int(rate * seconds) * (len(workers) + 1))
-    share = len(texts) // (len(workers) + 1)
-    baseline = None
+    share = int(rate * seconds)
+    texts = query_texts(store, share * len(workers) + 20)
+    codes = [baseline, ("this tree", None)] if baseline else [("this tree", None)]
+    first = None
     for n, count in enumerate(workers):
-        server, base, started = start_server(count, env)
-        try:
-            asyncio.run(open_loop(base, texts[-20:], 5, 4))  # the workers' engines warm up
-            process = psutil.Process(server.pid)
-            used = cpu_seconds(process), cpu_seconds(database)
-            load = os.getloadavg()[0]
-            result = asyncio.run(open_loop(base, texts[n * share :], rate, seconds))
-            cpu = [
-                (cpu_seconds(p) - u) * 1000 / result["sent"]
-                for p, u in zip((process, database), used, strict=True)
-            ]
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:  # requests still queued: stop it anyway
-                server.kill()
-                server.wait()
-        baseline = baseline or result
-        print(
-            f"{count} worker(s), first search answered {started:.1f} s after start: "
-            f"{result['sent']} searches at {result['rate']:.1f}/s; p50 {result['p50']:.0f} ms, "
-            f"p95 {result['p95']:.0f} ms (x{result['p95'] / baseline['p95']:.2f} the baseline's), "
-            f"p99 {result['p99']:.0f} ms; errors {result['errors']} {result['error_kinds']}; "
-            f"CPU a search: {cpu[0]:.0f} ms in the server"
-            + (f" + {cpu[1]:.0f} ms in PostgreSQL" if database else "")
-            + f"; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after "
-            f"({os.cpu_count()} CPUs)",
-            flush=True,
+        asked = texts[n * share : (n + 1) * share] + texts[-20:]  # + the warm-up's, the same
+        against = None
+        for label, src in codes:
+            result = measure(count, env, src, asked, database, rate, seconds)
+            first = first or result
+            against = against or (result if baseline else first)
+            print(report(label, count, result, against, database is not None), flush=True)
+
+
+@contextmanager
+def exported(revision: str) -> Iterator[str]:
+    """The ``src/`` of git ``revision`` in a temporary folder (its path)."""
+    root = Path(__file__).parents[1]
+    with tempfile.TemporaryDirectory() as folder:
+        archive = subprocess.run(
+            ["git", "archive", revision, "src"], cwd=root, check=True, capture_output=True
         )
+        subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
+        yield f"{folder}/src"
 
 
 def main() -> None:
@@ -197,6 +258,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL copy")
     parser.add_argument("--scale", type=int, default=0, help="with --postgres: repeat to N jobs")
+    parser.add_argument("--baseline", metavar="REV", help="also serve git revision REV's code")
     args = parser.parse_args()
     env = dict(os.environ)
     with ExitStack() as stack:
@@ -215,7 +277,10 @@ def main() -> None:
             print(f"PostgreSQL copy built in {time.perf_counter() - start:.0f} s", flush=True)
             store.close()
             store, env["LEADBOARD_DATABASE_URL"] = copy, url
-        run(env, store, args.workers, args.rate, args.seconds)
+        baseline = None
+        if args.baseline:
+            baseline = (f"baseline {args.baseline}", stack.enter_context(exported(args.baseline)))
+        run(env, store, args.workers, args.rate, args.seconds, baseline)
         store.close()
 
 

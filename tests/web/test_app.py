@@ -4,6 +4,7 @@ import html
 from typing import get_args
 
 import pytest
+from anyio.to_thread import current_default_thread_limiter
 from fastapi.testclient import TestClient
 from support.search_jobs import fill
 
@@ -138,3 +139,13 @@ def test_the_job_card_has_the_fields_the_api_declares(store):
     fill(store)
     row = store.list_jobs(limit=1)[0]
     assert list(job_card(row, store.get_enrichment(row.id))) == list(JobCard.model_fields)
+
+
+def test_a_worker_runs_no_more_requests_at_once_than_its_store_keeps_connections(store):
+    # Beyond the pool's size each request would open a connection the pool then closes: on
+    # PostgreSQL a backend process started and warmed for one query (bench_server).
+    fill(store)
+    with TestClient(create_app(store, SearchEngine(store))) as client:
+        threads = client.portal.call(lambda: current_default_thread_limiter().total_tokens)
+        assert client.get("/api/v1/search", params={"q": "ranking"}).status_code == 200
+    assert threads == store.engine.pool.size() < 40  # anyio's default

@@ -11,9 +11,11 @@ area; this module wires them, the error answers and the security middleware once
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -44,6 +46,21 @@ ROUTERS = (
 )
 
 
+def request_threads(store: Store) -> int | None:
+    """How many requests a worker runs at once: the connections its store's pool keeps (None:
+    a pool without a size, an in-memory store's). FastAPI runs each sync route in a thread of
+    anyio's pool (40 by default); a request beyond the pool's size opens a connection that the
+    pool closes when it comes back, and on PostgreSQL each such connection is a new backend
+    process to start and warm (it doubled PostgreSQL's CPU a search under load: bench_server).
+    More threads would only queue on the GIL and the 2 cores anyway.
+
+    >>> request_threads(Store.open("sqlite://")) is None
+    True
+    """
+    size = getattr(store.engine.pool, "size", None)
+    return size() if callable(size) else None
+
+
 def create_app(
     store: Store, engine: SearchEngine, *, public: bool = False, write_token: str | None = None
 ) -> FastAPI:
@@ -53,7 +70,16 @@ def create_app(
     client address, and routes that change stored data need ``write_token`` (without one,
     ``InsecureSetup`` is raised when there are such routes). A ``write_token`` given on loopback
     is required too."""
+    threads = request_threads(store)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if threads is not None:  # per event loop: set once the server's loop runs
+            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Leadboard",
         description="Search machine-learning leadership jobs: words, meaning and filters.",
         version="1",
