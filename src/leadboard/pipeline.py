@@ -516,7 +516,8 @@ def enrich_store(
     finally:
         pool.close()
     if embed:
-        embed_store(store, enricher.embedding_model(), summary, batch_size=batch_size)
+        embedder = enricher.embedding_model()
+        embed_store(store, embedder, summary, batch_size=batch_size, workers=workers)
     return summary
 
 
@@ -620,13 +621,21 @@ def refresh_store(
 
 
 def embed_store(
-    store: Store, embedder: TextEmbedder, summary: EnrichSummary, *, batch_size: int = 64
+    store: Store,
+    embedder: TextEmbedder,
+    summary: EnrichSummary,
+    *,
+    batch_size: int = 64,
+    workers: int | None = None,
 ) -> None:
     """Embed the open jobs that lack an embedding of their current content by this model; a job
-    with the content hash and raw title of one already embedded by it gets a copy of its vector."""
-    from leadboard.enrich.embeddings import posting_text
+    with the content hash and raw title of one already embedded by it gets a copy of its vector.
+    A page with enough jobs to embed is embedded by ``workers`` processes (default: one a core),
+    each on one thread: ~14% more postings a CPU-second than one process on every core."""
+    from leadboard.enrich.embeddings import available_cores, posting_text
 
     summary.embedding_model = embedder.version
+    here, pool = ForkedPool(_vectors_by(embedder), 1), None
 
     def save(done: list[tuple[list[tuple[str, str]], bytes]]) -> None:
         rows = [(job_id, digest, vector) for jobs, vector in done for job_id, digest in jobs]
@@ -634,27 +643,43 @@ def embed_store(
         summary.embedded += len(rows)
 
     after = ""
-    while page := store.jobs_to_embed(embedder.version, after=after, limit=PAGE):
-        after = page[-1][0]
-        jobs, rows = _same_content(page)
-        donors = _donors(store, jobs, model=embedder.version)
-        vectors = store.embedding_vectors(donors.values(), embedder.version) if donors else {}
-        copies = [(jobs[key], vectors[donor]) for key, donor in donors.items()]
-        if copies:
-            save(copies)
-            summary.copied_embeddings += sum(len(job_ids) for job_ids, _ in copies)
-        todo = [key for key in jobs if key not in donors]
-        for start in range(0, len(todo), batch_size):
-            keys = todo[start : start + batch_size]
-            texts = [posting_text(rows[key]["title"], rows[key]["text"]) for key in keys]
-            encoded = embedder.encode(texts)
-            save(
-                [
-                    (jobs[key], v.astype("<f4").tobytes())
-                    for key, v in zip(keys, encoded, strict=True)
-                ]
-            )
-            summary.copied_embeddings += sum(len(jobs[key]) - 1 for key in keys)
+    try:
+        while page := store.jobs_to_embed(embedder.version, after=after, limit=PAGE):
+            after = page[-1][0]
+            jobs, rows = _same_content(page)
+            donors = _donors(store, jobs, model=embedder.version)
+            vectors = store.embedding_vectors(donors.values(), embedder.version) if donors else {}
+            copies = [(jobs[key], vectors[donor]) for key, donor in donors.items()]
+            if copies:
+                save(copies)
+                summary.copied_embeddings += sum(len(job_ids) for job_ids, _ in copies)
+            todo = [key for key in jobs if key not in donors]
+            runner = here
+            if len(todo) >= POOL_AFTER:
+                runner = pool = pool or embed_pool(embedder, workers or available_cores())
+            batches = [todo[i : i + batch_size] for i in range(0, len(todo), batch_size)]
+            futures = [
+                runner.submit([posting_text(rows[key]["title"], rows[key]["text"]) for key in keys])
+                for keys in batches
+            ]
+            for keys, future in zip(batches, futures, strict=True):
+                save(list(zip([jobs[key] for key in keys], future.result(), strict=True)))
+                summary.copied_embeddings += sum(len(jobs[key]) - 1 for key in keys)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def embed_pool(embedder: TextEmbedder, workers: int) -> ForkedPool[str, bytes]:
+    """Batches of texts embedded by ``workers`` forked processes, each with a one-core copy of
+    ``embedder`` (its model built here, before they fork: once, not once a worker)."""
+    worker = embedder.forked() if workers > 1 else embedder
+    return ForkedPool(_vectors_by(embedder), workers, in_worker=lambda: _vectors_by(worker))
+
+
+def _vectors_by(embedder: TextEmbedder) -> Callable[[list[str]], list[bytes]]:
+    """Texts to their vectors as stored (little-endian float32 bytes)."""
+    return lambda texts: [vector.astype("<f4").tobytes() for vector in embedder.encode(texts)]
 
 
 # -- enrichment of files and of the labelled postings (no store) --------------------------------

@@ -9,6 +9,7 @@ against the original model without torch installed.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -299,3 +300,37 @@ def test_real_postings_group_by_kind_of_role(shared_data_dir: Path, embedder: Em
     assert min(ml @ query) > max(sales @ query)
     within = (ml @ ml.T).mean()
     assert within > (ml @ sales.T).mean() + 0.1
+
+
+# --- Worker processes and settings ---------------------------------------------------------------
+@needs_model
+def test_a_forked_copy_embeds_as_its_original_without_building_the_model(
+    tmp_path: Path, int8_embedder: Embedder
+) -> None:
+    folder = tmp_path / "model"
+    shutil.copytree(model_dir(), folder)
+    original = Embedder(model_folder=folder, threads=2)
+    copy = original.forked()
+    shutil.rmtree(folder)  # the copy starts from the original's model, not from the files
+
+    vectors = copy.encode(REFERENCE_TEXTS)
+
+    assert copy.threads == 1 and copy.version == original.version
+    np.testing.assert_allclose(vectors, original.encode(REFERENCE_TEXTS), atol=1e-6)
+    np.testing.assert_allclose(vectors, int8_embedder.encode(REFERENCE_TEXTS), atol=1e-6)
+
+
+@needs_model
+@pytest.mark.parametrize(("setting", "version"), [("", ":int8:192"), ("128", ":int8:128")])
+def test_the_tokens_setting_names_the_vectors(monkeypatch, setting: str, version: str) -> None:
+    monkeypatch.setenv(embeddings.MODEL_CHOICE_ENV, "minilm")
+    monkeypatch.setenv(embeddings.TOKENS_ENV, setting)
+    assert embeddings.default_embedder().version.endswith(version)
+
+
+@pytest.mark.parametrize("setting", ["1", "257", "many", "-5"])
+def test_a_bad_tokens_setting_is_refused_clearly(monkeypatch, setting: str) -> None:
+    monkeypatch.setenv(embeddings.MODEL_CHOICE_ENV, "minilm")
+    monkeypatch.setenv(embeddings.TOKENS_ENV, setting)
+    with pytest.raises(EmbeddingsUnavailable, match="LEADBOARD_EMBEDDING_TOKENS.*2 to 256"):
+        embeddings.default_embedder()

@@ -98,6 +98,16 @@ class StaticEmbedder:
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
 
+    def forked(self) -> StaticEmbedder:
+        """This embedder, loaded: a forked worker process shares its tables with this one.
+
+        >>> embedder = StaticEmbedder()
+        >>> embedder.forked() is embedder
+        True
+        """
+        self._load()
+        return self
+
     def _load(self) -> tuple[np.ndarray, np.ndarray, tokenizers.Tokenizer]:
         with self._lock:  # two threads' first calls must not both load the model
             if self._table is None or self._vectors is None or self._tokenizer is None:
