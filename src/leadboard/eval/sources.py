@@ -250,6 +250,7 @@ def leave_source_out(
     data_dir: Path | None = None,
     extra_dir: Path | None = None,
     test_dir: Path | None = None,
+    together: bool = False,
     weak: bool = True,
     make_model: Callable[[], RoleClassifier] = RoleClassifier,
     progress: Callable[[str], None] = lambda message: None,
@@ -257,31 +258,38 @@ def leave_source_out(
     """For each source of ``held_out``: train without it (labels, weak labels, calibration),
     score on its labelled postings (``tune`` split and extra labels), and, with ``test_dir``,
     on the labels there apart (kept out of every training, with their copies): a second report
-    named ``"<source> [fresh]"``."""
+    named ``"<source> [fresh]"``. ``together`` trains one model without all of them (one
+    training instead of one a source; each source is still reported on its own)."""
     data = training_set(data_dir, extra_dir=extra_dir, weak=weak)
     kept_out = fresh_labels(test_dir, data_dir) if test_dir is not None else []
+    groups = [list(held_out)] if together else [[source] for source in held_out]
     reports = []
-    for source in held_out:
-        test = [
-            (p, y) for p, y in zip(data.postings, data.labels, strict=True) if _source(p) == source
-        ]
-        fresh = [(p, y) for p, y in kept_out if _source(p) == source]
-        train = without_sources(data, {source}, also=[p for p, _ in kept_out])
-        if not test and not fresh:
-            raise ValueError(f"no labelled postings of source {source!r}")
+    for group in groups:
+        train = without_sources(data, set(group), also=[p for p, _ in kept_out])
+        scored: list[tuple[str, list[tuple[dict[str, Any], str]]]] = []
+        for source in group:
+            test = [
+                (p, y)
+                for p, y in zip(data.postings, data.labels, strict=True)
+                if _source(p) == source
+            ]
+            fresh = [(p, y) for p, y in kept_out if _source(p) == source]
+            if not test and not fresh:
+                raise ValueError(f"no labelled postings of source {source!r}")
+            scored += [(source, test), (f"{source} [fresh]", fresh)]
         progress(
-            f"{source}: training on {len(train.postings)} labelled and {len(train.weak)} weak "
-            f"postings, scoring {len(test)} (and {len(fresh)} fresh)"
+            f"{', '.join(group)}: training on {len(train.postings)} labelled and "
+            f"{len(train.weak)} weak postings, scoring {sum(len(rows) for _, rows in scored)}"
         )
         model = make_model().fit(train.postings, train.labels, weak=train.weak or None)
-        for name, scored in ((source, test), (f"{source} [fresh]", fresh)):
-            if scored:
+        for name, rows in scored:
+            if rows:
                 reports.append(
                     score_source(
                         model,
                         name,
-                        [p for p, _ in scored],
-                        [y for _, y in scored],
+                        [p for p, _ in rows],
+                        [y for _, y in rows],
                         trained_on=len(train.postings),
                         weak=len(train.weak),
                     )
@@ -313,6 +321,7 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--extra-labels", type=Path, default=None)
     parser.add_argument("--test-labels", type=Path, default=None, help="score these labels")
     parser.add_argument("--no-weak", action="store_true")
+    parser.add_argument("--together", action="store_true", help="one model without them all")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(list(argv))
     reports = leave_source_out(
@@ -320,6 +329,7 @@ def main(argv: Sequence[str] = ()) -> None:
         data_dir=args.data_dir,
         extra_dir=args.extra_labels,
         test_dir=args.test_labels,
+        together=args.together,
         weak=not args.no_weak,
         progress=lambda message: print(message, file=sys.stderr),
     )
