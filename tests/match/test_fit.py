@@ -238,6 +238,31 @@ def test_a_graduate_who_asks_for_an_entry_level_role_ranks_it_above_internships(
     entry = score(job(title="Software Engineer I", seniority="junior"), graduate, Weights())
     intern = score(job(title="Software Engineer Intern", seniority="intern"), graduate, Weights())
     assert entry.parts["experience"] > intern.parts["experience"]
+    # An internship is for students, not one rung below junior: it counts as a clear mismatch.
+    assert (
+        intern.parts["experience"]
+        < score(job(seniority="mid"), graduate, Weights()).parts["experience"]
+    )
+    student = person_of(profile(titles=["Software Engineering Intern"], seniority="intern"))
+    assert score(job(seniority="intern"), student, Weights()).parts["experience"] > 0.9
+
+
+def test_the_wish_steps_down_only_for_those_who_ask_to():
+    # A staff engineer's "staff backend or tech lead role": staff, not the senior a tech lead is.
+    staff = person_of(
+        profile(
+            titles=["Staff Software Engineer"],
+            seniority="staff",
+            summary="Backend engineer for eleven years. Looking for a staff backend or tech lead "
+            "role, Dallas or remote.",
+        )
+    )
+    assert staff.levels == ("staff",)
+    staff_job, senior_job = job(seniority="staff"), job(seniority="senior")
+    assert (
+        score(staff_job, staff, Weights()).parts["experience"]
+        > score(senior_job, staff, Weights()).parts["experience"]
+    )
 
 
 def test_of_two_levels_asked_for_either_fits_and_a_denied_wish_is_not_one():

@@ -85,6 +85,7 @@ LEVEL = {
     "executive": 6,
 }
 LEADS_PEOPLE = {"manager", "director", "executive"}
+INTERNSHIP_OTHERWISE = 0.5  # the level part of an internship for someone past it
 # The years' share of the experience part, the level gap's the rest: on the labelled tune half
 # the level gap tells grades apart and the years asked hardly do (postings' years are often
 # missing or boilerplate), though a gap of many years still counts.
@@ -303,16 +304,19 @@ def _title_model() -> StaticEmbedder:
 
 
 def role_text(profile: Profile, wish: Wish | None = None) -> str:
-    """What the person's role is said to be: the role they look for where the summary names one
-    (``wish``), else the latest title; then the headline or summary.
+    """What the person's role is said to be: the latest title and the headline or summary; or,
+    where the summary names the role they look for (``wish``), that role alone (the rest of the
+    summary tells of the work they leave: "Five years of FP&A…").
 
     >>> role_text(Profile(titles=["Research Lead"], summary="LLM pre-training. More."))
     'Research Lead. LLM pre-training. More.'
-    >>> role_text(Profile(titles=["Financial Analyst"]), Wish("a junior data scientist role"))
-    'a junior data scientist role'
+    >>> role_text(Profile(titles=["Financial Analyst"], summary="FP&A at a bank."),
+    ...           Wish("junior data scientist", ("junior",), names_role=True))
+    'junior data scientist'
     """
-    title = wish.text if wish is not None and wish.names_role else _title(profile)
-    return ". ".join(part for part in (title, profile.summary[:200]) if part)
+    if wish is not None and wish.names_role:
+        return wish.text
+    return ". ".join(part for part in (_title(profile), profile.summary[:200]) if part)
 
 
 def _title(profile: Profile) -> str:
@@ -497,18 +501,22 @@ def years_part(years_min: int | None, years_max: int | None, had: float) -> floa
 def level_part(job_level: str, person_level: str | tuple[str, ...]) -> float:
     """1 at the same level; each level the job is above costs 0.3, each below 0.2 (a director
     is not hired as a mid-level engineer either). Of several levels the person would take
-    ("a senior or staff role"), the nearest counts.
+    ("a senior or staff role"), the nearest counts. An internship is for students: for anyone
+    not at that level it is at most ``INTERNSHIP_OTHERWISE``, not one step below junior.
 
     >>> level_part("staff", "senior"), level_part("senior", "director"), level_part("?", "mid")
     (0.7, 0.6, 0.7)
     >>> level_part("staff", ("senior", "staff")), level_part("intern", ("junior",))
-    (1.0, 0.8)
+    (1.0, 0.5)
     """
     levels = (person_level,) if isinstance(person_level, str) else person_level
     if job_level not in LEVEL or not any(level in LEVEL for level in levels):
         return 0.7
     gaps = [LEVEL[job_level] - LEVEL[level] for level in levels if level in LEVEL]
-    return max(round(max(0.0, 1.0 - (0.3 * g if g > 0 else 0.2 * -g)), 4) for g in gaps)
+    value = max(round(max(0.0, 1.0 - (0.3 * g if g > 0 else 0.2 * -g)), 4) for g in gaps)
+    if job_level == "intern" and "intern" not in levels:
+        return min(value, INTERNSHIP_OTHERWISE)
+    return value
 
 
 def leadership_shown(profile: Profile) -> float:
@@ -773,6 +781,11 @@ def person_of(profile: Profile) -> Person:
         have[name] = f"(implied by {source})"
     wish = wish_of(profile.summary)
     wanted = wish.text if wish.names_role else None
+    # Of the levels the wish names, those at or above the person's own ("a staff backend or
+    # tech lead role" from a staff engineer: staff); all of them where it asks for a step down
+    # (a career changer's "junior data scientist role").
+    own = LEVEL.get(profile.seniority, -1)
+    levels = tuple(level for level in wish.levels if LEVEL.get(level, -1) >= own)
     return Person(
         profile,
         have,
@@ -780,7 +793,7 @@ def person_of(profile: Profile) -> Person:
         family_of(profile, wanted),
         track_of(_title(profile) if wanted is None else wanted),
         _title_model().encode([text])[0] if (text := role_text(profile, wish)) else None,
-        wish.levels or (profile.seniority,),
+        levels or wish.levels or (profile.seniority,),
     )
 
 

@@ -8,8 +8,8 @@ the matcher scores the kind of work and the level against the wish where there i
 
 >>> wish = wish_of("Analyst for five years. I want a junior data scientist or ML role, ideally "
 ...                "in finance.")
->>> wish.text, wish.levels
-('a junior data scientist or ML role', ('junior',))
+>>> wish.text, wish.levels, wish.names_role
+('junior data scientist or ML', ('junior',), True)
 >>> wish_of("Not looking for management; want a mid-to-senior data engineer role.").levels
 ('mid', 'senior')
 >>> wish_of("Shipped ranking models for ten years.").text
@@ -23,12 +23,14 @@ from dataclasses import dataclass
 
 from leadboard.models import Seniority
 
-# "looking for", "seeking", "want a", "want to grow into", "moving into", "open to" … and what
-# follows, up to the end of the clause (a comma or a stop: "…role, ideally in finance").
+# "looking for", "seeking", "want a", "want to grow into", "moving into" … and what
+# follows, up to the end of the clause (a comma or a stop: "…role, ideally in finance") or to
+# where it goes on about the place or the team ("… role in the Bay Area", "… on a backend team").
 _INTENT = re.compile(
     r"\b(?:looking\s+for|seeking|(?:want|hope|aim)(?:s|ing)?(?:\s+to\s+(?:grow|move|step)"
-    r"(?:\s+up)?\s+into)?|moving\s+into|transition(?:ing)?\s+into|open\s+to)\s+"
-    r"(?P<what>[^.,;:!?()\n]{3,90})",
+    r"(?:\s+up)?\s+into)?|moving\s+into|transition(?:ing)?\s+into)\s+"
+    r"(?P<what>[^.,;:!?()\n]{3,90}?)(?=\s+(?:in|at|on|where|with|for|ideally|preferably)\b|"
+    r"[.,;:!?()\n]|$)",
     re.IGNORECASE,
 )
 _DENIED = re.compile(r"\b(?:not|no|never|nor)\s+$", re.IGNORECASE)
@@ -52,24 +54,21 @@ _LEVEL_WORDS: tuple[tuple[re.Pattern[str], Seniority], ...] = (
     (re.compile(r"\b(?:director|head of)\b", re.I), "director"),
 )
 _ORDER = [level for _, level in _LEVEL_WORDS]
+_FILLER = re.compile(
+    r"^(?:an?|the)\s+|\s+(?:roles?|positions?|jobs?|opportunit(?:y|ies))$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
 class Wish:
-    """What the person is looking for: the words that say it (``""``: nothing said) and the
-    levels they name (none: the person's own level stands)."""
+    """What the person is looking for: the words that say it, without the article and the
+    "role" around them (``""``: nothing said), the levels they name (none: the person's own
+    level stands), and whether they name a kind of work ("a data engineer role"), not only a
+    field ("machine learning")."""
 
     text: str = ""
     levels: tuple[Seniority, ...] = ()
-
-    @property
-    def names_role(self) -> bool:
-        """Whether the wish names a kind of work ("a data engineer role"), not only a field.
-
-        >>> Wish("machine learning").names_role, Wish("a junior data scientist role").names_role
-        (False, True)
-        """
-        return bool(_ROLE_WORD.search(self.text))
+    names_role: bool = False
 
 
 def wish_of(summary: str) -> Wish:
@@ -77,8 +76,8 @@ def wish_of(summary: str) -> Wish:
     "a junior data scientist role"); a clause that denies it ("not looking for management") is
     left out.
 
-    >>> wish_of("Moving into machine learning. Seeking a junior ML engineer role.").text
-    'machine learning; a junior ML engineer role'
+    >>> wish_of("Moving into machine learning. Seeking a junior ML engineer role.")
+    Wish(text='machine learning; junior ML engineer', levels=('junior',), names_role=True)
     >>> wish_of("Looking for a senior or staff SRE / platform role, remote.").levels
     ('senior', 'staff')
     """
@@ -89,4 +88,6 @@ def wish_of(summary: str) -> Wish:
     ]
     text = "; ".join(clauses)
     levels = {level for pattern, level in _LEVEL_WORDS if pattern.search(text)}
-    return Wish(text, tuple(sorted(levels, key=_ORDER.index)))
+    # The bare role reads closer to job titles: "senior iOS engineer", not "a senior iOS role".
+    bare = "; ".join(_FILLER.sub("", clause).strip() for clause in clauses)
+    return Wish(bare, tuple(sorted(levels, key=_ORDER.index)), bool(_ROLE_WORD.search(text)))
