@@ -221,6 +221,9 @@ def test_a_career_changer_is_matched_to_the_role_they_ask_for_not_the_one_they_l
     junior_ds = job(title="Data Scientist", seniority="junior", role_family="ml_ic")
     senior_analyst = job(title="Senior Data Analyst", seniority="senior", role_family="data")
     assert changer.levels == ("junior",) and changer.family == "ml_ic"
+    # Either role the wish names fits in full: a data-family data scientist job too.
+    data_ds = job(title="Data Scientist", seniority="junior", role_family="data")
+    assert score(data_ds, changer, Weights()).parts["family"] == 1.0
     fits = {j.title: score(j, changer, Weights()) for j in (junior_ds, senior_analyst)}
     assert fits["Data Scientist"].parts["track"] > fits["Senior Data Analyst"].parts["track"]
     assert fits["Data Scientist"].score > fits["Senior Data Analyst"].score

@@ -766,6 +766,9 @@ class Person:
     track: dict[Track, float]
     role: np.ndarray | None = None  # the embedding of ``role_text`` by the title model
     levels: tuple[str, ...] = ()  # the levels the person would take: wished, else their own
+    # The families of each role the wish names ("data scientist or machine learning"): a job of
+    # any of them fits as well as one of ``family``.
+    families: tuple[str, ...] = ()
 
 
 def person_of(profile: Profile) -> Person:
@@ -775,8 +778,8 @@ def person_of(profile: Profile) -> Person:
 
     >>> changer = person_of(Profile(titles=["Senior Financial Analyst"], seniority="senior",
     ...     summary="Five years in FP&A. I want a junior data scientist or ML role."))
-    >>> changer.family, changer.track, changer.levels
-    ('ml_ic', {'engineering': 1.0}, ('junior',))
+    >>> changer.family, changer.track, changer.levels, changer.families
+    ('ml_ic', {'engineering': 1.0}, ('junior',), ('data', 'ml_ic'))
     """
     have = {skill.name: (skill.lines[0] if skill.lines else "") for skill in profile.skills}
     for name, source in implied_skills(have).items():
@@ -796,7 +799,15 @@ def person_of(profile: Profile) -> Person:
         track_of(_title(profile) if wanted is None else wanted),
         _title_model().encode([text])[0] if (text := role_text(profile, wish)) else None,
         levels or wish.levels or (profile.seniority,),
+        tuple(
+            family_of(profile, alternative)
+            for alternative in _ALTERNATIVES.split(wanted or "")
+            if alternative.strip()
+        ),
     )
+
+
+_ALTERNATIVES = re.compile(r"\s+or\s+|\s*;\s*")
 
 
 def score(
@@ -816,7 +827,10 @@ def score(
         "skills": skills_part(asked, have, specificity),
         "experience": YEARS_SHARE * years + (1 - YEARS_SHARE) * level,
         "leadership": leadership_part(demand, person.shown),
-        "family": family_part(person.family, candidate.role_family),
+        "family": max(
+            family_part(family, candidate.role_family)
+            for family in (person.family, *person.families)
+        ),
         "track": track_part(person.track, track_of(candidate.title, candidate.duties)),
         "title": title_part(candidate.title, have),
         "role": role_part(candidate.role_similarity),
