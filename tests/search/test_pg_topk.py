@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from sqlalchemy import event, text
 from support.postgres import fresh_database
 from support.search_jobs import NOW, fill, make_job
 
@@ -19,7 +19,7 @@ from leadboard.search.columns import DocumentColumns
 from leadboard.search.documents import SearchDocuments
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest
 from leadboard.search.index import sync_search_index
-from leadboard.search.pg_topk import best_matches
+from leadboard.search.pg_topk import WordMatches, best_matches
 from leadboard.store.database import MIGRATIONS
 from leadboard.store.repository import Store
 
@@ -109,6 +109,23 @@ def test_the_matches_come_from_the_index_alone_the_same_as_ranked(pg_store):
         assert documents.ts_matches(terms, every=every).tolist() == ranked, (terms, every)
     among = documents.ts_ranks(["platform"], among=documents.best_of_words(["platform"], 3))
     assert len(among.ids) == 3
+
+
+def test_any_words_matches_are_each_words_kept_the_same_as_one_query(pg_store):
+    # A third of new texts fall back to any of their words: each word's matches are kept for
+    # the next text that has it, and together they are what the one `|` query matches.
+    fill(pg_store, PLATFORM + [posting(16, "Bakery Platform Lead", "Bread and ovens.")])
+    documents = SearchDocuments(pg_store)
+    columns = DocumentColumns(documents.facts())
+    words = WordMatches()
+    statements: list[str] = []
+    event.listen(pg_store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    for terms in (["platform", "bakery"], ["about", "bakery", "zzyzx"], ["bread", "platform"]):
+        expected = columns.positions_of(documents.ts_matches(terms, every=False)).tolist()
+        assert words.any_of(documents, columns, terms).tolist() == expected, terms
+    asked = len(statements)
+    assert len(words.any_of(documents, columns, ["zzyzx", "bread", "platform", "about"])) == 17
+    assert len(statements) == asked  # every word asked before: no statement
 
 
 def whole_order(documents: SearchDocuments, columns: DocumentColumns, terms) -> list[int]:

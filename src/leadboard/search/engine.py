@@ -46,7 +46,7 @@ from leadboard.search.columns import DocumentColumns, Mask, beside_store
 from leadboard.search.currency import rate_table
 from leadboard.search.documents import SearchDocuments
 from leadboard.search.index import BODY_CHARS, salary_a_year, sync_search_index
-from leadboard.search.pg_topk import best_matches
+from leadboard.search.pg_topk import WordMatches, best_matches
 from leadboard.search.query import Chip, ParsedQuery, parse_query
 from leadboard.search.rank import Ranker, candidate_features, load_ranker
 from leadboard.search.terms import (
@@ -254,6 +254,7 @@ class SearchEngine:
         self._columns: DocumentColumns | None = None
         self._columns_file = beside_store(store, ".columns.npz")  # kept for the next start
         self._columns_lock = threading.Lock()
+        self._word_matches = WordMatches()  # PostgreSQL: any-word searches' words
         self._match_cache: SizedCache[tuple[int, tuple[str, ...], bool], Scores] = SizedCache(
             MATCH_CACHE_BYTES, lambda key, found: text_bytes(key[1]) + scores_bytes((), found)
         )
@@ -671,7 +672,10 @@ class SearchEngine:
         if self.dialect == "sqlite":
             found = self.words.matches(self.documents, columns, terms, every)
         else:  # the matches only, unscored: ``_best`` ranks a bounded few (pg_topk.py)
-            positions = columns.positions_of(self.documents.ts_matches(terms, every=every))
+            if every or len(terms) < 2:
+                positions = columns.positions_of(self.documents.ts_matches(terms, every=every))
+            else:  # any word: each word's matches, kept (pg_topk.WordMatches)
+                positions = self._word_matches.any_of(self.documents, columns, terms)
             found = (positions, np.zeros(len(positions), dtype=np.float32))
         with self._columns_lock:
             self._match_cache.put(key, found)

@@ -14,21 +14,69 @@ from the index — the totals and the facets stay exact — and ranks only candi
   ``MAX_DEPTH``), topped up to ``RANK_ALL`` with the newest other matches. A document that holds
   the query's words only once or twice in its text is found by the top-up alone: the order may
   differ from ranking every match, by design (as SQLite's BM25 and ``ts_rank_cd`` differ).
+
+The matches of *any* of a text's words (the engine's fallback where no document in the filters
+has them all, a third of new texts) are the union of each word's (:class:`WordMatches`), kept per
+index generation: such a search visits every heap row of its words anyway (GIN names no id
+without the heap), ~80% of PostgreSQL's CPU in a server's searches when read as one ``|`` query
+each time, while a text's words are mostly words other texts asked before. A search for every
+word still reads their common matches together, fewer rows than any one of its words has.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
 
 from leadboard.search.columns import DocumentColumns, Mask
 from leadboard.search.documents import SearchDocuments
-from leadboard.search.terms import best
+from leadboard.search.terms import SizedCache, best, text_bytes
 
 RANK_ALL = 600  # matches in the filters ranked all at once (~6 ms), >= engine.POOL
 DEPTH = 300  # documents a word is looked at first, best first
 MAX_DEPTH = 4_800
+WORD_MATCHES_BYTES = 32_000_000  # words' matches kept for any-word searches (4 bytes a match)
+
+
+class WordMatches:
+    """Each word's matches (positions, int32), from the GIN index, kept per index generation
+    (``WORD_MATCHES_BYTES`` at most, the least recently used dropped first), for the searches
+    that need any of a text's words (see the module's docstring)."""
+
+    def __init__(self, budget: int = WORD_MATCHES_BYTES) -> None:
+        self._kept: SizedCache[tuple[int, str], np.ndarray] = SizedCache(
+            budget, lambda key, found: text_bytes(key[1]) + found.nbytes
+        )
+        self._lock = threading.Lock()
+
+    def any_of(
+        self, documents: SearchDocuments, columns: DocumentColumns, terms: Sequence[str]
+    ) -> np.ndarray:
+        """Positions (int64, ascending) of the documents matching any of ``terms``, as
+        ``SearchDocuments.ts_matches(terms, every=False)`` finds them (a word PostgreSQL ignores,
+        one of its stop words, matches nothing either way).
+
+        >>> from leadboard.store.repository import Store
+        >>> documents = SearchDocuments(Store.open("sqlite://"))
+        >>> WordMatches().any_of(documents, DocumentColumns(documents.facts()), []).tolist()
+        []
+        """
+        found = [self._of(documents, columns, term) for term in dict.fromkeys(terms)]
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(found)).astype(np.int64)
+
+    def _of(self, documents: SearchDocuments, columns: DocumentColumns, term: str) -> np.ndarray:
+        key = (columns.generation, term)
+        with self._lock:
+            kept = self._kept.get(key)
+        if kept is None:
+            kept = columns.positions_of(documents.ts_matches([term])).astype(np.int32)
+            with self._lock:
+                self._kept.put(key, kept)
+        return kept
 
 
 def best_matches(
