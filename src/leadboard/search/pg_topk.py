@@ -63,10 +63,10 @@ class WordMatches:
         >>> WordMatches().any_of(documents, DocumentColumns(documents.facts()), []).tolist()
         []
         """
-        found = [self._of(documents, columns, term) for term in dict.fromkeys(terms)]
-        if not found:
-            return np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate(found)).astype(np.int64)
+        matched = np.zeros(columns.size, dtype=bool)  # a mask: no sort of the words' matches
+        for term in dict.fromkeys(terms):
+            matched[self._of(documents, columns, term)] = True
+        return np.flatnonzero(matched)
 
     def _of(self, documents: SearchDocuments, columns: DocumentColumns, term: str) -> np.ndarray:
         key = (columns.generation, term)
