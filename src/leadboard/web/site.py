@@ -32,8 +32,9 @@ class Site:
     write_token: str | None = None
 
 
-def site(request: Request) -> Site:
-    """The app's ``Site`` (a FastAPI dependency)."""
+async def site(request: Request) -> Site:
+    """The app's ``Site`` (a FastAPI dependency; async: it waits for nothing, so it needs no
+    thread of FastAPI's pool, as a sync dependency would)."""
     found: Site = request.app.state.site
     return found
 

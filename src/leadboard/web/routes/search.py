@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from leadboard.search.engine import SearchRequest
 from leadboard.search.index import SALARY_PERIODS
@@ -31,17 +32,20 @@ def answer_for(site: Site, search: SearchRequest, owner: str | None = None) -> S
     return SearchAnswer.model_validate(site.engine.search(search).as_dict())
 
 
+# The API's routes are async and hand the engine's work to a thread themselves: a sync route
+# would also have its answer validated in a thread of its own, one more wait for a thread (and
+# for the GIL) a request under load.
 @router.get("/api/v1/search", response_model=SearchAnswer, responses=LIMITED, tags=["search"])
-def api_search(site: SiteDep, search: SearchDep, owner: MaybeOwnerDep) -> SearchAnswer:
+async def api_search(site: SiteDep, search: SearchDep, owner: MaybeOwnerDep) -> SearchAnswer:
     """Jobs for a query and filters, with the parsed chips and facet counts (without the jobs
     you hid)."""
-    return answer_for(site, search, owner)
+    return await run_in_threadpool(answer_for, site, search, owner)
 
 
 @router.get("/api/v1/facets", response_model=FacetsAnswer, responses=LIMITED, tags=["search"])
-def api_facets(site: SiteDep, search: SearchDep, owner: MaybeOwnerDep) -> FacetsAnswer:
+async def api_facets(site: SiteDep, search: SearchDep, owner: MaybeOwnerDep) -> FacetsAnswer:
     """Only the facet counts of a search."""
-    answer = answer_for(site, search, owner)
+    answer = await run_in_threadpool(answer_for, site, search, owner)
     return FacetsAnswer(total=answer.total, facets=answer.facets)
 
 
