@@ -185,12 +185,13 @@ def test_sources_held_out_together_share_one_model_that_saw_neither(tmp_path: Pa
     data_dir = _write_data(tmp_path / "data", ["alpha", "beta", "gamma"])
     no_extra = tmp_path / "extra"
     no_extra.mkdir()
-    alpha, beta = leave_source_out(
+    alpha, beta, pooled = leave_source_out(
         ["alpha", "beta"], data_dir=data_dir, extra_dir=no_extra, together=True, weak=False
     )
-    assert (alpha.source, beta.source) == ("alpha", "beta")
+    assert (alpha.source, beta.source, pooled.source) == ("alpha", "beta", "all")
     assert alpha.trained_on == beta.trained_on  # one training, gamma's postings only
     assert alpha.trained_on + alpha.postings + beta.postings <= 45
+    assert pooled.postings == alpha.postings + beta.postings
 
 
 def test_leave_source_out_refuses_a_source_without_labels(tmp_path: Path) -> None:

@@ -259,7 +259,8 @@ def leave_source_out(
     score on its labelled postings (``tune`` split and extra labels), and, with ``test_dir``,
     on the labels there apart (kept out of every training, with their copies): a second report
     named ``"<source> [fresh]"``. ``together`` trains one model without all of them (one
-    training instead of one a source; each source is still reported on its own)."""
+    training instead of one a source; each source is still reported on its own, then all of
+    them pooled as ``"all"`` and ``"all [fresh]"``)."""
     data = training_set(data_dir, extra_dir=extra_dir, weak=weak)
     kept_out = fresh_labels(test_dir, data_dir) if test_dir is not None else []
     groups = [list(held_out)] if together else [[source] for source in held_out]
@@ -277,6 +278,10 @@ def leave_source_out(
             if not test and not fresh:
                 raise ValueError(f"no labelled postings of source {source!r}")
             scored += [(source, test), (f"{source} [fresh]", fresh)]
+        if len(group) > 1:  # the sources pooled: more positives, a narrower interval
+            pooled = [rows for name, rows in scored if not name.endswith("[fresh]")]
+            pooled_fresh = [rows for name, rows in scored if name.endswith("[fresh]")]
+            scored += [("all", sum(pooled, [])), ("all [fresh]", sum(pooled_fresh, []))]
         progress(
             f"{', '.join(group)}: training on {len(train.postings)} labelled and "
             f"{len(train.weak)} weak postings, scoring {sum(len(rows) for _, rows in scored)}"
