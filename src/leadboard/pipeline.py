@@ -631,7 +631,7 @@ def embed_store(
     """Embed the open jobs that lack an embedding of their current content by this model; a job
     with the content hash and raw title of one already embedded by it gets a copy of its vector.
     A page with enough jobs to embed is embedded by ``workers`` processes (default: one a core),
-    each on one thread: ~14% more postings a CPU-second than one process on every core."""
+    each on one thread: 3-14% more postings a CPU-second than one process on every core."""
     from leadboard.enrich.embeddings import available_cores, posting_text
 
     summary.embedding_model = embedder.version

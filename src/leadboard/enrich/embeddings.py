@@ -191,7 +191,7 @@ class Embedder:
 
     ``model_folder``: the model's files (default: :func:`model_dir`).
     ``threads``: ONNX Runtime's threads for one batch (default: the cores this process may use;
-    one thread in each of two processes embeds ~14% more postings a CPU-second than two threads
+    one thread in each of two processes embeds 3-14% more postings a CPU-second than two threads
     in one: :meth:`forked`).
     ``max_tokens``: word pieces read from each text (default 192; at most 256, the model's training
     length; fewer is faster — 128 about twice 256 — but reads less of a description).
