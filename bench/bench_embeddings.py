@@ -5,9 +5,12 @@ them) with :class:`leadboard.enrich.embeddings.Embedder` (MiniLM), with the pack
 distilled from it (``StaticEmbedder``) and, when sentence-transformers and torch are installed, with
 sentence-transformers on the same weights and thread count. Prints the load time, postings/s (wall
 clock) and postings per CPU-second (steadier on a busy machine), and how closely each agrees with
-MiniLM (cosine).
+MiniLM (cosine). ``--against-tokens N`` embeds them again with MiniLM reading N word pieces: its
+speed, cosine to the first vectors and the share of each posting's 10 nearest neighbours (among
+the sample) that both keep.
 
     .venv/bin/python -m bench.bench_embeddings [--n 200] [--threads 2] [--max-tokens 256]
+    .venv/bin/python -m bench.bench_embeddings --n 1000 --max-tokens 192 --against-tokens 128
 """
 
 from __future__ import annotations
@@ -71,12 +74,31 @@ def timed(label: str, texts: list[str], encode: Callable[[list[str]], np.ndarray
     return vectors
 
 
+def neighbour_overlap(a: np.ndarray, b: np.ndarray, k: int = 10) -> float:
+    """The mean share of each row's ``k`` nearest rows (by cosine, itself left out) in ``a``
+    that are among its ``k`` nearest in ``b``.
+
+    >>> a = np.eye(4, dtype=np.float32)
+    >>> neighbour_overlap(a, a, k=2)
+    1.0
+    """
+
+    def nearest(vectors: np.ndarray) -> np.ndarray:
+        scores = vectors @ vectors.T
+        np.fill_diagonal(scores, -np.inf)
+        return np.argsort(-scores, axis=1, kind="stable")[:, :k]
+
+    pairs = zip(nearest(a), nearest(b), strict=True)
+    return float(np.mean([len(set(x) & set(y)) / k for x, y in pairs]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="postings to embed (default 200)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS)
+    parser.add_argument("--against-tokens", type=int, help="MiniLM again on this many pieces")
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
     args = parser.parse_args()
 
@@ -99,6 +121,17 @@ def main() -> None:
     embedder.encode(["warm up"])
     print(f"onnxruntime: model built and loaded in {time.perf_counter() - start:.1f} s")
     onnx_vectors = timed("onnxruntime (leadboard)", texts, embedder.encode)
+    if args.against_tokens:
+        other = Embedder(
+            threads=args.threads, batch_size=args.batch_size, max_tokens=args.against_tokens
+        )
+        other_vectors = timed(f"onnxruntime, {args.against_tokens} pieces", texts, other.encode)
+        cosines = (other_vectors * onnx_vectors).sum(axis=1)
+        overlap = neighbour_overlap(onnx_vectors, other_vectors)
+        print(
+            f"{args.against_tokens} vs {args.max_tokens} pieces: cosine mean {cosines.mean():.3f}, "
+            f"top-10 neighbours shared {overlap:.0%}"
+        )
 
     static = StaticEmbedder()
     start = time.perf_counter()
