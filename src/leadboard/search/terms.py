@@ -485,11 +485,17 @@ def bm25_matches(scored: Sequence[Scores], every: bool, size: int | None = None)
     [[2, 5], [-4.0, -6.0]]
     >>> [a.tolist() for a in bm25_matches([first, second], every=True, size=8)]
     [[2, 5], [-4.0, -6.0]]
+    >>> [a.tolist() for a in bm25_matches([first, second], every=False, size=8)]
+    [[1, 2, 5, 7], [-1.0, -4.0, -6.0, -9.0]]
     """
     if not scored:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     scored = sorted(scored, key=lambda pair: len(pair[0]))
-    if size and len(scored) > 1 and len(scored[0][0]) * DENSE_SHARE >= size:
+    # Every word: the shortest list bounds the matches; any word: the longest (at a million
+    # documents a union of common words, merged list by list, cost ~0.3 s where summed densely
+    # it costs ~20 ms).
+    bound = len(scored[0][0]) if every else len(scored[-1][0])
+    if size and len(scored) > 1 and bound * DENSE_SHARE >= size:
         return _dense_sum(scored, every, size)
     positions: np.ndarray = scored[0][0].astype(np.int64)
     scores: np.ndarray = scored[0][1].astype(np.float64)
@@ -508,7 +514,7 @@ def bm25_matches(scored: Sequence[Scores], every: bool, size: int | None = None)
     return positions, scores
 
 
-DENSE_SHARE = 20  # sum densely where even the shortest list holds 1/20 of the documents
+DENSE_SHARE = 20  # sum densely where the matches may be 1/20 of the documents or more
 
 
 def _dense_sum(scored: Sequence[Scores], every: bool, size: int) -> Scores:
