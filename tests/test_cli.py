@@ -282,7 +282,7 @@ def test_enrich_embeds_the_open_jobs(home):
     run("import", home / "dump.jsonl", "--no-enrich")
     summary = json.loads(run("enrich", "--json").output)
     assert (summary["enriched"], summary["embedded"]) == (3, 3)
-    assert summary["embedding_model"] == "all-MiniLM-L6-v2:int8:192"
+    assert summary["embedding_model"] == "all-MiniLM-L6-v2:int8:128"
     assert json.loads(run("stats", "--json").output)["embedded"] == 3
 
 

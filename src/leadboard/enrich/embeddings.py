@@ -56,12 +56,16 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 EMBEDDING_DIM = 384
 Precision = Literal["int8", "fp32"]
 MAX_TOKENS = 256  # what all-MiniLM-L6-v2 was trained with (sentence_bert_config.json)
-# What a posting's vector reads by default: 192 word pieces embed ~25% more postings a CPU-second
-# than 256 (the encoder's cost grows with the length), which the enrichment's throughput
-# target needed. Measured on the corpus embedded both ways: hybrid search condensed nDCG@10 0.658
-# vs 0.666, vectors alone 0.413 vs 0.446, résumé matching nDCG@10 0.687 vs 0.693
-# (bench_search.py relevance, bench_match.py).
-DEFAULT_TOKENS = 192
+# What a posting's vector reads by default: 128 word pieces, ~1.5x the postings a CPU-second of
+# 192 (the encoder's cost grows with the length, its attention with the square), which issue
+# 14's 80 postings/s on two cores needed (bench_enrich --store, one run: 43 a CPU-second against
+# 28). The corpus embedded both ways (bench_search.py relevance, bench_match.py; one text a
+# run): condensed nDCG@10 of search's ranker 0.632 vs 0.635, hybrid 0.551 vs 0.532, vectors
+# alone 0.457 vs 0.436; résumé matching, re-ranking the judged jobs, 0.754 vs 0.757. Counting
+# unjudged jobs as 0 it falls (ranker 0.589 vs 0.631, matching over the corpus 0.308 vs 0.340):
+# the judgments were pooled from 192's results, and 13% of the ranker's top 10 is unjudged at
+# 128 against 3%. (256 → 192 before: hybrid condensed 0.666 → 0.658, matching 0.693 → 0.687.)
+DEFAULT_TOKENS = 128
 # Text beyond this is cut before tokenising: 256 word pieces of ordinary text (words under 100
 # characters) never need more, and a megabyte-long input must not cost a megabyte of tokenising.
 MAX_CHARS = 25_600
@@ -173,7 +177,7 @@ def model_dir() -> Path:
 def posting_text(title: str | None, description: str | None) -> str:
     """What to embed for a posting: its title, then the start of its description.
 
-    The model reads only its first 192 word pieces (``DEFAULT_TOKENS``), so the title goes first
+    The model reads only its first 128 word pieces (``DEFAULT_TOKENS``), so the title goes first
     and the description is cut to its start.
 
     >>> posting_text("Staff ML Engineer", "Lead our ranking team. " * 3)
@@ -193,8 +197,11 @@ class Embedder:
     ``threads``: ONNX Runtime's threads for one batch (default: the cores this process may use;
     one thread in each of two processes embeds 3-14% more postings a CPU-second than two threads
     in one: :meth:`forked`).
-    ``max_tokens``: word pieces read from each text (default 192; at most 256, the model's training
+    ``max_tokens``: word pieces read from each text (default 128; at most 256, the model's training
     length; fewer is faster — 128 about twice 256 — but reads less of a description).
+    ``batch_size``: texts a run of the model (default 1: int8 activations are scaled over a whole
+    run, so in a batch a text's vector would move with its batch-mates, cosine 0.994 on average
+    and down to 0.978 on real postings; alone costs no more on 128 word pieces).
     ``precision``: ``"int8"`` (default, faster) or ``"fp32"`` (sentence-transformers' exact
     vectors). Vectors of different precisions should not be mixed in one index.
     One instance may be shared between threads. Once loaded, it keeps its serialised model
@@ -212,7 +219,7 @@ class Embedder:
         self,
         model_folder: Path | None = None,
         threads: int | None = None,
-        batch_size: int = 16,
+        batch_size: int = 1,
         max_tokens: int = DEFAULT_TOKENS,
         precision: Precision = "int8",
     ) -> None:
