@@ -15,7 +15,7 @@ one per duplicate cluster):
 
 - ``fit``: ``Matcher`` — semantic + skills + experience + leadership;
 - ``embedding``: cosine of the job's embedding and the profile's (the fit's semantic part alone);
-- ``embedding (text)``: cosine with the embedding of the résumé's raw text (its first 192 word
+- ``embedding (text)``: cosine with the embedding of the résumé's raw text (its first 128 word
   pieces, the embedder's default, as a plain "embed the résumé" would);
 - ``BM25``: SQLite FTS5 BM25 (the search index, with search's column weights) for the résumé's 30
   most distinctive words — its words (3+ letters, no stop words) by tf·idf, the document

@@ -63,8 +63,8 @@ class MatchResponse:
 
 
 def profile_texts(profile: Profile) -> list[str]:
-    """What to embed for a profile, in pieces the model reads whole (192 word pieces each):
-    the headline and summary, then the titles and skills.
+    """What to embed for a profile, in pieces the embedder reads whole (128 word pieces
+    each by default): the headline and summary, then the titles and skills.
 
     >>> profile_texts(Profile(titles=["Staff ML Engineer"], summary="Ranking.",
     ...                       skills=[{"name": "PyTorch"}]))
