@@ -709,6 +709,9 @@ def extract_skills(text: str, segments: Segments | None = None) -> list[SkillMen
     sections = split_sections(text, segments)
     separated = any(s.kind == "preferred" for s in sections) or bool(_PREFERRED_CUE.search(text))
     found: dict[str, tuple[Skill, list[Evidence], list[bool | None]]] = {}
+    # A sentence is read for company talk once, not once a mention: a long sentence full of
+    # mentions (hostile input) would cost its length times their number.
+    company_talk: dict[tuple[int, int], bool] = {}
     for skill, start, end in _surface_forms(text):
         section = _section_at(sections, start)
         if section.kind in _NOT_ASKED:
@@ -717,8 +720,11 @@ def extract_skills(text: str, segments: Segments | None = None) -> list[SkillMen
         if guard is not None and not guard(text, start, end):
             continue
         sentence = segments.sentence_at(start, end)
-        if section.kind == "intro" and _is_company_talk(text[sentence[0] : sentence[1]]):
-            continue
+        if section.kind == "intro":
+            if sentence not in company_talk:
+                company_talk[sentence] = _is_company_talk(text[sentence[0] : sentence[1]])
+            if company_talk[sentence]:
+                continue
         _, evidence, required = found.setdefault(skill.name, (skill, [], []))
         evidence.append(Evidence(text=text[start:end], start=start, end=end))
         required.append(_required(text, section, sentence, start, end, separated))
