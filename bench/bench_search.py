@@ -493,58 +493,145 @@ def _copy_jobs(connection: Connection, suffix: str) -> None:
 
 
 def repeat_postgres(store: Store, target: int, drop: float = 0.03) -> None:
-    """``repeat_jobs`` for a PostgreSQL store, in SQL (since migration 0010 a document's text is
-    its job's, compressed: not something SQL can perturb): jobs and enrichments are copied
-    (ids and clusters renamed), each copy's documents get the ``doc_key`` the sync would give
-    them, and their ``search_vector`` is the original's with ``drop`` of its words left out at
-    random (so no two documents are identical and word statistics grow as a bigger corpus's
-    would); tags and per-word scores (``search_words``) follow. No embeddings: words only."""
-    from dataclasses import replace
+    """``repeat_jobs`` for a PostgreSQL store, in SQL, every copy in one ``INSERT … SELECT`` a
+    table (``generate_series`` numbers the copies): jobs and enrichments are copied with ids and
+    clusters renamed (``…#k``), documents with the ``doc_key`` the sync would give them (the
+    same SHA-256, computed by the database) and their ``search_vector`` the original's with
+    ``drop`` of its words left out at random (so no two documents are identical and word
+    statistics grow as a bigger corpus's would); tags follow, and the per-word scores
+    (``search_words``) of the words a copy kept (the original's score: the copy is ~3%
+    shorter, a change of ~1% in a score that only picks candidates). Whether a word is left out
+    is a hash of the word and the copy's document id, so its vector and its word scores agree
+    without reading the vectors twice. Since migration 0010 a document's text is its job's,
+    compressed: not something SQL can perturb. No embeddings: words only.
 
-    from sqlalchemy import insert, text
+    The build drops the tables' secondary indexes and makes them again after, with more
+    memory for it (``maintenance_work_mem``), and as a superuser skips the foreign keys' checks
+    of the rows it copies (``session_replication_role``): a million documents in minutes,
+    where a copy at a time with the indexes kept up took hours."""
+    from sqlalchemy import text
 
-    from leadboard.search.index import document_key
-    from leadboard.store.schema import SearchDocument
+    from leadboard.search.index import DOCUMENT_VERSION
+    from leadboard.store.schema import Job, JobEnrichment
 
-    indexed = {job.job_id: job for job in SearchDocuments(store).indexed_jobs()}
-    names = [c.name for c in SearchDocument.__table__.columns]
-    documents, top, base = _originals(store)
-    copies = max(0, math.ceil(target / max(1, len(base))) - 1)
-    for k in range(documents // max(1, len(base)), copies + 1):
-        suffix, offset = f"#{k}", k * (top + 1)
-        with store.engine.begin() as connection:
-            _copy_jobs(connection, suffix)
-            rows = []
-            for row in base:
-                copy = {name: row[name] for name in names}
-                copy["id"] = row["id"] + offset
-                copy["job_id"] = row["job_id"] + suffix
-                copy["cluster_id"] = row["cluster_id"] + suffix
-                job = indexed.get(row["job_id"])
-                if job is not None:
-                    copy["doc_key"] = document_key(replace(job, cluster_id=job.cluster_id + suffix))
-                rows.append(copy)
-            connection.execute(insert(SearchDocument), rows)
-            connection.execute(
-                text(
-                    "UPDATE search_documents AS copy SET search_vector = ts_delete("
-                    "original.search_vector, ARRAY(SELECT word FROM "
-                    "unnest(tsvector_to_array(original.search_vector)) AS word "
-                    "WHERE random() < :drop)) FROM search_documents AS original "
-                    "WHERE original.id = copy.id - :offset AND copy.id > :offset"
-                ),
-                {"drop": drop, "offset": offset},
+    with store.engine.connect() as connection:
+        documents, top, originals = connection.execute(
+            text(
+                "SELECT count(*), max(id) FILTER (WHERE job_id NOT LIKE '%#%'), "
+                "count(*) FILTER (WHERE job_id NOT LIKE '%#%') FROM search_documents"
             )
+        ).one()
+        names = connection.scalars(
+            text(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = "
+                "'search_documents' AND table_schema = current_schema() ORDER BY ordinal_position"
+            )
+        ).all()
+    copies = max(0, math.ceil(target / max(1, originals)) - 1)
+    first = max(1, documents // max(1, originals))  # on from the copies made
+    if first > copies:
+        return
+    # Whole numbers of our own, written into the statements (a bound one would need a cast).
+    numbers = {"first": first, "last": copies, "step": (top or 0) + 1, "top": top or 0}
+    numbers["cut"] = round(drop * 16384)  # of a word's 16384 hash values: those left out
+    copy_of = "CROSS JOIN generate_series({first}, {last}) AS k".format(**numbers)
+    left_out = _LEFT_OUT.format(document=f"{{}} + k * {numbers['step']}", cut=numbers["cut"])
+    tables = ["jobs", "enrichments", "search_documents", "search_tags", "search_words"]
+    timed: list[tuple[str, float]] = []
+    start = time.perf_counter()
+    with store.engine.begin() as connection:
+        connection.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
+        if connection.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")):
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+        indexes = connection.execute(text(_SECONDARY_INDEXES), {"tables": tables}).all()
+        for name, _ in indexes:
+            connection.execute(text(f"DROP INDEX {name}"))
+        for table in (Job, JobEnrichment):
+            columns = [c.name for c in table.__table__.columns]
+            renamed = {"id", "cluster_id"} if table is Job else {"job_id"}
+            values = [f"{n} || '#' || k" if n in renamed else n for n in columns]
             connection.execute(
                 text(
-                    f"INSERT INTO search_tags (document_id, kind, value) SELECT document_id + "
-                    f"{offset}, kind, value FROM search_tags WHERE document_id <= {top}"
+                    f"INSERT INTO {table.__tablename__} ({', '.join(columns)}) "
+                    f"SELECT {', '.join(values)} FROM {table.__tablename__} {copy_of} "
+                    f"WHERE {'id' if table is Job else 'job_id'} NOT LIKE '%#%'"
                 )
             )
-        SearchDocuments(store).score_words(offset + 1, offset + top)
-        print(f"  copy {k}/{copies}: {(k + 1) * len(base)} documents", flush=True)
+            timed.append((table.__tablename__, time.perf_counter() - start))
+        special = {
+            "id": "d.id + k * {step}".format(**numbers),
+            "job_id": "d.job_id || '#' || k",
+            "cluster_id": "d.cluster_id || '#' || k",
+            # index.py's _doc_key of the copy's job (its cluster renamed), as Python hashes it
+            "doc_key": "encode(sha256(convert_to(concat_ws(chr(31), CAST(:version AS text), "
+            "j.content_hash, CASE WHEN j.closed_at IS NULL AND j.stale_at IS NULL THEN 'open' "
+            "ELSE 'closed' END, j.cluster_id || '#' || k, coalesce(e.version, ''), "
+            "coalesce(e.content_hash, '')), 'UTF8')), 'hex')",
+            "search_vector": "ts_delete(d.search_vector, ARRAY(SELECT word FROM "
+            "unnest(tsvector_to_array(d.search_vector)) AS word WHERE "
+            f"{left_out.format('d.id')}))",
+        }
+        connection.execute(
+            text(
+                f"INSERT INTO search_documents ({', '.join(names)}) "
+                f"SELECT {', '.join(special.get(n, 'd.' + n) for n in names)} "
+                "FROM search_documents AS d JOIN jobs AS j ON j.id = d.job_id "
+                f"LEFT JOIN enrichments AS e ON e.job_id = d.job_id {copy_of} "
+                f"WHERE d.id <= {numbers['top']}"
+            ),
+            {"version": DOCUMENT_VERSION},
+        )
+        timed.append(("search_documents", time.perf_counter() - start))
+        connection.execute(
+            text(
+                "INSERT INTO search_tags (document_id, kind, value) SELECT document_id + k * "
+                "{step}, kind, value FROM search_tags {copy_of} WHERE document_id <= {top}".format(
+                    copy_of=copy_of, **numbers
+                )
+            )
+        )
+        timed.append(("search_tags", time.perf_counter() - start))
+        connection.execute(
+            text(
+                "INSERT INTO search_words (word, document_id, score) SELECT word, document_id + "
+                "k * {step}, score FROM search_words {copy_of} WHERE document_id <= {top} AND "
+                "NOT {left_out}".format(
+                    copy_of=copy_of, left_out=left_out.format("document_id"), **numbers
+                )
+            )
+        )
+        timed.append(("search_words", time.perf_counter() - start))
+        for _, definition in indexes:
+            connection.execute(text(definition))
+        timed.append(("indexes made again", time.perf_counter() - start))
+        connection.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('search_documents', 'id'), "
+                "(SELECT max(id) FROM search_documents))"
+            )
+        )
+        connection.execute(text("UPDATE search_state SET generation = generation + 1"))
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
+    timed.append(("vacuumed and analysed", time.perf_counter() - start))
+    print(
+        f"  copies {first}-{copies} of {originals} documents made (seconds from the start): "
+        + ", ".join(f"{step} {seconds:.0f}" for step, seconds in timed),
+        flush=True,
+    )
+
+
+# Whether a copy's document leaves a word out: ``cut`` of the 16384 values of a hash of the word
+# and the document's id, the same in its vector and in its word scores (both ask).
+_LEFT_OUT = "(hashtext(word || ' ' || ({document})) & 16383) < {cut}"
+# A table's indexes that no constraint needs (a primary key, a unique key, a foreign key's
+# target stay): dropped while a bulk copy writes, and made again from their definitions.
+_SECONDARY_INDEXES = (
+    "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index AS i "
+    "JOIN pg_class AS t ON t.oid = i.indrelid WHERE t.relname = ANY(:tables) "
+    "AND t.relnamespace = current_schema()::regnamespace AND NOT EXISTS "
+    "(SELECT 1 FROM pg_constraint AS c WHERE c.conindid = i.indexrelid)"
+)
 
 
 def postgres_copy(store: Store, url: str) -> Store:
