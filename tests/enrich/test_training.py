@@ -17,7 +17,12 @@ from leadboard.enrich.training import (
     train_role_model,
     training_set,
 )
-from leadboard.enrich.weak_labels import as_imported, imported_postings, weak_labelled_postings
+from leadboard.enrich.weak_labels import (
+    as_imported,
+    copy_keys,
+    imported_postings,
+    weak_labelled_postings,
+)
 
 EXTRA = Path(__file__).resolve().parents[2] / "labelled" / "postings" / "extra"
 FRESH = EXTRA.parent / "fresh"
@@ -47,15 +52,22 @@ def test_our_extra_labels_are_valid_and_never_relabel_the_dev_set(shared_data_di
 
 def test_our_fresh_labels_are_kept_apart_from_every_other_label(shared_data_dir) -> None:
     """``labelled/postings/fresh`` is scored, never trained on: no id there is in ``dev.jsonl``
-    or in the extra labels (which ``leadboard train`` reads), and each names a shared posting."""
+    or in the extra labels (which ``leadboard train`` reads), none is a copy of a posting labelled
+    there, and each names a shared posting."""
     rows = extra_labels(FRESH)
     ids = {row["id"] for row in rows}
     assert len(rows) >= 60 and len(ids) == len(rows)
     assert all(row["role_family"] in FAMILIES for row in rows)
     dev = {json.loads(line)["id"] for line in (shared_data_dir / "labels" / "dev.jsonl").open()}
     assert not ids & dev
-    assert not ids & {row["id"] for row in extra_labels(EXTRA)}
-    assert len(training.postings_by_id(shared_data_dir, ids)) == len(ids)
+    others = {row["id"] for row in extra_labels(EXTRA)}
+    assert not ids & others
+    fresh = training.postings_by_id(shared_data_dir, ids)
+    assert len(fresh) == len(ids)
+    # Nor a copy of a labelled job (same company and title, or same text) under another id.
+    labelled = training.postings_by_id(shared_data_dir, others | dev)
+    copied = {key for posting in labelled for key in copy_keys(posting) if key}
+    assert not [p["id"] for p in fresh if any(k in copied for k in copy_keys(p) if k)]
 
 
 def test_training_set_has_tune_and_extra_labels_and_no_holdout_posting(shared_data_dir) -> None:
