@@ -148,33 +148,101 @@ def relevance(engine: SearchEngine) -> None:
             )
 
 
-def train_ranker(engine: SearchEngine, out: Path = MODEL_DIR) -> None:
-    """Train ``search/rank.py``'s model on the *tune* queries' judged candidates (the hybrid's
-    best RERANK, unjudged ones graded 0) and write it where the package ships it."""
+def ranker_groups(
+    engine: SearchEngine, split: str = "tune"
+) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """Per query of ``split``: its id, the hybrid's best RERANK candidates' features (in the
+    fused order) and their grades (unjudged ones 0)."""
     from leadboard.search.engine import RERANK
-    from leadboard.search.rank import train
 
     judged = judgments()
     groups = []
-    engine.ranker = None
-    for query in read_jsonl(HERE / "queries.jsonl"):
-        if query["split"] != "tune":
-            continue
-        request = SearchRequest(
-            q=query["query"],
-            filters=SearchFilters(role_family=["any"], include_closed=True),
-            per_page=RERANK,
-            features=True,
+    ranker, engine.ranker = engine.ranker, None
+    try:
+        for query in read_jsonl(HERE / "queries.jsonl"):
+            if query["split"] != split:
+                continue
+            request = SearchRequest(
+                q=query["query"],
+                filters=SearchFilters(role_family=["any"], include_closed=True),
+                per_page=RERANK,
+                features=True,
+            )
+            found = engine.search(request).features
+            if found is None:
+                continue
+            ids, rows = found
+            grades = judged.get(query["id"], {})
+            groups.append((query["id"], rows, np.array([grades.get(i, 0) for i in ids])))
+    finally:
+        engine.ranker = ranker
+    return groups
+
+
+def cross_validate(
+    groups: list[tuple[str, np.ndarray, np.ndarray]],
+    folds: int = 4,
+    repeats: int = 3,
+    **options: Any,
+) -> tuple[float, float]:
+    """Mean nDCG@10 of the queries of ``groups`` when each is reranked by a model trained on
+    the other folds' queries (``repeats`` random splits into ``folds``), and of the fused order
+    as it is; the ideal of a query is its best judged grades, as ``relevance`` reads it.
+
+    >>> from leadboard.search.rank import FEATURES
+    >>> rng = np.random.default_rng(0)
+    >>> rows = [rng.random((20, len(FEATURES))) for _ in range(8)]
+    >>> groups = [(f"q{i}", x, np.round(3 * x[:, 5])) for i, x in enumerate(rows)]
+    >>> learned, fused = cross_validate(groups, folds=2, repeats=1, rounds=20)
+    >>> learned > fused
+    True
+    """
+    from leadboard.search.rank import load_ranker, train
+
+    judged = judgments()
+
+    def ndcg(query_id: str, grades: np.ndarray) -> float:
+        known = judged.get(query_id) or {"": int(grades.max(initial=0))}
+        ideal = dcg(sorted(known.values(), reverse=True)[:10]) or 1.0
+        return dcg([int(g) for g in grades[:10]]) / ideal
+
+    learned: list[float] = []
+    for repeat in range(repeats):
+        order = list(range(len(groups)))
+        random.Random(repeat).shuffle(order)
+        for fold in range(folds):
+            test = set(order[fold::folds])
+            model = train(
+                [(x, y) for i, (_, x, y) in enumerate(groups) if i not in test], **options
+            )
+            with tempfile.TemporaryDirectory() as folder:
+                (Path(folder) / "model.txt").write_text(model)
+                ranker = load_ranker.__wrapped__(Path(folder))
+            assert ranker is not None
+            for i in test:
+                query_id, rows, grades = groups[i]
+                scores = ranker.scores(rows)
+                ordered = sorted(range(len(grades)), key=lambda j: (-scores[j], j))
+                learned.append(ndcg(query_id, grades[ordered]))
+    fused = [ndcg(query_id, grades) for query_id, _, grades in groups]
+    return statistics.mean(learned), statistics.mean(fused)
+
+
+def train_ranker(engine: SearchEngine, out: Path = MODEL_DIR, folds: int = 0) -> None:
+    """Train ``search/rank.py``'s model on the *tune* queries' judged candidates (the hybrid's
+    best RERANK, unjudged ones graded 0) and write it where the package ships it; with
+    ``folds``, first its cross-validated nDCG@10 on the tune queries beside the fused order's."""
+    from leadboard.search.rank import train
+
+    groups = ranker_groups(engine, "tune")
+    if folds:
+        learned, fused = cross_validate(groups, folds)
+        print(
+            f"{folds}-fold CV on the tune queries: nDCG@10 {learned:.3f} (fused order {fused:.3f})"
         )
-        found = engine.search(request).features
-        if found is None:
-            continue
-        ids, rows = found
-        grades = judged.get(query["id"], {})
-        groups.append((rows, np.array([grades.get(i, 0) for i in ids])))
     out.mkdir(parents=True, exist_ok=True)
-    (out / "model.txt").write_text(train(groups))
-    print(f"ranker trained on {len(groups)} tune queries, {sum(len(y) for _, y in groups)} rows")
+    (out / "model.txt").write_text(train([(x, y) for _, x, y in groups]))
+    print(f"ranker trained on {len(groups)} tune queries, {sum(len(y) for _, _, y in groups)} rows")
 
 
 def job_titles(engine: SearchEngine, count: int = 48, seed: int = 7) -> list[str]:
@@ -651,20 +719,28 @@ def postgres_copy(store: Store, url: str) -> Store:
     return target
 
 
-def pool(engine: SearchEngine, out: Path, only: list[str], depth: int = 20) -> None:
-    """Per query (those of ``only``, or all), the union of each system's top ``depth``, with
-    what a judge needs to read."""
+def pool(
+    engine: SearchEngine,
+    out: Path,
+    only: list[str],
+    systems: tuple[str, ...] = SYSTEMS,
+    depth: int = 20,
+) -> None:
+    """Per query (those of ``only``, or all), the union of the top ``depth`` of each system of
+    ``systems``, with what a judge needs to read; ``"judged"`` says whether a grade exists."""
     from leadboard.store.schema import Job
 
     out.mkdir(parents=True, exist_ok=True)
     baseline = PlainBM25.from_store(engine.store)
+    judged = judgments()
     for query in read_jsonl(HERE / "queries.jsonl"):
         if only and query["id"] not in only:
             continue
         ids: list[str] = []
-        for system in SYSTEMS:
+        for system in systems:
             ranked = ranked_ids(engine, query["query"], system, depth, baseline)
             ids += [i for i in ranked if i not in ids]
+        graded = judged.get(query["id"], {})
         rows = []
         for job_id in ids:
             job = engine.store.get_job(job_id)
@@ -674,6 +750,7 @@ def pool(engine: SearchEngine, out: Path, only: list[str], depth: int = 20) -> N
                     "query_id": query["id"],
                     "query": query["query"],
                     "job_id": job_id,
+                    "judged": job_id in graded,
                     "title": job.title,
                     "company": job.company,
                     "remote": job.remote,
@@ -688,7 +765,7 @@ def pool(engine: SearchEngine, out: Path, only: list[str], depth: int = 20) -> N
                 }
             )
         (out / f"{query['id']}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-        print(query["id"], len(rows), "to judge")
+        print(query["id"], len(rows), "pooled,", sum(not r["judged"] for r in rows), "unjudged")
     baseline.close()
 
 
@@ -718,6 +795,10 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=Path("pools"))
     parser.add_argument("--ids", nargs="*", default=[], help="pool: only these query ids")
+    parser.add_argument(
+        "--systems", nargs="*", choices=SYSTEMS, default=SYSTEMS, help="pool: these systems' tops"
+    )
+    parser.add_argument("--folds", type=int, default=4, help="train-ranker: CV folds (0: none)")
     parser.add_argument("--no-sqlite", action="store_true", help="latency: skip the SQLite runs")
     parser.add_argument(
         "--postgres",
@@ -764,9 +845,9 @@ def main() -> None:
     if args.what == "relevance":
         relevance(engine)
     elif args.what == "pool":
-        pool(engine, args.out, args.ids)
+        pool(engine, args.out, args.ids, tuple(args.systems))
     elif args.what == "train-ranker":
-        train_ranker(engine)
+        train_ranker(engine, folds=args.folds)
     else:
         if not args.no_sqlite:
             latency(engine, args.repeats, args.texts)
