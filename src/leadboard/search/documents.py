@@ -22,7 +22,9 @@ migration 0010). PostgreSQL's ``search_vector`` is written here, from the same t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -30,6 +32,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from sqlalchemy import (
     ARRAY,
+    Connection,
     Integer,
     and_,
     bindparam,
@@ -37,13 +40,11 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    literal_column,
     select,
     text,
     update,
 )
 from sqlalchemy.orm import Session, defer
-from sqlalchemy.sql.expression import ColumnClause
 
 from leadboard.store import compact
 from leadboard.store.repository import JobWithEnrichment, Store
@@ -198,6 +199,49 @@ class PostingDates:
 
 
 @dataclass(frozen=True, slots=True)
+class CardFacts:
+    """What a result card shows of a job and its enrichment (``engine.job_card``): read for a
+    page of results as plain columns (``SearchDocuments.cards_of``), not as ORM objects, whose
+    loading (every column, every JSON one decoded) was a tenth of a search's CPU."""
+
+    id: str
+    title: str
+    company: str | None
+    locations: list[Any] | None
+    location_raw: str | None
+    countries: str | None
+    remote: str
+    salary_min: float | None
+    salary_max: float | None
+    salary_currency: str | None
+    salary_period: str | None
+    posted_at: datetime | None
+    first_seen_at: datetime | None
+    snapshot: str | None
+    stale_at: datetime | None
+    closed_at: datetime | None
+    url: str | None
+    enriched: bool
+    seniority: str | None
+    role_family: str | None
+    ml_leadership: float | None
+    skills: list[Any] | None
+    years_min: int | None
+    description: bytes | None = None  # the job's, compressed (``cards_of`` only): the snippet's
+
+    @classmethod
+    def of(cls, job: Job, enrichment: JobEnrichment | None) -> CardFacts:
+        """The card's facts of a job and its enrichment loaded as ORM objects."""
+        values = {name: getattr(job, name) for name in _CARD_JOB}
+        values |= {name: getattr(enrichment, name, None) for name in _CARD_ENRICHMENT}
+        return cls(**values, enriched=enrichment is not None)
+
+
+_CARD_JOB = tuple(f.name for f in fields(CardFacts)[:17])
+_CARD_ENRICHMENT = tuple(f.name for f in fields(CardFacts)[18:23])
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentRef:
     id: int
     cluster_id: str
@@ -254,13 +298,48 @@ class SearchDocuments:
     def __init__(self, store: Store) -> None:
         self.engine = store.engine
         self.dialect = store.engine.dialect.name
+        self._held = threading.local()  # this thread's connection, inside ``reading``
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """PostgreSQL: the reads of this thread inside it (a search's: the generation, its words,
+        matches, ranks and page) share one pooled connection, in autocommit: one checkout and
+        one pre-ping a search, and no BEGIN and ROLLBACK a statement (read committed reads each
+        statement from a snapshot of its own either way). A connection a statement was 4 round
+        trips to the server a statement. SQLite: nothing changes.
+
+        >>> from leadboard.store.repository import Store
+        >>> documents = SearchDocuments(Store.open("sqlite://"))
+        >>> with documents.reading():
+        ...     documents.generation()
+        0
+        """
+        if self.dialect == "sqlite" or getattr(self._held, "connection", None) is not None:
+            yield
+            return
+        with self.engine.connect() as connection:
+            self._held.connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                yield
+            finally:
+                self._held.connection = None
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """The connection ``reading`` holds in this thread, else one of the pool's."""
+        held = getattr(self._held, "connection", None)
+        if held is not None:
+            yield held
+            return
+        with self.engine.connect() as connection:
+            yield connection
 
     # -- the generation --------------------------------------------------------------------
 
     def generation(self) -> int:
         """How many times the documents changed (0 for a store never indexed)."""
-        with Session(self.engine) as session:
-            return _generation(session)
+        with self._connection() as connection:
+            return _generation(connection)
 
     def count(self) -> int:
         with Session(self.engine) as session:
@@ -428,7 +507,7 @@ class SearchDocuments:
         >>> SearchDocuments(Store.open("sqlite://")).knows("training")
         False
         """
-        with Session(self.engine) as session:
+        with self._connection() as session:
             if self.engine.dialect.name == "sqlite":
                 quoted = '"' + word.replace('"', '""') + '"'
                 found = session.execute(
@@ -436,11 +515,7 @@ class SearchDocuments:
                     {"word": quoted},
                 )
             else:
-                vector: ColumnClause[Any] = literal_column("search_documents.search_vector")
-                query = func.to_tsquery("english", _pg_term(word))
-                found = session.execute(
-                    select(SearchDocument.id).where(vector.op("@@")(query)).limit(1)
-                )
+                found = session.execute(_PG_KNOWS, {"query": _pg_term(word)})
             return found.first() is not None
 
     def ts_ranks(
@@ -448,15 +523,11 @@ class SearchDocuments:
     ) -> Ranked:
         """PostgreSQL: ``ts_rank_cd`` of the documents matching every (or any) of ``terms``
         (only those of ``among``, where given: each rank reads the document's whole vector)."""
-        query = _pg_query(terms, every)
-        vector: ColumnClause[Any] = literal_column("search_documents.search_vector")
-        statement = select(SearchDocument.id, func.ts_rank_cd(vector, query)).where(
-            vector.op("@@")(query)
-        )
+        asked: dict[str, Any] = {"query": _pg_query(terms, every)}
         if among is not None:
-            statement = statement.where(SearchDocument.id == func.any(_int_array(among)))
-        with Session(self.engine) as session:
-            rows = session.execute(statement).all()
+            asked["ids"] = [int(i) for i in among]
+        with self._connection() as connection:
+            rows = connection.execute(_PG_RANKS if among is None else _PG_RANKS_AMONG, asked).all()
         return Ranked(
             np.array([row[0] for row in rows], dtype=np.int64),
             np.array([row[1] for row in rows], dtype=np.float64),
@@ -466,11 +537,8 @@ class SearchDocuments:
         """PostgreSQL: the ids (int64, ascending) of the documents matching every (or any) of
         ``terms``, from the GIN index alone: no vector is read (a tenth of what ranking them
         costs), and the ids come back packed in one value."""
-        query = _pg_query(terms, every)
-        vector: ColumnClause[Any] = literal_column("search_documents.search_vector")
-        packed = func.string_agg(func.int4send(SearchDocument.id), literal_column("''::bytea"))
-        with Session(self.engine) as session:
-            ids = _unpacked(session.scalar(select(packed).where(vector.op("@@")(query))))
+        with self._connection() as connection:
+            ids = _unpacked(connection.scalar(_PG_MATCHES, {"query": _pg_query(terms, every)}))
         ids.sort()
         return ids
 
@@ -489,8 +557,8 @@ class SearchDocuments:
             "WHERE search_words.word = asked.word ORDER BY score DESC, document_id "
             "LIMIT :depth) AS best GROUP BY best.document_id) AS placed"
         )
-        with Session(self.engine) as session:
-            return _unpacked(session.scalar(statement, {"words": words, "depth": depth}))
+        with self._connection() as connection:
+            return _unpacked(connection.scalar(statement, {"words": words, "depth": depth}))
 
     def score_words(self, first: int, last: int) -> None:
         """PostgreSQL: write again the per-word scores (``search_words``) of the documents with
@@ -507,6 +575,14 @@ class SearchDocuments:
         with Session(self.engine) as session:
             row = session.execute(query).first()
         return DocumentRef(row[0], row[1]) if row else None
+
+    def cards_of(self, document_ids: Iterable[int]) -> dict[int, CardFacts]:
+        """document id → what its result card and snippet show (description included), for
+        those of ``document_ids`` that exist: one select of those columns."""
+        ids = list(document_ids)
+        with self._connection() as connection:
+            rows = connection.execute(_CARDS, {"ids": ids}).all()
+        return {row[0]: CardFacts(*row[1:]) for row in rows}
 
     def jobs_of(self, document_ids: Iterable[int]) -> dict[int, JobWithEnrichment]:
         """document id → its job and enrichment, for those of ``document_ids`` that exist:
@@ -842,7 +918,21 @@ _PG_WORDS = text(
 )
 
 
-def _generation(session: Session) -> int:
+_CARDS = (
+    select(
+        SearchDocument.id,
+        *(getattr(Job, name) for name in _CARD_JOB),
+        JobEnrichment.job_id.is_not(None),
+        *(getattr(JobEnrichment, name) for name in _CARD_ENRICHMENT),
+        Job.description,
+    )
+    .join(Job, Job.id == SearchDocument.job_id)
+    .outerjoin(JobEnrichment, JobEnrichment.job_id == Job.id)
+    .where(SearchDocument.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def _generation(session: Session | Connection) -> int:
     return session.scalar(select(SearchState.generation).where(SearchState.id == 1)) or 0
 
 
@@ -855,9 +945,29 @@ def _pg_term(term: str) -> str:
     return "'" + re.sub(r"[^\w]", "", term) + "'"
 
 
-def _pg_query(terms: Sequence[str], every: bool) -> Any:
-    """The tsquery of every (``&``) or any (``|``) of ``terms``."""
-    return func.to_tsquery("english", (" & " if every else " | ").join(_pg_term(t) for t in terms))
+def _pg_query(terms: Sequence[str], every: bool) -> str:
+    """The tsquery text (``to_tsquery``'s) of every (``&``) or any (``|``) of ``terms``.
+
+    >>> _pg_query(["ml", "lead"], every=False)
+    "'ml' | 'lead'"
+    """
+    return (" & " if every else " | ").join(_pg_term(t) for t in terms)
+
+
+# A search's statements, made once (building a select each time was ~5% of a search's CPU).
+_ASKED = "to_tsquery('english', :query)"
+_PG_KNOWS = text(f"SELECT 1 FROM search_documents WHERE search_vector @@ {_ASKED} LIMIT 1")
+_PG_MATCHES = text(
+    f"SELECT string_agg(int4send(id), ''::bytea) FROM search_documents "
+    f"WHERE search_vector @@ {_ASKED}"
+)
+_PG_RANKS = text(
+    f"SELECT id, ts_rank_cd(search_vector, {_ASKED}) FROM search_documents "
+    f"WHERE search_vector @@ {_ASKED}"
+)
+_PG_RANKS_AMONG = text(f"{_PG_RANKS.text} AND id = ANY(:ids)").bindparams(
+    bindparam("ids", type_=ARRAY(Integer))
+)
 
 
 def _unpacked(packed: bytes | None) -> np.ndarray:
@@ -869,11 +979,6 @@ def _unpacked(packed: bytes | None) -> np.ndarray:
     ([7, 256], [])
     """
     return np.frombuffer(packed or b"", dtype=">i4").astype(np.int64)
-
-
-def _int_array(ids: Sequence[int]) -> Any:
-    """``ids`` as one PostgreSQL ``integer[]`` parameter (not one parameter an id)."""
-    return bindparam("ids", [int(i) for i in ids], type_=ARRAY(Integer))
 
 
 def _count_a_change(session: Session) -> None:

@@ -44,7 +44,7 @@ import numpy as np
 
 from leadboard.search.columns import DocumentColumns, Mask, beside_store
 from leadboard.search.currency import rate_table
-from leadboard.search.documents import SearchDocuments
+from leadboard.search.documents import CardFacts, SearchDocuments
 from leadboard.search.index import BODY_CHARS, salary_a_year, sync_search_index
 from leadboard.search.pg_topk import WordMatches, best_matches
 from leadboard.search.query import Chip, ParsedQuery, parse_query
@@ -59,6 +59,7 @@ from leadboard.search.terms import (
     text_bytes,
 )
 from leadboard.search.vectors import VectorIndex
+from leadboard.store import compact
 from leadboard.store.repository import Store
 from leadboard.store.schema import Job, JobEnrichment
 
@@ -280,6 +281,10 @@ class SearchEngine:
     # -- the search ------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        with self.documents.reading():  # PostgreSQL: one connection a search, not one a read
+            return self._search(request)
+
+    def _search(self, request: SearchRequest) -> SearchResponse:
         columns = self.columns()  # the index generation read once a search, not once a word
         parsed = parse_query(
             request.q,
@@ -842,14 +847,14 @@ class SearchEngine:
     def _hits(self, page: Sequence[tuple[int, float]], terms: list[str]) -> list[Hit]:
         if not page:
             return []
-        by_id = self.documents.jobs_of(doc_id for doc_id, _ in page)
+        cards = self.documents.cards_of(doc_id for doc_id, _ in page)
         hits = []
         for doc_id, score in page:
-            if doc_id not in by_id:
+            facts = cards.get(doc_id)
+            if facts is None:
                 continue
-            job, enrichment = by_id[doc_id].job, by_id[doc_id].enrichment
-            snippet = highlight(job.description_text, terms)
-            hits.append(Hit(doc_id, job.id, round(score, 6), job_card(job, enrichment), [snippet]))
+            snippet = highlight(compact.unpack_description(facts.description)[1], terms)
+            hits.append(Hit(doc_id, facts.id, round(score, 6), card(facts), [snippet]))
         return hits
 
 
@@ -1097,6 +1102,11 @@ def _ascii_folds() -> str:
 
 def job_card(job: Job, enrichment: JobEnrichment | None) -> dict[str, Any]:
     """The job as a result shows it (the API's ``job`` object)."""
+    return card(CardFacts.of(job, enrichment))
+
+
+def card(job: CardFacts) -> dict[str, Any]:
+    """``job_card`` of a job's card facts (a page of results reads them as they are)."""
     salary = None
     if job.salary_currency:
         salary = {
@@ -1117,17 +1127,17 @@ def job_card(job: Job, enrichment: JobEnrichment | None) -> dict[str, Any]:
         "countries": (job.countries or "").split(),
         "remote": job.remote,
         "salary": salary,
-        "seniority": enrichment.seniority if enrichment else None,
-        "role_family": enrichment.role_family if enrichment else None,
-        "ml_leadership": enrichment.ml_leadership if enrichment else None,
-        "skills": list(enrichment.skills) if enrichment else [],
-        "years_min": enrichment.years_min if enrichment else None,
+        "seniority": job.seniority,
+        "role_family": job.role_family,
+        "ml_leadership": job.ml_leadership,
+        "skills": list(job.skills or []) if job.enriched else [],
+        "years_min": job.years_min,
         **job_dates(job),
         "url": job.url,
     }
 
 
-def job_dates(job: Job) -> dict[str, Any]:
+def job_dates(job: CardFacts) -> dict[str, Any]:
     """What is known of a job's dates, kept apart: the source's posted date (or None), when we
     first saw it, the dump snapshot it came from, whether it is stale or closed, and one line
     saying it for people ("posted 2026-11-30", "first seen 3 days ago", "from a 2018 snapshot",
