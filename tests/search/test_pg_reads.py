@@ -1,0 +1,56 @@
+"""What a search costs the database on the server path (issue 14): on PostgreSQL it reads through
+one pooled connection (one checkout and one pre-ping, however many statements), and a page of
+results is read as the columns its cards show, which must say what ``job_card`` says of the ORM's
+job and enrichment."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+from support.postgres import fresh_database
+from support.search_jobs import fill
+
+from leadboard.search.documents import SearchDocuments
+from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest, job_card
+from leadboard.store.repository import Store
+
+EVERY_FAMILY = SearchFilters(role_family=["any"])
+
+
+@pytest.fixture
+def pg_store(postgres_url, postgres_template):
+    with fresh_database(postgres_url, postgres_template) as url:
+        opened = Store.open(url)
+        fill(opened)
+        yield opened
+        opened.close()
+
+
+def test_a_search_checks_out_one_connection(pg_store):
+    engine = SearchEngine(pg_store)
+    engine.search(SearchRequest(q="warm"))  # the documents' facts read once, aside
+    checkouts: list[object] = []
+    event.listen(pg_store.engine, "checkout", lambda *args: checkouts.append(args))
+
+    # New words: each is looked up (is it known?), matched, ranked, and a page is read.
+    found = engine.search(SearchRequest(q="ranking python platform", filters=EVERY_FAMILY))
+
+    assert found.results and len(checkouts) == 1
+
+
+def test_reads_outside_a_search_still_work_on_their_own(pg_store):
+    documents = SearchDocuments(pg_store)
+    with documents.reading():
+        inside = documents.generation()
+    assert inside == documents.generation() > 0
+
+
+def test_a_page_shows_what_job_card_says(store):
+    fill(store)
+    response = SearchEngine(store).search(SearchRequest(q="lead", filters=EVERY_FAMILY))
+
+    assert response.results
+    for hit in response.results:
+        job = store.get_job(hit.job_id)
+        assert job is not None
+        assert hit.job == job_card(job, store.get_enrichment(hit.job_id))
