@@ -8,6 +8,7 @@ against the original model without torch installed.
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import sys
@@ -211,6 +212,40 @@ def test_tokenizer_cuts_at_max_tokens(max_tokens: int) -> None:
     assert len(long.ids) == max_tokens
     assert long.ids[0] == 101 and long.ids[-1] == 102  # still [CLS] … [SEP]
     assert len(short.ids) == min(max_tokens, 4)  # no padding: [CLS] ml lead [SEP]
+
+
+# Texts whose start holds too few word pieces, or no space to cut at: tokenised whole.
+HARD_STARTS = [
+    ("unbrokenwordwithnospaceatall" * 80) + " then words",  # no space in the start
+    ("x" * 150 + " ") * 30,  # words over 100 characters are one [UNK] piece each
+    "机器学习工程师负责模型训练" * 120,  # Chinese: no spaces, one piece a character
+    "Staff ML engineer " + "\u00a0" * 3000 + " Python",  # a no-break space is no plain space
+    "Kubernetes\u2028" * 300,
+    "",
+    "short",
+]
+
+
+@needs_model
+@pytest.mark.shared_data
+@pytest.mark.parametrize("max_tokens", [8, 128, 256])
+def test_word_pieces_of_the_start_are_those_of_the_whole_text(
+    shared_data_dir: Path, max_tokens: int
+) -> None:
+    """``word_pieces`` tokenises a text's start where it is enough: the pieces are those of the
+    whole text, on real postings and on texts whose start is not enough."""
+    tokenizer = embeddings.load_tokenizer(model_dir(), max_tokens)
+    texts = [*HARD_STARTS]
+    for path in sorted((shared_data_dir / "postings").glob("*/postings.jsonl")):
+        with path.open() as lines:
+            for line in itertools.islice(lines, 0, 600, 30):
+                row = json.loads(line)
+                text = clean_description(row["description"], row.get("description_format")).text
+                texts.append(posting_text(row.get("title"), text))
+    whole = tokenizer.encode_batch([text[: embeddings.MAX_CHARS] for text in texts])
+    pieces = embeddings.word_pieces(tokenizer, texts, max_tokens)
+    assert [p.ids for p in pieces] == [w.ids for w in whole]
+    assert sum(len(w.ids) == max_tokens for w in whole) > len(texts) / 2  # most texts were cut
 
 
 # --- Bad input and missing model -----------------------------------------------------------------

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import doctest
+import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +15,7 @@ from leadboard.enrich.enricher import Enricher
 from leadboard.enrich.segments import Segments, sentence_around, split_sentences
 from leadboard.enrich.skills import extract_skills
 from leadboard.enrich.years import extract_years
+from leadboard.normalize.html import clean_description
 
 
 def test_docstring_examples() -> None:
@@ -110,8 +114,9 @@ def test_a_span_on_a_bullet_mark_keeps_its_own_start() -> None:
 def test_the_sentences_before_and_after_a_position() -> None:
     segments = Segments(TEXT)
     go = TEXT.index("Go")
-    assert segments.sentence_before(go).text == "5+ years of Python"
-    assert segments.sentence_after(go + 1).text == "Benefits:"
+    before, after = segments.sentence_before(go), segments.sentence_after(go + 1)
+    assert before is not None and before.text == "5+ years of Python"
+    assert after is not None and after.text == "Benefits:"
     assert segments.sentence_before(0) is None and segments.sentence_after(len(TEXT)) is None
 
 
@@ -154,3 +159,40 @@ def test_the_enricher_gives_what_each_extractor_gives_alone() -> None:
 def test_spark_capital_is_an_investor_not_a_skill() -> None:
     text = "Backed by Spark Capital, you will build models in Python."
     assert [m.name for m in extract_skills(text)] == ["Python"]
+
+
+# --- The first-character test before the boundaries ----------------------------------------------
+
+EVERY_KIND_OF_BOUNDARY = (
+    "Line one\n\nLine two. Two! Three? e.g. a Ph.D. or M.S. Sr. vs. Jr. Clause; next: Heading: "
+    "Text - bullet • dot ▪ mark * star **About the Role** customers.Job Description "
+    "QualificationsRequired offering Engage with us: 'a', 'b'\", 'c' 3 - 5 years (Lead) Mentor"
+)
+
+
+def real_texts(data_dir: Path, per_dump: int) -> list[str]:
+    """Clean descriptions of ``per_dump`` postings spread through each real dump."""
+    texts = []
+    for path in sorted((data_dir / "postings").glob("*/postings.jsonl")):
+        with path.open() as file:
+            lines = [line for line in file if line.strip()]
+        for line in lines[:: max(1, len(lines) // per_dump)][:per_dump]:
+            row = json.loads(line)
+            texts.append(
+                clean_description(row.get("description"), row.get("description_format")).text
+            )
+    return texts
+
+
+def boundaries(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in pattern.finditer(text)]
+
+
+@pytest.mark.shared_data
+def test_the_first_character_test_changes_no_boundary(shared_data_dir: Path) -> None:
+    """``_BOUNDARY`` tries its alternatives only where a boundary can start; the boundaries are
+    those of the alternatives alone, on every kind of boundary and on real postings."""
+    alone = re.compile(segments.BOUNDARIES)
+    assert len(boundaries(alone, EVERY_KIND_OF_BOUNDARY)) >= 15
+    for text in [EVERY_KIND_OF_BOUNDARY, *real_texts(shared_data_dir, 40)]:
+        assert boundaries(segments._BOUNDARY, text) == boundaries(alone, text)

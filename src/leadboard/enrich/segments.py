@@ -49,7 +49,7 @@ _GLUED_STARTERS = (
 _GLUED = rf"(?=:?[A-Z])(?<=[a-z)])(?=:?(?:{_GLUED_STARTERS})(?![a-z]))"
 _UNMARKED_BULLET = rf"(?<=[a-z]{{3}}|[a-z]{{2}},) (?=[A-Z])(?=(?:{BULLET_VERBS}) )"
 # Each alternative starts with its cheapest test, so most positions fail at once.
-_BOUNDARY = re.compile(
+BOUNDARIES = (
     r"\n+"  # line breaks
     # sentence ends, but not the dots of "e.g.", "M.S.", "Ph.D.", "Sr.", "vs."
     r"|(?<=[.!?])(?<!\b[a-zA-Z]\.)(?<!\b[Pp]h\.)(?<!\b[SsJj]r\.)(?<!\bvs\.)"
@@ -62,6 +62,10 @@ _BOUNDARY = re.compile(
     rf"|{_GLUED}|{_UNMARKED_BULLET}"
     r"|(?<=[a-z.\s])['\"]\s*,\s*'"  # Python list reprs in some CSV dumps: "...', '..."
 )
+# Every boundary starts on one of these characters (a space, "*", ":", a capital, a quote): one
+# test of the character first turns away the other positions (lower-case letters, mostly) before
+# the ten alternatives are tried there, a third of the cost; it changes no boundary.
+_BOUNDARY = re.compile(rf"(?=[\s*:A-Z'\"])(?:{BOUNDARIES})")
 _EDGE = "-•·▪◦●*'\"[] \t,;_#"
 
 
