@@ -342,6 +342,86 @@ PLAN: dict[str, Plan] = {
         ],
         "family": "software",
     },
+    "r65_ml-eng-manager-speech.md": {
+        "queries": [
+            "engineering manager speech recognition",
+            "machine learning manager ASR",
+            "manager speech audio machine learning",
+        ],
+        "family": "ml_leadership",
+    },
+    "r67_ml-eng-manager-ads.md": {
+        "queries": [
+            "machine learning manager ads ranking",
+            "engineering manager ads machine learning",
+            "ML manager recommendations bidding",
+        ],
+        "family": "ml_leadership",
+    },
+    "r69_junior-data-scientist-retail.md": {
+        "queries": [
+            "data scientist marketing analytics",
+            "junior data scientist",
+            "data scientist segmentation retail",
+        ],
+        "family": "data",
+    },
+    "r71_mid-data-scientist-fraud.md": {
+        "queries": [
+            "data scientist fraud",
+            "data scientist insurance pricing",
+            "data scientist risk modeling xgboost",
+        ],
+        "family": "data",
+    },
+    "r73_new-grad-ml-ms.md": {
+        "queries": [
+            "machine learning engineer new grad",
+            "entry level machine learning engineer",
+            "computer vision engineer pytorch",
+        ],
+        "family": "ml_ic",
+    },
+    "r75_frontend-tech-lead-vue.md": {
+        "queries": [
+            "frontend tech lead",
+            "senior frontend engineer vue typescript",
+            "staff frontend engineer design system",
+        ],
+        "family": "software",
+    },
+    "r77_backend-tech-lead-python.md": {
+        "queries": [
+            "backend tech lead python",
+            "senior backend engineer go kafka",
+            "staff software engineer logistics",
+        ],
+        "family": "software",
+    },
+    "r79_research-scientist-generative-vision.md": {
+        "queries": [
+            "research scientist diffusion models",
+            "research scientist generative models computer vision",
+            "research scientist video generation",
+        ],
+        "family": "ml_ic",
+    },
+    "r81_cv-eng-manager-geospatial.md": {
+        "queries": [
+            "engineering manager computer vision",
+            "computer vision manager",
+            "machine learning manager geospatial imagery",
+        ],
+        "family": "ml_leadership",
+    },
+    "r83_applied-ml-engineer-nlp-mid.md": {
+        "queries": [
+            "machine learning engineer NLP",
+            "NLP engineer search embeddings",
+            "machine learning engineer LLM RAG",
+        ],
+        "family": "ml_ic",
+    },
 }
 
 _SECTIONS = (
