@@ -70,6 +70,13 @@ def test_our_fresh_labels_are_kept_apart_from_every_other_label(shared_data_dir)
     assert not [p["id"] for p in fresh if any(k in copied for k in copy_keys(p) if k)]
 
 
+def test_labels_are_read_from_a_folder_or_one_file_of_it() -> None:
+    """``eval.sources --test-labels`` scores one fresh batch apart, or all of them."""
+    batch = extra_labels(FRESH / "batch_15_unseen.jsonl")
+    assert len(batch) >= 100
+    assert {row["id"] for row in batch} < {row["id"] for row in extra_labels(FRESH)}
+
+
 def test_training_set_has_tune_and_extra_labels_and_no_holdout_posting(shared_data_dir) -> None:
     data = training_set(shared_data_dir, extra_dir=EXTRA, weak=False)
     holdout = {item.id for item in load_labelled("holdout", data_dir=shared_data_dir)}

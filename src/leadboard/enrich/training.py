@@ -100,7 +100,8 @@ def role_model_problem() -> str | None:
 
 def extra_labels(folder: Path | None = None) -> list[dict[str, Any]]:
     """Our own hand labels (``{"id", "role_family", "seniority", "note"}``), every file of
-    ``folder`` (default: ``labelled/postings/extra`` from the current directory).
+    ``folder`` (default: ``labelled/postings/extra`` from the current directory), or the one
+    ``.jsonl`` file it names (``eval.sources --test-labels labelled/postings/fresh/batch_15…``).
 
     >>> extra_labels(Path("/nowhere"))
     Traceback (most recent call last):
@@ -109,6 +110,8 @@ def extra_labels(folder: Path | None = None) -> list[dict[str, Any]]:
 --extra-labels, or leave them out with --no-extra
     """
     folder = folder or datasets.DEFAULT_EXTRA_LABELS_DIR
+    if folder.is_file():
+        return list(read_jsonl(folder))
     if not folder.is_dir():
         raise MissingData(
             f"no extra labels at {folder}: give their folder with --extra-labels, "

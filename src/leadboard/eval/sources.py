@@ -13,9 +13,10 @@ each with a 95% bootstrap interval (a source has few positives: the interval say
 figure can be trusted), and the calibration of P(ml_leadership) — Brier score, expected
 calibration error (ECE) and the reliability bins it is computed from.
 
-``--test-labels DIR`` also scores, apart, labels kept out of training altogether (``labelled/
-postings/fresh``: postings labelled before a change and never read while making it), with the
-same model: trained without that source, and without those postings or their copies.
+``--test-labels DIR`` (or one ``.jsonl`` file) also scores, apart, labels kept out of training
+altogether (``labelled/postings/fresh``: postings labelled before a change and never read while
+making it), with the same model: trained without that source, and without those postings or
+their copies.
 
 Run it (about a minute of CPU per held-out source)::
 
