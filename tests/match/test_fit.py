@@ -246,8 +246,30 @@ def test_a_graduate_who_asks_for_an_entry_level_role_ranks_it_above_internships(
         intern.parts["experience"]
         < score(job(seniority="mid"), graduate, Weights()).parts["experience"]
     )
-    student = person_of(profile(titles=["Software Engineering Intern"], seniority="intern"))
+    # A student who asks for an internship gets one.
+    student = person_of(
+        profile(
+            titles=["Software Engineering Intern"],
+            seniority="intern",
+            summary="Junior at CMU, seeking a summer 2027 software engineering internship.",
+        )
+    )
     assert score(job(seniority="intern"), student, Weights()).parts["experience"] > 0.9
+
+
+def test_someone_who_has_only_trained_and_names_no_role_is_matched_as_a_graduate():
+    graduate = person_of(
+        profile(
+            "PyTorch",
+            titles=["Machine Learning Intern"],
+            seniority="intern",
+            summary="M.S. Computer Science, graduating December 2026. Two ML internships.",
+        )
+    )
+    entry = score(job(title="Machine Learning Engineer I", seniority="junior"), graduate, Weights())
+    intern = score(job(title="Machine Learning Intern", seniority="intern"), graduate, Weights())
+    assert graduate.levels == ("junior",)
+    assert entry.parts["experience"] > intern.parts["experience"]
 
 
 def test_the_wish_steps_down_only_for_those_who_ask_to():
@@ -293,3 +315,23 @@ def test_a_remote_job_limited_to_another_region_hardly_fits():
     assert location_part(india, dallas) == location_part(europe, dallas) == 0.3
     assert location_part(us_or_uk, dallas) == location_part(job(remote="remote"), dallas) == 1.0
     assert location_part(europe, profile(city="Lisbon", country="PT")) == 1.0
+
+
+def test_a_data_scientist_who_builds_models_fits_ml_postings_as_well_as_data_ones():
+    # "Data Scientist" postings are filed under data or ml_ic about evenly.
+    scientist = person_of(
+        profile(titles=["Data Scientist II"], seniority="mid", years_total=6, years_ml=4)
+    )
+    as_data = score(job(role_family="data", title="Data Scientist"), scientist, Weights())
+    as_ml = score(job(role_family="ml_ic", title="Data Scientist"), scientist, Weights())
+    assert as_ml.parts["family"] == as_data.parts["family"] == 1.0
+    analyst = person_of(profile(titles=["Data Analyst"], seniority="mid", years_total=6))
+    assert score(job(role_family="ml_ic"), analyst, Weights()).parts["family"] < 1.0
+
+
+def test_an_analyst_posting_that_mentions_research_is_still_analysis_work():
+    scientist = person_of(profile(titles=["Data Scientist"], seniority="junior"))
+    analyst_job = job(title="Data Analyst", role_family="data", duties=["research"])
+    scientist_job = job(title="Data Scientist", role_family="data")
+    assert score(analyst_job, scientist, Weights()).parts["track"] < 0.5
+    assert score(scientist_job, scientist, Weights()).parts["track"] == 1.0

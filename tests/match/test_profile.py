@@ -194,7 +194,21 @@ def test_someone_who_has_only_trained_so_far_is_an_intern_with_no_years():
     )
     profile = read_profile(text, today=TODAY)
     assert (profile.seniority, profile.years_total, profile.years_ml) == ("intern", 0.0, 0.0)
-    assert profile.titles == ["Research Assistant", "Machine Learning Engineering Intern"]
+    # The internship titles them, though the assistantship is the later: it is the work they
+    # are hired into (a "Research Assistant" title reads as no kind of engineering at all).
+    assert profile.titles == ["Machine Learning Engineering Intern", "Research Assistant"]
+
+
+def test_a_phd_listed_as_a_role_is_training_and_a_postdoc_a_job():
+    text = (
+        "Experience\n"
+        "Research Scientist, Lumen Labs — Sep 2023 – Present\n"
+        "PhD Researcher, Stanford University — Sep 2018 – Jun 2023\n"
+    )
+    profile = read_profile(text, today=TODAY)
+    assert profile.years_total == 2.9  # Sep 2023 to July 2026, not the PhD's five years too
+    postdoc = read_profile(text.replace("PhD Researcher", "Postdoctoral Associate"), today=TODAY)
+    assert postdoc.years_total == 7.8
 
 
 def test_a_title_keeps_the_field_after_its_comma_but_not_the_employer():

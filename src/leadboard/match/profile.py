@@ -373,14 +373,16 @@ _NOT_WORK = re.compile(
     r"gap year|travel(?:l?ing)?)\b",
     re.IGNORECASE,
 )
-# Roles that are training rather than a job: internships, assistantships, a bootcamp. They
-# show the person's field (and their title when they had no job yet), but their months are not
-# years of experience (labelled/resumes/README.md: years_total).
+# Roles that are training rather than a job: internships, assistantships, a bootcamp, a PhD
+# listed as a role ("PhD Researcher", "Doctoral Candidate"; a postdoc is a job). They show the
+# person's field (and their title when they had no job yet), but their months are not years of
+# experience (labelled/resumes/README.md: years_total).
 _TRAINING = re.compile(
     r"\b(?:intern(?:ship)?s?|(?:research|teaching|graduate) assistant(?:ship)?|student|"
-    r"bootcamp)\b",
+    r"bootcamp|ph\.?\s?d\.?|doctoral)(?!\w)",
     re.IGNORECASE,
 )
+_INTERNSHIP = re.compile(r"\b(?:intern(?:ship)?s?|co-?op)\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:\||·|•|—|–|\s-\s|,|;|\bat\b|@|\t|\(|\)|\s{3,})\s*")
 _DEGREE = re.compile(
     r"\b(?:b\.?sc?|m\.?sc?|b\.?a|m\.?a|ph\.?d|mba|bachelor|master|doctor|degree|university|"
@@ -560,8 +562,12 @@ def read_profile(text: str, *, today: date | None = None) -> Profile:
     years_total = round(merged_months([span for _, span in jobs]) / 12, 1)
     years_ml = round(merged_months([span for role, span in jobs if role.ml]) / 12, 1)
     by_recency = sorted(zip(roles, spans, strict=True), key=lambda pair: (-pair[1][1], -pair[1][0]))
-    # The titles of jobs, or, for someone who has only trained so far, those of the training.
-    recent = [pair for pair in by_recency if not _training(pair[0])] or by_recency
+    # The titles of jobs, or, for someone who has only trained so far, those of the training,
+    # internships first: the work they are hired into is closer to an internship's than to a
+    # "Graduate Research Assistant"'s.
+    recent = [pair for pair in by_recency if not _training(pair[0])] or sorted(
+        by_recency, key=lambda pair: not _INTERNSHIP.search(pair[0].title)
+    )
     titles = list(dict.fromkeys(role.title for role, _ in recent if role.title))[:3]
     if not titles:
         titles = _headline_titles(lines, sections)
