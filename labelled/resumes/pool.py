@@ -422,6 +422,34 @@ PLAN: dict[str, Plan] = {
         ],
         "family": "ml_ic",
     },
+    "r84_senior-ml-engineer-medical-imaging.md": {
+        "queries": [
+            "machine learning engineer medical imaging",
+            "senior computer vision engineer segmentation",
+            "deep learning engineer radiology",
+        ],
+        "family": "ml_ic",
+    },
+    "r86_backend-engineer-go-payments.md": {
+        "queries": [
+            "backend engineer go",
+            "software engineer payments",
+            "backend engineer postgresql kafka",
+        ],
+        "family": "software",
+    },
+    "r88_junior-frontend-engineer.md": {
+        "queries": ["frontend engineer react", "frontend engineer typescript", "react developer"],
+        "family": "software",
+    },
+    "r90_data-science-manager-healthcare.md": {
+        "queries": [
+            "data science manager healthcare",
+            "manager data science",
+            "data science manager forecasting",
+        ],
+        "family": "data",
+    },
 }
 
 _SECTIONS = (
