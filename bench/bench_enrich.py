@@ -24,8 +24,17 @@ postings/s and in postings a CPU-second (this process and its workers), with the
 on a machine shared with other work the second figure is the steadier. ``minilm:128`` names
 MiniLM reading 128 word pieces a text (``$LEADBOARD_EMBEDDING_TOKENS``), to compare in one run.
 
+**Against older code** (``--store --baseline REV``): the new path alone, on the code of git
+revision ``REV`` (its ``src/`` exported to a temporary folder) and on this tree's, each in a process
+of its own, one after the other, ``--rounds`` times; then the median of each and their ratio. On a
+shared machine the load changes between runs: postings a CPU-second is the figure to compare.
+Both read the same role model (``load_role_model``: give ``$LEADBOARD_HOME`` one, or the two
+revisions' packaged models may differ).
+
     .venv/bin/python -m bench.bench_enrich [--n 400] [--batch-size 32]
     .venv/bin/python -m bench.bench_enrich --store [--n 1000] [--embedders static minilm minilm:128]
+    .venv/bin/python -m bench.bench_enrich --store --n 2000 --embedders minilm:128 \
+        --baseline efda8f3 [--rounds 3]
 """
 
 from __future__ import annotations
@@ -35,6 +44,9 @@ import itertools
 import json
 import os
 import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -232,6 +244,77 @@ def through_store(rows: list[dict[str, Any]], embedders: list[str], workers: int
             store.close()
 
 
+def new_path_alone(rows: list[dict[str, Any]], embedders: list[str], workers: int | None) -> None:
+    """The new path on a fresh store, for each embedder: one line of JSON (``--baseline``)."""
+    role_model = load_role_model()
+    with tempfile.TemporaryDirectory(prefix="bench-enrich-") as scratch:
+        dump = write_dump(Path(scratch) / "bench-postings", rows)
+        fresh = Path(scratch) / "fresh.db"
+        store = Store.open(f"sqlite:///{fresh}")
+        import_paths(store, [dump])
+        store.close()
+        for choice in embedders:
+            model, _, tokens = choice.partition(":")
+            os.environ["LEADBOARD_EMBEDDING_MODEL"] = model
+            os.environ["LEADBOARD_EMBEDDING_TOKENS"] = tokens
+            embedder = default_embedder()
+            embedder.encode(["warm up"])  # loading the model is not throughput
+            enricher = Enricher(role_model=role_model, embedder=embedder)
+            enricher.enrich_batch(rows[:8])
+            copy = Path(scratch) / f"{choice}.db"
+            shutil.copyfile(fresh, copy)
+            store = Store.open(f"sqlite:///{copy}")
+            load = os.getloadavg()[0]
+            start, cpu = time.perf_counter(), cpu_seconds()
+            done = enrich_store(store, enricher, embed=True, workers=workers).enriched
+            seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+            store.close()
+            line = {"embedder": choice, "postings": done, "per_s": done / seconds}
+            line |= {"per_cpu_s": done / cpu, "load": (load + os.getloadavg()[0]) / 2}
+            print(json.dumps(line), flush=True)
+
+
+def against_baseline(revision: str, argv: list[str], rounds: int) -> None:
+    """``new_path_alone`` on the code of git ``revision`` and on this tree, in turns."""
+    root = Path(__file__).parents[1]
+    runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-enrich-baseline-") as folder:
+        archive = subprocess.run(
+            ["git", "archive", revision, "src"], cwd=root, check=True, capture_output=True
+        )
+        subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
+        codes = ((f"baseline {revision}", Path(folder) / "src"), ("this tree", root / "src"))
+        for round_ in range(1, rounds + 1):
+            for label, src in codes:
+                env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{root}"}
+                command = [sys.executable, "-m", "bench.bench_enrich", *argv, "--new-path-alone"]
+                done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+                lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+                for line in map(json.loads, lines):
+                    runs.setdefault((line["embedder"], label), []).append(line)
+                    print(
+                        f"round {round_}  {label:<18} {line['embedder']:<12} "
+                        f"{line['per_s']:6.1f} postings/s  {line['per_cpu_s']:5.1f} a CPU-second"
+                        f"  (load {line['load']:.1f})",
+                        flush=True,
+                    )
+    for (embedder, label), lines in runs.items():
+        if label == "this tree":
+            before = runs[(embedder, codes[0][0])]
+
+            def median(key: str, lines: list[dict[str, Any]]) -> float:
+                return statistics.median(line[key] for line in lines)
+
+            per_cpu, per_s = median("per_cpu_s", lines), median("per_s", lines)
+            print(
+                f"{embedder}: medians of {len(lines)} runs, this tree against {revision}: "
+                f"{per_cpu:.1f} vs {median('per_cpu_s', before):.1f} a CPU-second "
+                f"({per_cpu / median('per_cpu_s', before):.3f}x), "
+                f"{per_s:.1f} vs {median('per_s', before):.1f} postings/s "
+                f"({per_s / median('per_s', before):.3f}x)"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=400)
@@ -239,15 +322,26 @@ def main() -> None:
     parser.add_argument("--store", action="store_true", help="through a store, old and new path")
     parser.add_argument("--embedders", nargs="*", default=["static", "minilm"])
     parser.add_argument("--workers", type=int, default=None, help="new path (default: cores)")
+    parser.add_argument("--baseline", metavar="REV", help="--store: the new path against REV's")
+    parser.add_argument("--rounds", type=int, default=3, help="--baseline: runs of each")
+    parser.add_argument("--new-path-alone", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.store and args.baseline:
+        argv = ["--store", "--n", str(args.n), "--embedders", *args.embedders]
+        argv += ["--workers", str(args.workers)] if args.workers else []
+        against_baseline(args.baseline, argv, args.rounds)
+        return
     rows = sample_rows(args.n)
     if not rows:
         raise SystemExit(f"no postings under {data_dir()} (set LEADBOARD_DATA_DIR)")
-    print(
-        f"{len(rows)} postings from {len(DUMPS)} dumps, batches of {args.batch_size}, "
-        f"{os.cpu_count()} CPUs"
-    )
-    if args.store:
+    if not args.new_path_alone:
+        print(
+            f"{len(rows)} postings from {len(DUMPS)} dumps, batches of {args.batch_size}, "
+            f"{os.cpu_count()} CPUs"
+        )
+    if args.new_path_alone:
+        new_path_alone(rows, args.embedders, args.workers)
+    elif args.store:
         through_store(rows, args.embedders, args.workers)
     else:
         in_memory(rows, args.batch_size)
