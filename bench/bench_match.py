@@ -370,12 +370,12 @@ def table(title: str, names: list[str], scores: dict[str, dict[str, float]]) -> 
     older = [n for n in splits["holdout"] if number_of(n) <= FIRST_HOLDOUT_UP_TO]
     if len(older) < len(splits["holdout"]):
         splits[f"holdout ≤r{FIRST_HOLDOUT_UP_TO}"] = older
-    print(f"  {'system':<18}" + "".join(f"{s} (n={len(v)})".rjust(18) for s, v in splits.items()))
+    print(f"  {'system':<18}" + "".join(f"{s} (n={len(v)})".rjust(21) for s, v in splits.items()))
     for system, per in scores.items():
         cells = []
         for members in splits.values():
             values = [per[n] for n in members if n in per]
-            cells.append(f"{statistics.mean(values):.3f}".rjust(18) if values else "—".rjust(18))
+            cells.append(f"{statistics.mean(values):.3f}".rjust(21) if values else "—".rjust(21))
         print(f"  {system:<18}" + "".join(cells))
 
 
