@@ -2,10 +2,13 @@
 
 The hybrid search (``engine.py``) gathers candidates by words and by meaning and fuses them; its
 best ``engine.RERANK`` are then described by the features below — how each retriever placed the
-job, how much of the query its title holds, its level and family against the query's, its
-ML-leadership probability, its own posting date, stated pay, whether it has a description at all
-— and ordered by a model trained on the judged *tune* queries of ``bench/relevance/`` (``python -m
-bench.bench_search train-ranker``; the held-out queries are never trained on). The model ships as
+job and how far below the best candidate, how much of the query its title holds (short forms
+read as their spelt-out phrases: "VP, ML" holds "vice president of machine learning"), the level
+its title and its enrichment name against the query's, a function its title names that the query
+does not (product, sales, design…), its ML-leadership probability, its own posting date, stated
+pay, whether it has a description at all — and ordered by a model trained on the judged *tune*
+queries of ``bench/relevance/`` (``python -m bench.bench_search train-ranker``, which first
+cross-validates it on them; the held-out queries are never trained on). The model ships as
 LightGBM's own text format in ``leadboard/data/models/rank/model.txt`` (no pickle), with the
 feature names it was trained on; a model whose names differ from :data:`FEATURES` is not used.
 
@@ -21,7 +24,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +56,15 @@ FEATURES = (
     "pay_stated",
     "chips_met",  # share of the typed chips the posting has (NaN: none typed)
     "query_words",
+    "title_concepts",  # share of the query's concepts in the title (see _concepts)
+    "title_topic",  # ... of those that are not a level word (NaN: the query has only those)
+    "title_level",  # the highest level the title's own words name (NaN: none)
+    "title_level_gap",  # |title_level - the query's level words'| (NaN: either names none)
+    "level_word_met",  # share of the query's level words in the title (NaN: it has none)
+    "off_function",  # the title names a function the query does not (product, sales, design…)
+    "query_function",  # the query names such a function itself
+    "similarity_rel",  # similarity - the best candidate's
+    "fused_rel",  # fused / the best candidate's
 )
 LEVELS = {
     "intern": 0,
@@ -71,6 +83,77 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _QUERY_LEVELS = {"lead": 5, "manager": 5, "mgr": 5, "head": 6, "director": 6, "vp": 7}
+# Spelt-out phrases and their short forms read as one concept (FTS5's porter tokens), so that
+# "vp of machine learning" meets "Vice President, ML" in a title; the longest phrase first.
+_PHRASES = (
+    (("natur", "languag", "process"), "nlp"),
+    (("larg", "languag", "model"), "llm"),
+    (("machin", "learn"), "ml"),
+    (("artifici", "intellig"), "ai"),
+    (("vice", "presid"), "vp"),
+    (("comput", "vision"), "cv"),
+    (("recommend", "system"), "recsi"),
+    (("deep", "learn"), "dl"),
+    (("gener", "ai"), "genai"),
+    (("recommend",), "recsi"),
+)
+_STARTING: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrase, _short in _PHRASES:
+    _STARTING.setdefault(_phrase[0], []).append((_phrase, _short))
+del _phrase, _short
+_SAME = {"mgr": "manag", "eng": "engin", "sr": "senior", "scientist": "scienc", "mle": "ml"}
+_LEVEL_WORDS = {
+    "intern": 0,
+    "junior": 1,
+    "jr": 1,
+    "senior": 3,
+    "staff": 4,
+    "princip": 5,
+    "lead": 5,
+    "leader": 5,
+    "manag": 5,
+    "head": 6,
+    "director": 6,
+    "vp": 7,
+    "chief": 7,
+    "cto": 7,
+}
+# Functions other than building or researching: a title that names one the query does not is
+# another job ("Product Manager, Machine Learning" for "machine learning manager").
+_FUNCTIONS = frozenset(
+    [
+        "product",
+        "market",
+        "sale",
+        "account",
+        "recruit",
+        "counsel",
+        "design",
+        "writer",
+        "program",
+        "oper",
+        "financ",
+        "legal",
+        "support",
+        "partner",
+        "success",
+        "custom",
+        "polici",
+        "commun",
+        "secur",
+        "hr",
+        "peopl",
+        "talent",
+        "analyst",
+        "solut",
+        "deploy",
+        "gtm",
+        "busi",
+        "strategi",
+        "content",
+        "fellow",
+    ]
+)
 
 
 def candidate_features(
@@ -89,6 +172,15 @@ def candidate_features(
     wanted = [LEVELS[v] for v in parsed.values("seniority") if v in LEVELS]
     wanted += [level for word, level in _QUERY_LEVELS.items() if word in parsed.raw.lower()]
     query_level = max(wanted) if wanted else math.nan
+    # The query's words with its level words, which its parse took out as a chip ("vp of ...").
+    levels = [chip.source for chip in parsed.chips if chip.kind == "seniority"]
+    concepts = _concepts(words.tokenizer.tokens(" ".join([parsed.text, *levels])))
+    level_words = {c for c in concepts if c in _LEVEL_WORDS}
+    topic = concepts - level_words
+    words_level = max((_LEVEL_WORDS[c] for c in level_words), default=math.nan)
+    functions = concepts & _FUNCTIONS
+    best_similarity = max(semantic.values(), default=0.0)
+    best_fused = max((fused for _, fused in ranked), default=0.0) or 1.0
     now = time.time()
     rows = np.full((len(ranked), len(FEATURES)), np.nan, dtype=np.float64)
     titles = [columns.title[position] for position, _ in ranked]
@@ -96,6 +188,10 @@ def candidate_features(
     for row, (position, fused) in enumerate(ranked):
         title = titles[row]
         title_tokens = set(tokens[row]) - _STOP_TOKENS
+        title_concepts = _concepts(tokens[row])
+        title_level = max(
+            (_LEVEL_WORDS[c] for c in title_concepts if c in _LEVEL_WORDS), default=math.nan
+        )
         shared = len(query_tokens & title_tokens)
         level = (
             LEVELS.get(columns.seniority.values[code], math.nan)
@@ -124,8 +220,42 @@ def candidate_features(
             columns.salary_currency.codes[position] >= 0,
             np.mean([mask[position] for mask in boosts]) if boosts else math.nan,
             len(query_tokens),
+            len(concepts & title_concepts) / len(concepts) if concepts else 0.0,
+            len(topic & title_concepts) / len(topic) if topic else math.nan,
+            title_level,
+            abs(title_level - words_level),
+            len(level_words & title_concepts) / len(level_words) if level_words else math.nan,
+            bool((title_concepts & _FUNCTIONS) - functions),
+            bool(functions),
+            semantic.get(position, 0.0) - best_similarity,
+            fused / best_fused,
         )
     return rows
+
+
+@lru_cache(maxsize=65_536)  # titles recur query after query: their concepts are kept
+def _concepts(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The concepts of a text's tokens: phrases and their short forms as one (``_PHRASES``,
+    ``_SAME``), stop words left out.
+
+    >>> from leadboard.search.terms import Tokenizer
+    >>> sorted(_concepts(Tokenizer().tokens("VP of Machine Learning")))
+    ['ml', 'vp']
+    >>> sorted(_concepts(Tokenizer().tokens("vice president, ML eng mgr")))
+    ['engin', 'manag', 'ml', 'vp']
+    """
+    found: set[str] = set()
+    index = 0
+    while index < len(tokens):
+        for phrase, short in _STARTING.get(tokens[index], ()):
+            if tokens[index : index + len(phrase)] == phrase:
+                found.add(short)
+                index += len(phrase)
+                break
+        else:
+            found.add(_SAME.get(tokens[index], tokens[index]))
+            index += 1
+    return frozenset(found - _STOP_TOKENS)
 
 
 _STOP_TOKENS = frozenset({"a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to"})
@@ -180,8 +310,10 @@ def train(
     *,
     rounds: int = 100,  # 100, 200, 400 were as good in 4-fold CV on the tune queries
     seed: int = 13,
+    **options: object,
 ) -> str:
-    """A lambdarank model from (features, grades 0-3) per query; returns its text form."""
+    """A lambdarank model from (features, grades 0-3) per query; returns its text form.
+    ``options``: LightGBM parameters in place of the defaults below."""
     import lightgbm
 
     features = np.vstack([x for x, _ in groups])
@@ -208,6 +340,6 @@ def train(
         "deterministic": True,
         "num_threads": 1,
         "verbosity": -1,
-    }
+    } | options
     model = lightgbm.train(parameters, data, num_boost_round=rounds)
     return str(model.model_to_string())
