@@ -36,7 +36,8 @@ with the held-out résumés up to r44 apart (``FIRST_HOLDOUT_UP_TO``: r84–r90 
 **Verdicts**: the band of each judged pair (``scoring.BANDS``) against its grade (3 strong, 2
 good, 1 stretch, 0 poor), as a confusion table on the held-out half, and the bands' shares over
 each résumé's top 20 (a top 20 that is all "strong" says nothing). ``--calibrate`` fits the
-thresholds on the tune half's pairs (the three that maximise the quadratic-weighted kappa).
+thresholds on the tune half's pairs pooled from the matchers' top 20s, the jobs verdicts are
+read on (the three that maximise the quadratic-weighted kappa; the fit on every tune pair too).
 
 Profile accuracy against ``profiles.jsonl``: years (total and ML) within one year, skills
 micro precision/recall/F1, seniority accuracy. Latency: ``Matcher.match_file`` (parsing
@@ -364,6 +365,13 @@ def confusion(pairs: list[tuple[float, int]], bands: tuple[float, ...]) -> None:
     print(f"  exact {exact:.2f}, quadratic-weighted kappa {kappa(truth, predicted):.3f}")
 
 
+def shares_of(top20: dict[str, list[Fit]], bands: tuple[float, ...]) -> str:
+    """Each band's share of the résumés' top 20s under ``bands``."""
+    shares = Counter(band_of(fit.score, bands) for found in top20.values() for fit in found)
+    every = sum(shares.values()) or 1
+    return ", ".join(f"{band} {shares[band] / every:.0%}" for band in BAND_NAMES)
+
+
 def table(title: str, names: list[str], scores: dict[str, dict[str, float]]) -> None:
     print(f"\n{title}")
     splits = {"all": names, **{h: [n for n in names if half(n) == h] for h in ("tune", "holdout")}}
@@ -406,10 +414,12 @@ def main() -> None:
     matcher = Matcher(engine)
     judged: dict[str, dict[str, int]] = {}
     from_matchers: set[str] = set()
+    shown: set[tuple[str, str]] = set()  # pairs pooled from a matcher's top 20
     for row in read_jsonl(HERE / "judgments.jsonl"):
         judged.setdefault(row["resume"], {})[row["job_id"]] = int(row["grade"])
         if any(method.startswith("fit-") for method in row["pool"]):
             from_matchers.add(row["resume"])
+            shown.add((row["resume"], row["job_id"]))
     names = sorted(n for n in judged if (HERE / n).is_file())
     if args.split != "all":
         names = [n for n in names if half(n) == args.split]
@@ -470,19 +480,45 @@ def main() -> None:
     if held_out:
         print(f"\nVerdict bands {BANDS} against the grades, held-out pairs (n={len(held_out)})")
         confusion(held_out, BANDS)
-    shares = Counter(fit.band for name in names for fit in top20[name])
-    every = sum(shares.values()) or 1
-    print(
-        "  bands over each résumé's top 20: "
-        + ", ".join(f"{band} {shares[band] / every:.0%}" for band in BAND_NAMES)
-    )
+        held_seen = [
+            (fit.score, judged[name][fit.candidate.job_id])
+            for name in names
+            if half(name) == "holdout"
+            for fit in fits[name]
+            if (name, fit.candidate.job_id) in shown
+        ]
+        if held_seen:
+            truth = np.array([grade for _, grade in held_seen])
+            predicted = np.array([grade_of_band(band_of(score, BANDS)) for score, _ in held_seen])
+            print(
+                f"  the held-out pairs from the matchers' top 20s (n={len(held_seen)}): exact "
+                f"{float((truth == predicted).mean()):.2f}, kappa {kappa(truth, predicted):.3f}"
+            )
+    print(f"  bands over each résumé's top 20: {shares_of(top20, BANDS)}")
     if args.calibrate:
-        tuned = [pair for name in names if half(name) == "tune" for pair in pairs[name]]
+        # The verdicts are read on a top 20: the bands are fitted on the tune pairs pooled from
+        # the matchers' top 20s (pairs from lexical or random pools are mostly far below the
+        # top and would set the bands for jobs nobody sees); the fit on every tune pair is
+        # printed beside it.
+        tune_names = [name for name in names if half(name) == "tune"]
+        tuned = [pair for name in tune_names for pair in pairs[name]]
+        seen = [
+            (fit.score, judged[name][fit.candidate.job_id])
+            for name in tune_names
+            for fit in fits[name]
+            if (name, fit.candidate.job_id) in shown
+        ]
         value, bands = calibrate(tuned)
-        print(f"\nBands fitted on the tune pairs (n={len(tuned)}): {bands}, kappa {value:.3f}")
+        print(f"\nBands fitted on every tune pair (n={len(tuned)}): {bands}, kappa {value:.3f}")
+        value, bands = calibrate(seen)
+        print(
+            f"Bands fitted on the tune pairs from the matchers' top 20s (n={len(seen)}): {bands}, "
+            f"kappa {value:.3f}"
+        )
         if held_out:  # none under --split tune
             print(f"Held-out pairs under them (n={len(held_out)}):")
             confusion(held_out, bands)
+            print(f"  bands over each résumé's top 20 under them: {shares_of(top20, bands)}")
 
     if args.tune:
         tune = [n for n in names if half(n) == "tune"]
