@@ -5,8 +5,8 @@ Needs a store with the shared data imported and embedded (``leadboard import ../
 
     python -m bench.bench_search relevance        # nDCG@10, recall@50 on bench/relevance/
     python -m bench.bench_search latency [--scale 100000] [--postgres] [--no-sqlite]  # p50/p95
-    python -m bench.bench_search pool --out DIR [--ids q33 …]  # candidates to judge, per query
-    python -m bench.bench_search train-ranker   # the learned ranker, on the tune queries only
+    python -m bench.bench_search pool --out DIR [--ids q33 …] [--systems ranker …]  # to judge
+    python -m bench.bench_search train-ranker [--folds 4]  # CV, then trained on the tune queries
 
 Relevance: ``bench/relevance/queries.jsonl`` (64 queries a senior ML person types, each in the
 ``tune`` or the ``heldout`` split) and ``judgments.jsonl`` (graded 0–3 per job id, pooled from the
