@@ -233,7 +233,7 @@ def candidate_features(
     return rows
 
 
-@lru_cache(maxsize=65_536)  # titles recur query after query: their concepts are kept
+@lru_cache(maxsize=16_384)  # titles recur query after query: their concepts are kept (~5 MB)
 def _concepts(tokens: tuple[str, ...]) -> frozenset[str]:
     """The concepts of a text's tokens: phrases and their short forms as one (``_PHRASES``,
     ``_SAME``), stop words left out.
