@@ -128,33 +128,6 @@ def test_any_words_matches_are_each_words_kept_the_same_as_one_query(pg_store):
     assert len(statements) == asked  # every word asked before: no statement
 
 
-def test_every_words_matches_are_the_kept_words_in_common_the_same_as_one_query(pg_store):
-    # At a million documents the database visits every row a query matches (a common pair of
-    # words: a tenth of a second): a text's every-word matches are its words' kept matches in
-    # common, each word asked once.
-    fill(pg_store, PLATFORM + [posting(16, "Bakery Platform Lead", "Bread and ovens.")])
-    documents = SearchDocuments(pg_store)
-    columns = DocumentColumns(documents.facts())
-    words = WordMatches()
-    statements: list[str] = []
-    event.listen(pg_store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    for terms in (["platform", "lead"], ["platform", "bakery", "bread"], ["bakery", "data"]):
-        expected = columns.positions_of(documents.ts_matches(terms)).tolist()
-        assert words.every_of(documents, columns, terms).tolist() == expected, terms
-    asked = len(statements)
-    assert words.every_of(documents, columns, ["lead", "bakery"]).tolist() == [16]
-    assert len(statements) == asked  # every word asked before: no statement
-    # A word that matches nothing alone: none in common, unless it is a stop word, which
-    # PostgreSQL leaves out of a query of several words; the database is asked then.
-    assert words.every_of(documents, columns, ["platform", "zzyzx"]) is None
-    assert words.every_of(documents, columns, ["the", "platform"]) is None
-    engine = SearchEngine(pg_store)
-    found = engine.search(
-        SearchRequest(q="platform the", filters=SearchFilters(role_family=["any"]))
-    )
-    assert found.total == len(documents.ts_matches(["the", "platform"])) == 17
-
-
 def whole_order(documents: SearchDocuments, columns: DocumentColumns, terms) -> list[int]:
     """Every match by ``ts_rank_cd``, best first, ties to the lower position: the order before."""
     ranked = documents.ts_ranks(terms)

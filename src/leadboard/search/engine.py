@@ -677,14 +677,9 @@ class SearchEngine:
         if self.dialect == "sqlite":
             found = self.words.matches(self.documents, columns, terms, every)
         else:  # the matches only, unscored: ``_best`` ranks a bounded few (pg_topk.py)
-            # Each word's matches, kept (pg_topk.WordMatches): a text's words are mostly words
-            # other texts asked before, and the database visits every row a query matches.
-            if every:
-                kept = self._word_matches.every_of(self.documents, columns, terms)
-                if kept is None:
-                    kept = columns.positions_of(self.documents.ts_matches(terms, every=True))
-                positions = kept
-            else:
+            if every or len(terms) < 2:
+                positions = columns.positions_of(self.documents.ts_matches(terms, every=every))
+            else:  # any word: each word's matches, kept (pg_topk.WordMatches)
                 positions = self._word_matches.any_of(self.documents, columns, terms)
             found = (positions, np.zeros(len(positions), dtype=np.float32))
         with self._columns_lock:

@@ -68,28 +68,6 @@ class WordMatches:
             matched[self._of(documents, columns, term)] = True
         return np.flatnonzero(matched)
 
-    def every_of(
-        self, documents: SearchDocuments, columns: DocumentColumns, terms: Sequence[str]
-    ) -> np.ndarray | None:
-        """Positions (int64, ascending) of the documents matching every one of ``terms``, as
-        ``SearchDocuments.ts_matches(terms)`` finds them: the words' kept matches intersected,
-        smallest first. None where a word matches nothing: PostgreSQL leaves its stop words out
-        of a query of several words (the database is asked then).
-
-        >>> from leadboard.store.repository import Store
-        >>> documents = SearchDocuments(Store.open("sqlite://"))
-        >>> WordMatches().every_of(documents, DocumentColumns(documents.facts()), []) is None
-        True
-        """
-        lists = sorted((self._of(documents, columns, t) for t in dict.fromkeys(terms)), key=len)
-        if not lists or not len(lists[0]):
-            return None
-        found = lists[0]
-        for other in lists[1:]:  # both ascending: each kept position looked up in the other
-            at = np.minimum(np.searchsorted(other, found), len(other) - 1)
-            found = found[other[at] == found]
-        return found.astype(np.int64)
-
     def _of(self, documents: SearchDocuments, columns: DocumentColumns, term: str) -> np.ndarray:
         key = (columns.generation, term)
         with self._lock:
