@@ -289,8 +289,8 @@ def against_baseline(revision: str, argv: list[str], rounds: int) -> None:
                 env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{root}"}
                 command = [sys.executable, "-m", "bench.bench_enrich", *argv, "--new-path-alone"]
                 done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-                lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-                for line in map(json.loads, lines):
+                printed = [line for line in done.stdout.splitlines() if line.startswith("{")]
+                for line in map(json.loads, printed):
                     runs.setdefault((line["embedder"], label), []).append(line)
                     print(
                         f"round {round_}  {label:<18} {line['embedder']:<12} "
