@@ -57,6 +57,7 @@ from typing import Any
 from bench.bench_embeddings import DUMPS, data_dir  # the same dumps, the same data folder
 from leadboard.enrich.embeddings import Embedder, TextEmbedder, default_embedder, posting_text
 from leadboard.enrich.enricher import Enricher
+from leadboard.enrich.role import RoleClassifier
 from leadboard.enrich.training import load_role_model
 from leadboard.normalize.html import clean_description
 from leadboard.pipeline import embed_store, enrich_store, import_paths
@@ -179,6 +180,21 @@ def write_dump(folder: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
+def loaded(
+    choice: str, role_model: RoleClassifier | None, rows: list[dict[str, Any]]
+) -> tuple[TextEmbedder, Enricher]:
+    """The embedder ``choice`` names ("minilm:128": MiniLM on 128 word pieces) and an enricher
+    with it, both warmed up: loading models is not throughput."""
+    model, _, tokens = choice.partition(":")
+    os.environ["LEADBOARD_EMBEDDING_MODEL"] = model
+    os.environ["LEADBOARD_EMBEDDING_TOKENS"] = tokens
+    embedder = default_embedder()
+    embedder.encode(["warm up"])
+    enricher = Enricher(role_model=role_model, embedder=embedder)
+    enricher.enrich_batch(rows[:8])
+    return embedder, enricher
+
+
 def through_store(rows: list[dict[str, Any]], embedders: list[str], workers: int | None) -> None:
     role_model = load_role_model()
     with tempfile.TemporaryDirectory(prefix="bench-enrich-") as scratch:
@@ -192,13 +208,7 @@ def through_store(rows: list[dict[str, Any]], embedders: list[str], workers: int
         store.close()
         print(f"\nthrough a store: {jobs} jobs imported from {len(rows)} postings")
         for choice in embedders:
-            model, _, tokens = choice.partition(":")
-            os.environ["LEADBOARD_EMBEDDING_MODEL"] = model
-            os.environ["LEADBOARD_EMBEDDING_TOKENS"] = tokens
-            embedder = default_embedder()
-            embedder.encode(["warm up"])  # loading the model is not throughput
-            enricher = Enricher(role_model=role_model, embedder=embedder)
-            enricher.enrich_batch(rows[:8])
+            embedder, enricher = loaded(choice, role_model, rows)
             print(f"embedder {embedder.version}")
 
             def embedding_here(store: Store, enricher: Enricher, embedder: TextEmbedder) -> int:
@@ -254,13 +264,7 @@ def new_path_alone(rows: list[dict[str, Any]], embedders: list[str], workers: in
         import_paths(store, [dump])
         store.close()
         for choice in embedders:
-            model, _, tokens = choice.partition(":")
-            os.environ["LEADBOARD_EMBEDDING_MODEL"] = model
-            os.environ["LEADBOARD_EMBEDDING_TOKENS"] = tokens
-            embedder = default_embedder()
-            embedder.encode(["warm up"])  # loading the model is not throughput
-            enricher = Enricher(role_model=role_model, embedder=embedder)
-            enricher.enrich_batch(rows[:8])
+            embedder, enricher = loaded(choice, role_model, rows)
             copy = Path(scratch) / f"{choice}.db"
             shutil.copyfile(fresh, copy)
             store = Store.open(f"sqlite:///{copy}")

@@ -5,32 +5,20 @@ job and enrichment."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import event
-from support.postgres import fresh_database
 from support.search_jobs import fill
 
 from leadboard.search.documents import SearchDocuments
 from leadboard.search.engine import SearchEngine, SearchFilters, SearchRequest, job_card
-from leadboard.store.repository import Store
 
 EVERY_FAMILY = SearchFilters(role_family=["any"])
 
 
-@pytest.fixture
-def pg_store(postgres_url, postgres_template):
-    with fresh_database(postgres_url, postgres_template) as url:
-        opened = Store.open(url)
-        fill(opened)
-        yield opened
-        opened.close()
-
-
-def test_a_search_checks_out_one_connection(pg_store):
-    engine = SearchEngine(pg_store)
+def test_a_search_checks_out_one_connection(filled_pg_store):
+    engine = SearchEngine(filled_pg_store)
     engine.search(SearchRequest(q="warm"))  # the documents' facts read once, aside
     checkouts: list[object] = []
-    event.listen(pg_store.engine, "checkout", lambda *args: checkouts.append(args))
+    event.listen(filled_pg_store.engine, "checkout", lambda *args: checkouts.append(args))
 
     # New words: each is looked up (is it known?), matched, ranked, and a page is read.
     found = engine.search(SearchRequest(q="ranking python platform", filters=EVERY_FAMILY))
@@ -38,8 +26,8 @@ def test_a_search_checks_out_one_connection(pg_store):
     assert found.results and len(checkouts) == 1
 
 
-def test_reads_outside_a_search_still_work_on_their_own(pg_store):
-    documents = SearchDocuments(pg_store)
+def test_reads_outside_a_search_still_work_on_their_own(filled_pg_store):
+    documents = SearchDocuments(filled_pg_store)
     with documents.reading():
         inside = documents.generation()
     assert inside == documents.generation() > 0

@@ -5,10 +5,7 @@ server would rebuild them all, and each copy's word scores must be of the words 
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import text
-from support.postgres import fresh_database
-from support.search_jobs import fill
 
 from bench.bench_search import repeat_postgres
 from leadboard.search.documents import SearchDocuments
@@ -17,35 +14,26 @@ from leadboard.search.index import sync_search_index
 from leadboard.store.repository import Store
 
 
-@pytest.fixture
-def pg_store(postgres_url, postgres_template):
-    with fresh_database(postgres_url, postgres_template) as url:
-        opened = Store.open(url)
-        fill(opened)
-        yield opened
-        opened.close()
-
-
 def counts(store: Store) -> dict[str, int]:
     tables = ("jobs", "enrichments", "search_documents", "search_tags", "search_words")
     with store.engine.connect() as connection:
         return {t: connection.scalar(text(f"SELECT count(*) FROM {t}")) for t in tables}
 
 
-def test_copies_are_what_the_sync_would_make(pg_store):
-    before = counts(pg_store)
-    generation = SearchDocuments(pg_store).generation()
+def test_copies_are_what_the_sync_would_make(filled_pg_store):
+    before = counts(filled_pg_store)
+    generation = SearchDocuments(filled_pg_store).generation()
 
-    repeat_postgres(pg_store, 3 * before["search_documents"])
+    repeat_postgres(filled_pg_store, 3 * before["search_documents"])
 
-    after = counts(pg_store)
+    after = counts(filled_pg_store)
     for table in ("jobs", "enrichments", "search_documents", "search_tags"):
         assert after[table] == 3 * before[table], table
     # Nothing for the sync to rebuild: each copy's doc_key is the one Python would give it.
-    summary = sync_search_index(pg_store)
+    summary = sync_search_index(filled_pg_store)
     assert summary.indexed == 0 and summary.total == after["search_documents"]
-    assert SearchDocuments(pg_store).generation() > generation  # engines read the copies
-    with pg_store.engine.connect() as connection:
+    assert SearchDocuments(filled_pg_store).generation() > generation  # engines read the copies
+    with filled_pg_store.engine.connect() as connection:
         indexes = connection.scalars(
             text("SELECT indexname FROM pg_indexes WHERE tablename = 'search_words'")
         ).all()
@@ -70,12 +58,12 @@ def test_copies_are_what_the_sync_would_make(pg_store):
     assert after["search_words"] <= 3 * before["search_words"]
 
 
-def test_a_search_finds_the_copies(pg_store):
+def test_a_search_finds_the_copies(filled_pg_store):
     request = SearchRequest(q="ranking", filters=SearchFilters(role_family=["any"]))
-    found = SearchEngine(pg_store).search(request).total
+    found = SearchEngine(filled_pg_store).search(request).total
 
-    repeat_postgres(pg_store, 2 * counts(pg_store)["search_documents"], drop=0.0)
+    repeat_postgres(filled_pg_store, 2 * counts(filled_pg_store)["search_documents"], drop=0.0)
 
-    response = SearchEngine(pg_store).search(request)
+    response = SearchEngine(filled_pg_store).search(request)
     assert found and response.total == 2 * found
     assert any(hit.job_id.endswith("#1") for hit in response.results)
