@@ -133,6 +133,48 @@ _MACRO_REGIONS = {
     "west coast": "US",
     "east coast": "US",
 }
+# Time zones that name where one may work from ("CET ±2h", "EST hours", "EU time zones"). Only
+# the unambiguous ones: a bare "PT", "ET" or "CT" is as often Portugal, Ethiopia or Connecticut.
+_TIME_ZONE = re.compile(
+    # Two-letter US zones only in a run of zones or before "hours": "PT/ET", "ET, CT, MT".
+    r"\b(?P<us>(?:PT|ET|CT|MT|PST|EST|CST|MST)(?:(?:\s*[/,&]\s*|\s+(?:and|or|to)\s+)"
+    r"(?:PT|ET|CT|MT|PST|EST|CST|MST)\b)+|(?:PT|ET|CT|MT)(?=\s+(?:hours|time)\b))"
+    r"|\b(?P<code>CEST|CET|EEST|EET|WET|EST|EDT|PST|PDT|MST|MDT|AEST|AEDT)\b"
+    r"(?:\s*(?:[+±-]|\+/-|\+-)\s*\d+(?:\s*h(?:ours?|rs?)?)?)?"
+    r"|\b(?P<name>(?i:european|europe|eu|american|eastern|pacific|central|mountain|australian)"
+    r"|US|U\.S\.)(?i:[\s-]+(?:friendly|standard|daylight))?(?i:[\s-]+(?:time[\s-]?zones?|"
+    r"timezones?|time|hours))\b"
+)
+_TIME_ZONE_REGIONS = (
+    dict.fromkeys(("CEST", "CET", "EEST", "EET", "WET"), "Europe")
+    | dict.fromkeys(("EST", "EDT", "PST", "PDT", "MST", "MDT"), "US")
+    | {"AEST": "Australia", "AEDT": "Australia"}
+)
+_TIME_ZONE_NAMES = (
+    dict.fromkeys(("european", "europe", "eu"), "Europe")
+    | dict.fromkeys(("us", "u.s.", "american", "eastern", "pacific", "central", "mountain"), "US")
+    | {"australian": "Australia"}
+)
+
+
+def _time_zone_regions(text: str) -> tuple[str, list[str]]:
+    """The regions of the time zones ``text`` names, and the text without them.
+
+    >>> _time_zone_regions("REMOTE (CET +/- 2h)"), _time_zone_regions("Europe-friendly time zones")
+    (('REMOTE ()', ['Europe']), ('', ['Europe']))
+    """
+    if not _TIME_ZONE.search(text):  # the common case: no time zone, nothing to rebuild
+        return text, []
+    regions = []
+    for match in _TIME_ZONE.finditer(text):
+        code, name = match.group("code"), match.group("name")
+        if match.group("us"):
+            regions.append("US")
+        else:
+            regions.append(_TIME_ZONE_REGIONS[code] if code else _TIME_ZONE_NAMES[name.lower()])
+    return _TIME_ZONE.sub("", text).strip(), _unique(regions)
+
+
 # City-states whose country name is also the city's.
 _CITY_STATES = {"SG", "HK", "MO", "MC"}
 # Job-market prior when a bare city name is ambiguous ("San Mateo": the Philippines has the bigger
@@ -281,6 +323,67 @@ _HEADLINE_FIELD = re.compile(
     re.IGNORECASE,
 )
 
+# Where a remote role may be done from, in a description: the cue, then the place(s) named.
+_REGION_KEYWORDS = (
+    "remote",
+    "based",
+    "locat",
+    "resid",
+    "live in",
+    "living in",
+    "to work in",
+    "to work from",
+    "available from",
+    "time zone",
+    "timezone",
+    "hours",
+    "overlap",
+)
+_REGION_CUE = _at_word_start(
+    r"(?:(?:must|need\s+to|have\s+to|should|required\s+to)\s+(?:currently\s+)?(?:be\s+)?"
+    r"(?:(?:physically\s+)?(?:based|located|residing|reside|live|living)\s+)?"
+    r"|(?:candidates|applicants|people|those|employees)\s+(?:who\s+(?:are\s+)?)?(?:currently\s+)?"
+    r"(?:physically\s+)?(?:based|located|residing|reside|living|live)\s+"
+    r"|(?:physically\s+)?(?:based|located|residing)\s+"
+    r"|(?:eligible|authori[sz]ed|permitted|able)\s+to\s+work\s+(?:remotely\s+)?"
+    r"|remote(?:ly)?\s+(?:anywhere\s+)?"
+    r"|(?:hiring|hire)\s+(?:remote(?:ly)?\s+)?)"
+    r"(?:with)?in\s+"
+    r"|(?:remote(?:ly)?|hiring|hire)\s+(?:remote(?:ly)?\s+)?(?:across|throughout)\s+"
+    r"(?=the\s+(?:US|U\.S\.|United|EU|UK))"
+    r"|available\s+from\s*:\s*"
+    r"|(?:from|in)\s+(?:one\s+of\s+)?the\s+following\s+(?:states|countries|regions)\s*:?\s*",
+    re.IGNORECASE,
+)
+_REGION_CUE = re.compile(
+    rf"(?:{_REGION_CUE.pattern})(?P<where>[^.;:!?\n—–]{{1,60}})"
+    r"|(?<![\w-])(?:work\s+)?location\s*:\s*(?P<line>[^\n|.;]{1,80})"
+    r"|\((?P<paren>[^()\n]{0,40}\bremote\b[^()\n]{0,40})\)"
+    # "US Remote", "EU-remote" (not "#LI-Remote", a LinkedIn tag)
+    r"|(?<![#\w-])(?P<before>(?-i:[A-Z][\w.]+(?:\s[A-Z][\w.]+)?))[\s-]+remote\b",
+    re.IGNORECASE,
+)
+_NOT_A_LIMIT = re.compile(
+    r"\b(?:no\s+matter|regardless|wherever|anywhere)\b[^.]*$"
+    r"|\b(?:we(?:'re|’re|\s+are)|company\s+is|(?:team|company|we)\s+(?:is|are)?)\s*(?:\w+\s+)?$"
+    # Conditions and pay ranges: "For roles based in the US, the salary…", "If located in…".
+    r"|\b(?:if|when|for\s+(?:roles?|positions?|employees))\b[^.,]{0,30}$"
+    r"|\b(?:salary|pay|compensation)\b[^.]{0,60}$"
+    r"|\b(?:including|such\s+as|e\.g\.|international)\b[^.]*$",  # examples, not a limit
+    re.IGNORECASE,
+)
+# "Candidates residing in California or Colorado are not eligible": an exclusion.
+_EXCLUDED = re.compile(r"\b(?:are\s+not|is\s+not|not\s+eligible|cannot|can't|excluded)\b", re.I)
+_SUBJECT = re.compile(r"(?<!\byou\s)\b(?:is|are)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_REGION_LIST_SPLIT = re.compile(r"\s*(?:/|,|\(|\)|\bor\b|\band\b|&|\s-+\s|-{2,})\s*")
+_TRAILING_ONLY = re.compile(r"^(?:the)\s+|\s+only$|[\s-]+based$", re.IGNORECASE)
+_US_DOTTED = re.compile(r"\bU\.S\.A?\.?")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_ZONE_SENTENCE = re.compile(
+    r"\b(?:remote(?:ly)?|time[\s-]?zones?|timezones?|overlap\w*|working\s+hours)\b", re.IGNORECASE
+)
+_PREFERENCE = re.compile(r"\b(?:prefer\w*|ideal(?:ly)?|a\s+plus|bonus|nice\s+to\s+have)\b", re.I)
+
 _POLICY_RANK: dict[RemotePolicy, int] = {"unknown": 0, "onsite": 1, "hybrid": 2, "remote": 3}
 _STATED_POLICIES: tuple[RemotePolicy, ...] = ("remote", "hybrid", "onsite")  # strongest first
 _PHRASES: tuple[tuple[RemotePolicy, re.Pattern[str]], ...] = (
@@ -309,6 +412,9 @@ class _ParsedString:
     policy: RemotePolicy
     places: tuple[_ParsedPlace, ...]
     remote_regions: tuple[str, ...]  # regions named next to a remote word
+    # Regions and countries named alone, with no workplace word and no city ("EU, or Hybrid -
+    # Lisbon"): where a remote posting may be done from when another string says it is remote.
+    loose_regions: tuple[str, ...] = ()
 
 
 def remote_policy_from_hint(hint: str | None) -> RemotePolicy:
@@ -353,6 +459,13 @@ def parse_location(
     policy = remote_policy_from_hint(workplace_type)
     places: list[Place] = []
     regions: list[str] = []
+    loose: list[str] = []
+    if workplace_type and len(workplace_type.split()) > 1:
+        # A hint that says more than its policy ("REMOTE (EU-friendly)", "US – Remote and
+        # Hybrid", Hacker News posts): its regions, never its places, nor (yet) its policy.
+        hint = _parse_string(workplace_type.strip()[:MAX_LOCATION_CHARS])
+        regions.extend(hint.remote_regions)
+        loose.extend(hint.loose_regions)
     seen: set[tuple[str | None, str | None, str | None]] = set()
     for raw in list(locations)[:MAX_LOCATIONS]:
         if not raw or not raw.strip():
@@ -370,10 +483,13 @@ def parse_location(
                     )
                 )
         regions.extend(parsed.remote_regions)
+        loose.extend(parsed.loose_regions)
     if policy == "remote":
         regions.extend(_region_label(r) for r in remote_regions if r and r.strip())
         if not regions:
-            regions.extend(_country_label(p.country) for p in places if p.country)
+            regions.extend(loose)
+        if not regions:
+            regions.extend(_places_countries(places))
     else:
         regions = []
     return Location(places=places, remote=policy, remote_regions=_unique(r for r in regions if r))
@@ -424,13 +540,15 @@ def find_workplace_signal(text: str | None) -> RemotePolicy:
     return "unknown"
 
 
-def _keyword_windows(text: str, reach: int = 120) -> list[str]:
-    """Merged stretches of ``text`` around workplace keywords (str.find: a regex is slower)."""
+def _keyword_windows(
+    text: str, reach: int = 120, keywords: tuple[str, ...] = _WORKPLACE_KEYWORDS
+) -> list[str]:
+    """Merged stretches of ``text`` around ``keywords`` (str.find: a regex is slower)."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters change length when lowered
         lowered = text
     hits = []
-    for keyword in _WORKPLACE_KEYWORDS:
+    for keyword in keywords:
         index = lowered.find(keyword)
         while index != -1:
             hits.append(index)
@@ -445,26 +563,127 @@ def _keyword_windows(text: str, reach: int = 120) -> list[str]:
     return [text[start:end] for start, end in spans]
 
 
+def find_remote_regions(text: str | None) -> list[str]:
+    """The regions a description restricts its remote work to, else [] (conservative).
+
+    Read only from workplace sentences that say where one must be: "must be based in the US",
+    "remotely within Canada", "eligible to work in the EU", "available from: Texas (USA)",
+    "Location: Remote (US-based)", "(Remote, Europe)", "able to work CET hours"; a preference
+    ("Eastern time zones preferred"), a negation ("no matter where you are based") or a city
+    ("based in our London office") says nothing here.
+
+    >>> find_remote_regions("This role is remote, but you must be based in the US or Canada.")
+    ['US', 'Canada']
+    >>> find_remote_regions("Fully remote; you need to overlap with CET working hours.")
+    ['Europe']
+    >>> find_remote_regions("Remote, no matter where you are based in the world.")
+    []
+    """
+    if not text:
+        return []
+    regions: list[str] = []
+    zones: list[str] = []
+    for window in _keyword_windows(text, 160, _REGION_KEYWORDS):
+        window = _US_DOTTED.sub("US", window)  # "the U.S." must not end the sentence
+        for match in _REGION_CUE.finditer(window):
+            before = window[max(0, match.start() - 40) : match.start()]
+            if _NEGATION_BEFORE.search(before) or _NOT_A_LIMIT.search(before):
+                continue
+            if match.group(0)[:4].lower() in ("base", "loca", "resi") and _SUBJECT.search(before):
+                continue  # "Our operations are located in…": the company, not the role
+            if match.group("line") is not None or match.group("paren") is not None:
+                parsed = _parse_string((match.group("line") or match.group("paren")).strip())
+                if parsed.policy == "remote":
+                    regions.extend(parsed.remote_regions + parsed.loose_regions)
+            elif match.group("before") is not None:
+                regions.extend(_region_of(match.group("before")))
+            elif not _EXCLUDED.search(match.group("where")):
+                regions.extend(_regions_named(match.group("where")))
+        for sentence in _SENTENCE_END.split(window):
+            if _ZONE_SENTENCE.search(sentence) and not _PREFERENCE.search(sentence):
+                zones.extend(_time_zone_regions(sentence)[1])
+    # A time zone only when no place is named: "remotely in Canada, in an Eastern time zone".
+    return _unique(r for r in regions or zones if r and r != "Anywhere")
+
+
+def _regions_named(where: str) -> list[str]:
+    """The countries, states' countries and macro regions at the start of ``where``.
+
+    Reads "the US or Canada", "California (USA)", "EMEA / LATAM", "the Indonesia Early career"
+    (a list flattened into one line), stopping at the first piece that starts with no region:
+    "our London office" names none (a city or an office is not a limit).
+    """
+    found: list[str] = []
+    for piece in _REGION_LIST_SPLIT.split(where):
+        piece = _TRAILING_ONLY.sub("", piece).strip(" .-")
+        if not piece:
+            continue
+        words = piece.split()[:4]
+        for size in range(len(words), 0, -1):  # the longest run of words that names a region
+            labels = _region_of(" ".join(words[:size]))
+            if labels:
+                found.extend(labels)
+                break
+        else:
+            return found
+        if size < len(piece.split()):
+            return found  # prose follows the region: the list has ended
+    return found
+
+
+def _region_of(text: str) -> list[str]:
+    """The region labels that ``text`` names as a whole, else []."""
+    gaz = _gazetteer()
+    key = _key(text)
+    label = _MACRO_REGIONS.get(key)
+    if label and label != "Anywhere" and key not in ("west coast", "east coast"):
+        return [label]
+    if not label:
+        # A state first: in a posting, "Georgia" is the US state more often than the country.
+        state = gaz.region(text, None) if len(key) > 3 else None
+        if state and state[0] in ("US", "CA"):
+            return [_country_label(state[0])]
+        country = gaz.country(text)
+        if country and not (len(text) == 2 and gaz.is_region(text)):  # "CA": ambiguous
+            return [_country_label(country)]
+    rest, zones = _time_zone_regions(text)
+    return zones if not rest else []
+
+
 def resolve_remote(location: Location, description_text: str | None) -> Location:
-    """Fill an unknown policy: description statement first, then "a city given means onsite".
+    """Fill an unknown policy: description statement first, then "a city given means onsite";
+    and the regions of a remote posting whose locations named none.
 
     The second rule is the labelling guideline: onsite when a specific city or office is given
-    and nothing says remote or hybrid; a country or "N locations" alone stays unknown.
+    and nothing says remote or hybrid; a country or "N locations" alone stays unknown. A remote
+    posting's regions come from its locations' words, else from the description's workplace
+    sentences (``find_remote_regions``), else from the countries of its places.
 
     >>> resolve_remote(parse_location(["Tokyo, Japan"]), "").remote
     'onsite'
+    >>> resolve_remote(parse_location(["Remote"]), "Remote, for people based in Canada.")
+    Location(places=[], remote='remote', remote_regions=['Canada'])
     """
-    if location.remote != "unknown":
-        return location
-    policy = find_workplace_signal(description_text)
-    if policy == "unknown" and any(place.city for place in location.places):
-        policy = "onsite"
+    policy = location.remote
     if policy == "unknown":
-        return location
+        policy = find_workplace_signal(description_text)
+        if policy == "unknown" and any(place.city for place in location.places):
+            policy = "onsite"
+        if policy == "unknown":
+            return location
     regions = location.remote_regions
-    if policy == "remote" and not regions:
-        regions = _unique(_country_label(p.country) for p in location.places if p.country)
+    if policy == "remote" and (not regions or regions == _places_countries(location.places)):
+        # Regions the locations did not state (none, or only their places' countries): the
+        # description's own words come first.
+        regions = find_remote_regions(description_text) or _places_countries(location.places)
+    if policy == location.remote and regions == location.remote_regions:
+        return location
     return location.model_copy(update={"remote": policy, "remote_regions": regions})
+
+
+def _places_countries(places: Iterable[Place]) -> list[str]:
+    """The country labels of ``places``: a remote posting's regions when nothing else says."""
+    return _unique(_country_label(place.country) for place in places if place.country)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -477,6 +696,13 @@ def _parse_string(raw: str) -> _ParsedString:
     policy: RemotePolicy = "unknown"
     places: list[_ParsedPlace] = []
     regions: list[str] = []
+    loose: list[str] = []
+    loose_places: list[_ParsedPlace] = []
+    zones: list[str] = []
+    if _REMOTE_WORD.search(
+        raw
+    ):  # "Remote EST / CET", "REMOTE (CET ±2h)"; "Tallinn, EST" is Estonia
+        raw, zones = _time_zone_regions(raw)
     for segment in _segments(raw):
         seg_policy, parts = _workplace_and_parts(segment)
         seg_places, seg_regions = _places_and_regions(parts, segment)
@@ -488,6 +714,9 @@ def _parse_string(raw: str) -> _ParsedString:
             seg_policy = "remote"  # "Anywhere", "Worldwide" as a location
         if _POLICY_RANK[seg_policy] > _POLICY_RANK[policy]:
             policy = seg_policy
+        if seg_policy == "remote" and _PREFERENCE.search(segment):
+            seg_regions = []  # "Remote (US-based preferred)": a wish, not a limit
+            seg_places = [p for p in seg_places if p.city or p.region]
         if seg_policy == "remote":
             named = seg_regions + [
                 _country_label(p.country)
@@ -496,10 +725,29 @@ def _parse_string(raw: str) -> _ParsedString:
             ]
             # "Remote - Chicago": the region is the country of the place named.
             regions.extend(named or [_country_label(p.country) for p in seg_places if p.country])
-            # A country named next to "Remote" is where one may work from, not an office.
-            seg_places = [p for p in seg_places if p.city or p.region]
+            # A country named next to "Remote" is where one may work from, not an office
+            # ("Singapore (remote)" too: a city-state is its country).
+            seg_places = [p for p in seg_places if p.region or (p.city and not _is_city_state(p))]
+        elif seg_policy in ("unknown", "hybrid") and all(
+            not p.city and not p.region for p in seg_places
+        ):
+            # "Remote (US/UK/Canada)" is split into "Remote, US", "UK", "Canada".
+            loose.extend(seg_regions + [_country_label(p.country) for p in seg_places])
+            loose_places.extend(seg_places)
+            continue
         places.extend(seg_places)
-    return _ParsedString(policy, tuple(places), tuple(_unique(regions)))
+    if policy == "remote":
+        regions.extend(zones + loose)
+        loose = []
+    else:
+        places.extend(loose_places)
+    return _ParsedString(
+        policy, tuple(places), tuple(_unique(regions)), tuple(_unique(r for r in loose if r))
+    )
+
+
+def _is_city_state(place: _ParsedPlace) -> bool:
+    return place.country in _CITY_STATES and place.city == _country_label(place.country)
 
 
 def _segments(raw: str) -> list[str]:
