@@ -26,9 +26,13 @@ def test_tag_counts_match_a_plain_count_for_narrow_and_broad_masks() -> None:
     for share in (0.0, 0.001, 0.5 / SPARSE_SHARE, 2 / SPARSE_SHARE, 0.6, 1.0):
         mask = rng.random(size) < share
         assert tags.counts(mask) == plain_counts(positions.tolist(), values, mask), share
+        # A search's matches are counted by their positions, never made a mask (issue 14).
+        picked = np.flatnonzero(mask)
+        assert tags.counts(picked) == tags.counts(mask), share
 
 
 def test_categorical_counts_leave_documents_without_a_value_out() -> None:
     column = Categorical.of(["data", None, "data", "ml_ic", None])
     assert column.counts(np.array([True, True, True, True, True])) == [("data", 2), ("ml_ic", 1)]
     assert column.counts(np.zeros(5, dtype=bool)) == []
+    assert column.counts(np.array([1, 3, 4])) == [("ml_ic", 1)]

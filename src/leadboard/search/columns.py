@@ -72,8 +72,8 @@ class Tags:
     >>> tags = Tags.of(np.array([2, 0, 2, 1]), Categorical.of(["go", "go", "rust", "go"]))
     >>> tags.positions.tolist(), tags.counts(np.array([True, False, True] + [False] * 60))
     ([0, 1, 2, 2], [('go', 2), ('rust', 1)])
-    >>> tags.counts(np.array([True, True, True]))
-    [('go', 3), ('rust', 1)]
+    >>> tags.counts(np.array([True, True, True])), tags.counts(np.array([0, 2]))
+    ([('go', 3), ('rust', 1)], [('go', 2), ('rust', 1)])
     """
 
     positions: np.ndarray  # document position of each pair, ascending
@@ -92,21 +92,23 @@ class Tags:
         mask[self.positions[self.values.isin(wanted)]] = True
         return mask
 
-    def counts(self, mask: Mask) -> list[tuple[str, int]]:
-        """(value, documents) among ``mask``, most first, then by value. Few documents (a
-        narrow query's matches) are counted through their own pairs, found by where each
-        document's pairs start, rather than by a pass over every pair."""
+    def counts(self, selected: Mask | np.ndarray) -> list[tuple[str, int]]:
+        """(value, documents) among ``selected`` (a mask, or positions ascending), most first,
+        then by value. Few documents (a narrow query's matches) are counted through their own
+        pairs, found by where each document's pairs start, rather than by a pass over every
+        pair; positions are never turned into a mask (at a million documents that pass is the
+        cost)."""
         codes = self.values.codes
-        picked = np.flatnonzero(mask)
-        if len(picked) * SPARSE_SHARE < len(mask) and len(self.positions):
-            starts = self._starts(len(mask))
-            first, many = starts[picked], starts[picked + 1] - starts[picked]
-            # Each picked document's pairs: its start, then the next ones, as many as it has.
-            ends = np.cumsum(many)
-            steps = np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - many, many)
-            chosen = codes[np.repeat(first, many) + steps]
+        if selected.dtype != bool:
+            # Where each picked document's pairs start and end: a binary search each.
+            first = np.searchsorted(self.positions, selected)
+            chosen = codes[_runs(first, np.searchsorted(self.positions, selected, "right"))]
+        elif np.count_nonzero(selected) * SPARSE_SHARE < len(selected) and len(self.positions):
+            picked = np.flatnonzero(selected)
+            starts = self._starts(len(selected))
+            chosen = codes[_runs(starts[picked], starts[picked + 1])]
         else:
-            chosen = codes[mask[self.positions]]
+            chosen = codes[selected[self.positions]]
         return _by_count(self.values.values, np.bincount(chosen, minlength=len(self.values.values)))
 
     def _starts(self, size: int) -> np.ndarray:
@@ -300,6 +302,18 @@ def _pack(texts: list[str]) -> np.ndarray:
 def _unpack(packed: np.ndarray) -> list[str]:
     count, _, joined = packed.tobytes().decode().partition(_SEPARATOR)
     return joined.split(_SEPARATOR) if int(count) else []
+
+
+def _runs(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Every index of the runs ``[starts[i], ends[i])``, run after run.
+
+    >>> _runs(np.array([2, 7, 9]), np.array([4, 7, 12])).tolist()
+    [2, 3, 9, 10, 11]
+    """
+    many = ends - starts
+    total = np.cumsum(many)
+    steps = np.arange(int(total[-1]) if len(total) else 0) - np.repeat(total - many, many)
+    return np.repeat(starts, many) + steps
 
 
 def _by_count(values: list[str], counted: np.ndarray) -> list[tuple[str, int]]:

@@ -42,7 +42,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from leadboard.search.columns import DocumentColumns, Mask, beside_store
+from leadboard.search.columns import SPARSE_SHARE, DocumentColumns, Mask, beside_store
 from leadboard.search.currency import rate_table
 from leadboard.search.documents import CardFacts, SearchDocuments
 from leadboard.search.index import BODY_CHARS, salary_a_year, sync_search_index
@@ -319,29 +319,34 @@ class SearchEngine:
         # each facet can leave its own filter out (and widen the view).
         base = _all_of([masks[name] for name in ("head", "open") if name in masks], columns.size)
         searching = bool(terms or use_vectors)
-        matched = np.ones(columns.size, dtype=bool)  # the text's matches, any filter
+        # The text's matches in any filter, positions ascending (None: every document): at a
+        # million documents a whole mask of them, combined with each filter's, cost more than
+        # the few thousand matches they are.
+        matches: np.ndarray | None = None
         found: Scores = _NO_MATCHES
         in_where = False  # whether any full-text match passes the filters
         semantic_base: dict[int, float] = {}
         every = True
         if searching:
-            matched = np.zeros(columns.size, dtype=bool)
             if terms:
                 # Any word is a poor reading (and a slow one: every job has "lead"); the
                 # meaning is a better one where there are vectors to read it with.
-                found, matched, every = self._lexical(
+                found, every = self._lexical(
                     columns, terms, where, any_word_fallback=not use_vectors
                 )
                 in_where = bool(where[found[0]].any())
+            matches = found[0]
             if use_vectors:
                 semantic_base = self._semantic(columns, meaning.strip(), base)
-                matched[list(semantic_base)] = True
+                if semantic_base:
+                    near = np.fromiter(semantic_base, dtype=np.int64)
+                    matches = np.union1d(matches, near)
         # Typed chips: a filter where plenty of results keep it, else a ranking signal.
         filtered: list[Chip] = []
         boosts: list[Mask] = []
         for chip in typed:
             mask = self._chip_mask(columns, chip)
-            kept = int((matched & where & mask).sum())
+            kept = _count(where & mask, matches)
             if kept >= PLENTY:
                 filtered.append(chip)
                 where &= mask
@@ -351,8 +356,7 @@ class SearchEngine:
         if filtered:
             filters = merge_chips(filters, filtered)
             masks = self._masks(columns, filters)
-        results = matched & where
-        total = int(results.sum())
+        total = _count(where, matches)
         ranker = None
         features = None
         if searching:
@@ -379,16 +383,17 @@ class SearchEngine:
             if request.sort == "relevance":
                 ordered = diversify(columns, ordered, FIRST_PAGE, PER_COMPANY)
             page_positions = ordered[(page - 1) * per_page : page * per_page]
-            facets = self._facets(columns, masks, matched & base)
+            assert matches is not None  # (searching)
+            facets = self._facets(columns, masks, matches[base[matches]])
         else:
             page_positions = self._browse(
                 columns, where, request.sort, filters, page, per_page, boosts
             )
             facets = self._facets(columns, masks, None)
         if "open" in masks and total < per_page:
-            notes += _hidden_note(columns, masks, matched if searching else None)
+            notes += _hidden_note(columns, masks, matches)
         suggestions = self._suggestions(
-            columns, masks, filters, matched, terms if every else [], empty=not total
+            columns, masks, filters, matches, terms if every else [], empty=not total
         )
         page_ids = [(int(columns.ids[p]), score) for p, score in page_positions]
         hits = self._hits(page_ids, terms)
@@ -448,18 +453,18 @@ class SearchEngine:
         columns: DocumentColumns,
         masks: dict[str, Mask],
         filters: SearchFilters,
-        matched: Mask,
+        matches: np.ndarray | None,
         terms: list[str],
         *,
         empty: bool,
     ) -> list[Suggestion]:
         """Under a pay floor, how many postings state no pay; and for an ``empty`` answer, what
         leaving each filter or word (of ``terms``, all required) out would give, most first:
-        counted on the column masks."""
+        counted on the column masks, among ``matches`` (positions; None: every document)."""
         found: list[Suggestion] = []
         if filters.salary_min is not None and not filters.include_unstated_pay:
             others = _all_of([m for name, m in masks.items() if name != "salary"], columns.size)
-            unstated = int((others & matched & (columns.salary_currency.codes < 0)).sum())
+            unstated = _count(others & (columns.salary_currency.codes < 0), matches)
             if unstated:
                 found.append(
                     Suggestion(
@@ -475,7 +480,7 @@ class SearchEngine:
             if name == "head":
                 continue
             rest = [mask for key, mask in masks.items() if key != name]
-            count = int((_all_of(rest, columns.size) & matched).sum())
+            count = _count(_all_of(rest, columns.size), matches)
             if count:
                 field_name, label = _FILTER_NAMES.get(name, (name, name))
                 found.append(Suggestion("filter", field_name, count, f"{label} ({count})"))
@@ -566,7 +571,9 @@ class SearchEngine:
         columns = self.columns()
         where = _all_of(self._masks(columns, merged).values(), columns.size)
         if terms:
-            _, matched, every = self._lexical(columns, terms, where)
+            (positions, _), every = self._lexical(columns, terms, where)
+            matched = np.zeros(columns.size, dtype=bool)
+            matched[positions] = True
             where &= matched
             if where.any() and not every:
                 notes.append("no job has every word: counting jobs with any of them")
@@ -651,17 +658,15 @@ class SearchEngine:
         where: Mask,
         *,
         any_word_fallback: bool = True,
-    ) -> tuple[Scores, Mask, bool]:
-        """The full-text matches (positions ascending and scores, lower is better), all of
-        them as a mask too, and whether it needed every word (it does, unless no job in
-        ``where`` has them all and ``any_word_fallback``: then any word will do)."""
+    ) -> tuple[Scores, bool]:
+        """The full-text matches (positions ascending and scores, lower is better), and
+        whether it needed every word (it does, unless no job in ``where`` has them all and
+        ``any_word_fallback``: then any word will do)."""
         choices = (True, False) if len(terms) > 1 and any_word_fallback else (True,)
         for every in choices:
             found = self._matches(columns, terms, every)
-            matched = np.zeros(columns.size, dtype=bool)
-            matched[found[0]] = True
-            if (matched & where).any() or every is choices[-1]:
-                return found, matched, every
+            if where[found[0]].any() or every is choices[-1]:
+                return found, every
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _matches(self, columns: DocumentColumns, terms: list[str], every: bool) -> Scores:
@@ -812,18 +817,36 @@ class SearchEngine:
     # -- facets and results --------------------------------------------------------------------
 
     def _facets(
-        self, columns: DocumentColumns, masks: dict[str, Mask], in_results: Mask | None
+        self, columns: DocumentColumns, masks: dict[str, Mask], in_results: np.ndarray | None
     ) -> dict[str, list[tuple[str, int]]]:
+        """Each facet's counts among the documents of ``masks`` but its own, and of
+        ``in_results`` (positions ascending; None: every document). Few results are counted by
+        their positions, each mask read at them only: at a million documents a pass over whole
+        masks for each facet cost more than the search (issue 14)."""
         c = columns
-        results = [] if in_results is None else [in_results]
-        every: list[Mask] = []  # all the masks at once: what each facet with no filter set counts
+        if in_results is not None and len(in_results) * SPARSE_SHARE >= c.size:
+            dense = np.zeros(c.size, dtype=bool)
+            dense[in_results] = True
+            in_results = dense
+        if in_results is None or in_results.dtype == bool:
+            results = [] if in_results is None else [in_results]
 
-        def without(name: str) -> Mask:
-            if name not in masks:  # (a million documents: each mask combined costs ~1 ms)
-                if not every:
-                    every.append(_all_of([*masks.values(), *results], c.size))
-                return every[0]
-            return _all_of([m for key, m in masks.items() if key != name] + results, c.size)
+            def among(names: list[str]) -> np.ndarray:  # a mask
+                return _all_of([masks[name] for name in names] + results, c.size)
+        else:
+            picked = in_results
+            at = {name: mask[picked] for name, mask in masks.items()}
+
+            def among(names: list[str]) -> np.ndarray:  # positions
+                return picked[_all_of([at[name] for name in names], len(picked))]
+
+        chosen: dict[str, np.ndarray] = {}
+
+        def without(name: str) -> np.ndarray:
+            key = name if name in masks else ""  # "": all the masks, for each facet not set
+            if key not in chosen:
+                chosen[key] = among([other for other in masks if other != key])
+            return chosen[key]
 
         now = time.time()
         posted_base = c.posted[without("posted")]
@@ -958,15 +981,13 @@ def search_terms(text_: str) -> list[str]:
 
 
 def _hidden_note(
-    columns: DocumentColumns, masks: dict[str, Mask], matched: Mask | None
+    columns: DocumentColumns, masks: dict[str, Mask], matches: np.ndarray | None
 ) -> list[str]:
-    """Say how many matches are left out as closed or stale, so that a short or empty answer
-    is not taken for "nothing matches" (a store of old dumps is all stale)."""
+    """Say how many matches (positions; None: every document) are left out as closed or
+    stale, so that a short or empty answer is not taken for "nothing matches" (a store of old
+    dumps is all stale)."""
     others = _all_of([mask for name, mask in masks.items() if name != "open"], columns.size)
-    hidden = others & ~columns.open
-    if matched is not None:
-        hidden &= matched
-    count = int(hidden.sum())
+    count = _count(others & ~columns.open, matches)
     if not count:
         return []
     plural = "s" if count != 1 else ""
@@ -974,6 +995,16 @@ def _hidden_note(
         f"{count} more matching posting{plural} closed or stale (not confirmed open for a "
         "while): hidden; include closed postings to see them"
     ]
+
+
+def _count(mask: Mask, among: np.ndarray | None) -> int:
+    """How many of ``among`` (positions; None: every document) ``mask`` holds.
+
+    >>> mask = np.array([True, False, True, True])
+    >>> _count(mask, np.array([1, 2])), _count(mask, None)
+    (1, 3)
+    """
+    return int(np.count_nonzero(mask if among is None else mask[among]))
 
 
 def _all_of(masks: Iterable[Mask], size: int) -> Mask:

@@ -114,18 +114,31 @@ def candidates(
     depth: int = DEPTH,
 ) -> np.ndarray:
     """``rank_all`` of ``kept`` (positions ascending, more than ``rank_all`` of them), positions
-    ascending: those the words score best in first, then the newest others."""
-    wanted = np.zeros(columns.size, dtype=bool)
-    wanted[kept] = True
+    ascending: those the words score best in first, then the newest others. Work in the
+    candidates only, never a pass over every document (a million at issue 14's scale).
+
+    >>> class Columns:  # documents 10, 20, ... at positions 0, 1, ...
+    ...     ids = np.arange(10, 110, 10)
+    ...     def locate(self, ids):
+    ...         return np.minimum(ids // 10 - 1, 9), np.isin(ids, self.ids)
+    >>> class Documents:  # the words score best in documents 50, 20, 990 (not kept), 90
+    ...     def best_of_words(self, terms, depth):
+    ...         return np.array([50, 20, 990, 90])[:depth]
+    >>> candidates(Documents(), Columns(), ["w"], np.arange(8), rank_all=4, depth=4).tolist()
+    [1, 4, 6, 7]
+    """
     while True:
         ids = documents.best_of_words(terms, depth)  # best first
         positions, held = columns.locate(ids)
-        found = positions[held][wanted[positions[held]]]
+        found = positions[held]
+        at = np.minimum(np.searchsorted(kept, found), len(kept) - 1)
+        found = found[kept[at] == found]  # those in ``kept``
         if len(found) >= rank_all // 2 or depth >= MAX_DEPTH or len(ids) < depth:
             break
         depth *= 4
     found = found[:rank_all]
-    wanted[found] = False
-    others = np.flatnonzero(wanted)
-    topped = np.concatenate([found, others[max(0, len(others) - (rank_all - len(found))) :]])
-    return np.sort(topped)
+    # The newest others: of the last kept, as many as are missing, those not found already.
+    missing = rank_all - len(found)
+    last = kept[max(0, len(kept) - missing - len(found)) :]
+    last = last[~np.isin(last, found)]
+    return np.sort(np.concatenate([found, last[max(0, len(last) - missing) :]]))
