@@ -357,7 +357,9 @@ _REGION_CUE = _at_word_start(
 )
 _REGION_CUE = re.compile(
     rf"(?:{_REGION_CUE.pattern})(?P<where>[^.;:!?\n—–]{{1,60}})"
-    r"|(?<![\w-])(?:work\s+)?location\s*:\s*(?P<line>[^\n|.;]{1,80})"
+    # "Location: Remote (US)", up to the next field ("  Role: …") or the line's end
+    r"|(?<![\w-])(?:work\s+)?location\s*:\s*(?P<line>[^\n|.;]{1,80}?)"
+    r"(?=\s{2}|\s+[A-Z][\w ]{0,20}:|[\n|.;]|$)"
     r"|\((?P<paren>[^()\n]{0,40}\bremote\b[^()\n]{0,40})\)"
     # "US Remote", "EU-remote" (not "#LI-Remote", a LinkedIn tag)
     r"|(?<![#\w-])(?P<before>(?-i:[A-Z][\w.]+(?:\s[A-Z][\w.]+)?))[\s-]+remote\b",
@@ -714,9 +716,13 @@ def _parse_string(raw: str) -> _ParsedString:
             seg_policy = "remote"  # "Anywhere", "Worldwide" as a location
         if _POLICY_RANK[seg_policy] > _POLICY_RANK[policy]:
             policy = seg_policy
-        if seg_policy == "remote" and _PREFERENCE.search(segment):
+        if (
+            seg_policy == "remote"
+            and _PREFERENCE.search(segment)
+            and not any(p.city or p.region for p in seg_places)
+        ):
             seg_regions = []  # "Remote (US-based preferred)": a wish, not a limit
-            seg_places = [p for p in seg_places if p.city or p.region]
+            seg_places = []
         if seg_policy == "remote":
             named = seg_regions + [
                 _country_label(p.country)
