@@ -27,6 +27,7 @@ from leadboard.normalize.location import find_remote_regions, parse_location, re
         ("Remote (US/UK/Canada/Spain)", ["US", "UK", "Canada", "Spain"]),
         ("Remote, Australia/NZ", ["Australia", "New Zealand"]),
         ("Remote or hybrid (US/EU/UK)", ["US", "Europe", "UK"]),
+        ("Remote (EU/LatAm/NA)", ["Europe", "LATAM", "North America"]),
         # A wish is not a limit.
         ("Remote (US-based preferred)", []),
     ],

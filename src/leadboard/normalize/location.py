@@ -116,6 +116,7 @@ _MACRO_REGIONS = {
     "latin america": "LATAM",
     "south america": "South America",
     "north america": "North America",
+    "na": "North America",  # "Remote (EU/LatAm/NA)": job posts mean it far more than Namibia
     "americas": "Americas",
     "the americas": "Americas",
     "dach": "DACH",
