@@ -340,7 +340,7 @@ _REGION_KEYWORDS = (
     "hours",
     "overlap",
 )
-_REGION_CUE = _at_word_start(
+_REGION_CUE_WORDS = _at_word_start(
     r"(?:(?:must|need\s+to|have\s+to|should|required\s+to)\s+(?:currently\s+)?(?:be\s+)?"
     r"(?:(?:physically\s+)?(?:based|located|residing|reside|live|living)\s+)?"
     r"|(?:candidates|applicants|people|those|employees)\s+(?:who\s+(?:are\s+)?)?(?:currently\s+)?"
@@ -357,7 +357,7 @@ _REGION_CUE = _at_word_start(
     re.IGNORECASE,
 )
 _REGION_CUE = re.compile(
-    rf"(?:{_REGION_CUE.pattern})(?P<where>[^.;:!?\n—–]{{1,60}})"
+    rf"(?:{_REGION_CUE_WORDS.pattern})(?P<where>[^.;:!?\n—–]{{1,60}})"
     # "Location: Remote (US)", up to the next field ("  Role: …") or the line's end
     r"|(?<![\w-])(?:work\s+)?location\s*:\s*(?P<line>[^\n|.;]{1,80}?)"
     r"(?=\s{2}|\s+[A-Z][\w ]{0,20}:|[\n|.;]|$)"
