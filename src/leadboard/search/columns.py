@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,7 @@ from leadboard.store.repository import Store
 
 Mask = np.ndarray  # bool, one entry a document position
 SPARSE_SHARE = 20  # a mask holding under 1/20 of the documents counts tags by its documents
+DENSE_IDS = 4  # ids up to 4 times their number: positions found by table (8 bytes an id)
 FORMAT = 2  # of the saved columns (``DocumentColumns.save``): another one is read again
 
 
@@ -229,11 +231,34 @@ class DocumentColumns:
         return positions[held]
 
     def locate(self, doc_ids: np.ndarray) -> tuple[np.ndarray, Mask]:
-        """Each id's position, and whether the snapshot holds it at all."""
+        """Each id's position, and whether the snapshot holds it at all.
+
+        >>> columns = DocumentColumns.__new__(DocumentColumns)
+        >>> columns.ids, columns.size = np.array([3, 5, 9]), 3
+        >>> [a.tolist() for a in columns.locate(np.array([9, 4, 3, 12]))]
+        [[2, 0, 0, 2], [True, False, True, False]]
+        """
         if not self.size:
             return np.zeros(len(doc_ids), dtype=np.int64), np.zeros(len(doc_ids), dtype=bool)
-        positions = np.minimum(np.searchsorted(self.ids, doc_ids), self.size - 1)
-        return positions, self.ids[positions] == doc_ids
+        table = self._position_of_id
+        if table is None:
+            positions = np.minimum(np.searchsorted(self.ids, doc_ids), self.size - 1)
+            return positions, self.ids[positions] == doc_ids
+        last = len(table) - 1
+        positions = table[np.minimum(doc_ids, last)]
+        held = (positions >= 0) & (doc_ids <= last)
+        return np.maximum(positions, 0), held
+
+    @cached_property
+    def _position_of_id(self) -> np.ndarray | None:
+        """Each id's position (-1: none), where the ids are dense enough (the largest under
+        ``DENSE_IDS`` times their number): a search finds a common word's 400k matches' positions
+        in ~1 ms with it, ~10 ms by binary search in a million ids. Made once a snapshot."""
+        if not self.size or int(self.ids[-1]) >= DENSE_IDS * self.size:
+            return None
+        table = np.full(int(self.ids[-1]) + 1, -1, dtype=np.int64)
+        table[self.ids] = np.arange(self.size)
+        return table
 
     def tag_mask(self, kind: str, wanted: Iterable[str]) -> Mask:
         tags = self.tags.get(kind)

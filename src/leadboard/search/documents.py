@@ -540,7 +540,9 @@ class SearchDocuments:
         costs), and the ids come back packed in one value."""
         with self._connection() as connection:
             ids = _unpacked(connection.scalar(_PG_MATCHES, {"query": _pg_query(terms, every)}))
-        ids.sort()
+        # In the table's physical order, mostly the ids' own: a merge sort of sorted runs takes
+        # a millisecond where quicksort took ~10 (400k matches at a million documents).
+        ids.sort(kind="stable")
         return ids
 
     def best_of_words(self, terms: Sequence[str], depth: int) -> np.ndarray:
