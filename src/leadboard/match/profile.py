@@ -382,7 +382,8 @@ _TRAINING = re.compile(
     r"bootcamp|ph\.?\s?d\.?|doctoral)(?!\w)",
     re.IGNORECASE,
 )
-_INTERNSHIP = re.compile(r"\b(?:intern(?:ship)?s?|co-?op)\b", re.IGNORECASE)
+# An internship's words in a title (scoring reads a trainee's title without them, too).
+INTERNSHIP = re.compile(r"\b(?:intern(?:ship)?s?|co-?op)\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:\||·|•|—|–|\s-\s|,|;|\bat\b|@|\t|\(|\)|\s{3,})\s*")
 _DEGREE = re.compile(
     r"\b(?:b\.?sc?|m\.?sc?|b\.?a|m\.?a|ph\.?d|mba|bachelor|master|doctor|degree|university|"
@@ -566,7 +567,7 @@ def read_profile(text: str, *, today: date | None = None) -> Profile:
     # internships first: the work they are hired into is closer to an internship's than to a
     # "Graduate Research Assistant"'s.
     recent = [pair for pair in by_recency if not _training(pair[0])] or sorted(
-        by_recency, key=lambda pair: not _INTERNSHIP.search(pair[0].title)
+        by_recency, key=lambda pair: not INTERNSHIP.search(pair[0].title)
     )
     titles = list(dict.fromkeys(role.title for role, _ in recent if role.title))[:3]
     if not titles:

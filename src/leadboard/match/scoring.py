@@ -51,7 +51,7 @@ import numpy as np
 from leadboard.enrich.segments import sentence_around
 from leadboard.enrich.skills import skills_named_in, vocabulary
 from leadboard.enrich.static_embeddings import StaticEmbedder
-from leadboard.match.profile import Profile
+from leadboard.match.profile import INTERNSHIP, Profile
 from leadboard.match.wish import Wish, wish_of
 from leadboard.normalize.location import parse_place
 from leadboard.search.documents import CandidateFacts, SearchDocuments
@@ -330,11 +330,8 @@ def _title(profile: Profile) -> str:
     """
     title = profile.titles[0] if profile.titles else ""
     if profile.seniority == "intern":
-        title = " ".join(_INTERNSHIP.sub(" ", title).split()).strip(" ,-–")
+        title = " ".join(INTERNSHIP.sub(" ", title).split()).strip(" ,-–")
     return title
-
-
-_INTERNSHIP = re.compile(r"\b(?:intern(?:ship)?s?|co-?op)\b", re.IGNORECASE)
 
 
 def fill_roles(found: list[Candidate], person: Person) -> None:

@@ -702,9 +702,9 @@ def _parse_string(raw: str) -> _ParsedString:
     loose: list[str] = []
     loose_places: list[_ParsedPlace] = []
     zones: list[str] = []
-    if _REMOTE_WORD.search(
-        raw
-    ):  # "Remote EST / CET", "REMOTE (CET ±2h)"; "Tallinn, EST" is Estonia
+    # Time zones only beside a remote word: "Remote EST / CET", "REMOTE (CET ±2h)"; but
+    # "Tallinn, EST" is Estonia.
+    if _REMOTE_WORD.search(raw):
         raw, zones = _time_zone_regions(raw)
     for segment in _segments(raw):
         seg_policy, parts = _workplace_and_parts(segment)
