@@ -34,12 +34,13 @@ LOCATIONS: list[tuple[str, str, list[str], list[P]]] = [
     ("Remote (Buenos Aires, Argentina)", "remote", ["Argentina"], [("Buenos Aires", None, "AR")]),
     ("London (EMEA Remote)", "remote", ["EMEA"], [("London", None, "GB")]),
     ("Remote - Chicago", "remote", ["US"], [("Chicago", "IL", "US")]),
-    ("Paris, France or Remote", "remote", ["France"], [("Paris", None, "FR")]),
+    # An office city beside a remote offer does not limit where the remote work is done.
+    ("Paris, France or Remote", "remote", [], [("Paris", None, "FR")]),
     ("Berlin office OR Remote (Germany)", "remote", ["Germany"], [("Berlin", None, "DE")]),
     (
         "Remote-Friendly (Travel-Required) | San Francisco, CA",
         "remote",
-        ["US"],
+        [],
         [("San Francisco", "CA", "US")],
     ),
     (
@@ -187,9 +188,14 @@ class TestHintAndLocationsTogether:
         assert location.remote == "hybrid"
         assert location.remote_regions == []
 
-    def test_remote_hint_takes_regions_from_places(self) -> None:
-        location = parse_location(["San Francisco, CA"], workplace_type="remote")
-        assert (location.remote, location.remote_regions) == ("remote", ["US"])
+    def test_a_remote_hint_takes_a_country_named_alone_as_its_region(self) -> None:
+        location = parse_location(["Canada"], workplace_type="remote")
+        assert (location.remote, location.remote_regions) == ("remote", ["Canada"])
+
+    def test_a_remote_hint_does_not_limit_remote_work_to_an_office_city_s_country(self) -> None:
+        for office in (["San Francisco, CA"], ["New Providence, NJ"], ["Texas"]):
+            location = parse_location(office, workplace_type="remote")
+            assert (location.remote, location.remote_regions) == ("remote", []), office
 
     def test_remote_in_any_location_wins(self) -> None:
         location = parse_location(["New York, NY", "Remote - US"], workplace_type="OnSite")

@@ -116,10 +116,10 @@ def test_description_states_no_region(text: str) -> None:
 def test_resolve_remote_reads_the_description_only_where_the_locations_named_no_region() -> None:
     must = "This role is fully remote; you must be based in the US."
     assert resolve_remote(parse_location(["Remote"]), must).remote_regions == ["US"]
-    # An office's country is a guess: the description's own words replace it.
+    # An office's country is no limit: the description's own words say, or nothing does.
     berlin = parse_location(["Berlin, Germany"], "Remote")
     assert resolve_remote(berlin, "Work in EU time zones.").remote_regions == ["Europe"]
-    assert resolve_remote(berlin, "").remote_regions == ["Germany"]
+    assert resolve_remote(berlin, "").remote_regions == []
     # A region the locations state is kept.
     assert resolve_remote(parse_location(["Remote - EMEA"]), must).remote_regions == ["EMEA"]
     # A description that makes a posting remote names its regions too.

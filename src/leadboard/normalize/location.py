@@ -453,7 +453,8 @@ def parse_location(
 
     The most open policy stated anywhere wins (a posting that offers remote in one of its
     locations is a remote posting). Remote regions come from the words next to "Remote" and from
-    the source's own list; a remote posting that names none gets the countries of its places.
+    the source's own list; a remote posting that names none gets the countries it names alone
+    ("Canada"), never a city's or a state's country ("Remote or New York" is not "remote in the US only").
 
     >>> loc = parse_location(["Remote - EMEA", "London, England, United Kingdom"])
     >>> loc.remote, loc.remote_regions, [(p.city, p.country) for p in loc.places]
@@ -492,7 +493,7 @@ def parse_location(
         if not regions:
             regions.extend(loose)
         if not regions:
-            regions.extend(_places_countries(places))
+            regions.extend(_countries_named_alone(places))
     else:
         regions = []
     return Location(places=places, remote=policy, remote_regions=_unique(r for r in regions if r))
@@ -660,7 +661,7 @@ def resolve_remote(location: Location, description_text: str | None) -> Location
     The second rule is the labelling guideline: onsite when a specific city or office is given
     and nothing says remote or hybrid; a country or "N locations" alone stays unknown. A remote
     posting's regions come from its locations' words, else from the description's workplace
-    sentences (``find_remote_regions``), else from the countries of its places.
+    sentences (``find_remote_regions``), else from the countries named alone as places.
 
     >>> resolve_remote(parse_location(["Tokyo, Japan"]), "").remote
     'onsite'
@@ -675,18 +676,28 @@ def resolve_remote(location: Location, description_text: str | None) -> Location
         if policy == "unknown":
             return location
     regions = location.remote_regions
-    if policy == "remote" and (not regions or regions == _places_countries(location.places)):
-        # Regions the locations did not state (none, or only their places' countries): the
-        # description's own words come first.
-        regions = find_remote_regions(description_text) or _places_countries(location.places)
+    if policy == "remote" and not regions:
+        # Regions the locations did not state: the description's own words, if they say.
+        regions = find_remote_regions(description_text) or _countries_named_alone(
+            location.places
+        )
     if policy == location.remote and regions == location.remote_regions:
         return location
     return location.model_copy(update={"remote": policy, "remote_regions": regions})
 
 
-def _places_countries(places: Iterable[Place]) -> list[str]:
-    """The country labels of ``places``: a remote posting's regions when nothing else says."""
-    return _unique(_country_label(place.country) for place in places if place.country)
+def _countries_named_alone(places: Iterable[Place]) -> list[str]:
+    """The countries a remote posting names as places of their own ("Canada").
+
+    A country alone is where the remote work is; a city is the office beside the remote offer
+    ("Remote or New York" does not limit remote work to the US), and a state alone is as often a
+    small town the gazetteer lacks ("New Providence, NJ") or a sales territory.
+    """
+    return _unique(
+        _country_label(place.country)
+        for place in places
+        if place.country and not place.city and not place.region
+    )
 
 
 # ---------------------------------------------------------------------------------------------
