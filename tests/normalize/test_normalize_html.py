@@ -120,25 +120,23 @@ def test_clean_plain_text_keeps_paragraphs() -> None:
 
 def test_huge_description_is_truncated_quickly_with_a_warning() -> None:
     huge = "<p>" + "word " * 1_000_000 + "</p>"  # 5 MB
-    started = time.perf_counter()
+    started = time.process_time()
     clean = clean_description(huge, "html")
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2.0, f"5 MB description took {elapsed:.2f}s"
+    elapsed = time.process_time() - started
+    assert elapsed < 2.0, f"5 MB description took {elapsed:.2f} CPU-s"  # CPU: load-proof
     assert len(clean.text) <= MAX_DESCRIPTION_CHARS
     assert clean.warnings and "truncated" in clean.warnings[0]
 
 
 def test_deep_nesting_is_flattened_in_linear_time() -> None:
     """100k nested tags took ~110 s to parse (both parsers are quadratic in depth): issue 12."""
-    import time
-
     from leadboard.normalize.html import MAX_NESTING, clean_description, flatten_deep_nesting
 
     depth = 100_000
     markup = "<div>" * depth + "<p>Lead the ML team</p>" + "</div>" * depth
-    started = time.perf_counter()
+    started = time.process_time()
     cleaned = clean_description(markup, "html")
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert cleaned.text == "Lead the ML team"
     flat = flatten_deep_nesting(markup)
     assert flat.count("<div>") == MAX_NESTING and flat.count("</div>") == MAX_NESTING

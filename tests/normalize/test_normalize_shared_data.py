@@ -79,14 +79,16 @@ def test_real_html_descriptions_come_out_clean(rows: list[dict]) -> None:
 def test_normalize_posting_runs_over_a_sample(rows: list[dict]) -> None:
     sample = [as_posting(row) for row in rows[::8]]
     jobs, invalid = [], []
-    started = time.perf_counter()
+    started = time.process_time()
     for item in sample:
         try:
             jobs.append(normalize_posting(item))
         except InvalidPosting as error:
             invalid.append((item, error.reason))
-    rate = len(sample) / (time.perf_counter() - started)
+    rate = len(sample) / (time.process_time() - started)
     # Only postings without a title are rejected (Hacker News posts carry none).
     assert all(not (item.title or "").strip() for item, _ in invalid)
-    assert rate > 200, f"{rate:.0f} postings/s"  # measured ~1,900/s on 2 busy cores
+    # A guard against a catastrophic (quadratic) slowdown, in CPU time: wall time on a loaded
+    # machine says nothing. bench/bench_import.py measures the real rate.
+    assert rate > 200, f"{rate:.0f} postings a CPU-second"
     assert sum(job.salary is not None for job in jobs) > 0.1 * len(jobs)
