@@ -300,6 +300,36 @@ def test_the_sqlite_vector_index_serves_many_threads_and_survives_a_reopen(tmp_p
     assert HnswIndex(tmp_path / "vectors.usearch").count() == 0
 
 
+def test_the_graph_bookkeeping_of_a_version_before_is_read_then_kept_as_arrays(tmp_path):
+    """A graph saved with a JSON dict of hashes (versions before ``Held``) is not built again:
+    the JSON is read, kept as arrays, and goes at the next save; a JSON newer than the arrays
+    (an older version saved the graph since) is the one believed."""
+    import json
+    import os
+
+    from leadboard.search.vectors import HnswIndex
+
+    vectors = np.random.default_rng(1).normal(size=(20, 8)).astype("<f4")
+    wanted = {i + 1: ("h", v.tobytes()) for i, v in enumerate(vectors)}
+    graph = tmp_path / "vectors.usearch"
+    assert HnswIndex(graph)._sync(wanted, "m") == 20
+    legacy, arrays = graph.with_suffix(".json"), graph.with_suffix(".npz")
+    legacy.write_text(json.dumps({"hashes": {str(i): ["h", "m"] for i in wanted}}))
+    arrays.unlink()
+
+    assert HnswIndex(graph)._sync(wanted, "m") == 0  # nothing changed: nothing rebuilt
+    assert arrays.is_file() and HnswIndex(graph).held().digests.tolist() == [b"h"] * 20
+    # An older version re-embedded document 3 since: its JSON says so, and is believed.
+    legacy.write_text(
+        json.dumps({"hashes": {str(i): ["old" if i == 3 else "h", "m"] for i in wanted}})
+    )
+    newer = arrays.stat().st_mtime_ns + 1_000_000_000
+    os.utime(legacy, ns=(newer, newer))
+    assert HnswIndex(graph)._sync(wanted, "m") == 1
+    assert not legacy.exists() and HnswIndex(graph)._sync(wanted, "m") == 0
+    assert HnswIndex(graph)._sync(wanted, "another model") == 20
+
+
 def test_words_are_ranked_one_by_one_exactly_as_the_full_text_engine_ranks_them(store):
     """SQLite reads each word's BM25 alone (common words ahead, in warm_up) and adds them up:
     the same matches in the very order of FTS5's own BM25 of the whole query."""

@@ -4,7 +4,7 @@ Two engines behind one small interface (``sync``, ``nearest``, ``count``):
 
 - SQLite: a `USearch <https://github.com/unum-cloud/usearch>`_ HNSW graph (cosine, half-precision
   vectors) in ``<store>.vectors.usearch`` beside the store's SQLite file, with
-  ``<store>.vectors.json`` remembering which content each document was indexed from. It is derived
+  ``<store>.vectors.npz`` remembering which content each document was indexed from. It is derived
   data: rebuilt from the ``embeddings`` table whenever it is missing, unreadable or stale. (The
   first version used sqlite-vec; its 0.1.x releases scan every vector — 43 ms a query at 27k
   documents, ~150 ms at 100k — where this graph answers in a few; ``bench/bench_vectors.py``
@@ -22,9 +22,11 @@ writes only what changed. This module and ``search/documents.py`` are the only c
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -86,56 +88,145 @@ def _stale(
     ]
 
 
+class Held:
+    """What a graph holds: its document ids (ascending), each one's content hash and the model
+    it was embedded by (a code into ``names``). Arrays, not a dict: at a million documents a
+    dict of hashes took ~0.5 GB for as long as the server ran, and ~3 s of CPU to read at each
+    start; these take ~80 MB, read only while a sync compares them.
+
+    >>> held = Held.of({7: ("b", b""), 3: ("a", b"")}, "m")
+    >>> held.ids.tolist(), held.digests.tolist(), held.size
+    ([3, 7], [b'a', b'b'], 2)
+    """
+
+    def __init__(
+        self, ids: np.ndarray, digests: np.ndarray, models: np.ndarray, names: list[str]
+    ) -> None:
+        self.ids, self.digests, self.models, self.names = ids, digests, models, names
+        self.size = len(ids)
+
+    @classmethod
+    def of(cls, wanted: dict[int, StoredVector], model: str) -> Held:
+        """``wanted``, as held once indexed by ``model``."""
+        ids = np.fromiter(wanted, dtype=np.int64, count=len(wanted))
+        digests = np.array([stored[0] for stored in wanted.values()], dtype=np.bytes_)
+        order = np.argsort(ids, kind="stable")
+        return cls(ids[order], digests[order], np.zeros(len(ids), dtype=np.int32), [model])
+
+    def code(self, model: str) -> int:
+        """``model``'s code (-1: no document is held as embedded by it)."""
+        return self.names.index(model) if model in self.names else -1
+
+    @classmethod
+    def empty(cls) -> Held:
+        return cls(np.zeros(0, np.int64), np.zeros(0, "S1"), np.zeros(0, np.int32), [])
+
+    def kept(self, wanted: Held) -> np.ndarray:
+        """Whether each held document is still wanted as it is held (``wanted`` of one model)."""
+        if not wanted.size:
+            return np.zeros(self.size, dtype=bool)
+        at = np.minimum(np.searchsorted(wanted.ids, self.ids), wanted.size - 1)
+        return (
+            (wanted.ids[at] == self.ids)
+            & (wanted.digests[at] == self.digests)
+            & (self.models == self.code(wanted.names[0]))
+        )
+
+    def merged(self, keep: np.ndarray, added: Held) -> Held:
+        """The documents ``keep`` says, and ``added`` (none of them among those kept)."""
+        names = list(dict.fromkeys(self.names + added.names))
+        recode = np.array([names.index(name) for name in added.names], dtype=np.int32)
+        ids = np.concatenate([self.ids[keep], added.ids])
+        order = np.argsort(ids, kind="stable")
+        # One width for both: numpy would cut the longer hashes to the first array's width.
+        width = max(self.digests.dtype.itemsize, added.digests.dtype.itemsize, 1)
+        digests = np.concatenate(
+            [self.digests[keep].astype(f"S{width}"), added.digests.astype(f"S{width}")]
+        )
+        models = np.concatenate([self.models[keep], recode[added.models]])
+        return Held(ids[order], digests[order], models[order], names)
+
+    def save(self, path: Path) -> None:
+        with path.open("wb") as out:
+            np.savez(
+                out,
+                allow_pickle=False,
+                ids=self.ids,
+                digests=self.digests,
+                models=self.models,
+                names=np.array(self.names, dtype=np.str_),
+            )
+
+    @classmethod
+    def load(cls, path: Path) -> Held:
+        with np.load(path, allow_pickle=False) as saved:
+            names = [str(name) for name in saved["names"]]
+            return cls(saved["ids"], saved["digests"], saved["models"], names)
+
+    @classmethod
+    def from_json(cls, path: Path) -> Held:
+        """The bookkeeping as versions before these arrays kept it (a JSON dict of hashes)."""
+        hashes = json.loads(path.read_text())["hashes"]
+        names = list(dict.fromkeys(model for _, model in hashes.values()))
+        codes = {name: code for code, name in enumerate(names)}
+        ids = np.fromiter((int(k) for k in hashes), dtype=np.int64, count=len(hashes))
+        digests = np.array([digest for digest, _ in hashes.values()], dtype=np.bytes_)
+        models = np.fromiter(
+            (codes[model] for _, model in hashes.values()), dtype=np.int32, count=len(hashes)
+        )
+        order = np.argsort(ids, kind="stable")
+        return cls(ids[order], digests[order], models[order], names)
+
+
 class HnswIndex:
     """A USearch HNSW graph in files beside the SQLite store (see the module docstring).
 
     The saved graph is mapped in (``Index.view``), not read: at a million documents it is ~0.9
-    GB, and a search touches a few of its pages. Its bookkeeping (a content hash a document:
-    ~100 MB of JSON at a million) is read by the first ``sync`` that needs it, and the graph
-    read into memory only when a sync changes it."""
+    GB, and a search touches a few of its pages. Its bookkeeping (:class:`Held`, in
+    ``<graph>.npz``; versions before kept ``<graph>.json``, read where it is the newer) is read
+    by each ``sync``, and the graph read into memory only when a sync changes it."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path  # the graph; its bookkeeping is the same name with ``.json``
-        self.meta_path = path.with_suffix(".json")
+        self.path = path  # the graph; its bookkeeping is the same name with ``.npz``
+        self.held_path = path.with_suffix(".npz")
+        self.json_path = path.with_suffix(".json")  # the bookkeeping of versions before
         self.lock = threading.RLock()  # one sync at a time; searches run side by side
-        self._hashes: dict[int, tuple[str, str]] | None = {}  # None: not read yet
         self.index: Any = None  # made at the first sync, of the vectors' dimension
         self.mapped = False  # whether ``index`` is the saved file mapped in (read-only)
         try:
             from usearch.index import Index
 
             header = Index.metadata(str(path))
-            if header is None or not self.meta_path.is_file():
+            if header is None or not (self.held_path.is_file() or self.json_path.is_file()):
                 raise ValueError("not a graph")
             self.index = self._new(int(header["dimensions"]))
             self.index.view(str(path))
-            self._hashes, self.mapped = None, True
+            self.mapped = True
         except (OSError, ValueError, KeyError, RuntimeError, TypeError):
             # Missing or damaged: start empty; the next sync fills it from the embeddings.
-            self.index, self._hashes = None, {}
+            self.index = None
 
-    @property
-    def hashes(self) -> dict[int, tuple[str, str]]:
-        """document id -> (content hash, model) of what the graph holds."""
-        return self._bookkeeping()
-
-    @hashes.setter
-    def hashes(self, value: dict[int, tuple[str, str]]) -> None:
-        self._hashes = value
-
-    def _bookkeeping(self) -> dict[int, tuple[str, str]]:
-        """The hashes, read when first asked for; a graph its bookkeeping disagrees with is
-        dropped (the sync builds it again)."""
+    def held(self) -> Held:
+        """What the graph holds, as last saved; a graph its bookkeeping disagrees with is
+        dropped (the sync builds it again). Bookkeeping only in the JSON of a version before
+        is written as arrays once, so that the next start reads those."""
         with self.lock:
-            if self._hashes is None:
-                try:
-                    meta = json.loads(self.meta_path.read_text())
-                    self._hashes = {int(k): (v[0], v[1]) for k, v in meta["hashes"].items()}
-                    if len(self.index) != len(self._hashes):
-                        raise ValueError("the graph and its bookkeeping disagree")
-                except (OSError, ValueError, KeyError, TypeError, IndexError):
-                    self.index, self._hashes, self.mapped = None, {}, False
-            return self._hashes
+            if self.index is None:
+                return Held.empty()
+            try:
+                if _newer(self.json_path, self.held_path):
+                    held = Held.from_json(self.json_path)
+                    if len(self.index) == held.size:
+                        with contextlib.suppress(OSError):  # else read again next time
+                            _replace(self.held_path, held.save)
+                else:
+                    held = Held.load(self.held_path)
+                if len(self.index) != held.size:
+                    raise ValueError("the graph and its bookkeeping disagree")
+            except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile):
+                self.index, self.mapped = None, False
+                return Held.empty()
+            return held
 
     @staticmethod
     def _new(dimensions: int) -> Any:
@@ -172,41 +263,37 @@ class HnswIndex:
             found = read(chunk)
             return b"".join(found[i] for i in chunk)
 
-        self._bookkeeping()  # first: a graph its bookkeeping disagrees with is dropped
+        held = self.held()  # first: a graph its bookkeeping disagrees with is dropped
         first = next(iter(wanted), None)
         dimensions = len(vectors([first])) // 4 if first is not None else None
         if dimensions is not None and (self.index is None or self.index.ndim != dimensions):
             # A first graph, or a model of another size: every vector goes into a new one.
-            self.index, self.hashes, self.mapped = self._new(dimensions), {}, False
-        stale = _stale(self.hashes, wanted, model)
-        stale_set = set(stale)
-        new = [doc_id for doc_id in wanted if doc_id not in self.hashes or doc_id in stale_set]
-        if not stale and not new:
+            self.index, held, self.mapped = self._new(dimensions), Held.empty(), False
+        keep = held.kept(Held.of(wanted, model))
+        stale = held.ids[~keep]
+        unheld = ~np.isin(np.fromiter(wanted, dtype=np.int64, count=len(wanted)), held.ids[keep])
+        new = [doc_id for doc_id, missing in zip(wanted, unheld.tolist(), strict=True) if missing]
+        if not len(stale) and not new:
             return 0
         if self.mapped:  # a mapped graph is read-only: read it in to change it
             index = self._new(self.index.ndim)
             index.load(str(self.path))
             self.index, self.mapped = index, False
-        if stale:
-            self.index.remove(np.array(stale, dtype=np.uint64))
-            for doc_id in stale:
-                del self.hashes[doc_id]
+        if len(stale):
+            self.index.remove(stale.astype(np.uint64))
         for start in range(0, len(new), BATCH * 10):
             chunk = new[start : start + BATCH * 10]
             matrix = np.frombuffer(vectors(chunk), dtype="<f4")
             self.index.add(np.array(chunk, dtype=np.uint64), matrix.reshape(len(chunk), -1))
-            self.hashes.update((i, (wanted[i][0], model)) for i in chunk)
-        self._save()
+        self._save(held.merged(keep, Held.of({i: wanted[i] for i in new}, model)))
         return len(new)
 
-    def _save(self) -> None:
-        """Write the graph and its bookkeeping, each to a new file renamed into place."""
-        graph = self.path.with_name(self.path.name + ".tmp")
-        meta = self.meta_path.with_name(self.meta_path.name + ".tmp")
-        self.index.save(str(graph))
-        meta.write_text(json.dumps({"hashes": {str(k): v for k, v in self.hashes.items()}}))
-        os.replace(graph, self.path)
-        os.replace(meta, self.meta_path)
+    def _save(self, held: Held) -> None:
+        """Write the graph, then its bookkeeping, each to a new file renamed into place; an
+        older version's bookkeeping goes (it no longer says what the graph holds)."""
+        _replace(self.path, lambda partial: self.index.save(str(partial)))
+        _replace(self.held_path, held.save)
+        self.json_path.unlink(missing_ok=True)
 
     def nearest(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         if self.index is None or not len(self.index) or self.index.ndim != len(vector):
@@ -299,6 +386,20 @@ class PgVectorIndex:
     def count(self) -> int:
         with self.engine.connect() as connection:
             return int(connection.execute(text("SELECT count(*) FROM job_vectors")).scalar_one())
+
+
+def _newer(path: Path, than: Path) -> bool:
+    """Whether ``path`` is there and ``than`` is not, or is older."""
+    if not path.is_file():
+        return False
+    return not than.is_file() or path.stat().st_mtime_ns > than.stat().st_mtime_ns
+
+
+def _replace(path: Path, write: Callable[[Path], None]) -> None:
+    """``write`` to a new file beside ``path``, moved into place: a reader sees one or the other."""
+    partial = path.with_name(path.name + ".tmp")
+    write(partial)
+    os.replace(partial, path)
 
 
 def _pg_literal(vector: bytes | Sequence[float]) -> str:
