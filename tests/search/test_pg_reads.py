@@ -46,8 +46,8 @@ def test_a_page_shows_what_job_card_says(store):
 
 def test_a_word_is_known_from_a_title_or_from_a_text_that_says_it_once(store):
     fill(store)
-    documents = SearchDocuments(store)
+    engine = SearchEngine(store)
 
-    assert documents.knows("ranking")  # a title's word (on PostgreSQL: in search_words)
-    assert documents.knows("croissants")  # said once in a text only: found by its matches
-    assert not documents.knows("rankng")  # misspelt: no document holds it
+    assert engine.knows("ranking")  # a title's word
+    assert engine.knows("croissants")  # said once in a text only: found by its matches
+    assert not engine.knows("rankng")  # misspelt: no document holds it

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -180,10 +180,20 @@ class Ranked:
 
 
 class TermCount(NamedTuple):
-    """A token of the SQLite full-text index and how many documents hold it."""
+    """A token of the SQLite full-text index (a lexeme of PostgreSQL's ``search_vector``) and
+    how many documents hold it."""
 
     term: str
     documents: int
+
+
+class WordPostings(NamedTuple):
+    """PostgreSQL: the documents holding one lexeme (ids ascending, int64), and those of them
+    ``search_words`` scores (ids ascending, int64; scores, float32)."""
+
+    ids: np.ndarray
+    scored_ids: np.ndarray
+    scores: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,22 +511,19 @@ class SearchDocuments:
         return [TermCount(term, int(documents)) for term, documents in rows]
 
     def knows(self, word: str) -> bool:
-        """Whether any document holds ``word`` (as the full-text engine reads it: stemmed).
+        """SQLite: whether any document holds ``word`` (as FTS5 reads it: stemmed; PostgreSQL's
+        engine asks ``pg_words.PgWordScores.knows``).
 
         >>> from leadboard.store.repository import Store
         >>> SearchDocuments(Store.open("sqlite://")).knows("training")
         False
         """
+        quoted = '"' + word.replace('"', '""') + '"'
         with self._connection() as session:
-            if self.engine.dialect.name == "sqlite":
-                quoted = '"' + word.replace('"', '""') + '"'
-                found = session.execute(
-                    text("SELECT 1 FROM search_fts WHERE search_fts MATCH :word LIMIT 1"),
-                    {"word": quoted},
-                )
-            else:
-                term = _pg_term(word)
-                return bool(session.scalar(_PG_KNOWS, {"word": term.strip("'"), "query": term}))
+            found = session.execute(
+                text("SELECT 1 FROM search_fts WHERE search_fts MATCH :word LIMIT 1"),
+                {"word": quoted},
+            )
             return found.first() is not None
 
     def ts_ranks(
@@ -534,34 +541,47 @@ class SearchDocuments:
             np.array([row[1] for row in rows], dtype=np.float64),
         )
 
-    def ts_matches(self, terms: Sequence[str], *, every: bool = True) -> np.ndarray:
-        """PostgreSQL: the ids (int64, ascending) of the documents matching every (or any) of
-        ``terms``, from the GIN index alone: no vector is read (a tenth of what ranking them
-        costs), and the ids come back packed in one value."""
+    def lexemes(self, words: Sequence[str]) -> list[tuple[str, ...]]:
+        """PostgreSQL: each of ``words``' lexemes as ``search_vector`` holds them (the english
+        configuration's stems of ``_pg_term``'s letters and digits, as ``to_tsquery`` reads the
+        word; none for a stop word), in one round trip.
+
+        >>> from leadboard.store.repository import Store
+        >>> SearchDocuments(Store.open("sqlite://")).lexemes([])
+        []
+        """
+        if not words:
+            return []
+        cleaned = [_pg_term(word).strip("'") for word in words]
         with self._connection() as connection:
-            ids = _unpacked(connection.scalar(_PG_MATCHES, {"query": _pg_query(terms, every)}))
+            rows = connection.execute(_PG_LEXEMES, {"words": cleaned}).all()
+        return [tuple(row[0]) for row in rows]
+
+    def word_counts(self, min_documents: int) -> list[TermCount]:
+        """PostgreSQL: the lexemes ``min_documents`` documents or more hold (``ts_stat``: one
+        pass over every vector)."""
+        with self._connection() as connection:
+            rows = connection.execute(_PG_WORD_COUNTS, {"rows": min_documents}).all()
+        return [TermCount(word, int(documents)) for word, documents in rows]
+
+    def word_postings(self, word: str) -> WordPostings:
+        """PostgreSQL: the documents holding the lexeme ``word``, from the GIN index, with its
+        scores in ``search_words``. Outside a search (``reading``) the planner is kept from
+        scanning the table for a common word (the index names its documents for a fraction of
+        reading every vector: a parallel scan of 3.9 GB at a million postings)."""
+        asked = {"query": "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"}
+        asked["word"] = word
+        held = getattr(self._held, "connection", None)
+        with nullcontext(held) if held is not None else self.engine.begin() as connection:
+            if held is None:
+                connection.execute(text("SET LOCAL enable_seqscan = off"))
+            ids, scored = connection.execute(_PG_POSTINGS, asked).one()
+        pairs = np.frombuffer(scored or b"", dtype=[("id", ">i4"), ("score", ">f4")])
+        found = _unpacked(ids)
         # In the table's physical order, mostly the ids' own: a merge sort of sorted runs takes
         # a millisecond where quicksort took ~10 (400k matches at a million documents).
-        ids.sort(kind="stable")
-        return ids
-
-    def best_of_words(self, terms: Sequence[str], depth: int) -> np.ndarray:
-        """PostgreSQL: the ids (int64) of the ``depth`` documents each word of ``terms`` (stemmed
-        as ``search_vector`` is) scores best in by ``search_words`` (migration 0011), best first
-        (by a document's best place in any word's list): one index range a word, however many
-        documents hold it."""
-        words = " ".join(_pg_term(t).strip("'") for t in terms)
-        statement = text(
-            "SELECT string_agg(int4send(document_id), ''::bytea ORDER BY place, document_id) "
-            "FROM (SELECT best.document_id, min(best.place) AS place FROM "
-            "unnest(tsvector_to_array(to_tsvector('english', :words))) AS asked(word) "
-            "CROSS JOIN LATERAL (SELECT document_id, "
-            "row_number() OVER (ORDER BY score DESC, document_id) AS place FROM search_words "
-            "WHERE search_words.word = asked.word ORDER BY score DESC, document_id "
-            "LIMIT :depth) AS best GROUP BY best.document_id) AS placed"
-        )
-        with self._connection() as connection:
-            return _unpacked(connection.scalar(statement, {"words": words, "depth": depth}))
+        found.sort(kind="stable")
+        return WordPostings(found, pairs["id"].astype(np.int64), pairs["score"].astype(np.float32))
 
     def score_words(self, first: int, last: int) -> None:
         """PostgreSQL: write again the per-word scores (``search_words``) of the documents with
@@ -906,8 +926,8 @@ _PG_VECTOR = text(
 # same statement): for each word, BM25's term part without the IDF (a constant for the word,
 # so it does not change a word's order) over its weighted count (title 8, company and skills 3,
 # text 1, as SQLite's BM25_WEIGHTS) and the document's length; only words counting 3 or more
-# (every title word, the text's repeated ones: ~27 a document) — they are where a word's best
-# documents are looked for (``best_of_words``), not how a match is scored.
+# (every title word, the text's repeated ones: ~27 a document); a word a document holds but
+# weighs under 3 scores as one mention (``pg_words.py``, which adds each word's IDF).
 _PG_WORDS_FORGET = text("DELETE FROM search_words WHERE document_id BETWEEN :first AND :last")
 _PG_WORDS = text(
     "INSERT INTO search_words (word, document_id, score) "
@@ -959,18 +979,20 @@ def _pg_query(terms: Sequence[str], every: bool) -> str:
 
 # A search's statements, made once (building a select each time was ~5% of a search's CPU).
 _ASKED = "to_tsquery('english', :query)"
-# Whether a word is known: a word of ``search_words`` (every title word, every word a document
-# says three times: an index lookup), else any match at all, counted. Not ``LIMIT 1`` over the
-# documents: the planner takes a word it has no statistics of for a common one and scans the
-# table for a first match that a misspelt word never has (15 s at a million documents).
-_PG_KNOWS = text(
-    "SELECT EXISTS (SELECT 1 FROM search_words WHERE word = (SELECT CASE WHEN length(v) = 1 "
-    "THEN (tsvector_to_array(v))[1] END FROM to_tsvector('english', :word) AS v)) "
-    f"OR (SELECT count(*) > 0 FROM search_documents WHERE search_vector @@ {_ASKED})"
+_PG_LEXEMES = text(
+    "SELECT tsvector_to_array(to_tsvector('english', asked.word)) "
+    "FROM unnest(CAST(:words AS text[])) WITH ORDINALITY AS asked(word, n) ORDER BY asked.n"
 )
-_PG_MATCHES = text(
-    f"SELECT string_agg(int4send(id), ''::bytea) FROM search_documents "
-    f"WHERE search_vector @@ {_ASKED}"
+_PG_WORD_COUNTS = text(
+    "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM search_documents') "
+    "WHERE ndoc >= :rows"
+)
+# A lexeme's documents (4 bytes an id) and its search_words pairs (an id and a score: 8 bytes).
+_PG_POSTINGS = text(
+    "SELECT (SELECT string_agg(int4send(id), ''::bytea) FROM search_documents "
+    "WHERE search_vector @@ CAST(:query AS tsquery)), "
+    "(SELECT string_agg(int4send(document_id) || float4send(score), ''::bytea "
+    "ORDER BY document_id) FROM search_words WHERE word = :word)"
 )
 _PG_RANKS = text(
     f"SELECT id, ts_rank_cd(search_vector, {_ASKED}) FROM search_documents "

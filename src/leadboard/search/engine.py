@@ -6,10 +6,10 @@
    first (``CHIP_BOOST``), and it filters only where ``PLENTY`` results would still remain. The
    answer says what was relaxed ("showing all levels: 3 jobs are director").
 2. *Lexical*: the database's own full-text engine — SQLite FTS5 with BM25 (title weighted 8,
-   skills 3, company 2, description 1; read word by word and summed, ``terms.py``), PostgreSQL
-   ``to_tsquery`` with ``ts_rank_cd`` (of a bounded set of candidates: ``pg_topk.py``) — finds
-   the jobs with every word of the query (any word, when none has them all) within the
-   filters; the best ``POOL`` go to the fusion.
+   skills 3, company 2, description 1; read word by word and summed, ``terms.py``), PostgreSQL's
+   lexemes with a BM25 of ``search_words``' scores (each word's documents kept in memory,
+   ``pg_words.py``) — finds the jobs with every word of the query (any word, when none has them
+   all) within the filters; the best ``POOL`` go to the fusion.
 3. *Semantic*: the query's embedding against the vector index (``vectors.py``), the nearest
    ``POOL`` kept when they pass the filters and a similarity floor.
 4. The two lists are fused by reciprocal rank fusion (k = 60), then nudged by what a senior ML
@@ -42,11 +42,11 @@ from typing import Any, Literal
 
 import numpy as np
 
-from leadboard.search.columns import SPARSE_SHARE, DocumentColumns, Mask, beside_store
+from leadboard.search.columns import SPARSE_SHARE, DocumentColumns, Mask
 from leadboard.search.currency import rate_table
 from leadboard.search.documents import CardFacts, SearchDocuments
 from leadboard.search.index import BODY_CHARS, salary_a_year, sync_search_index
-from leadboard.search.pg_topk import WordMatches, best_matches
+from leadboard.search.pg_words import PgWordScores, kept_beside
 from leadboard.search.query import Chip, ParsedQuery, parse_query
 from leadboard.search.rank import Ranker, candidate_features, load_ranker
 from leadboard.search.terms import (
@@ -253,15 +253,18 @@ class SearchEngine:
         self.notes = list(notes)  # why semantic search is off, when it is
         self.catching_up: threading.Thread | None = None  # open_engine(aside=True)'s sync
         self._columns: DocumentColumns | None = None
-        self._columns_file = beside_store(store, ".columns.npz")  # kept for the next start
+        self._columns_file = kept_beside(store, ".columns.npz")  # kept for the next start
         self._columns_lock = threading.Lock()
-        self._word_matches = WordMatches()  # PostgreSQL: any-word searches' words
         self._match_cache: SizedCache[tuple[int, tuple[str, ...], bool], Scores] = SizedCache(
             MATCH_CACHE_BYTES, lambda key, found: text_bytes(key[1]) + scores_bytes((), found)
         )
-        # SQLite's full-text ranking, word by word; the common words kept beside the store.
-        kept = beside_store(store, ".words.json")
-        self.words = WordScores(file=WordFile(kept) if kept is not None else None)
+        # The full-text ranking, word by word (SQLite's FTS5, PostgreSQL's lexemes); the common
+        # words kept beside the store (PostgreSQL: under $LEADBOARD_HOME).
+        kept = kept_beside(store, ".words.json")
+        file = WordFile(kept) if kept is not None else None
+        sqlite = store.engine.dialect.name == "sqlite"
+        self.words = WordScores(file=file if sqlite else None)  # (its tokenizer serves both)
+        self.pg_words = PgWordScores(file=None if sqlite else file)
         self._warmed = False
         self._vector_cache: SizedCache[str, np.ndarray] = SizedCache(
             VECTOR_CACHE_BYTES, lambda query, vector: text_bytes(query) + vector.nbytes
@@ -365,7 +368,7 @@ class SearchEngine:
             elif terms and not in_where and use_vectors and total:
                 notes.append("no job has every word: showing jobs close in meaning")
             semantic = {p: s for p, s in semantic_base.items() if where[p]}
-            lexical = self._best(columns, terms, every, found, where)
+            lexical = best(found, where, POOL)  # the best full-text matches, best first
             ranked = self._fuse(columns, lexical, semantic, self._factors(columns, boosts, filters))
             wanted = request.sort == "relevance" and self.ranker is not None
             if ranked and (wanted or request.features):
@@ -422,7 +425,13 @@ class SearchEngine:
         with self._columns_lock:
             found = self._known.get((generation, word))
         if found is None:
-            found = self.documents.knows(word)
+            if self.dialect == "sqlite":
+                found = self.documents.knows(word)
+            else:  # its documents, which a search of it reads next anyway
+                columns = self._columns
+                if columns is None or columns.generation != generation:
+                    columns = self.columns()
+                found = self.pg_words.knows(self.documents, columns, word)
             with self._columns_lock:
                 self._known.put((generation, word), found)
         return found
@@ -528,7 +537,7 @@ class SearchEngine:
                 changed = self._columns is not None
                 self._columns = self._read_columns(generation)
                 self._match_cache.clear()
-                if changed and self._warmed and self.dialect == "sqlite":
+                if changed and self._warmed:
                     # The common words' scores were the old index's: read them again, aside.
                     threading.Thread(target=self._warm_words, daemon=True).start()
                 if changed and self.vectors is not None and self.embedder is not None:
@@ -681,29 +690,17 @@ class SearchEngine:
             return cached
         if self.dialect == "sqlite":
             found = self.words.matches(self.documents, columns, terms, every)
-        else:  # the matches only, unscored: ``_best`` ranks a bounded few (pg_topk.py)
-            if every or len(terms) < 2:
-                positions = columns.positions_of(self.documents.ts_matches(terms, every=every))
-            else:  # any word: each word's matches, kept (pg_topk.WordMatches)
-                positions = self._word_matches.any_of(self.documents, columns, terms)
-            found = (positions, np.zeros(len(positions), dtype=np.float32))
+        else:
+            found = self.pg_words.matches(self.documents, columns, terms, every)
         with self._columns_lock:
             self._match_cache.put(key, found)
         return found
 
-    def _best(
-        self, columns: DocumentColumns, terms: list[str], every: bool, found: Scores, where: Mask
-    ) -> np.ndarray:
-        """The best ``POOL`` of the full-text matches ``found`` in ``where``, best first: by their
-        scores on SQLite, by ``ts_rank_cd`` of a bounded few on PostgreSQL."""
-        if self.dialect == "sqlite":
-            return best(found, where, POOL)
-        return best_matches(self.documents, columns, terms, every, found[0], where, POOL)
-
     def warm_up(self) -> int:
         """Read ahead what a first search would wait for: the embedding model (seconds to load
-        and quantise), the documents' facts, the rate table, and on SQLite the BM25 of every
-        common word (``terms.WordScores.warm_up``). Returns how many words it read. A server runs
+        and quantise), the documents' facts, the rate table, and the scores of every common
+        word (``terms.WordScores.warm_up``, ``pg_words.PgWordScores.warm_up``). Returns how
+        many words it read. A server runs
         it in a thread at start (``leadboard serve``), and the words again in a thread whenever the
         index changes; searches meanwhile do the work themselves."""
         if self.embedder is not None:
@@ -714,7 +711,9 @@ class SearchEngine:
 
     def _warm_words(self) -> int:
         columns = self.columns()
-        return self.words.warm_up(self.documents, columns) if self.dialect == "sqlite" else 0
+        if self.dialect == "sqlite":
+            return self.words.warm_up(self.documents, columns)
+        return self.pg_words.warm_up(self.documents, columns)
 
     def _semantic(self, columns: DocumentColumns, query_text: str, base: Mask) -> dict[int, float]:
         """Positions of the nearest documents in ``base`` (similar enough), with similarity."""
