@@ -102,6 +102,13 @@ _SENIORITY = {
     "vice president": "executive",
     "chief": "executive",
 }
+# "Senior Director", "Sr. Manager", "senior principal": one rung above the word's own, not a
+# "senior" IC level beside it (which ranked Senior Data Scientists first for "Senior Director, Data
+# Science"): the "senior" goes, the rung's word is read as it is alone.
+_SENIOR_RUNG = re.compile(
+    r"\b(?:senior|sr)\.?\s+(?=(?:manager|mgr|director|vp|vice president|principal|head)\b)",
+    re.IGNORECASE,
+)
 _VISA = re.compile(
     r"\b(?:no visa|needs? (?:a )?visa|visa sponsorship|visa|sponsorship|sponsor(?:s|ed)?)\b", re.I
 )
@@ -144,7 +151,7 @@ def parse_query(
         rest, parsed, _VISA, lambda _: Chip("visa", "sponsorship", "visa sponsorship", _)
     )
     rest = _take_words(rest, parsed, _REMOTE, "remote", lambda v: v)
-    rest = _take_words(rest, parsed, _SENIORITY, "seniority", lambda v: v)
+    rest = _take_words(_SENIOR_RUNG.sub("", rest), parsed, _SENIORITY, "seniority", lambda v: v)
     rest = _take_places(rest, parsed)
     words = [_fix_skill_typo(word, parsed, is_known) for word in _WORD.findall(rest)]
     text = " ".join(words)
