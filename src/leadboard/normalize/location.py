@@ -454,7 +454,8 @@ def parse_location(
     The most open policy stated anywhere wins (a posting that offers remote in one of its
     locations is a remote posting). Remote regions come from the words next to "Remote" and from
     the source's own list; a remote posting that names none gets the countries it names alone
-    ("Canada"), never a city's or a state's country ("Remote or New York" is not "remote in the US only").
+    ("Canada"), never a city's or a state's country ("Remote or New York" is not "remote in the
+    US only").
 
     >>> loc = parse_location(["Remote - EMEA", "London, England, United Kingdom"])
     >>> loc.remote, loc.remote_regions, [(p.city, p.country) for p in loc.places]
@@ -678,9 +679,7 @@ def resolve_remote(location: Location, description_text: str | None) -> Location
     regions = location.remote_regions
     if policy == "remote" and not regions:
         # Regions the locations did not state: the description's own words, if they say.
-        regions = find_remote_regions(description_text) or _countries_named_alone(
-            location.places
-        )
+        regions = find_remote_regions(description_text) or _countries_named_alone(location.places)
     if policy == location.remote and regions == location.remote_regions:
         return location
     return location.model_copy(update={"remote": policy, "remote_regions": regions})
