@@ -450,6 +450,38 @@ PLAN: dict[str, Plan] = {
         ],
         "family": "data",
     },
+    "r92_senior-data-engineer-remote.md": {
+        "queries": [
+            "senior data engineer spark kafka",
+            "data engineer airflow dbt remote",
+            "senior data engineer streaming",
+        ],
+        "family": "data",
+    },
+    "r94_staff-ml-engineer-llm-inference.md": {
+        "queries": [
+            "staff machine learning engineer inference",
+            "LLM inference engineer",
+            "ML engineer model serving GPU",
+        ],
+        "family": "ml_leadership",
+    },
+    "r96_senior-fullstack-engineer.md": {
+        "queries": [
+            "senior full stack engineer python react",
+            "full stack engineer django",
+            "software engineer healthcare python typescript",
+        ],
+        "family": "software",
+    },
+    "r98_applied-scientist-forecasting.md": {
+        "queries": [
+            "applied scientist forecasting",
+            "senior data scientist demand forecasting",
+            "supply chain optimization scientist",
+        ],
+        "family": "ml_ic",
+    },
 }
 
 _SECTIONS = (
