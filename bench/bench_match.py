@@ -31,7 +31,7 @@ one per duplicate cluster):
 **Split**: résumés with odd numbers (r01, r03…) are the *tune* half, even numbers the *holdout*
 half; the weights were chosen on the tune half only (``--tune`` shows how, and cross-validates
 each way of fitting them, leaving one tune résumé out at a time), and both halves are printed,
-with the held-out résumés up to r44 apart (``FIRST_HOLDOUT_UP_TO``: r84–r90 came later).
+with each batch of held-out résumés apart (``HOLDOUT_BATCHES``: r84–r90 and r92–r98 came later).
 
 **Verdicts**: the band of each judged pair (``scoring.BANDS``) against its grade (3 strong, 2
 good, 1 stretch, 0 poor), as a confusion table on the held-out half, and the bands' shares over
@@ -95,9 +95,10 @@ def ndcg(ranked: list[str], grades: dict[str, int]) -> float:
     return dcg([grades.get(job_id, 0) for job_id in ranked[:10]]) / ideal
 
 
-# The held-out résumés up to r44; r84–r90 were written after the matcher was changed on
-# r65–r83, by the hand that changed it, so the older ones are reported on their own too.
-FIRST_HOLDOUT_UP_TO = 44
+# The held-out résumés in the batches they were written in: r84–r90 after the matcher was
+# changed on r65–r83, r92–r98 after the next change (before its held-out run), each by the hand
+# that changed it; so each batch is reported on its own too.
+HOLDOUT_BATCHES = ((1, 44), (84, 90), (92, 98))
 
 
 def number_of(name: str) -> int:
@@ -375,15 +376,16 @@ def shares_of(top20: dict[str, list[Fit]], bands: tuple[float, ...]) -> str:
 def table(title: str, names: list[str], scores: dict[str, dict[str, float]]) -> None:
     print(f"\n{title}")
     splits = {"all": names, **{h: [n for n in names if half(n) == h] for h in ("tune", "holdout")}}
-    older = [n for n in splits["holdout"] if number_of(n) <= FIRST_HOLDOUT_UP_TO]
-    if len(older) < len(splits["holdout"]):
-        splits[f"holdout ≤r{FIRST_HOLDOUT_UP_TO}"] = older
-    print(f"  {'system':<18}" + "".join(f"{s} (n={len(v)})".rjust(21) for s, v in splits.items()))
+    for low, high in HOLDOUT_BATCHES:
+        batch = [n for n in splits["holdout"] if low <= number_of(n) <= high]
+        if batch and len(batch) < len(splits["holdout"]):
+            splits[f"holdout r{low:02}–r{high}"] = batch
+    print(f"  {'system':<18}" + "".join(f"{s} (n={len(v)})".rjust(24) for s, v in splits.items()))
     for system, per in scores.items():
         cells = []
         for members in splits.values():
             values = [per[n] for n in members if n in per]
-            cells.append(f"{statistics.mean(values):.3f}".rjust(21) if values else "—".rjust(21))
+            cells.append(f"{statistics.mean(values):.3f}".rjust(24) if values else "—".rjust(24))
         print(f"  {system:<18}" + "".join(cells))
 
 
