@@ -450,6 +450,22 @@ PLAN: dict[str, Plan] = {
         ],
         "family": "data",
     },
+    "r91_data-scientist-healthcare-claims.md": {
+        "queries": [
+            "data scientist healthcare claims",
+            "data scientist health insurance",
+            "data scientist fraud detection",
+        ],
+        "family": "data",
+    },
+    "r93_senior-application-security-engineer.md": {
+        "queries": [
+            "senior application security engineer",
+            "product security engineer",
+            "security engineer threat modeling",
+        ],
+        "family": "software",
+    },
     "r92_senior-data-engineer-remote.md": {
         "queries": [
             "senior data engineer spark kafka",
