@@ -22,6 +22,7 @@ not touch stay on disk.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mmap
 import os
@@ -44,6 +45,10 @@ COMMON_ROWS = 2_000  # a token in this many documents is read ahead; a rarer one
 COMMON_BUDGET = 24_000_000  # (position, score) pairs read ahead at most: 8 bytes each
 FILE_BUDGET = 400_000_000  # ... where they go to a WordFile (mapped in: only used pages stay)
 LAZY_BUDGET = 16_000_000  # bytes of the words read on demand kept (2M pairs), oldest dropped first
+# Bytes of word lists searches read before the word file's pages are let go (WordFile.release):
+# what the file keeps resident stays under about this, and a list is mapped again (~1 ms for a
+# million pairs) once in that many bytes' worth of searches rather than at every search.
+RELEASE_AFTER = 256_000_000
 TOKENS_BUDGET = 8_000_000  # bytes of texts' tokens kept by a Tokenizer
 ENTRY_BYTES = 400  # what one cache entry costs beyond its own data: dict slot, key, tuple, arrays
 # Endings the porter stemmer takes off again, tried in this order (WordScores.spellings).
@@ -194,6 +199,7 @@ class WordScores:
         self._common: dict[tuple[str, ...], Scores] = {}
         # Read on demand, words that match nothing included: bounded in bytes.
         self._lazy: SizedCache[tuple[str, ...], Scores] = SizedCache(lazy_budget, scores_bytes)
+        self._read = 0  # bytes of word lists searches read since the word file's pages went
         self._lock = threading.Lock()
 
     def ranked(
@@ -216,7 +222,15 @@ class WordScores:
         """Positions (ascending) of the documents holding every (or any) of ``words``, with
         their summed BM25 (lower is better): ``bm25_matches``."""
         scored = [self.scores(documents, columns, word) for word in words]
-        return bm25_matches(scored, every, columns.size)
+        found = bm25_matches(scored, every, columns.size)
+        if self.file is not None:  # the sums are new arrays: the words' pages need not stay
+            with self._lock:
+                self._read += sum(positions.nbytes + scores.nbytes for positions, scores in scored)
+                release = self._read > RELEASE_AFTER
+                self._read = 0 if release else self._read
+            if release:
+                self.file.release()
+        return found
 
     def scores(self, documents: SearchDocuments, columns: DocumentColumns, word: str) -> Scores:
         """(positions ascending, BM25) of the documents holding ``word`` (all its tokens, in
@@ -352,6 +366,7 @@ class WordFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._maps: list[mmap.mmap] = []  # the data files of the set last loaded
 
     def load(self, columns: DocumentColumns) -> dict[tuple[str, ...], Scores] | None:
         """The words kept for ``columns``' generation and documents (None: none are)."""
@@ -361,13 +376,16 @@ class WordFile:
                 return None
             starts, words = names["starts"], names["words"]
             positions, scores = _NONE
+            maps = []
             if starts[-1]:  # (an empty file cannot be mapped)
-                positions = _mapped(self._data(names["stamp"], "positions"), np.int32)
-                scores = _mapped(self._data(names["stamp"], "scores"), np.float32)
+                maps = [_mapped(self._data(names["stamp"], k)) for k in ("positions", "scores")]
+                positions = np.frombuffer(maps[0], dtype=np.int32)
+                scores = np.frombuffer(maps[1], dtype=np.float32)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
         if len(starts) != len(words) + 1 or not starts[-1] == len(positions) == len(scores):
             return None
+        self._maps = maps
         return {
             (word,): (positions[start:end], scores[start:end])
             for word, start, end in zip(words, starts, starts[1:], strict=False)
@@ -375,6 +393,15 @@ class WordFile:
 
     def writer(self) -> _WordWriter:
         return _WordWriter(self)
+
+    def release(self) -> None:
+        """Let go of the file's pages that searches touched: they stay in the kernel's cache,
+        mapped again by the next read that needs them (~1 ms for a million pairs), but no
+        longer count in this process's memory (else, at a million postings, up to 1.6 GB as
+        searches touch more words)."""
+        for mapped in self._maps if hasattr(mmap, "MADV_DONTNEED") else ():
+            with contextlib.suppress(ValueError):  # closed: nothing to let go of
+                mapped.madvise(mmap.MADV_DONTNEED)
 
     def _data(self, stamp: str, kind: str) -> Path:
         return self.path.with_name(f"{self.path.stem}.{stamp}.{kind}")
@@ -429,16 +456,16 @@ class _WordWriter:
             path.unlink(missing_ok=True)
 
 
-def _mapped(path: Path, dtype: type[np.generic]) -> np.ndarray:
-    """A file's numbers, mapped in (read-only). The kernel is asked to read it into its cache
-    ahead, aside: a new query's words are then a memory read, not a disk read (at a million
-    postings the file is 1.6 GB, and the first touch of a word cost up to 700 ms); the pages
-    count in this process's memory only once a query reads them."""
+def _mapped(path: Path) -> mmap.mmap:
+    """A file mapped in (read-only). The kernel is asked to read it into its cache ahead,
+    aside: a new query's words are then a memory read, not a disk read (at a million postings
+    the file is 1.6 GB, and the first touch of a word cost up to 700 ms); the pages count in
+    this process's memory only once a query reads them (until ``WordFile.release``)."""
     with path.open("rb") as file:
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
     if hasattr(mmap, "MADV_WILLNEED"):
         mapped.madvise(mmap.MADV_WILLNEED)
-    return np.frombuffer(mapped, dtype=dtype)
+    return mapped
 
 
 def _identity(columns: DocumentColumns) -> list[int]:
