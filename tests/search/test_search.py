@@ -268,6 +268,16 @@ def test_postings_embedded_while_serving_join_the_vector_index(store, embedder):
     assert "Pastry Chef" in titles(engine.search(SearchRequest(q="patisserie", filters=ANY)))
 
 
+def sync_vectors(index, wanted: dict[int, tuple[str, bytes]], model: str) -> int:
+    """``HnswIndex.sync`` of these documents (id -> (content hash, vector)) by ``model``."""
+    from leadboard.search.vectors import Held
+
+    ids = np.array(list(wanted), dtype=np.int64)
+    digests = np.array([digest for digest, _ in wanted.values()], dtype=np.bytes_)
+    held = Held.wanted(ids, digests, model)
+    return index._sync(held, lambda chunk: {i: wanted[i][1] for i in chunk})
+
+
 def test_the_sqlite_vector_index_serves_many_threads_and_survives_a_reopen(tmp_path):
     """The web app searches from a thread pool; the graph is saved beside the store, and a
     damaged file is rebuilt rather than trusted."""
@@ -279,7 +289,8 @@ def test_the_sqlite_vector_index_serves_many_threads_and_survives_a_reopen(tmp_p
     vectors = rng.normal(size=(300, 384)).astype("<f4")
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     index = HnswIndex(tmp_path / "vectors.usearch")
-    assert index._sync({i + 1: ("h", v.tobytes()) for i, v in enumerate(vectors)}, "m") == 300
+    first = {i + 1: ("h", v.tobytes()) for i, v in enumerate(vectors)}
+    assert sync_vectors(index, first, "m") == 300
 
     def nearest(i: int) -> int:
         return index.nearest(vectors[i % 300], 5)[0][0]
@@ -293,7 +304,7 @@ def test_the_sqlite_vector_index_serves_many_threads_and_survives_a_reopen(tmp_p
     # One changed document is replaced, one gone is dropped, the rest untouched.
     wanted = {i + 1: ("h", v.tobytes()) for i, v in enumerate(vectors) if i != 0}
     wanted[2] = ("changed", vectors[0].tobytes())
-    assert reopened._sync(wanted, "m") == 1
+    assert sync_vectors(reopened, wanted, "m") == 1
     assert reopened.count() == 299 and reopened.nearest(vectors[0], 1)[0][0] == 2
 
     (tmp_path / "vectors.usearch").write_bytes(b"not a graph")
@@ -312,12 +323,12 @@ def test_the_graph_bookkeeping_of_a_version_before_is_read_then_kept_as_arrays(t
     vectors = np.random.default_rng(1).normal(size=(20, 8)).astype("<f4")
     wanted = {i + 1: ("h", v.tobytes()) for i, v in enumerate(vectors)}
     graph = tmp_path / "vectors.usearch"
-    assert HnswIndex(graph)._sync(wanted, "m") == 20
+    assert sync_vectors(HnswIndex(graph), wanted, "m") == 20
     legacy, arrays = graph.with_suffix(".json"), graph.with_suffix(".npz")
     legacy.write_text(json.dumps({"hashes": {str(i): ["h", "m"] for i in wanted}}))
     arrays.unlink()
 
-    assert HnswIndex(graph)._sync(wanted, "m") == 0  # nothing changed: nothing rebuilt
+    assert sync_vectors(HnswIndex(graph), wanted, "m") == 0  # nothing changed: nothing rebuilt
     assert arrays.is_file() and HnswIndex(graph).held().digests.tolist() == [b"h"] * 20
     # An older version re-embedded document 3 since: its JSON says so, and is believed.
     legacy.write_text(
@@ -325,9 +336,9 @@ def test_the_graph_bookkeeping_of_a_version_before_is_read_then_kept_as_arrays(t
     )
     newer = arrays.stat().st_mtime_ns + 1_000_000_000
     os.utime(legacy, ns=(newer, newer))
-    assert HnswIndex(graph)._sync(wanted, "m") == 1
-    assert not legacy.exists() and HnswIndex(graph)._sync(wanted, "m") == 0
-    assert HnswIndex(graph)._sync(wanted, "another model") == 20
+    assert sync_vectors(HnswIndex(graph), wanted, "m") == 1
+    assert not legacy.exists() and sync_vectors(HnswIndex(graph), wanted, "m") == 0
+    assert sync_vectors(HnswIndex(graph), wanted, "another model") == 20
 
 
 def test_words_are_ranked_one_by_one_exactly_as_the_full_text_engine_ranks_them(store):

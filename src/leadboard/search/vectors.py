@@ -94,7 +94,7 @@ class Held:
     dict of hashes took ~0.5 GB for as long as the server ran, and ~3 s of CPU to read at each
     start; these take ~80 MB, read only while a sync compares them.
 
-    >>> held = Held.of({7: ("b", b""), 3: ("a", b"")}, "m")
+    >>> held = Held.wanted(np.array([7, 3]), np.array([b"b", b"a"]), "m")
     >>> held.ids.tolist(), held.digests.tolist(), held.size
     ([3, 7], [b'a', b'b'], 2)
     """
@@ -106,12 +106,14 @@ class Held:
         self.size = len(ids)
 
     @classmethod
-    def of(cls, wanted: dict[int, StoredVector], model: str) -> Held:
-        """``wanted``, as held once indexed by ``model``."""
-        ids = np.fromiter(wanted, dtype=np.int64, count=len(wanted))
-        digests = np.array([stored[0] for stored in wanted.values()], dtype=np.bytes_)
+    def wanted(cls, ids: np.ndarray, digests: np.ndarray, model: str) -> Held:
+        """Documents (any order) as held once their ``model`` embeddings of these content
+        hashes are indexed."""
         order = np.argsort(ids, kind="stable")
         return cls(ids[order], digests[order], np.zeros(len(ids), dtype=np.int32), [model])
+
+    def part(self, which: np.ndarray) -> Held:
+        return Held(self.ids[which], self.digests[which], self.models[which], self.names)
 
     def code(self, model: str) -> int:
         """``model``'s code (-1: no document is held as embedded by it)."""
@@ -138,11 +140,7 @@ class Held:
         recode = np.array([names.index(name) for name in added.names], dtype=np.int32)
         ids = np.concatenate([self.ids[keep], added.ids])
         order = np.argsort(ids, kind="stable")
-        # One width for both: numpy would cut the longer hashes to the first array's width.
-        width = max(self.digests.dtype.itemsize, added.digests.dtype.itemsize, 1)
-        digests = np.concatenate(
-            [self.digests[keep].astype(f"S{width}"), added.digests.astype(f"S{width}")]
-        )
+        digests = np.concatenate([self.digests[keep], added.digests])  # the wider's width
         models = np.concatenate([self.models[keep], recode[added.models]])
         return Held(ids[order], digests[order], models[order], names)
 
@@ -244,35 +242,28 @@ class HnswIndex:
     def sync(self, store: Store, model: str) -> int:
         documents = SearchDocuments(store)
         # The hashes say what changed; only the vectors to add are read (a million: 1.5 GB).
-        wanted = documents.vectors_to_index(model, vectors=False)
+        wanted = Held.wanted(*documents.vector_hashes(model), model)
         with self.lock:
-            return self._sync(wanted, model, documents.vectors_of)
+            return self._sync(wanted, documents.vectors_of)
 
-    def _sync(
-        self,
-        wanted: dict[int, StoredVector],
-        model: str,
-        read: Callable[[Sequence[int]], dict[int, bytes]] | None = None,
-    ) -> int:
-        """Make the graph hold ``wanted``; their vectors are ``wanted``'s own, or read by
-        ``read`` (document ids → vectors) a batch at a time where given."""
+    def _sync(self, wanted: Held, read: Callable[[Sequence[int]], dict[int, bytes]]) -> int:
+        """Make the graph hold ``wanted`` (of one model), their vectors read by ``read``
+        (document ids → vectors) a batch at a time."""
 
         def vectors(chunk: Sequence[int]) -> bytes:
-            if read is None:
-                return b"".join(wanted[i][1] for i in chunk)
             found = read(chunk)
             return b"".join(found[i] for i in chunk)
 
         held = self.held()  # first: a graph its bookkeeping disagrees with is dropped
-        first = next(iter(wanted), None)
+        first = int(wanted.ids[0]) if wanted.size else None
         dimensions = len(vectors([first])) // 4 if first is not None else None
         if dimensions is not None and (self.index is None or self.index.ndim != dimensions):
             # A first graph, or a model of another size: every vector goes into a new one.
             self.index, held, self.mapped = self._new(dimensions), Held.empty(), False
-        keep = held.kept(Held.of(wanted, model))
+        keep = held.kept(wanted)
         stale = held.ids[~keep]
-        unheld = ~np.isin(np.fromiter(wanted, dtype=np.int64, count=len(wanted)), held.ids[keep])
-        new = [doc_id for doc_id, missing in zip(wanted, unheld.tolist(), strict=True) if missing]
+        unheld = ~np.isin(wanted.ids, held.ids[keep])
+        new = wanted.ids[unheld].tolist()
         if not len(stale) and not new:
             return 0
         if self.mapped:  # a mapped graph is read-only: read it in to change it
@@ -285,7 +276,7 @@ class HnswIndex:
             chunk = new[start : start + BATCH * 10]
             matrix = np.frombuffer(vectors(chunk), dtype="<f4")
             self.index.add(np.array(chunk, dtype=np.uint64), matrix.reshape(len(chunk), -1))
-        self._save(held.merged(keep, Held.of({i: wanted[i] for i in new}, model)))
+        self._save(held.merged(keep, wanted.part(unheld)))
         return len(new)
 
     def _save(self, held: Held) -> None:
