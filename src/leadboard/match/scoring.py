@@ -823,9 +823,8 @@ class Person:
     # the person's own work spans (``_also_fits``): a job of any of them fits as well as one of
     # ``family``.
     families: tuple[str, ...] = ()
-    kinds: frozenset[str] = (
-        frozenset()
-    )  # the kinds of software work of their role (``specialties``)
+    # The kinds of software work of their role (``specialties``).
+    kinds: frozenset[str] = frozenset()
 
 
 def person_of(profile: Profile) -> Person:
