@@ -27,9 +27,11 @@ asked for. The default view is ML-leadership roles only (``role_family=["ml_lead
 from __future__ import annotations
 
 import copy
+import ctypes
 import html
 import logging
 import re
+import sys
 import threading
 import time
 from bisect import bisect_left
@@ -553,6 +555,7 @@ class SearchEngine:
             if saved is not None:
                 return saved
         columns = DocumentColumns(self.documents.facts())
+        give_back_freed_memory()  # the facts, read as Python objects, are freed
         if self._columns_file is not None:
             try:
                 columns.save(self._columns_file)
@@ -566,6 +569,7 @@ class SearchEngine:
             self.vectors.sync(self.store, self.embedder.version)
         except Exception:
             log.exception("adding new embeddings to the vector index failed")
+        give_back_freed_memory()
 
     def selection(self, q: str = "", filters: SearchFilters | None = None) -> Selection:
         """What ``search`` matches by words, the query's chips as filters — every document, not
@@ -1286,3 +1290,15 @@ def _catch_up(engine: SearchEngine) -> None:
                 engine.vectors.sync(engine.store, engine.embedder.version)
     except Exception:
         log.exception("bringing the search index up to date at start failed")
+    give_back_freed_memory()
+
+
+def give_back_freed_memory() -> None:
+    """Hand the heap memory a sync or a rebuild of the columns freed back to the system.
+    glibc's malloc keeps freed memory for reuse in the arena of the thread that freed it: at
+    160k postings a restart's sync and searches left ~0.14 GB resident that nothing used
+    (more at a million). Linux only (elsewhere the allocator is left as it is)."""
+    if sys.platform.startswith("linux"):
+        trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc's; musl has none
+        if trim is not None:
+            trim(0)
