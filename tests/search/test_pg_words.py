@@ -218,3 +218,17 @@ def test_migration_0011_fills_the_word_table_from_the_documents_there(pg_store):
         assert connection.scalar(text("SELECT to_regclass('search_words')")) is None
         command.upgrade(config, "0011")
     assert words_of(pg_store, JOB(15)) == pytest.approx(before)
+
+
+def test_a_home_that_cannot_be_written_keeps_nothing_and_still_searches(
+    pg_store, tmp_path, monkeypatch
+):
+    blocked = tmp_path / "home"
+    blocked.write_text("a file, not a folder")
+    monkeypatch.setenv("LEADBOARD_HOME", str(blocked))
+    fill(pg_store, PLATFORM)
+    assert kept_beside(pg_store, ".words.json") is None
+    engine = SearchEngine(pg_store, ranker=None)
+    assert engine.warm_up() == 0  # no file: every word is read when first asked for
+    answer = engine.search(SearchRequest(q="platform", filters=SearchFilters(role_family=["any"])))
+    assert answer.total == len(PLATFORM)

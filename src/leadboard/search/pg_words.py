@@ -198,7 +198,8 @@ def kept_beside(store: Store, suffix: str) -> Path | None:
     """Where the search keeps what it derives from the documents (``suffix``: what): beside a
     SQLite file (``columns.beside_store``); for a PostgreSQL database, under
     ``$LEADBOARD_HOME/search``, named by the database (its server, name and oid: a database
-    made again under the same name is another). None for an in-memory store."""
+    made again under the same name is another). None for an in-memory store, or where that
+    folder cannot be made."""
     if store.engine.dialect.name != "postgresql":
         return beside_store(store, suffix)
     url = store.engine.url
@@ -209,7 +210,10 @@ def kept_beside(store: Store, suffix: str) -> Path | None:
     named = f"{url.host}:{url.port}/{url.database}/{oid}"
     digest = hashlib.sha256(named.encode()).hexdigest()[:16]
     folder = leadboard_home() / "search"
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a home we cannot write to: nothing is kept, searches read as they go
+        return None
     return folder / f"{url.database}-{digest}{suffix}"
 
 
