@@ -351,6 +351,34 @@ def test_weak_labels_teach_the_title_model_titles_the_hand_labels_lack() -> None
     assert taught.name != untaught.name  # enrichments made by the other model are redone
 
 
+def test_descriptions_teach_the_title_model_with_title_distil() -> None:
+    """With ``title_distil`` the full model labels unlabelled postings by their descriptions, and
+    the titles it reads with confidence train the title model: a listing without a description
+    whose title no hand label names ("Research Manager, Interpretability") is still found."""
+    postings, labels = _training_set()
+    lead = (
+        "Lead a team of research scientists training large language models; set the technical "
+        "direction of our machine learning research, mentor and hire ML engineers."
+    )
+    unlabelled = [
+        {"title": f"Interpretability Research Manager {level}", "description": lead * 3}
+        for level in ("I", "II", "III", "IV")
+    ] + [{"title": "Payroll Specialist", "description": "Run payroll and benefits. " * 20}]
+    listing = [{"title": "Research Manager, Interpretability", "description": ""}]
+    taught = RoleClassifier(calibration_folds=2, title_distil=True, distil_confidence=0.5)
+    taught.fit(postings, labels, unlabelled=unlabelled)
+    assert taught.predict(listing) == ["ml_leadership"]
+    untaught = RoleClassifier(calibration_folds=2).fit(postings, labels, unlabelled=unlabelled)
+    assert untaught.predict(listing) != ["ml_leadership"]
+    assert taught.name != untaught.name  # enrichments made by the other model are redone
+    distilled = taught._distilled_titles(unlabelled)
+    assert {family for title, _, family in distilled if "Interpretability" in title} == {
+        "ml_leadership"
+    }
+    certain = RoleClassifier(calibration_folds=2, title_distil=True, distil_confidence=1.0)
+    assert certain.fit(postings, labels)._distilled_titles(unlabelled) == []  # none read so sure
+
+
 def test_words_of_one_source_only_are_not_read(tmp_path) -> None:
     """A board's boilerplate names the board, not the job: with ``min_sources=2`` the
     description and weak-label vocabularies keep only words that two sources use."""

@@ -21,6 +21,7 @@ from leadboard.enrich.weak_labels import (
     as_imported,
     copy_keys,
     imported_postings,
+    unlabelled_postings,
     weak_labelled_postings,
 )
 
@@ -142,6 +143,10 @@ def test_a_hacker_news_post_of_several_roles_is_one_posting_a_role_with_its_own_
     (folder / "postings.jsonl").write_text(json.dumps(row) + "\n")
     found = weak_labelled_postings(tmp_path)
     assert [(p["id"], label.role_family) for p, label in found] == [("hn-9#0", "ml_ic")]
+    # The postings title_distil reads: every role with a text of its own, weakly labelled or
+    # not; the account executive's section is too short to read.
+    assert [p["id"] for p in unlabelled_postings(tmp_path)] == ["hn-9#0"]
+    assert [p["id"] for p in unlabelled_postings(tmp_path, exclude_ids=["hn-9"])] == []
 
 
 def test_our_hacker_news_labels_are_trained_on_with_their_titles(shared_data_dir) -> None:

@@ -126,12 +126,18 @@ def test_without_sources_drops_the_postings_to_score_and_their_copies() -> None:
     data.add("extra", {"source": "b", "id": "1", "company": "X", "title": "ML Lead"}, "ml_ic")
     data.add("extra", {"source": "b", "id": "2", "company": "Y", "title": "Analyst"}, "data")
     data.weak = [({"source": "c", "id": "3", "title": "ML Engineer"}, "ml_ic")]
+    data.unlabelled = [
+        {"source": "c", "id": "4", "company": "X", "title": "ML Lead"},
+        {"source": "c", "id": "5", "company": "Z", "title": "Research Manager"},
+        {"source": "a", "id": "6", "company": "W", "title": "Head of AI"},
+    ]
     fresh = [
         {"source": "a", "id": "9", "company": "X", "title": "ML Lead"},
         {"source": "a", "id": "3", "title": "ML Engineer"},
     ]
     kept = without_sources(data, {"a"}, also=fresh)
     assert [p["id"] for p in kept.postings] == ["2"] and kept.weak == []
+    assert [p["id"] for p in kept.unlabelled] == ["5"]  # unlabelled: as the weak postings
 
 
 def test_bootstrap_intervals_hold_the_figure_and_shrink_with_more_postings() -> None:

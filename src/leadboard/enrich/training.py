@@ -33,7 +33,12 @@ from typing import Any
 from leadboard import datasets
 from leadboard.datasets import MissingData, load_labelled, read_jsonl
 from leadboard.enrich.role import FAMILIES, MODEL_FILE, RoleClassifier
-from leadboard.enrich.weak_labels import as_imported, labelled_ids, weak_labelled_postings
+from leadboard.enrich.weak_labels import (
+    as_imported,
+    labelled_ids,
+    unlabelled_postings,
+    weak_role_family,
+)
 from leadboard.store.database import leadboard_home
 
 MODELS_DIR_ENV = "LEADBOARD_MODELS_DIR"
@@ -132,6 +137,8 @@ class TrainingSet:
     sources: dict[str, int] = field(default_factory=dict)
     origins: list[str] = field(default_factory=list)  # each posting's entry of ``sources``
     weak: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    # Postings with a description and no label (``RoleClassifier(title_distil=True)``).
+    unlabelled: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, source: str, posting: dict[str, Any], label: str) -> None:
         self.postings.append(posting)
@@ -146,12 +153,14 @@ def training_set(
     extra: bool = True,
     extra_dir: Path | None = None,
     weak: bool = True,
+    unlabelled: bool = False,
     limit: int | None = None,
 ) -> TrainingSet:
     """The labelled postings to train on: ``tune`` labels, our extra labels (from
-    ``extra_dir``), weak labels.
+    ``extra_dir``), weak labels, and with ``unlabelled`` every other posting with a description.
 
-    ``limit`` keeps the first ``limit`` labelled postings and ``5 * limit`` weak ones (for tests).
+    ``limit`` keeps the first ``limit`` labelled postings and ``5 * limit`` weak (and
+    unlabelled) ones (for tests).
     No posting of the holdout split is ever included.
     """
     data_dir = datasets.data_dir(data_dir)
@@ -169,12 +178,15 @@ def training_set(
     found = TrainingSet()
     for source, posting, label in rows[:limit]:
         found.add(source, posting, label)
-    if weak:
+    if weak or unlabelled:
         exclude = {str(p.get("id")) for p in found.postings} | set(ours)
-        pairs = weak_labelled_postings(data_dir, exclude_ids=exclude)
-        if limit is not None:
-            pairs = pairs[: 5 * limit]
-        found.weak = [(posting, label.role_family) for posting, label in pairs]
+        others = unlabelled_postings(data_dir, exclude_ids=exclude)
+        if weak:
+            pairs = [(p, weak_role_family(p.get("title"))) for p in others]
+            found.weak = [(p, label.role_family) for p, label in pairs if label is not None]
+            found.weak = found.weak[: None if limit is None else 5 * limit]
+        if unlabelled:
+            found.unlabelled = others[: None if limit is None else 5 * limit]
     return found
 
 

@@ -241,11 +241,24 @@ def labelled_ids(data_dir: Path) -> set[str]:
 def weak_labelled_postings(
     data_dir: Path | None = None, *, exclude_ids: Iterable[str] = ()
 ) -> list[tuple[dict[str, Any], WeakLabel]]:
-    """Unlabelled postings of ``data_dir/postings`` whose title decides their role family.
+    """Unlabelled postings of ``data_dir/postings`` whose title decides their role family
+    (those of :func:`unlabelled_postings` with a weak label)."""
+    found: list[tuple[dict[str, Any], WeakLabel]] = []
+    for posting in unlabelled_postings(data_dir, exclude_ids=exclude_ids):
+        label = weak_role_family(posting.get("title"))
+        if label is not None:
+            found.append((posting, label))
+    return found
 
-    Skips postings without a title or a description, the hand-labelled postings and their
-    copies (same company and title, or same text), ``exclude_ids``, and repeats of one job.
-    Deterministic: files in name order, rows in file order.
+
+def unlabelled_postings(
+    data_dir: Path | None = None, *, exclude_ids: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    """Unlabelled postings of ``data_dir/postings`` with a title and a description.
+
+    Skips the hand-labelled postings and their copies (same company and title, or same text),
+    ``exclude_ids``, and repeats of one job. Deterministic: files in name order, rows in file
+    order.
     """
     data_dir = datasets.data_dir(data_dir)
     files = datasets.posting_files(data_dir)
@@ -255,7 +268,7 @@ def weak_labelled_postings(
         for posting in read_jsonl(path):
             if posting.get("id") in excluded:
                 seen.update(key for key in copy_keys(posting) if key)
-    found: list[tuple[dict[str, Any], WeakLabel]] = []
+    found: list[dict[str, Any]] = []
     for path in files:
         for row in read_jsonl(path):
             if row.get("id") in excluded:
@@ -267,9 +280,7 @@ def weak_labelled_postings(
                 if any(key in seen for key in keys):
                     continue
                 seen.update(keys)
-                label = weak_role_family(posting.get("title"))
-                if label is not None:
-                    found.append((posting, label))
+                found.append(posting)
     return found
 
 

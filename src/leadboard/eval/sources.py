@@ -187,7 +187,7 @@ def without_sources(
     >>> kept.labels, kept.sources
     (['data'], {'extra': 1})
     """
-    everything = [*data.postings, *(posting for posting, _ in data.weak)]
+    everything = [*data.postings, *(posting for posting, _ in data.weak), *data.unlabelled]
     copied = {key for p in everything if _source(p) in held_out for key in copy_keys(p) if key}
     copied |= {key for p in also for key in copy_keys(p) if key}
     scored = {str(p.get("id")) for p in also}
@@ -204,6 +204,7 @@ def without_sources(
         if kept_posting(posting):
             kept.add(origin, posting, label)
     kept.weak = [(p, family) for p, family in data.weak if kept_posting(p)]
+    kept.unlabelled = [p for p in data.unlabelled if kept_posting(p)]
     return kept
 
 
@@ -253,6 +254,7 @@ def leave_source_out(
     test_dir: Path | None = None,
     together: bool = False,
     weak: bool = True,
+    unlabelled: bool = False,
     make_model: Callable[[], RoleClassifier] = RoleClassifier,
     progress: Callable[[str], None] = lambda message: None,
 ) -> list[SourceReport]:
@@ -261,8 +263,9 @@ def leave_source_out(
     on the labels there apart (kept out of every training, with their copies): a second report
     named ``"<source> [fresh]"``. ``together`` trains one model without all of them (one
     training instead of one a source; each source is still reported on its own, then all of
-    them pooled as ``"all"`` and ``"all [fresh]"``)."""
-    data = training_set(data_dir, extra_dir=extra_dir, weak=weak)
+    them pooled as ``"all"`` and ``"all [fresh]"``). ``unlabelled`` gives the model the
+    unlabelled postings of the other sources too (``RoleClassifier(title_distil=True)``)."""
+    data = training_set(data_dir, extra_dir=extra_dir, weak=weak, unlabelled=unlabelled)
     kept_out = fresh_labels(test_dir, data_dir) if test_dir is not None else []
     groups = [list(held_out)] if together else [[source] for source in held_out]
     reports = []
@@ -285,9 +288,16 @@ def leave_source_out(
             scored += [("all", sum(pooled, [])), ("all [fresh]", sum(pooled_fresh, []))]
         progress(
             f"{', '.join(group)}: training on {len(train.postings)} labelled and "
-            f"{len(train.weak)} weak postings, scoring {sum(len(rows) for _, rows in scored)}"
+            f"{len(train.weak)} weak postings"
+            + (f" ({len(train.unlabelled)} unlabelled)" if train.unlabelled else "")
+            + f", scoring {sum(len(rows) for _, rows in scored)}"
         )
-        model = make_model().fit(train.postings, train.labels, weak=train.weak or None)
+        model = make_model().fit(
+            train.postings,
+            train.labels,
+            weak=train.weak or None,
+            unlabelled=train.unlabelled or None,
+        )
         for name, rows in scored:
             if rows:
                 reports.append(
@@ -328,6 +338,12 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument("--test-labels", type=Path, default=None, help="score these labels")
     parser.add_argument("--no-weak", action="store_true")
     parser.add_argument("--together", action="store_true", help="one model without them all")
+    parser.add_argument(
+        "--title-distil",
+        action="store_true",
+        help="the title model also learns the titles of unlabelled postings, labelled by the "
+        "full model from their descriptions (RoleClassifier(title_distil=True))",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(list(argv))
     reports = leave_source_out(
@@ -337,6 +353,8 @@ def main(argv: Sequence[str] = ()) -> None:
         test_dir=args.test_labels,
         together=args.together,
         weak=not args.no_weak,
+        unlabelled=args.title_distil,
+        make_model=lambda: RoleClassifier(title_distil=args.title_distil),
         progress=lambda message: print(message, file=sys.stderr),
     )
     if args.json:
