@@ -2,8 +2,9 @@
 into SQLite and into PostgreSQL, give the same totals, the same facet counts, the same matches and
 the same order where the order does not depend on the full-text engine's own scores.
 
-The lexical scores differ by design (FTS5's BM25 on SQLite, ``ts_rank_cd`` on PostgreSQL), so a
-relevance-sorted page is compared as the set of everything matched, not as an order."""
+The lexical scores differ by design (FTS5's BM25 on SQLite; on PostgreSQL a BM25 of its own
+stems and ``search_words``' weights: ``pg_words.py``), so a relevance-sorted page is compared as
+the set of everything matched, not as an order."""
 
 import itertools
 import shutil

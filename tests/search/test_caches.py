@@ -47,7 +47,7 @@ def test_a_big_entry_is_counted_by_its_bytes() -> None:
 
 def test_many_unknown_words_keep_the_word_cache_bounded(store) -> None:
     if store.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite ranks word by word; PostgreSQL ranks the whole query")
+        pytest.skip("SQLite's WordScores (PostgreSQL's: test_pg_words.py)")
     fill(store)
     engine = SearchEngine(store)
     budget = 200 * ENTRY_BYTES

@@ -22,7 +22,7 @@ ANY = SearchFilters(role_family=["any"])
 @pytest.fixture
 def filled(store):
     if store.engine.dialect.name != "sqlite":
-        pytest.skip("the files beside a SQLite store; PostgreSQL ranks in the database")
+        pytest.skip("the files beside a SQLite store (PostgreSQL's: test_pg_words.py)")
     fill(store)
     return store
 

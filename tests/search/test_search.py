@@ -345,7 +345,7 @@ def test_words_are_ranked_one_by_one_exactly_as_the_full_text_engine_ranks_them(
     """SQLite reads each word's BM25 alone (common words ahead, in warm_up) and adds them up:
     the same matches in the very order of FTS5's own BM25 of the whole query."""
     if store.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite ranks word by word; PostgreSQL ranks the whole query")
+        pytest.skip("SQLite's WordScores (PostgreSQL's: test_pg_words.py)")
     fill(store)
     engine = SearchEngine(store)
     engine.words = WordScores(common_rows=3)  # the fixture's "common" words: in 3+ jobs
@@ -386,7 +386,7 @@ def test_warm_up_reads_ahead_a_common_word_whose_stem_does_not_stem_to_itself(st
     "databa": warm_up asks for it as a word that stems back to it, so a new query typing it
     reads nothing more (at a million postings such a word, read when typed, cost ~1 s)."""
     if store.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite ranks word by word; PostgreSQL ranks the whole query")
+        pytest.skip("SQLite's WordScores (PostgreSQL's: test_pg_words.py)")
     fill(
         store,
         [
@@ -407,7 +407,7 @@ def test_warm_up_reads_ahead_a_common_word_whose_stem_does_not_stem_to_itself(st
 
 def test_a_warmed_engine_reads_the_common_words_again_when_the_index_changes(store):
     if store.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite ranks word by word; PostgreSQL ranks the whole query")
+        pytest.skip("SQLite's WordScores (PostgreSQL's: test_pg_words.py)")
     fill(store)
     engine = SearchEngine(store)
     engine.words = WordScores(common_rows=3)

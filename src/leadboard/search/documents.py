@@ -173,8 +173,9 @@ _FACT_COLUMNS = (
 
 @dataclass(frozen=True)
 class Ranked:
-    """Documents a full-text query matches, with the engine's score of each (BM25 on SQLite,
-    lower is better; ``ts_rank_cd`` on PostgreSQL, higher is better)."""
+    """Documents a full-text query matches, with the full-text engine's own score of each
+    (``fts_scores``: FTS5's BM25, lower is better; ``ts_ranks``: PostgreSQL's ``ts_rank_cd``,
+    higher is better, the benchmarks' and tests' reference now that search ranks in memory)."""
 
     ids: np.ndarray  # int64
     scores: np.ndarray  # float64

@@ -3,9 +3,11 @@
 PostgreSQL only (SQLite reads its words' BM25 from FTS5: ``search/terms.py``). Ranking every
 match of a query with ``ts_rank_cd`` reads each match's whole ``tsvector`` (10 µs a match: a
 second at 100k matches), so the engine ranks only a bounded set of candidates
-(``search/pg_topk.py``): the documents each query word scores best in, found here in one index
-range a word. ``search_words`` holds, for each document, the words it counts 3 times or more
-(title words count 8, company and skills 3, the text 1): BM25's term part without the IDF.
+(then ``search/pg_topk.py``): the documents each query word scores best in, found here in one
+index range a word. ``search_words`` holds, for each document, the words it counts 3 times or
+more (title words count 8, company and skills 3, the text 1): BM25's term part without the IDF.
+(Since issue 14's last round ``search/pg_words.py`` reads every word's weights from here into
+memory, and PostgreSQL no longer ranks.)
 ``search/documents.py`` keeps it (``SearchDocuments.save``); a document's rows go with it.
 
 Revision ID: 0011
