@@ -130,9 +130,17 @@ def test_a_resume_without_ml_has_no_ml_years_and_a_title_level():
     assert {"JavaScript", "TypeScript"} <= set(profile.skill_names)
 
 
-def test_a_title_without_a_level_takes_it_from_the_years():
+def test_a_title_without_a_level_is_mid_whatever_the_years():
+    # labelled/resumes/README.md: "Data Engineer" after 6 years (r57) and "Data Scientist" after
+    # 7 (r45) are mid; the level a title names still wins, and a postdoc's comes from the years.
     text = "Experience\nMachine Learning Engineer, Acme, 2015 – Present\n"
-    assert read_profile(text, today=TODAY).seniority == "senior"  # 11 years
+    assert read_profile(text, today=TODAY).seniority == "mid"  # 11 years
+    lead = text.replace("Machine Learning Engineer", "Lead Machine Learning Engineer")
+    assert read_profile(lead, today=TODAY).seniority == "senior"
+    junior = "Experience\nData Scientist I, Acme, 2025 – Present\n"
+    assert read_profile(junior, today=TODAY).seniority == "junior"
+    postdoc = "Experience\nPostdoctoral Researcher, MIT, 2025 – Present\n"
+    assert read_profile(postdoc, today=TODAY).seniority == "junior"  # 1.5 years
     assert read_profile("Jane Doe\nPython developer", today=TODAY).seniority == "mid"
 
 

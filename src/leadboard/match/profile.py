@@ -10,7 +10,7 @@
    scientist's role whose lines build models); internships, assistantships and bootcamps are
    training, not years (someone with only those is an intern).
 4. **Seniority** of the most recent title by the same rules as postings (``enrich.seniority``);
-   a title without a level takes it from the years worked.
+   a title without a level is mid, however many years (a postdoc's level comes from the years).
 5. **Leadership evidence**: lines that say "managed 12 engineers" (people
    management, with the number), "led the team", "mentored", "owned the architecture", "hired".
 6. **Skills** by the enricher's own extractor (``enrich.skills``), so a résumé's skills have the
@@ -770,15 +770,22 @@ def _headline_titles(lines: list[str], sections: list[Section]) -> list[str]:
 
 
 def _seniority(titles: list[str], years_total: float) -> Seniority:
+    """The level the latest title names; a title that names none is ``mid`` whatever the years
+    (labelled/resumes/README.md: a "Data Engineer" of 6 years is hired as a data engineer, not a
+    senior one). A postdoc is research training, whatever its title says ("Research
+    Associate"): its level comes from the years, and so does that of a history without titles.
+
+    >>> _seniority(["Data Engineer"], 6.0), _seniority(["Postdoc"], 3.0), _seniority([], 9.0)
+    ('mid', 'mid', 'senior')
+    """
     for title in titles[:1]:
-        # A postdoc is research training, whatever its title says ("Research Associate"):
-        # its level comes from the years.
-        named = None if re.search(r"\bpost-?doc", title, re.I) else title_level(title)
-        if named is not None:
-            return named[0]
+        if re.search(r"\bpost-?doc", title, re.I):
+            break
+        named = title_level(title)
+        return named[0] if named is not None else "mid"
     if not titles and not years_total:
         return "unknown"
-    # No dated roles: the years are unknown, not zero (a title without a level is then mid).
+    # No dated roles: the years are unknown, not zero (and unknown years read as mid).
     return level_from_years(int(years_total) if years_total else None)
 
 
