@@ -244,3 +244,41 @@ def test_a_surname_that_is_also_a_place_is_not_where_the_person_lives():
         "Olivia Brandt-Nakamura\nChicago, IL · o@example.com\n", today=date(2026, 11, 30)
     )
     assert (other.city, other.country) == ("Chicago", "US")
+
+
+@pytest.mark.parametrize(
+    "wish",
+    [
+        "Remote (Phoenix, AZ) · jo@example.com",
+        "Boulder, CO (remote) · jo@example.com",
+        "New York, NY (open to remote) · jo@example.com",
+        "Columbus, OH · jo@example.com\n\nData engineer of eight years. Open to remote roles.",
+        "Raleigh, NC\n\nSecurity engineer for seven years. Prefer remote.",
+        "Austin, TX\n\nSummary\nBackend engineer; remote preferred.",
+        "Austin, TX\n\nLooking for a remote-first team, happy to work remotely.",
+        "Austin, TX\n\nBackend engineer. Remote in the US.",
+    ],
+)
+def test_a_remote_wish_in_the_header_or_summary(wish):
+    text = f"Jo Park\n{wish}\n\nExperience\nSoftware Engineer, Acme — 2020 – Present\n"
+    assert read_profile(text, today=TODAY).wants_remote
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # A remote job of the work history, where the résumé has headings and where it has none.
+        "Columbus, OH\n\nExperience\nSenior Data Engineer — Acme (remote) · Apr 2022 – Present",
+        "Columbus, OH\nSenior Data Engineer — Acme, fully remote · Apr 2022 – Present",
+        # Remote as one of two (a place, hybrid work): either will do.
+        "Chicago, IL\n\nWant a data engineer role in Chicago or remote.",
+        "Raleigh, NC\n\nWant an ML role. Remote or Raleigh–Durham.",
+        "Chicago, IL (remote or hybrid) · jo@example.com",
+        "Austin, TX\n\nNot open to remote roles.",
+        "Boulder, CO\n\nRemote Sensing Scientist",
+        "Austin, TX\n\nExperience\nLed the move to remote-first on-call, 2020 – 2022",
+    ],
+)
+def test_no_remote_wish(said):
+    text = f"Jo Park\n{said}\n\nSkills: Python\n"
+    assert not read_profile(text, today=TODAY).wants_remote
