@@ -99,9 +99,7 @@ class Profile(BaseModel):
     summary: str = Field("", description="The résumé's own summary (or first lines), shortened.")
     city: str | None = Field(None, description="Where the résumé says the person lives.")
     country: str | None = Field(None, description="ISO 3166-1 alpha-2, with ``city``.")
-    wants_remote: bool = Field(
-        False, description='The résumé asks for remote work ("open to remote", "prefer remote").'
-    )
+    wants_remote: bool = Field(False, description="The résumé asks for remote work only.")
 
     @property
     def skill_names(self) -> list[str]:
@@ -598,13 +596,14 @@ def read_profile(text: str, *, today: date | None = None) -> Profile:
 
 
 _PLACE_SEPARATOR = re.compile(r"\s*[·|•]\s*|\s{3,}|\s+[—–]\s+")
+_REMOTE_ONLY = re.compile(r"^\W*remote\b|\bremote[- ]only\b|\bfully remote\b", re.IGNORECASE)
 _CONTACT = re.compile(r"@|https?://|www\.|\.(?:com|org|net|dev|io)\b|\d{3}", re.IGNORECASE)
 
 
 def _whereabouts(lines: list[str], sections: list[Section]) -> dict[str, Any]:
-    """Where the person lives, from the contact line of the header ("Seattle, WA ·
-    jane@example.com", "Remote (Phoenix, AZ) | …"), and whether they ask for remote work
-    (:func:`wants_remote`); no place when the header names none.
+    """Where the person lives and whether they ask for remote work only, from the contact line
+    of the header ("Seattle, WA · jane@example.com", "Remote (Phoenix, AZ) | …"); nothing when
+    the header names no place.
 
     >>> _whereabouts(["Jane", "Remote (Phoenix, AZ) · j@example.com"], [Section("header", 0, 2)])
     {'city': 'Phoenix', 'country': 'US', 'wants_remote': True}
@@ -616,10 +615,11 @@ def _whereabouts(lines: list[str], sections: list[Section]) -> dict[str, Any]:
     ...              [Section("header", 0, 2)])
     {'city': 'Raleigh', 'country': 'US', 'wants_remote': False}
     """
-    found: dict[str, Any] = {}
     header = next((s for s in sections if s.kind == "header"), None)
+    if header is None:
+        return {}
     named = False
-    for line in lines[header.first : min(header.last, header.first + 6)] if header else []:
+    for line in lines[header.first : min(header.last, header.first + 6)]:
         parts = _PLACE_SEPARATOR.split(_strip_markup(line))
         if not named and line.strip():
             named = True
@@ -630,53 +630,9 @@ def _whereabouts(lines: list[str], sections: list[Section]) -> dict[str, Any]:
                 continue
             place = parse_place(part)
             if place is not None and place.country:
-                found = {"city": place.city, "country": place.country}
-                break
-        if found:
-            break
-    return {**found, "wants_remote": wants_remote(lines, sections)}
-
-
-# A wish for remote work as résumés say it: a piece of the header or summary that starts with
-# it ("Remote (Phoenix, AZ)", "Boulder, CO (remote)", "Remote in the US."), "open to remote
-# roles", "prefer remote", "remote preferred", "remote-first", "fully remote", "happy to work
-# remotely". Remote offered as one of two ("Chicago or remote", "remote or hybrid") is no
-# wish to leave the office: the person takes either; nor is a field ("Remote Sensing Scientist").
-_REMOTE_WISH = re.compile(
-    r"^\W*remote(?:\s*$|\s+(?:in|within|from|across|anywhere|only|work|worldwide)\b)"
-    r"|\bremote[- ](?:only|first|preferred)\b|\bfully remote\b|\bremote (?:work )?is preferred\b"
-    r"|\bopen to (?:a |fully )?remote\b"
-    r"|\b(?:prefer\w*|want\w*|seek\w*|looking for) (?:an? |fully )?remote\b"
-    r"|\b(?:happy|willing|glad|keen|prefer|like|love|want) to work (?:remotely|from home)\b",
-    re.IGNORECASE,
-)
-# Pieces of a line that say one thing each: a place, a sentence, a parenthesis, a clause.
-_PIECES = re.compile(r"[()\[\].,;!?|·•]|\s{3,}|\s+[—–]\s+")
-WISH_LINES = 30  # lines of the header and of the summary read for a remote wish
-
-
-def wants_remote(lines: list[str], sections: list[Section]) -> bool:
-    """Whether the header or the summary asks for remote work (``_REMOTE_WISH``); a dated line
-    is a job of the work history, and a remote job there is no wish, nor is a denied one.
-
-    >>> header = [Section("header", 0, 3)]
-    >>> wants_remote(["Jo", "Columbus, OH · jo@example.com", "Open to remote roles."], header)
-    True
-    >>> wants_remote(["Jo", "Data Engineer, Acme (remote) 2020 - now", "Chicago or remote."],
-    ...              header)
-    False
-    """
-    for section in sections:
-        if section.kind not in ("header", "summary"):
-            continue
-        for line in lines[section.first : min(section.last, section.first + WISH_LINES)]:
-            if find_date_ranges(line, date.max):
-                continue
-            for piece in _PIECES.split(_strip_markup(line)):
-                match = _REMOTE_WISH.search(piece)
-                if match and not denied(piece, match.start()):
-                    return True
-    return False
+                wants_remote = bool(_REMOTE_ONLY.search(part))
+                return {"city": place.city, "country": place.country, "wants_remote": wants_remote}
+    return {}
 
 
 _WIDE_GAP = re.compile(r"\s{4,}")
