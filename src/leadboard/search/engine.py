@@ -345,7 +345,7 @@ class SearchEngine:
                 semantic_base = self._semantic(columns, meaning.strip(), base)
                 if semantic_base:
                     near = np.fromiter(semantic_base, dtype=np.int64)
-                    matches = np.union1d(matches, near)
+                    matches = _with_few(matches, near)
         # Typed chips: a filter where plenty of results keep it, else a ranking signal.
         filtered: list[Chip] = []
         boosts: list[Mask] = []
@@ -1008,6 +1008,23 @@ def _count(mask: Mask, among: np.ndarray | None) -> int:
     (1, 3)
     """
     return int(np.count_nonzero(mask if among is None else mask[among]))
+
+
+def _with_few(ascending: np.ndarray, few: np.ndarray) -> np.ndarray:
+    """``np.union1d(ascending, few)`` for ``ascending`` sorted and unique (a text's matches, up
+    to a million) and ``few`` small (the vectors' neighbours): the few put in their places, not
+    the whole union hashed again (numpy 2's ``unique``: ~0.6 s of CPU for 800k matches).
+
+    >>> _with_few(np.array([1, 4, 9]), np.array([9, 0, 5, 5]))
+    array([0, 1, 4, 5, 9])
+    """
+    ascending = ascending.astype(np.int64, copy=False)
+    few = np.unique(few).astype(np.int64, copy=False)
+    at = np.searchsorted(ascending, few)
+    held = np.zeros(len(few), dtype=bool)
+    inside = at < len(ascending)
+    held[inside] = ascending[at[inside]] == few[inside]
+    return np.insert(ascending, at[~held], few[~held])
 
 
 def _all_of(masks: Iterable[Mask], size: int) -> Mask:
