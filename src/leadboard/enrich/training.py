@@ -37,7 +37,7 @@ from leadboard.enrich.weak_labels import (
     as_imported,
     labelled_ids,
     unlabelled_postings,
-    weak_role_family,
+    with_weak_labels,
 )
 from leadboard.store.database import leadboard_home
 
@@ -182,9 +182,8 @@ def training_set(
         exclude = {str(p.get("id")) for p in found.postings} | set(ours)
         others = unlabelled_postings(data_dir, exclude_ids=exclude)
         if weak:
-            pairs = [(p, weak_role_family(p.get("title"))) for p in others]
-            found.weak = [(p, label.role_family) for p, label in pairs if label is not None]
-            found.weak = found.weak[: None if limit is None else 5 * limit]
+            pairs = with_weak_labels(others)[: None if limit is None else 5 * limit]
+            found.weak = [(posting, label.role_family) for posting, label in pairs]
         if unlabelled:
             found.unlabelled = others[: None if limit is None else 5 * limit]
     return found

@@ -243,8 +243,15 @@ def weak_labelled_postings(
 ) -> list[tuple[dict[str, Any], WeakLabel]]:
     """Unlabelled postings of ``data_dir/postings`` whose title decides their role family
     (those of :func:`unlabelled_postings` with a weak label)."""
+    return with_weak_labels(unlabelled_postings(data_dir, exclude_ids=exclude_ids))
+
+
+def with_weak_labels(
+    postings: Iterable[dict[str, Any]],
+) -> list[tuple[dict[str, Any], WeakLabel]]:
+    """Those of ``postings`` whose title decides their role family, each with that label."""
     found: list[tuple[dict[str, Any], WeakLabel]] = []
-    for posting in unlabelled_postings(data_dir, exclude_ids=exclude_ids):
+    for posting in postings:
         label = weak_role_family(posting.get("title"))
         if label is not None:
             found.append((posting, label))
